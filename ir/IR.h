@@ -1,0 +1,203 @@
+// The typed dataflow IR: sources, static tables, operators and sinks, each
+// node carrying the schema of the rows it produces. Passes rewrite it in place
+// (ir/passes/), the verifier checks it after each pass, the printer gives it a
+// stable textual form (`weir compile --emit=ir`), and codegen lowers it.
+#pragma once
+
+#include "ir/Type.h"
+#include "stdlib/Builtins.h"
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace weir::ir {
+
+struct Column {
+  std::string name;
+  Type type;
+};
+using Schema = std::vector<Column>;
+
+// ---------------------------------------------------------------- expressions
+
+enum class ExprKind : uint8_t { Column, Literal, Unary, Binary, Call };
+
+enum class UnaryOp : uint8_t { Neg, Not };
+enum class BinaryOp : uint8_t {
+  Add, Sub, Mul, Div, Mod,
+  Eq, Ne, Lt, Le, Gt, Ge,
+  And, Or, // SQL three-valued logic
+};
+
+// A literal: null, bool, int64 (also timestamp and duration, in ms), float64,
+// or string. The expression's `type` says which.
+using LiteralValue = std::variant<std::monostate, bool, int64_t, double, std::string>;
+
+struct Expr {
+  ExprKind kind;
+  Type type;
+  SourceLoc loc;
+
+  int column = -1;           // Column: index into the input row's schema
+  LiteralValue literal;      // Literal
+  UnaryOp unaryOp{};         // Unary
+  BinaryOp binaryOp{};       // Binary
+  ScalarFn fn{};             // Call
+  std::vector<std::unique_ptr<Expr>> args; // Unary (1), Binary (2), Call (n)
+
+  std::unique_ptr<Expr> clone() const;
+
+  static std::unique_ptr<Expr> makeColumn(int index, Type type, SourceLoc loc = {});
+  static std::unique_ptr<Expr> makeLiteral(LiteralValue v, Type type, SourceLoc loc = {});
+  static std::unique_ptr<Expr> makeUnary(UnaryOp op, std::unique_ptr<Expr> a, Type type,
+                                         SourceLoc loc = {});
+  static std::unique_ptr<Expr> makeBinary(BinaryOp op, std::unique_ptr<Expr> a,
+                                          std::unique_ptr<Expr> b, Type type,
+                                          SourceLoc loc = {});
+  static std::unique_ptr<Expr> makeCall(ScalarFn fn, std::vector<std::unique_ptr<Expr>> args,
+                                        Type type, SourceLoc loc = {});
+};
+using ExprPtr = std::unique_ptr<Expr>;
+
+// ------------------------------------------------------------------ operators
+
+// Where rows come from or go to: `file("path", format = "json", ...)` or
+// `stdout(format = "json")`. Runtime options may rebind `uri`.
+struct Connector {
+  std::string kind;    // "file" or "stdout"
+  std::string uri;     // "file:data/txns.jsonl", "stdout:"
+  std::string format;  // "json" or "csv"
+  std::string onError; // "fail", "skip" or "dead_letter:PATH" (sources only)
+  std::map<std::string, std::string> options; // any further named arguments
+  SourceLoc loc;
+};
+
+enum class NodeKind : uint8_t {
+  Source,    // a declared `source`: decodes `usedFields` of its declared schema
+  Table,     // a declared `table` (static lookup data), read fully before streams
+  Filter,    // `where predicate`
+  Project,   // `select ...` (and the implicit projections the lowering adds)
+  Join,      // stream-static lookup join against a Table node
+  Aggregate, // `key by ... | aggregate ...`: a pipeline breaker
+  Sink,      // `sink ...`
+};
+
+struct AggCall {
+  AggFn fn;
+  ExprPtr arg;      // null for count()
+  Type resultType;
+  std::string name; // output column name
+};
+
+// How keyed state is laid out: one packed fixed-width struct per key (or per
+// build-side row of a join table), in a WeirHashTable. Filled by the
+// StateLayout pass; codegen addresses fields by these offsets.
+//
+// entry = WeirEntryHeader (16 bytes: hash, chain link) | slots | null bitmap.
+// Slot sizes: bool 1; int64, float64, timestamp, duration 8; string 16
+// (WeirStr {ptr,len}, the bytes out of line); a count_distinct set 8 (a
+// pointer, the set out of line). Slots are ordered by size, largest first, so
+// the struct packs without padding; entrySize is rounded up to 8.
+struct StateSlot {
+  uint32_t offset = 0;
+  uint32_t size = 0;     // 0: no slot
+  int32_t nullBit = -1;  // bit in the null bitmap that is set when the value is null / unset
+};
+struct StateField { // one line of `weir explain`
+  std::string name; // "key user_id", "total: sum", "avg_x: avg.count"
+  std::string typeName;
+  uint32_t offset = 0;
+  uint32_t size = 0;
+};
+struct StateLayout {
+  uint32_t entrySize = 0;   // bytes per key, header and bitmap included
+  uint32_t headerSize = 16; // sizeof(WeirEntryHeader)
+  // Aggregate: one per key expression. Table: one per column of the table's
+  // schema (size 0 for columns no pipeline uses).
+  std::vector<StateSlot> keySlots;
+  // Aggregate only, one per AggCall. The accumulator: count, sum, min, max,
+  // avg's running sum (float64), the distinct set pointer, first/last value.
+  // nullBit marks "no non-null input yet" (sum/min/max/avg/first/last).
+  std::vector<StateSlot> aggSlots;
+  std::vector<StateSlot> aggAuxSlots; // avg's count (int64); size 0 otherwise
+  uint32_t nullBitmapOffset = 0;
+  uint32_t nullBitmapBytes = 0;
+  std::vector<StateField> fields; // every slot, in offset order
+  uint32_t outOfLineFields = 0;   // strings and sets whose bytes live out of line
+};
+
+struct Node {
+  int id = -1;
+  NodeKind kind;
+  Schema schema;   // the rows this node produces (sinks: the rows they write)
+  int input = -1;  // producing node, -1 for Source/Table
+  SourceLoc loc;
+  std::string name; // Source/Table: declared name; Sink: pipeline name
+
+  // Source / Table. `schema` stays the declared schema (so column indices
+  // never change); projection pruning fills `usedFields`, the fields the
+  // decoder fills in. A Table's `layout` stores just the used columns.
+  std::vector<int> usedFields; // sorted indices into schema
+  Connector connector;         // also for Sink
+
+  // Filter
+  ExprPtr predicate;
+
+  // Project: one expression per output column
+  std::vector<ExprPtr> exprs;
+
+  // Join: output = input columns ++ the table's used columns (nullable if left)
+  int table = -1;                  // Table node id
+  bool leftJoin = false;
+  std::vector<ExprPtr> probeKeys;  // over the stream row
+  std::vector<int> buildKeys;      // column indices of the Table node's schema
+
+  // Aggregate: output = keys ++ aggregates
+  std::vector<ExprPtr> keys;
+  std::vector<AggCall> aggs;
+  StateLayout layout; // Aggregate and Table
+
+  int stage = -1; // assigned by fusion
+};
+
+// A fused stage: a maximal chain of non-blocking operators, from a Source,
+// Table or Aggregate (emitting its results) to a breaker: a Sink, an
+// Aggregate's update, or a Table's hash build.
+enum class StageKind : uint8_t {
+  TableBuild, // Table -> build a join hash table
+  Scan,       // Source -> ... -> Sink | Aggregate update
+  Emit,       // Aggregate results -> ... -> Sink | Aggregate update
+};
+struct Stage {
+  int id = -1;
+  StageKind kind;
+  std::string name;
+  std::vector<int> nodes; // in data-flow order; nodes[0] is the Source/Table/Aggregate
+};
+
+struct Pipeline {
+  std::string name;
+  std::vector<int> nodes; // the chain, from the Source node to the Sink
+  SourceLoc loc;
+};
+
+struct Program {
+  std::vector<std::unique_ptr<Node>> nodes; // indexed by Node::id
+  std::vector<Pipeline> pipelines;
+  std::vector<Stage> stages; // empty until fusion has run; in execution order
+  bool fused = false;        // set by fusion; --no-fuse leaves one operator per stage
+
+  Node &node(int id) { return *nodes[id]; }
+  const Node &node(int id) const { return *nodes[id]; }
+  Node &addNode(NodeKind kind);
+  std::unique_ptr<Program> clone() const;
+};
+
+const char *nodeKindName(NodeKind k);
+const char *binaryOpSpelling(BinaryOp op);
+
+} // namespace weir::ir

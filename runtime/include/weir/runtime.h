@@ -1,0 +1,251 @@
+/* The Weir runtime's C ABI: what generated code (JIT or AOT) calls, and the
+ * program descriptor it hands to the runtime's driver.
+ *
+ * Rules: plain C types only, no exceptions cross this boundary, fallible
+ * calls return a WeirStatus (0 = ok, negative = error; the message is kept in
+ * the runtime and printed by the driver). Structs marked "layout is ABI" are
+ * accessed field by field from generated code: change them together with
+ * codegen/RuntimeABI.cpp. */
+#ifndef WEIR_RUNTIME_H
+#define WEIR_RUNTIME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef int32_t WeirStatus;
+enum {
+  WEIR_OK = 0,
+  WEIR_END = 1,          /* weir_cursor_next: no more records */
+  WEIR_ROW = 2,          /* weir_cursor_next: a record was decoded */
+  WEIR_ERR_RECORD = -1,  /* a malformed record under on_error = "fail" */
+  WEIR_ERR_IO = -2,
+  WEIR_ERR_CONFIG = -3,  /* bad runtime option, unknown source, ... */
+  WEIR_ERR_INTERNAL = -4,
+};
+
+/* Mirrors weir::TypeKind. */
+enum WeirTypeCode {
+  WEIR_BOOL = 0, WEIR_INT64 = 1, WEIR_FLOAT64 = 2, WEIR_STRING = 3,
+  WEIR_TIMESTAMP = 4, WEIR_DURATION = 5,
+};
+
+/* One value of a materialized row (a decoded record, a row written to a sink,
+ * a row between operators under --no-fuse). 16 bytes. Layout is ABI.
+ * Strings point into memory that stays valid until the next record is
+ * decoded (or the scratch arena is reset). */
+typedef struct WeirValue {
+  union {
+    int64_t i64;   /* int64, timestamp (epoch ms), duration (ms) */
+    double f64;
+    const char *str;
+    uint8_t b;
+  } v;
+  uint32_t len;    /* string length in bytes */
+  uint8_t is_null;
+  uint8_t pad_[3];
+} WeirValue;
+
+typedef struct WeirStr { const char *ptr; int64_t len; } WeirStr;
+
+/* ------------------------------------------------------------ descriptor */
+/* Built by codegen as constant data in every compiled module; the JIT and
+ * built binaries pass it to weir_run_program / weir_main. */
+
+typedef struct WeirFieldDesc {
+  const char *name;
+  uint8_t type;     /* WeirTypeCode */
+  uint8_t nullable;
+} WeirFieldDesc;
+
+typedef struct WeirSourceDesc {
+  const char *name;       /* declared name, used by --source NAME=URI */
+  const char *uri;        /* "file:data/txns.jsonl" */
+  const char *format;     /* "json" | "csv" */
+  const char *on_error;   /* "fail" | "skip" | "dead_letter:PATH" */
+  uint32_t is_table;      /* a static table: read fully before stream stages */
+  uint32_t nfields;       /* the declared schema */
+  const WeirFieldDesc *fields;
+  uint32_t nused;         /* fields to decode (projection pruning) */
+  const uint32_t *used;   /* sorted indices into fields */
+} WeirSourceDesc;
+
+typedef struct WeirSinkDesc {
+  const char *name;       /* the pipeline's name, used by --sink NAME=URI */
+  const char *uri;        /* "file:out/x.jsonl" | "stdout:" */
+  const char *format;     /* "json" | "csv" */
+  uint32_t nfields;
+  const WeirFieldDesc *fields;
+} WeirSinkDesc;
+
+typedef struct WeirHashTable WeirHashTable;
+typedef struct WeirTask WeirTask;
+
+/* Keyed state: an aggregation's per-key structs or a join's build side. */
+typedef struct WeirStateDesc {
+  const char *name;          /* e.g. "per_user.aggregate" */
+  uint32_t entry_size;       /* bytes per entry, header included */
+  uint32_t kind;             /* 0 = aggregate, 1 = join table */
+  /* Combines every entry of `src` into `dst` (thread-local partials), keeping
+   * dst's key order and appending new keys in src's order. */
+  WeirStatus (*merge)(WeirHashTable *dst, WeirHashTable *src);
+  /* Frees what the entry owns out of line (distinct sets, owned strings). */
+  void (*destroy_entry)(char *entry);
+} WeirStateDesc;
+
+enum WeirStageKind { WEIR_STAGE_TABLE_BUILD = 0, WEIR_STAGE_SCAN = 1, WEIR_STAGE_EMIT = 2 };
+
+typedef struct WeirStageDesc {
+  const char *name;
+  uint32_t kind;         /* WeirStageKind */
+  int32_t source;        /* scan/table-build: index into sources; else -1 */
+  int32_t state;         /* emit: the aggregate state it reads; else -1 */
+  uint32_t splittable;   /* may run on several threads over parts of the source */
+  WeirStatus (*fn)(WeirTask *task);
+} WeirStageDesc;
+
+typedef struct WeirProgramDesc {
+  uint32_t abi_version;  /* WEIR_ABI_VERSION */
+  const char *program_name;
+  uint32_t nsources; const WeirSourceDesc *sources;
+  uint32_t nsinks;   const WeirSinkDesc *sinks;
+  uint32_t nstates;  const WeirStateDesc *states;
+  uint32_t nstages;  const WeirStageDesc *stages; /* in execution order */
+} WeirProgramDesc;
+
+#define WEIR_ABI_VERSION 1u
+
+/* --------------------------------------------------------------- driver */
+
+/* Parses runtime options (--source, --sink, --threads, --trigger, ...),
+ * runs the program, prints errors and the end-of-run report to stderr, and
+ * returns a process exit code. Built binaries' main() calls this. */
+int weir_main(const WeirProgramDesc *program, int argc, char **argv);
+
+/* ----------------------------------------------------------- task access */
+/* Called once at the start of a stage function, not per row. */
+typedef struct WeirCursor WeirCursor;
+typedef struct WeirSinkWriter WeirSinkWriter;
+typedef struct WeirArena WeirArena;
+
+WeirCursor *weir_task_cursor(WeirTask *task);
+WeirHashTable *weir_task_state(WeirTask *task, uint32_t state_index);
+WeirSinkWriter *weir_task_sink(WeirTask *task, uint32_t sink_index);
+WeirArena *weir_task_scratch(WeirTask *task);
+
+/* ------------------------------------------------------------- per record */
+
+/* Decodes the next record: row has one WeirValue per declared field and
+ * row[used[k]] is filled for each used field (the rest are left alone).
+ * Returns WEIR_ROW,
+ * WEIR_END, or an error status. Applies the source's on_error policy itself:
+ * under "skip" and "dead_letter" a bad record is counted (and written) and
+ * the next one is decoded. */
+WeirStatus weir_cursor_next(WeirCursor *cursor, WeirValue *row);
+
+/* Writes one row (the sink's schema) to the sink's buffer. */
+WeirStatus weir_sink_write(WeirSinkWriter *sink, const WeirValue *row);
+
+/* Per-row scratch memory for computed strings; reset by generated code after
+ * each record. */
+void *weir_arena_alloc(WeirArena *arena, int64_t bytes);
+void weir_arena_reset(WeirArena *arena);
+
+/* ------------------------------------------------------------ hash tables */
+/* Open addressing with a dense, insertion-ordered entry array: iterating the
+ * entries gives keys in first-seen order, so every way of running a program
+ * emits the same rows in the same order.
+ *
+ * slots[i] == 0: empty; otherwise (hash >> 32) << 32 | (entry index + 1).
+ * Every entry starts with WeirEntryHeader. Layout is ABI. */
+typedef struct WeirEntryHeader {
+  uint64_t hash;
+  uint32_t next;   /* join tables: 1 + index of the next entry with an equal key */
+  uint32_t pad_;
+} WeirEntryHeader;
+
+struct WeirHashTable {
+  uint64_t *slots;
+  uint64_t mask;          /* slot count - 1 (a power of two) */
+  char *entries;
+  uint64_t count;         /* entries in use */
+  uint64_t capacity;      /* entries allocated */
+  uint32_t entry_size;
+  uint32_t state_index;
+  WeirArena *arena;       /* keys' strings, for the table's lifetime */
+  const WeirStateDesc *desc;
+};
+
+/* Appends a zeroed entry with `hash` and points slot `slot` at it (the slot
+ * the caller found empty while probing); grows the table when needed.
+ * Returns the new entry. */
+char *weir_ht_insert(WeirHashTable *ht, uint64_t hash, uint64_t slot);
+
+/* Join tables: appends an entry with a key equal to entry `head_index`'s and
+ * links it after the head. Returns the new entry. */
+char *weir_ht_insert_duplicate(WeirHashTable *ht, uint64_t head_index);
+
+/* Copies a string into memory owned by the table (keys, build-side values). */
+const char *weir_ht_copy_str(WeirHashTable *ht, const char *ptr, int64_t len);
+
+/* Hashing (xxHash3) of a string, and of a 64-bit value. */
+uint64_t weir_hash_bytes(const char *ptr, int64_t len, uint64_t seed);
+uint64_t weir_hash_u64(uint64_t value, uint64_t seed);
+
+/* --------------------------------------------------- aggregate helpers */
+
+/* An owned string in an aggregate's state (min/max/first/last of strings):
+ * assigns `src` to *dst, reusing the allocation when it is large enough. */
+void weir_owned_str_assign(WeirStr *dst, const char *src, int64_t len);
+void weir_owned_str_free(WeirStr *s);
+
+/* count_distinct: *set starts NULL; a set of values (exact). */
+void weir_distinct_add_i64(void **set, int64_t value);
+void weir_distinct_add_f64(void **set, double value);
+void weir_distinct_add_str(void **set, const char *ptr, int64_t len);
+int64_t weir_distinct_count(const void *set);
+void weir_distinct_merge(void **dst, const void *src);
+void weir_distinct_free(void **set);
+
+/* --------------------------------------------------- scalar built-ins */
+/* (stdlib/runtime/) Strings returned in *out live in the scratch arena. */
+
+void weir_str_upper(WeirArena *a, const char *p, int64_t n, WeirStr *out);
+void weir_str_lower(WeirArena *a, const char *p, int64_t n, WeirStr *out);
+/* 1-based start as in SQL; len < 0 means "to the end"; counts UTF-8 code points. */
+void weir_str_substr(WeirArena *a, const char *p, int64_t n, int64_t start, int64_t len,
+                     WeirStr *out);
+void weir_str_concat(WeirArena *a, const WeirStr *parts, int64_t nparts, WeirStr *out);
+void weir_str_base64(WeirArena *a, const char *p, int64_t n, WeirStr *out);
+int64_t weir_str_length(const char *p, int64_t n);     /* code points */
+uint8_t weir_str_contains(const char *p, int64_t n, const char *q, int64_t m);
+uint8_t weir_str_starts_with(const char *p, int64_t n, const char *q, int64_t m);
+uint8_t weir_str_ends_with(const char *p, int64_t n, const char *q, int64_t m);
+int32_t weir_str_compare(const char *p, int64_t n, const char *q, int64_t m); /* <0, 0, >0 */
+
+/* Casts; the parse functions return 0 when `p` does not parse (result null). */
+void weir_i64_to_str(WeirArena *a, int64_t v, WeirStr *out);
+void weir_f64_to_str(WeirArena *a, double v, WeirStr *out);   /* shortest round-trip */
+void weir_ts_to_str(WeirArena *a, int64_t ms, WeirStr *out);  /* ISO-8601 UTC, ms */
+void weir_dur_to_str(WeirArena *a, int64_t ms, WeirStr *out); /* e.g. "90s", "1500ms" */
+uint8_t weir_str_to_i64(const char *p, int64_t n, int64_t *out);
+uint8_t weir_str_to_f64(const char *p, int64_t n, double *out);
+uint8_t weir_str_to_ts(const char *p, int64_t n, int64_t *out);
+uint8_t weir_str_to_bool(const char *p, int64_t n, uint8_t *out);
+
+/* Time (UTC). */
+int64_t weir_ts_hour(int64_t ms);
+int64_t weir_ts_day_of_week(int64_t ms); /* ISO: Monday = 1 ... Sunday = 7 */
+int64_t weir_ts_floor(int64_t ms, int64_t unit_ms);
+
+/* Math not covered by LLVM intrinsics: SQL round half away from zero. */
+double weir_round(double v, int64_t digits);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* WEIR_RUNTIME_H */
