@@ -103,7 +103,11 @@ typedef struct WeirStageDesc {
   uint32_t kind;         /* WeirStageKind */
   int32_t source;        /* scan/table-build: index into sources; else -1 */
   int32_t state;         /* emit: the aggregate state it reads; else -1 */
-  uint32_t splittable;   /* may run on several threads over parts of the source */
+  int32_t target_state;  /* the state it writes (aggregate update, table build), or -1 */
+  int32_t sink;          /* the sink it writes, or -1 */
+  uint32_t splittable;   /* may run on several threads over parts of the source:
+                            each thread gets its own cursor, sink buffer and a
+                            private copy of target_state, merged in order after */
   WeirStatus (*fn)(WeirTask *task);
 } WeirStageDesc;
 
