@@ -1,0 +1,172 @@
+#include "ir/Explain.h"
+
+#include "ir/Printer.h"
+
+#include "llvm/Support/Format.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace weir::ir {
+namespace {
+
+// Expressions as the user wrote them: column names, infix operators.
+void printInfix(const Expr &e, const Schema &input, llvm::raw_ostream &os, bool nested) {
+  switch (e.kind) {
+  case ExprKind::Column:
+    if (e.column >= 0 && e.column < static_cast<int>(input.size()))
+      os << input[e.column].name;
+    else
+      os << '$' << e.column;
+    return;
+  case ExprKind::Literal:
+    os << formatLiteral(e);
+    return;
+  case ExprKind::Unary:
+    os << (e.unaryOp == UnaryOp::Neg ? "-" : "not ");
+    printInfix(*e.args[0], input, os, true);
+    return;
+  case ExprKind::Binary:
+    os << (nested ? "(" : "");
+    printInfix(*e.args[0], input, os, true);
+    os << ' ' << binaryOpSpelling(e.binaryOp) << ' ';
+    printInfix(*e.args[1], input, os, true);
+    os << (nested ? ")" : "");
+    return;
+  case ExprKind::Call:
+    os << scalarFnName(e.fn) << '(';
+    for (size_t i = 0; i < e.args.size(); ++i) {
+      os << (i ? ", " : "");
+      printInfix(*e.args[i], input, os, false);
+    }
+    os << ')';
+    return;
+  }
+}
+
+std::string infix(const Expr &e, const Schema &input) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  printInfix(e, input, os, false);
+  return s;
+}
+
+void explainDecoding(const Node &n, llvm::raw_ostream &os) {
+  os << "    decodes " << n.usedFields.size() << " of " << n.schema.size() << " fields";
+  for (size_t i = 0; i < n.usedFields.size(); ++i)
+    os << (i ? ", " : ": ") << n.schema[n.usedFields[i]].name;
+  os << '\n';
+}
+
+void explainLayout(const StateLayout &l, const char *perWhat, llvm::raw_ostream &os) {
+  if (l.entrySize == 0)
+    return;
+  os << "    state: " << l.entrySize << " bytes per " << perWhat;
+  if (l.outOfLineFields)
+    os << ", plus the out-of-line bytes of " << l.outOfLineFields
+       << (l.outOfLineFields == 1 ? " field" : " fields");
+  os << '\n';
+  os << "      offset  size  field\n";
+  auto row = [&](uint32_t offset, uint32_t size, const std::string &what) {
+    os << "      " << llvm::format("%6u  %4u  ", offset, size) << what << '\n';
+  };
+  row(0, l.headerSize, "header (hash, chain link)");
+  for (const StateField &f : l.fields) {
+    std::string what = f.name + ": " + f.typeName;
+    if (f.typeName == "string")
+      what += " (pointer and length; bytes out of line)";
+    else if (f.typeName == "set")
+      what += " (pointer to a distinct set out of line)";
+    row(f.offset, f.size, what);
+  }
+  if (l.nullBitmapBytes)
+    row(l.nullBitmapOffset, l.nullBitmapBytes, "null bitmap");
+  uint32_t used = l.nullBitmapOffset + l.nullBitmapBytes;
+  if (used < l.entrySize)
+    row(used, l.entrySize - used, "padding");
+}
+
+void explainOperator(const Program &p, const Node &n, bool stageStart, llvm::raw_ostream &os) {
+  const Schema empty;
+  const Schema &in = n.input >= 0 ? p.node(n.input).schema : empty;
+  switch (n.kind) {
+  case NodeKind::Source:
+  case NodeKind::Table:
+    os << "  " << nodeKindName(n.kind) << ' ' << n.name << ": " << formatConnector(n.connector)
+       << '\n';
+    explainDecoding(n, os);
+    if (n.kind == NodeKind::Table)
+      explainLayout(n.layout, "row", os);
+    return;
+  case NodeKind::Filter:
+    os << "  filter " << infix(*n.predicate, in) << '\n';
+    return;
+  case NodeKind::Project:
+    os << "  project ";
+    for (size_t i = 0; i < n.exprs.size(); ++i) {
+      os << (i ? ", " : "") << n.schema[i].name;
+      const Expr &e = *n.exprs[i];
+      bool renamed = e.kind != ExprKind::Column || in[e.column].name != n.schema[i].name;
+      if (renamed)
+        os << " = " << infix(e, in);
+    }
+    os << '\n';
+    return;
+  case NodeKind::Join: {
+    const Node &table = p.node(n.table);
+    os << "  " << (n.leftJoin ? "left join " : "join ") << table.name << " on ";
+    for (size_t i = 0; i < n.probeKeys.size(); ++i)
+      os << (i ? " and " : "") << infix(*n.probeKeys[i], in)
+         << " == " << table.name << '.' << table.schema[n.buildKeys[i]].name;
+    os << " (probe)\n";
+    return;
+  }
+  case NodeKind::Aggregate:
+    if (stageStart) {
+      os << "  emit %" << n.id << "'s " << n.schema.size()
+         << " columns per key, keys in first-seen order\n";
+      return;
+    }
+    os << "  aggregate %" << n.id << " by ";
+    for (size_t i = 0; i < n.keys.size(); ++i)
+      os << (i ? ", " : "") << n.schema[i].name;
+    if (n.keys.empty())
+      os << "(nothing: one group)";
+    os << ": ";
+    for (size_t j = 0; j < n.aggs.size(); ++j) {
+      const AggCall &a = n.aggs[j];
+      os << (j ? ", " : "") << a.name << " = " << aggFnName(a.fn) << '('
+         << (a.arg ? infix(*a.arg, in) : "") << ')';
+    }
+    os << '\n';
+    explainLayout(n.layout, "key", os);
+    return;
+  case NodeKind::Sink:
+    os << "  sink \"" << n.name << "\": " << formatConnector(n.connector) << '\n';
+    return;
+  }
+}
+
+} // namespace
+
+void explainProgram(const Program &p, llvm::raw_ostream &os) {
+  if (p.stages.empty()) {
+    os << "plan: not split into stages yet\n";
+    for (const Pipeline &pl : p.pipelines) {
+      os << "pipeline " << pl.name << '\n';
+      for (size_t i = 0; i < pl.nodes.size(); ++i)
+        explainOperator(p, p.node(pl.nodes[i]), i == 0, os);
+    }
+    return;
+  }
+  os << "plan: " << p.stages.size() << (p.stages.size() == 1 ? " stage" : " stages");
+  if (p.fused)
+    os << ", each compiled into one fused loop\n";
+  else
+    os << ", not fused (--no-fuse): one function per operator, rows materialized between\n";
+  for (const Stage &s : p.stages) {
+    os << "\nstage " << s.id << ": " << stageKindName(s.kind) << " \"" << s.name << "\"\n";
+    for (size_t i = 0; i < s.nodes.size(); ++i)
+      explainOperator(p, p.node(s.nodes[i]), i == 0, os);
+  }
+}
+
+} // namespace weir::ir

@@ -1,0 +1,18 @@
+// The optimized plan for a human (`weir explain FILE`): each stage with its
+// operators in order, the fields each source decodes, and each keyed state's
+// layout (fields with offsets and sizes, bytes per key, what lives out of line).
+#pragma once
+
+#include "ir/IR.h"
+
+namespace llvm {
+class raw_ostream;
+}
+
+namespace weir::ir {
+
+// Expects a program the pass manager has run over (stages and layouts set);
+// without stages it lists the nodes of each pipeline instead.
+void explainProgram(const Program &p, llvm::raw_ostream &os);
+
+} // namespace weir::ir
