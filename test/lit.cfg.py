@@ -1,0 +1,57 @@
+# lit configuration for Weir's end-to-end suites. Each suite is a directory
+# of .weir/.test files with RUN lines:
+#   frontend/  parsing, name resolution and type errors (weir check, --emit=ast)
+#   ir/        lowering and IR passes (--emit=ir, --emit=ir-opt, weir explain)
+#   codegen/   LLVM IR and machine code (--emit=llvm, --emit=asm)
+#   run/       programs run end to end on data, compared with expected outputs
+# Substitutions: %weir (the compiler driver), %examples (the repo's examples/),
+# %python, %reference (test/reference/, the independent Python model).
+import os
+import shutil
+
+import lit.formats
+import lit.util
+
+config.name = "weir"
+# External bash: tests use `cd`, `$?` and subshells freely. Each RUN line still
+# fails the test when it exits non-zero, and pipelines fail on any stage.
+config.test_format = lit.formats.ShTest(execute_external=True)
+config.suffixes = [".weir", ".test"]
+config.test_source_root = os.path.dirname(__file__)
+config.suites = ["frontend", "ir", "codegen", "run"]
+# Inputs/ hold data and helper programs, reference/ the Python model; only the
+# suite directories contain tests.
+config.excludes = ["Inputs", "reference", "unit", "fuzz", "CMakeLists.txt",
+                   "lit.cfg.py", "lit.site.cfg.py.in", "run_all.sh"]
+
+if not hasattr(config, "weir_bin_dir"):
+    lit_config.fatal("run lit on the build's test directory (it has lit.site.cfg.py), "
+                     "e.g. `lit build/test`, not on the source tree")
+
+config.environment["PATH"] = os.pathsep.join(
+    [config.weir_bin_dir, config.llvm_tools_dir, "/usr/lib/llvm-19/bin",
+     config.environment.get("PATH", os.environ.get("PATH", ""))])
+# Deterministic, locale-independent output for diffs.
+config.environment["LC_ALL"] = "C.UTF-8"
+config.environment["TZ"] = "UTC"
+
+weir = os.path.join(config.weir_bin_dir, "weir")
+config.substitutions.append(("%weir", weir))
+config.substitutions.append(("%examples", config.weir_examples_dir))
+config.substitutions.append(("%python", config.python_executable))
+config.substitutions.append(
+    ("%reference", os.path.join(config.test_source_root, "reference")))
+
+# Informational features. Tests do not `REQUIRES: weir`: a missing driver
+# must make them fail, not quietly skip.
+if os.path.exists(weir):
+    config.available_features.add("weir")
+for suite in config.suites:
+    if os.path.isdir(os.path.join(config.test_source_root, suite)):
+        config.available_features.add("suite-" + suite)
+
+# Every top-level directory that is not a suite is not searched for tests.
+for entry in os.listdir(config.test_source_root):
+    path = os.path.join(config.test_source_root, entry)
+    if os.path.isdir(path) and entry not in config.suites and entry not in config.excludes:
+        config.excludes.append(entry)
