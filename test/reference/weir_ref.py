@@ -18,6 +18,8 @@ Semantics modelled (docs/language.md is the contract):
   * Comparisons and arithmetic with a null operand give null; and/or/not use
     three-valued logic.
   * round: half away from zero. int64(float): truncates toward zero.
+  * upper/lower map ASCII letters only; length counts code points; base64
+    encodes the UTF-8 bytes (standard alphabet, padded).
   * Lookup join: every table row with an equal key, in table file order;
     `left` keeps unmatched rows with the table's columns null. Null keys never
     match.
@@ -246,9 +248,9 @@ def length(s):
 
 @_nullsafe
 def upper(s):
-    # Simple (one-to-one) case mapping: a character whose upper case is
-    # several characters (German sharp s) is kept as it is.
-    return "".join(c.upper() if len(c.upper()) == 1 else c for c in s)
+    # ASCII only, as the language defines it (stdlib/runtime/Strings.cpp):
+    # other characters are kept as they are.
+    return "".join(chr(ord(c) - 32) if "a" <= c <= "z" else c for c in s)
 
 
 @_nullsafe
