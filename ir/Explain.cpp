@@ -8,8 +8,32 @@
 namespace weir::ir {
 namespace {
 
-// Expressions as the user wrote them: column names, infix operators.
-void printInfix(const Expr &e, const Schema &input, llvm::raw_ostream &os, bool nested) {
+// Binding strength of the binary operators, loosest first, as the language
+// parses them.
+int precedence(BinaryOp op) {
+  switch (op) {
+  case BinaryOp::Or: return 1;
+  case BinaryOp::And: return 2;
+  case BinaryOp::Eq:
+  case BinaryOp::Ne:
+  case BinaryOp::Lt:
+  case BinaryOp::Le:
+  case BinaryOp::Gt:
+  case BinaryOp::Ge: return 3;
+  case BinaryOp::Add:
+  case BinaryOp::Sub: return 4;
+  case BinaryOp::Mul:
+  case BinaryOp::Div:
+  case BinaryOp::Mod: return 5;
+  }
+  return 0;
+}
+constexpr int UnaryPrecedence = 6;
+
+// Expressions as the user wrote them: column names, infix operators, and
+// parentheses only where precedence needs them. `context` is the binding
+// strength the surrounding operator demands of this operand.
+void printInfix(const Expr &e, const Schema &input, llvm::raw_ostream &os, int context) {
   switch (e.kind) {
   case ExprKind::Column:
     if (e.column >= 0 && e.column < static_cast<int>(input.size()))
@@ -20,22 +44,29 @@ void printInfix(const Expr &e, const Schema &input, llvm::raw_ostream &os, bool 
   case ExprKind::Literal:
     os << formatLiteral(e);
     return;
-  case ExprKind::Unary:
-    os << (e.unaryOp == UnaryOp::Neg ? "-" : "not ");
-    printInfix(*e.args[0], input, os, true);
+  case ExprKind::Unary: {
+    bool isNot = e.unaryOp == UnaryOp::Not;
+    // `not` binds looser than comparisons (`not a == b`), negation tightest.
+    int own = isNot ? precedence(BinaryOp::And) + 1 : UnaryPrecedence;
+    os << (own < context ? "(" : "") << (isNot ? "not " : "-");
+    printInfix(*e.args[0], input, os, own);
+    os << (own < context ? ")" : "");
     return;
-  case ExprKind::Binary:
-    os << (nested ? "(" : "");
-    printInfix(*e.args[0], input, os, true);
+  }
+  case ExprKind::Binary: {
+    int own = precedence(e.binaryOp);
+    os << (own < context ? "(" : "");
+    printInfix(*e.args[0], input, os, own);
     os << ' ' << binaryOpSpelling(e.binaryOp) << ' ';
-    printInfix(*e.args[1], input, os, true);
-    os << (nested ? ")" : "");
+    printInfix(*e.args[1], input, os, own + 1); // left-associative
+    os << (own < context ? ")" : "");
     return;
+  }
   case ExprKind::Call:
     os << scalarFnName(e.fn) << '(';
     for (size_t i = 0; i < e.args.size(); ++i) {
       os << (i ? ", " : "");
-      printInfix(*e.args[i], input, os, false);
+      printInfix(*e.args[i], input, os, 0);
     }
     os << ')';
     return;
@@ -45,7 +76,7 @@ void printInfix(const Expr &e, const Schema &input, llvm::raw_ostream &os, bool 
 std::string infix(const Expr &e, const Schema &input) {
   std::string s;
   llvm::raw_string_ostream os(s);
-  printInfix(e, input, os, false);
+  printInfix(e, input, os, 0);
   return s;
 }
 
@@ -70,12 +101,12 @@ void explainLayout(const StateLayout &l, const char *perWhat, llvm::raw_ostream 
   };
   row(0, l.headerSize, "header (hash, chain link)");
   for (const StateField &f : l.fields) {
-    std::string what = f.name + ": " + f.typeName;
+    std::string what = f.name + " (" + f.typeName;
     if (f.typeName == "string")
-      what += " (pointer and length; bytes out of line)";
+      what += ": pointer and length, bytes out of line";
     else if (f.typeName == "set")
-      what += " (pointer to a distinct set out of line)";
-    row(f.offset, f.size, what);
+      what += ": pointer to the distinct values, out of line";
+    row(f.offset, f.size, what + ")");
   }
   if (l.nullBitmapBytes)
     row(l.nullBitmapOffset, l.nullBitmapBytes, "null bitmap");
