@@ -1,0 +1,48 @@
+// The accumulators of a keyed aggregation: initializing a new key's struct,
+// folding a row into it, producing the output values, combining two partial
+// structs (thread-local partials) and freeing what an entry owns.
+#pragma once
+
+#include "codegen/ExprCodegen.h"
+#include "codegen/StateAccess.h"
+
+namespace weir::codegen {
+
+class AggregateCodegen {
+public:
+  AggregateCodegen(FunctionContext &fc, const ir::Node &aggregate);
+
+  // Stores the keys into a freshly inserted entry and marks every
+  // accumulator "no value yet". String keys are copied into the table.
+  void initEntry(llvm::Value *table, llvm::Value *entry, llvm::ArrayRef<CgValue> keys);
+  // Null-aware equality of the entry's keys and `keys`.
+  llvm::Value *keysEqual(llvm::Value *entry, llvm::ArrayRef<CgValue> keys);
+  llvm::SmallVector<CgValue, 4> loadKeys(llvm::Value *entry);
+  // Folds one input row into the entry.
+  void update(llvm::Value *entry, llvm::ArrayRef<CgValue> row);
+  // keys ++ final aggregate values: the node's output row.
+  std::vector<CgValue> outputRow(llvm::Value *entry);
+  // Folds the accumulators of entry `src` into `dst` (same keys).
+  void combine(llvm::Value *dst, llvm::Value *src);
+  // Frees the out-of-line memory the entry owns.
+  void destroy(llvm::Value *entry);
+  // Whether an entry owns out-of-line memory (distinct sets, owned strings).
+  static bool needsDestroy(const ir::Node &aggregate);
+
+private:
+  CgValue accumulator(llvm::Value *entry, size_t i);
+  // Replaces accumulator i with `v` (strings are copied into owned memory).
+  void assign(llvm::Value *entry, size_t i, const CgValue &v);
+  llvm::Value *isUnset(llvm::Value *entry, size_t i);
+  void markSet(llvm::Value *entry, size_t i);
+  // Runs `body` only when `cond` holds.
+  void when(llvm::Value *cond, const std::function<void()> &body);
+  static Type accumulatorType(const ir::AggCall &agg);
+
+  FunctionContext &fc_;
+  const ir::Node &node_;
+  ExprCodegen expr_;
+  StateAccess state_;
+};
+
+} // namespace weir::codegen

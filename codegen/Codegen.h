@@ -1,0 +1,37 @@
+// The code generator's entry points: IR program -> LLVM module (one function
+// per fused stage plus the program descriptor), its optimization, and the
+// host target machine both the JIT and object emission use.
+#pragma once
+
+#include "ir/IR.h"
+
+#include "llvm/Support/Error.h"
+
+#include <memory>
+
+namespace llvm {
+class LLVMContext;
+class Module;
+class TargetMachine;
+} // namespace llvm
+
+namespace weir::codegen {
+
+struct CodegenOptions {
+  bool fuse = true; // false: one function per operator, rows materialized between them
+  int optLevel = 2; // 0 or 2
+};
+
+// The module defines `weir_program`, a WeirProgramDesc for the runtime.
+llvm::Expected<std::unique_ptr<llvm::Module>>
+generateModule(const ir::Program &program, llvm::LLVMContext &context, const CodegenOptions &options);
+
+// The host's target machine; `forObjectFile` selects position-independent
+// code for linking into an executable.
+llvm::Expected<std::unique_ptr<llvm::TargetMachine>> createHostTargetMachine(int optLevel,
+                                                                             bool forObjectFile);
+
+// Runs LLVM's default pipeline for `optLevel` (the verifier first).
+llvm::Error optimizeModule(llvm::Module &module, llvm::TargetMachine &machine, int optLevel);
+
+} // namespace weir::codegen

@@ -1,0 +1,99 @@
+#include "codegen/HashProbe.h"
+
+using namespace llvm;
+
+namespace weir::codegen {
+
+namespace {
+// splitmix64's finalizer: a fast, well-mixed 64-bit hash for integer keys.
+Value *mix64(IRBuilder<> &b, Value *x) {
+  llvm::Type *i64 = x->getType();
+  x = b.CreateXor(x, b.CreateLShr(x, 30));
+  x = b.CreateMul(x, ConstantInt::get(i64, 0xbf58476d1ce4e5b9ULL));
+  x = b.CreateXor(x, b.CreateLShr(x, 27));
+  x = b.CreateMul(x, ConstantInt::get(i64, 0x94d049bb133111ebULL));
+  return b.CreateXor(x, b.CreateLShr(x, 31));
+}
+} // namespace
+
+Value *emitKeyHash(FunctionContext &fc, ArrayRef<CgValue> keys) {
+  IRBuilder<> &b = fc.builder();
+  RuntimeABI &abi = fc.abi();
+  Value *h = ConstantInt::get(abi.i64(), 0x9E3779B97F4A7C15ULL);
+  for (const CgValue &k : keys) {
+    Value *part;
+    if (k.type.kind == TypeKind::String) {
+      part = b.CreateCall(abi.fn("weir_hash_bytes"), {k.value, k.length, ConstantInt::get(abi.i64(), 0)});
+    } else {
+      Value *bits = k.value;
+      if (k.type.kind == TypeKind::Float64) // -0.0 and 0.0 are one key
+        bits = b.CreateBitCast(b.CreateFAdd(k.value, ConstantFP::get(abi.f64(), 0.0)), abi.i64());
+      else if (k.type.kind == TypeKind::Bool)
+        bits = b.CreateZExt(k.value, abi.i64());
+      part = mix64(b, b.CreateAdd(bits, ConstantInt::get(abi.i64(), 0x632BE59BD9B4E019ULL)));
+    }
+    if (k.isNull)
+      part = b.CreateSelect(k.isNull, ConstantInt::get(abi.i64(), 0x5851F42D4C957F2DULL), part);
+    h = mix64(b, b.CreateAdd(b.CreateMul(h, ConstantInt::get(abi.i64(), 31)), part));
+  }
+  return h;
+}
+
+ProbeResult emitProbe(FunctionContext &fc, Value *table, Value *hash, uint32_t entrySize,
+                      const std::function<Value *(Value *entry)> &keysEqual) {
+  IRBuilder<> &b = fc.builder();
+  RuntimeABI &abi = fc.abi();
+  StructType *htType = abi.hashTableType();
+  llvm::Type *i64 = abi.i64();
+
+  Value *slots = b.CreateLoad(abi.ptr(), b.CreateStructGEP(htType, table, RuntimeABI::HT_Slots), "slots");
+  Value *mask = b.CreateLoad(i64, b.CreateStructGEP(htType, table, RuntimeABI::HT_Mask), "mask");
+  Value *entries =
+      b.CreateLoad(abi.ptr(), b.CreateStructGEP(htType, table, RuntimeABI::HT_Entries), "entries");
+  Value *tag = b.CreateLShr(hash, 32);
+  Value *start = b.CreateAnd(hash, mask);
+  BasicBlock *pre = b.GetInsertBlock();
+
+  BasicBlock *loop = fc.newBlock("probe");
+  BasicBlock *tagHit = fc.newBlock("probe.tag");
+  BasicBlock *hashHit = fc.newBlock("probe.hash");
+  BasicBlock *advance = fc.newBlock("probe.next");
+  ProbeResult r;
+  r.found = fc.newBlock("probe.found");
+  r.notFound = fc.newBlock("probe.empty");
+  b.CreateBr(loop);
+
+  b.SetInsertPoint(loop);
+  PHINode *i = b.CreatePHI(i64, 2, "slot");
+  i->addIncoming(start, pre);
+  Value *s = b.CreateLoad(i64, b.CreateGEP(i64, slots, i));
+  Value *empty = b.CreateICmpEQ(s, ConstantInt::get(i64, 0));
+  BasicBlock *occupied = fc.newBlock("probe.occupied");
+  b.CreateCondBr(empty, r.notFound, occupied);
+
+  b.SetInsertPoint(occupied);
+  b.CreateCondBr(b.CreateICmpEQ(b.CreateLShr(s, 32), tag), tagHit, advance);
+
+  b.SetInsertPoint(tagHit);
+  Value *index = b.CreateSub(b.CreateAnd(s, ConstantInt::get(i64, 0xffffffffULL)), ConstantInt::get(i64, 1));
+  Value *entry = b.CreateGEP(abi.i8(), entries, b.CreateMul(index, ConstantInt::get(i64, entrySize)), "entry");
+  Value *storedHash = b.CreateLoad(i64, entry);
+  b.CreateCondBr(b.CreateICmpEQ(storedHash, hash), hashHit, advance);
+
+  b.SetInsertPoint(hashHit);
+  Value *equal = keysEqual(entry);
+  b.CreateCondBr(equal, r.found, advance);
+
+  b.SetInsertPoint(advance);
+  Value *next = b.CreateAnd(b.CreateAdd(i, ConstantInt::get(i64, 1)), mask);
+  i->addIncoming(next, advance);
+  b.CreateBr(loop);
+
+  r.entry = entry;
+  r.entryIndex = index;
+  r.slot = i;
+  b.ClearInsertionPoint();
+  return r;
+}
+
+} // namespace weir::codegen

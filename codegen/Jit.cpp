@@ -1,0 +1,49 @@
+#include "codegen/Jit.h"
+
+#include "codegen/RuntimeSymbols.h"
+
+#include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/Support/TargetSelect.h"
+
+using namespace llvm;
+using namespace llvm::orc;
+
+namespace weir::codegen {
+
+Expected<std::unique_ptr<Jit>> Jit::create(int optLevel) {
+  InitializeNativeTarget();
+  InitializeNativeTargetAsmPrinter();
+  auto machine = JITTargetMachineBuilder::detectHost();
+  if (!machine)
+    return machine.takeError();
+  machine->setCodeGenOptLevel(optLevel == 0 ? CodeGenOptLevel::None : CodeGenOptLevel::Default);
+  auto jit = LLJITBuilder().setJITTargetMachineBuilder(std::move(*machine)).create();
+  if (!jit)
+    return jit.takeError();
+
+  JITDylib &main = (*jit)->getMainJITDylib();
+  SymbolMap symbols;
+  for (auto &[name, address] : runtimeSymbols())
+    symbols[(*jit)->mangleAndIntern(name)] = {ExecutorAddr::fromPtr(address), JITSymbolFlags::Exported};
+  if (Error e = main.define(absoluteSymbols(std::move(symbols))))
+    return std::move(e);
+  // libm and libc functions LLVM itself may call (memcpy, pow, ...).
+  auto process = DynamicLibrarySearchGenerator::GetForCurrentProcess(
+      (*jit)->getDataLayout().getGlobalPrefix());
+  if (!process)
+    return process.takeError();
+  main.addGenerator(std::move(*process));
+  return std::unique_ptr<Jit>(new Jit(std::move(*jit)));
+}
+
+Error Jit::addModule(ThreadSafeModule module) { return jit_->addIRModule(std::move(module)); }
+
+Expected<void *> Jit::lookup(StringRef name) {
+  auto address = jit_->lookup(name);
+  if (!address)
+    return address.takeError();
+  return address->toPtr<void *>();
+}
+
+} // namespace weir::codegen

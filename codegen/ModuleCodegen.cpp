@@ -1,0 +1,277 @@
+// IR program -> LLVM module: the stage functions, each aggregate's merge and
+// destroy functions, and the constant program descriptor the runtime runs.
+#include "codegen/AggregateCodegen.h"
+#include "codegen/Codegen.h"
+#include "codegen/HashProbe.h"
+#include "codegen/StageCodegen.h"
+
+#include "llvm/IR/Module.h"
+#include "llvm/IR/Verifier.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace llvm;
+
+namespace weir::codegen {
+
+namespace {
+
+constexpr uint32_t kAbiVersion = 1; // WEIR_ABI_VERSION
+
+class ModuleCodegen {
+public:
+  ModuleCodegen(const ir::Program &program, Module &module, const CodegenOptions &options)
+      : program_(program), module_(module), abi_(module), options_(options) {}
+
+  Error run();
+
+private:
+  Error checkSupported();
+  void indexNodes();
+  Constant *string(StringRef s) {
+    return IRBuilder<>(module_.getContext()).CreateGlobalStringPtr(s, "", 0, &module_);
+  }
+  Constant *i32(uint64_t v) { return ConstantInt::get(abi_.i32(), v); }
+  Constant *array(StructType *type, ArrayRef<Constant *> items, StringRef name);
+  Constant *fields(const ir::Schema &schema, StringRef name);
+  Constant *sourceDesc(const ir::Node &n);
+  Constant *sinkDesc(const ir::Node &n);
+  Constant *stateDesc(const ir::Node &n);
+  Constant *stageDesc(const ir::Stage &stage, Function *fn);
+  Function *emitMerge(const ir::Node &aggregate);
+  Function *emitDestroy(const ir::Node &aggregate);
+
+  const ir::Program &program_;
+  Module &module_;
+  RuntimeABI abi_;
+  CodegenOptions options_;
+  ProgramIndex index_;
+  std::vector<const ir::Node *> sources_, sinks_, states_;
+};
+
+Error ModuleCodegen::checkSupported() {
+  if (program_.stages.empty())
+    return createStringError(inconvertibleErrorCode(), "codegen needs fused stages (run the fusion pass)");
+  // One hash table per static table: every join that reads it must use the same keys.
+  std::map<int, const std::vector<int> *> keysOfTable;
+  for (const auto &n : program_.nodes) {
+    if (n->kind != ir::NodeKind::Join)
+      continue;
+    auto [it, inserted] = keysOfTable.emplace(n->table, &n->buildKeys);
+    if (!inserted && *it->second != n->buildKeys)
+      return createStringError(inconvertibleErrorCode(),
+                               "table '%s' is joined on different keys by two pipelines; "
+                               "declare it twice to join it both ways",
+                               program_.node(n->table).name.c_str());
+  }
+  return Error::success();
+}
+
+void ModuleCodegen::indexNodes() {
+  for (const auto &n : program_.nodes) {
+    switch (n->kind) {
+    case ir::NodeKind::Source:
+      index_.sourceOf[n->id] = sources_.size();
+      sources_.push_back(n.get());
+      break;
+    case ir::NodeKind::Table:
+      index_.sourceOf[n->id] = sources_.size();
+      sources_.push_back(n.get());
+      index_.stateOf[n->id] = states_.size();
+      states_.push_back(n.get());
+      break;
+    case ir::NodeKind::Aggregate:
+      index_.stateOf[n->id] = states_.size();
+      states_.push_back(n.get());
+      break;
+    case ir::NodeKind::Sink:
+      index_.sinkOf[n->id] = sinks_.size();
+      sinks_.push_back(n.get());
+      break;
+    default: break;
+    }
+  }
+}
+
+Constant *ModuleCodegen::array(StructType *type, ArrayRef<Constant *> items, StringRef name) {
+  if (items.empty())
+    return ConstantPointerNull::get(abi_.ptr());
+  auto *arrayType = ArrayType::get(type, items.size());
+  return new GlobalVariable(module_, arrayType, true, GlobalValue::PrivateLinkage,
+                            ConstantArray::get(arrayType, items), name);
+}
+
+Constant *ModuleCodegen::fields(const ir::Schema &schema, StringRef name) {
+  std::vector<Constant *> items;
+  for (const ir::Column &c : schema)
+    items.push_back(ConstantStruct::get(abi_.fieldDescType(),
+                                        {string(c.name), ConstantInt::get(abi_.i8(), (uint8_t)c.type.kind),
+                                         ConstantInt::get(abi_.i8(), c.type.nullable)}));
+  return array(abi_.fieldDescType(), items, name);
+}
+
+Constant *ModuleCodegen::sourceDesc(const ir::Node &n) {
+  std::vector<Constant *> used;
+  for (int f : n.usedFields)
+    used.push_back(i32(f));
+  Constant *usedArray = ConstantPointerNull::get(abi_.ptr());
+  if (!used.empty()) {
+    auto *type = ArrayType::get(abi_.i32(), used.size());
+    usedArray = new GlobalVariable(module_, type, true, GlobalValue::PrivateLinkage,
+                                   ConstantArray::get(type, used), n.name + ".used");
+  }
+  return ConstantStruct::get(
+      abi_.sourceDescType(),
+      {string(n.name), string(n.connector.uri), string(n.connector.format),
+       string(n.connector.onError.empty() ? "fail" : n.connector.onError),
+       i32(n.kind == ir::NodeKind::Table), i32(n.schema.size()), fields(n.schema, n.name + ".fields"),
+       i32(used.size()), usedArray});
+}
+
+Constant *ModuleCodegen::sinkDesc(const ir::Node &n) {
+  return ConstantStruct::get(abi_.sinkDescType(),
+                             {string(n.name), string(n.connector.uri), string(n.connector.format),
+                              i32(n.schema.size()), fields(n.schema, n.name + ".sink.fields")});
+}
+
+Constant *ModuleCodegen::stateDesc(const ir::Node &n) {
+  bool isAggregate = n.kind == ir::NodeKind::Aggregate;
+  Constant *merge = ConstantPointerNull::get(abi_.ptr());
+  Constant *destroy = ConstantPointerNull::get(abi_.ptr());
+  std::string name = n.name.empty() ? std::string(ir::nodeKindName(n.kind)) + std::to_string(n.id) : n.name;
+  if (isAggregate) {
+    merge = emitMerge(n);
+    if (AggregateCodegen::needsDestroy(n))
+      destroy = emitDestroy(n);
+  }
+  return ConstantStruct::get(abi_.stateDescType(),
+                             {string(name), i32(n.layout.entrySize), i32(isAggregate ? 0 : 1), merge, destroy});
+}
+
+Constant *ModuleCodegen::stageDesc(const ir::Stage &stage, Function *fn) {
+  const ir::Node &first = program_.node(stage.nodes.front());
+  const ir::Node &last = program_.node(stage.nodes.back());
+  int source = -1, readState = -1, targetState = -1, sink = -1;
+  if (stage.kind != ir::StageKind::Emit)
+    source = index_.sourceOf.at(first.id);
+  else
+    readState = index_.stateOf.at(first.id);
+  if (stage.kind == ir::StageKind::TableBuild)
+    targetState = index_.stateOf.at(first.id);
+  else if (last.kind == ir::NodeKind::Aggregate && stage.nodes.size() > 1)
+    targetState = index_.stateOf.at(last.id);
+  else if (last.kind == ir::NodeKind::Sink)
+    sink = index_.sinkOf.at(last.id);
+  bool splittable = stage.kind == ir::StageKind::Scan;
+  return ConstantStruct::get(abi_.stageDescType(),
+                             {string(stage.name), i32((uint32_t)stage.kind), // StageKind mirrors WeirStageKind
+                              i32(source), i32(readState), i32(targetState), i32(sink), i32(splittable), fn});
+}
+
+// Folds every entry of a thread's partial state into the final one, in the
+// partial's insertion order (so keys stay in first-seen order).
+Function *ModuleCodegen::emitMerge(const ir::Node &aggregate) {
+  auto *type = FunctionType::get(abi_.i32(), {abi_.ptr(), abi_.ptr()}, false);
+  Function *f = Function::Create(type, Function::InternalLinkage, "merge." + aggregate.name, module_);
+  FunctionContext fc(abi_, f);
+  IRBuilder<> &b = fc.builder();
+  Value *dst = f->getArg(0), *src = f->getArg(1);
+  StructType *htType = abi_.hashTableType();
+  llvm::Type *i64 = abi_.i64();
+  AggregateCodegen agg(fc, aggregate);
+
+  BasicBlock *pre = b.GetInsertBlock();
+  BasicBlock *loop = fc.newBlock("merge.next"), *body = fc.newBlock("merge.entry");
+  BasicBlock *end = fc.newBlock("merge.end"), *latch = fc.newBlock("merge.latch");
+  b.CreateBr(loop);
+  b.SetInsertPoint(loop);
+  PHINode *i = b.CreatePHI(i64, 2, "i");
+  i->addIncoming(ConstantInt::get(i64, 0), pre);
+  Value *count = b.CreateLoad(i64, b.CreateStructGEP(htType, src, RuntimeABI::HT_Count));
+  b.CreateCondBr(b.CreateICmpULT(i, count), body, end);
+  b.SetInsertPoint(end);
+  fc.exitWith(i32(0));
+
+  b.SetInsertPoint(body);
+  Value *entries = b.CreateLoad(abi_.ptr(), b.CreateStructGEP(htType, src, RuntimeABI::HT_Entries));
+  Value *srcEntry = b.CreateGEP(abi_.i8(), entries, b.CreateMul(i, ConstantInt::get(i64, aggregate.layout.entrySize)));
+  Value *hash = b.CreateLoad(i64, srcEntry);
+  SmallVector<CgValue, 4> keys = agg.loadKeys(srcEntry);
+  ProbeResult probe = emitProbe(fc, dst, hash, aggregate.layout.entrySize,
+                                [&](Value *entry) { return agg.keysEqual(entry, keys); });
+  BasicBlock *combine = fc.newBlock("merge.combine");
+  b.SetInsertPoint(probe.found);
+  b.CreateBr(combine);
+  b.SetInsertPoint(probe.notFound);
+  Value *fresh = b.CreateCall(abi_.fn("weir_ht_insert"), {dst, hash, probe.slot});
+  agg.initEntry(dst, fresh, keys);
+  BasicBlock *insertedEnd = b.GetInsertBlock();
+  b.CreateBr(combine);
+  b.SetInsertPoint(combine);
+  PHINode *dstEntry = b.CreatePHI(abi_.ptr(), 2);
+  dstEntry->addIncoming(probe.entry, probe.found);
+  dstEntry->addIncoming(fresh, insertedEnd);
+  agg.combine(dstEntry, srcEntry);
+  b.CreateBr(latch);
+  b.SetInsertPoint(latch);
+  i->addIncoming(b.CreateAdd(i, ConstantInt::get(i64, 1)), latch);
+  b.CreateBr(loop);
+  fc.finish();
+  return f;
+}
+
+Function *ModuleCodegen::emitDestroy(const ir::Node &aggregate) {
+  auto *type = FunctionType::get(llvm::Type::getVoidTy(module_.getContext()), {abi_.ptr()}, false);
+  Function *f = Function::Create(type, Function::InternalLinkage, "destroy." + aggregate.name, module_);
+  FunctionContext fc(abi_, f);
+  AggregateCodegen(fc, aggregate).destroy(f->getArg(0));
+  fc.builder().CreateRetVoid();
+  fc.finish();
+  return f;
+}
+
+Error ModuleCodegen::run() {
+  if (Error e = checkSupported())
+    return e;
+  indexNodes();
+  StageCodegen stages(abi_, program_, index_, options_.fuse);
+  std::vector<Constant *> stageItems;
+  for (const ir::Stage &stage : program_.stages)
+    stageItems.push_back(stageDesc(stage, stages.emitStage(stage)));
+
+  std::vector<Constant *> sourceItems, sinkItems, stateItems;
+  for (const ir::Node *n : sources_)
+    sourceItems.push_back(sourceDesc(*n));
+  for (const ir::Node *n : sinks_)
+    sinkItems.push_back(sinkDesc(*n));
+  for (const ir::Node *n : states_)
+    stateItems.push_back(stateDesc(*n));
+
+  Constant *program = ConstantStruct::get(
+      abi_.programDescType(),
+      {i32(kAbiVersion), string(module_.getName()), i32(sourceItems.size()),
+       array(abi_.sourceDescType(), sourceItems, "sources"), i32(sinkItems.size()),
+       array(abi_.sinkDescType(), sinkItems, "sinks"), i32(stateItems.size()),
+       array(abi_.stateDescType(), stateItems, "states"), i32(stageItems.size()),
+       array(abi_.stageDescType(), stageItems, "stages")});
+  new GlobalVariable(module_, abi_.programDescType(), true, GlobalValue::ExternalLinkage, program,
+                     "weir_program");
+
+  std::string problems;
+  raw_string_ostream os(problems);
+  if (verifyModule(module_, &os))
+    return createStringError(inconvertibleErrorCode(), "generated invalid LLVM IR: %s", problems.c_str());
+  return Error::success();
+}
+
+} // namespace
+
+Expected<std::unique_ptr<Module>> generateModule(const ir::Program &program, LLVMContext &context,
+                                                 const CodegenOptions &options) {
+  auto module = std::make_unique<Module>("weir", context);
+  ModuleCodegen codegen(program, *module, options);
+  if (Error e = codegen.run())
+    return std::move(e);
+  return std::move(module);
+}
+
+} // namespace weir::codegen

@@ -1,0 +1,16 @@
+#include "codegen/RuntimeSymbols.h"
+
+#include "weir/runtime.h"
+
+#include <cstring>
+
+namespace weir::codegen {
+
+std::vector<std::pair<const char *, void *>> runtimeSymbols() {
+  return {
+#define WEIR_RUNTIME_FN(name, ret, params) {#name, reinterpret_cast<void *>(&name)},
+#include "codegen/RuntimeFunctions.def"
+  };
+}
+
+} // namespace weir::codegen

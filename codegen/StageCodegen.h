@@ -1,0 +1,74 @@
+// Generates one function per fused stage in the produce/consume style: the
+// stage's first node produces rows in a loop, and each following operator's
+// translator consumes a row held in SSA values and hands its output to the
+// next one, so a fused stage is one loop with no intermediate rows.
+//
+// Under --no-fuse every operator gets its own (never inlined) function, and
+// rows are materialized as WeirValue arrays between them.
+#pragma once
+
+#include "codegen/CgValue.h"
+#include "codegen/FunctionContext.h"
+#include "ir/IR.h"
+
+#include <cstdint>
+#include <map>
+#include <vector>
+
+namespace weir::codegen {
+
+// Where each node's runtime object lives in the program descriptor.
+struct ProgramIndex {
+  std::map<int, int> sourceOf; // Source/Table node id -> sources[]
+  std::map<int, int> sinkOf;   // Sink node id -> sinks[]
+  std::map<int, int> stateOf;  // Aggregate/Table node id -> states[]
+};
+
+class StageCodegen {
+public:
+  StageCodegen(RuntimeABI &abi, const ir::Program &program, const ProgramIndex &index, bool fused)
+      : abi_(abi), program_(program), index_(index), fused_(fused) {}
+
+  // The stage function: `i32 (ptr task)`, returning a WeirStatus.
+  llvm::Function *emitStage(const ir::Stage &stage);
+
+private:
+  using Row = std::vector<CgValue>;
+
+  // Producers: the loop that feeds stage.nodes[1..] (one file each in operators/).
+  void produceRecords(FunctionContext &fc, const ir::Stage &stage); // Scan and TableBuild
+  void produceAggregateResults(FunctionContext &fc, const ir::Stage &stage); // Emit
+
+  // Hands `row`, produced by stage.nodes[pos - 1], to stage.nodes[pos]; when
+  // the row is done (passed on, filtered out, written), control goes to `next`.
+  void consume(FunctionContext &fc, const ir::Stage &stage, size_t pos, const Row &row,
+               llvm::BasicBlock *next);
+  // The translators, one per operator.
+  void consumeFilter(FunctionContext &fc, const ir::Stage &stage, size_t pos, const Row &row,
+                     llvm::BasicBlock *next);
+  void consumeProject(FunctionContext &fc, const ir::Stage &stage, size_t pos, const Row &row,
+                      llvm::BasicBlock *next);
+  void consumeJoinProbe(FunctionContext &fc, const ir::Stage &stage, size_t pos, const Row &row,
+                        llvm::BasicBlock *next);
+  void consumeAggregateUpdate(FunctionContext &fc, const ir::Node &aggregate, const Row &row,
+                              llvm::BasicBlock *next);
+  void consumeTableBuild(FunctionContext &fc, const ir::Node &table, const Row &row,
+                         llvm::BasicBlock *next);
+  void consumeSink(FunctionContext &fc, const ir::Node &sink, const Row &row, llvm::BasicBlock *next);
+
+  // --no-fuse: the function that runs stage.nodes[pos] on a materialized row.
+  llvm::Function *operatorFunction(const ir::Stage &stage, size_t pos);
+  llvm::Function *newStatusFunction(const llvm::Twine &name, unsigned extraPointerArgs);
+
+  const ir::Node &node(int id) const { return program_.node(id); }
+
+  RuntimeABI &abi_;
+  const ir::Program &program_;
+  const ProgramIndex &index_;
+  bool fused_;
+  // --no-fuse: the position whose operator the function being generated translates.
+  size_t translateInlineAt_ = SIZE_MAX;
+  std::map<std::pair<int, size_t>, llvm::Function *> operatorFunctions_;
+};
+
+} // namespace weir::codegen

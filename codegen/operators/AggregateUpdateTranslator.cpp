@@ -1,0 +1,44 @@
+// `key by ... | aggregate`: finds (or inserts) the row's key in the state's
+// hash table and folds the row into that key's packed struct.
+#include "codegen/AggregateCodegen.h"
+#include "codegen/HashProbe.h"
+#include "codegen/StageCodegen.h"
+
+using namespace llvm;
+
+namespace weir::codegen {
+
+void StageCodegen::consumeAggregateUpdate(FunctionContext &fc, const ir::Node &aggregate,
+                                          const Row &row, BasicBlock *next) {
+  IRBuilder<> &b = fc.builder();
+  ExprCodegen expr(fc);
+  AggregateCodegen agg(fc, aggregate);
+  Value *ht = fc.state(index_.stateOf.at(aggregate.id));
+
+  Row keys;
+  for (size_t k = 0; k < aggregate.keys.size(); ++k) {
+    CgValue key = expr.coerce(expr.emit(*aggregate.keys[k], row), aggregate.schema[k].type);
+    keys.push_back(key);
+  }
+  Value *hash = emitKeyHash(fc, keys);
+  ProbeResult probe = emitProbe(fc, ht, hash, aggregate.layout.entrySize,
+                                [&](Value *entry) { return agg.keysEqual(entry, keys); });
+
+  BasicBlock *update = fc.newBlock("agg.update");
+  b.SetInsertPoint(probe.found);
+  b.CreateBr(update);
+  b.SetInsertPoint(probe.notFound);
+  Value *fresh = b.CreateCall(abi_.fn("weir_ht_insert"), {ht, hash, probe.slot}, "newkey");
+  agg.initEntry(ht, fresh, keys);
+  BasicBlock *insertedEnd = b.GetInsertBlock();
+  b.CreateBr(update);
+
+  b.SetInsertPoint(update);
+  PHINode *entry = b.CreatePHI(abi_.ptr(), 2, "state");
+  entry->addIncoming(probe.entry, probe.found);
+  entry->addIncoming(fresh, insertedEnd);
+  agg.update(entry, row);
+  b.CreateBr(next);
+}
+
+} // namespace weir::codegen

@@ -1,0 +1,101 @@
+// Stream-static lookup join: probes the table's hash table with the row's
+// key and passes on one row per matching table row (inner), or the row with
+// null table columns when nothing matches (left).
+#include "codegen/ExprCodegen.h"
+#include "codegen/HashProbe.h"
+#include "codegen/StageCodegen.h"
+#include "codegen/StateAccess.h"
+
+using namespace llvm;
+
+namespace weir::codegen {
+
+void StageCodegen::consumeJoinProbe(FunctionContext &fc, const ir::Stage &stage, size_t pos,
+                                    const Row &row, BasicBlock *next) {
+  IRBuilder<> &b = fc.builder();
+  ExprCodegen expr(fc);
+  const ir::Node &join = node(stage.nodes[pos]);
+  const ir::Node &table = node(join.table);
+  StateAccess state(fc, table.layout);
+  Value *ht = fc.state(index_.stateOf.at(table.id));
+  size_t streamColumns = row.size();
+
+  // The table side of the output row: nulls, or the columns of one entry.
+  auto nullTableColumns = [&] {
+    Row out = row;
+    for (size_t c = streamColumns; c < join.schema.size(); ++c)
+      out.push_back(expr.nullOf(join.schema[c].type));
+    return out;
+  };
+  auto withEntry = [&](Value *entry) {
+    Row out = row;
+    for (size_t c = 0; c < table.schema.size(); ++c) {
+      Type outType = join.schema[streamColumns + c].type;
+      const ir::StateSlot &slot = table.layout.keySlots[c];
+      CgValue v = slot.size ? state.load(entry, slot, table.schema[c].type) : expr.nullOf(outType);
+      v.type = outType;
+      if (outType.nullable && !v.isNull)
+        v.isNull = ConstantInt::getFalse(fc.context());
+      out.push_back(v);
+    }
+    return out;
+  };
+  BasicBlock *noMatch = fc.newBlock("join.nomatch");
+
+  Row keys;
+  Value *anyNull = nullptr;
+  for (size_t k = 0; k < join.probeKeys.size(); ++k) {
+    CgValue key = expr.coerce(expr.emit(*join.probeKeys[k], row), table.schema[join.buildKeys[k]].type);
+    anyNull = expr.orNull(anyNull, key.isNull);
+    key.isNull = nullptr;
+    keys.push_back(key);
+  }
+  if (anyNull) { // a null key matches nothing
+    BasicBlock *lookup = fc.newBlock("join.lookup");
+    b.CreateCondBr(anyNull, noMatch, lookup);
+    b.SetInsertPoint(lookup);
+  }
+  Value *hash = emitKeyHash(fc, keys);
+  ProbeResult probe = emitProbe(fc, ht, hash, table.layout.entrySize, [&](Value *entry) {
+    Value *all = ConstantInt::getTrue(fc.context());
+    for (size_t k = 0; k < keys.size(); ++k) {
+      CgValue stored = state.load(entry, table.layout.keySlots[join.buildKeys[k]],
+                                  table.schema[join.buildKeys[k]].type.withNullable(false));
+      all = b.CreateAnd(all, expr.equal(stored, keys[k]));
+    }
+    return all;
+  });
+  b.SetInsertPoint(probe.notFound);
+  b.CreateBr(noMatch);
+
+  // Every table row with this key: the head entry, then its chain.
+  b.SetInsertPoint(probe.found);
+  BasicBlock *foundBlock = b.GetInsertBlock();
+  BasicBlock *match = fc.newBlock("join.match");
+  BasicBlock *advance = fc.newBlock("join.advance");
+  BasicBlock *follow = fc.newBlock("join.follow");
+  b.CreateBr(match);
+  b.SetInsertPoint(match);
+  PHINode *entry = b.CreatePHI(abi_.ptr(), 2, "match");
+  entry->addIncoming(probe.entry, foundBlock);
+  consume(fc, stage, pos + 1, withEntry(entry), advance);
+
+  b.SetInsertPoint(advance);
+  Value *link = b.CreateLoad(abi_.i32(), state.fieldPtr(entry, RuntimeABI::kEntryNextOffset));
+  b.CreateCondBr(b.CreateICmpEQ(link, ConstantInt::get(abi_.i32(), 0)), next, follow);
+  b.SetInsertPoint(follow);
+  Value *entries = b.CreateLoad(abi_.ptr(), b.CreateStructGEP(abi_.hashTableType(), ht, RuntimeABI::HT_Entries));
+  Value *index = b.CreateSub(b.CreateZExt(link, abi_.i64()), ConstantInt::get(abi_.i64(), 1));
+  Value *nextEntry =
+      b.CreateGEP(abi_.i8(), entries, b.CreateMul(index, ConstantInt::get(abi_.i64(), table.layout.entrySize)));
+  entry->addIncoming(nextEntry, follow);
+  b.CreateBr(match);
+
+  b.SetInsertPoint(noMatch);
+  if (join.leftJoin)
+    consume(fc, stage, pos + 1, nullTableColumns(), next);
+  else
+    b.CreateBr(next);
+}
+
+} // namespace weir::codegen

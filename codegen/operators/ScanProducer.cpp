@@ -1,0 +1,48 @@
+// Produces the records of a Source or Table: the stage's loop over
+// weir_cursor_next, one decoded record per iteration.
+#include "codegen/RowBuffer.h"
+#include "codegen/StageCodegen.h"
+
+using namespace llvm;
+
+namespace weir::codegen {
+
+void StageCodegen::produceRecords(FunctionContext &fc, const ir::Stage &stage) {
+  IRBuilder<> &b = fc.builder();
+  const ir::Node &source = node(stage.nodes[0]);
+  Value *cursor = b.CreateCall(abi_.fn("weir_task_cursor"), {fc.task()}, "cursor");
+  Value *record = fc.entryAlloca(abi_.valueType(), "record", std::max<size_t>(source.schema.size(), 1));
+
+  BasicBlock *loop = fc.newBlock("scan.next");
+  BasicBlock *gotRow = fc.newBlock("scan.row");
+  BasicBlock *notRow = fc.newBlock("scan.notrow");
+  BasicBlock *end = fc.newBlock("scan.end");
+  BasicBlock *failed = fc.newBlock("scan.failed");
+  BasicBlock *latch = fc.newBlock("scan.latch");
+  b.CreateBr(loop);
+
+  b.SetInsertPoint(loop);
+  Value *status = b.CreateCall(abi_.fn("weir_cursor_next"), {cursor, record}, "status");
+  b.CreateCondBr(b.CreateICmpEQ(status, ConstantInt::get(abi_.i32(), 2 /*WEIR_ROW*/)), gotRow, notRow);
+  b.SetInsertPoint(notRow);
+  b.CreateCondBr(b.CreateICmpEQ(status, ConstantInt::get(abi_.i32(), 1 /*WEIR_END*/)), end, failed);
+  b.SetInsertPoint(end);
+  fc.exitWith(ConstantInt::get(abi_.i32(), 0));
+  b.SetInsertPoint(failed);
+  fc.exitWith(status);
+
+  b.SetInsertPoint(gotRow);
+  Row row = loadRow(fc, record, source.schema, &source.usedFields);
+  if (stage.kind == ir::StageKind::TableBuild)
+    consumeTableBuild(fc, source, row, latch);
+  else
+    consume(fc, stage, 1, row, latch);
+
+  // Computed strings live until the row is done.
+  b.SetInsertPoint(latch);
+  if (fc.scratchUsed() || !fused_)
+    b.CreateCall(abi_.fn("weir_arena_reset"), {fc.scratch()});
+  b.CreateBr(loop);
+}
+
+} // namespace weir::codegen

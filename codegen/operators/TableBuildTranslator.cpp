@@ -1,0 +1,83 @@
+// Builds a join's hash table from a static table: one entry per table row,
+// rows with equal keys chained behind the first. Rows with a null key can
+// never match and are left out.
+#include "codegen/ExprCodegen.h"
+#include "codegen/HashProbe.h"
+#include "codegen/StageCodegen.h"
+#include "codegen/StateAccess.h"
+
+using namespace llvm;
+
+namespace weir::codegen {
+
+// The build keys of a table: those of the joins that read it (all the same;
+// the code generator checks this before generating anything).
+static const std::vector<int> &buildKeysOf(const ir::Program &program, const ir::Node &table) {
+  for (const auto &n : program.nodes)
+    if (n->kind == ir::NodeKind::Join && n->table == table.id)
+      return n->buildKeys;
+  static const std::vector<int> none;
+  return none;
+}
+
+void StageCodegen::consumeTableBuild(FunctionContext &fc, const ir::Node &table, const Row &row,
+                                     BasicBlock *next) {
+  IRBuilder<> &b = fc.builder();
+  ExprCodegen expr(fc);
+  StateAccess state(fc, table.layout);
+  Value *ht = fc.state(index_.stateOf.at(table.id));
+  const std::vector<int> &buildKeys = buildKeysOf(program_, table);
+
+  Row keys;
+  Value *anyNull = nullptr;
+  for (int column : buildKeys) {
+    CgValue key = row[column];
+    anyNull = expr.orNull(anyNull, key.isNull);
+    key.isNull = nullptr;
+    keys.push_back(key);
+  }
+  if (anyNull) {
+    BasicBlock *insert = fc.newBlock("build.insert");
+    b.CreateCondBr(anyNull, next, insert);
+    b.SetInsertPoint(insert);
+  }
+  Value *hash = emitKeyHash(fc, keys);
+  ProbeResult probe = emitProbe(fc, ht, hash, table.layout.entrySize, [&](Value *entry) {
+    Value *all = ConstantInt::getTrue(fc.context());
+    for (size_t k = 0; k < keys.size(); ++k) {
+      CgValue stored = state.load(entry, table.layout.keySlots[buildKeys[k]], keys[k].type.withNullable(false));
+      all = b.CreateAnd(all, expr.equal(stored, keys[k]));
+    }
+    return all;
+  });
+  BasicBlock *store = fc.newBlock("build.store");
+  b.SetInsertPoint(probe.found);
+  Value *duplicate = b.CreateCall(abi_.fn("weir_ht_insert_duplicate"), {ht, probe.entryIndex});
+  b.CreateBr(store);
+  BasicBlock *foundEnd = b.GetInsertBlock();
+  b.SetInsertPoint(probe.notFound);
+  Value *fresh = b.CreateCall(abi_.fn("weir_ht_insert"), {ht, hash, probe.slot});
+  BasicBlock *notFoundEnd = b.GetInsertBlock();
+  b.CreateBr(store);
+
+  b.SetInsertPoint(store);
+  PHINode *entry = b.CreatePHI(abi_.ptr(), 2, "row");
+  entry->addIncoming(duplicate, foundEnd);
+  entry->addIncoming(fresh, notFoundEnd);
+  std::vector<int> nullBits;
+  state.initBitmap(entry, nullBits);
+  for (size_t c = 0; c < table.schema.size(); ++c) {
+    const ir::StateSlot &slot = table.layout.keySlots[c];
+    if (!slot.size)
+      continue;
+    CgValue v = row[c];
+    if (v.type.kind == TypeKind::String) // records go away; the table stays
+      v.value = b.CreateCall(abi_.fn("weir_ht_copy_str"), {ht, v.value, v.length});
+    state.storePayload(entry, slot, v);
+    if (v.isNull && slot.nullBit >= 0)
+      state.setNullBit(entry, slot.nullBit, v.isNull);
+  }
+  b.CreateBr(next);
+}
+
+} // namespace weir::codegen

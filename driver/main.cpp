@@ -1,0 +1,229 @@
+// `weir`: check, compile (--emit=ast|ir|ir-opt|llvm|asm|obj), run (JIT),
+// build (AOT executable) and explain a .weir pipeline file.
+#include "codegen/Codegen.h"
+#include "codegen/Jit.h"
+#include "codegen/Linker.h"
+#include "codegen/ObjectEmitter.h"
+#include "driver/Compilation.h"
+#include "ir/Explain.h"
+#include "ir/Printer.h"
+#include "weir/runtime.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/Target/TargetMachine.h"
+
+#include <CLI/CLI.hpp>
+
+using namespace llvm;
+using namespace weir;
+using namespace weir::driver;
+
+namespace {
+
+ExitOnError exitOnError("weir: error: ");
+
+struct CommonOptions {
+  std::string file;
+  int optLevel = 2;
+  bool noFuse = false;
+  bool timePhases = false;
+  CompileOptions compile() const { return {!noFuse, optLevel}; }
+};
+
+void addCompileFlags(CLI::App *cmd, CommonOptions &o) {
+  cmd->add_option("file", o.file, "the .weir pipeline file")->required();
+  cmd->add_option("-O", o.optLevel, "optimization level: -O0 or -O2 (default)")
+      ->check(CLI::IsMember({0, 2}));
+  cmd->add_flag("--no-fuse", o.noFuse, "one function per operator, rows materialized between them");
+  cmd->add_flag("--time-phases", o.timePhases, "print the time each compilation phase took");
+}
+
+// Runs the frontend and the IR passes; false after diagnostics.
+bool frontAndMiddle(Compilation &c) {
+  if (!c.parse() || !c.check() || !c.lower())
+    return false;
+  exitOnError(c.optimizeIR());
+  return true;
+}
+
+std::unique_ptr<raw_fd_ostream> openOutput(const std::string &path, bool binary) {
+  std::error_code ec;
+  auto out = std::make_unique<raw_fd_ostream>(path.empty() ? "-" : path, ec,
+                                              binary ? sys::fs::OF_None : sys::fs::OF_Text);
+  if (ec) {
+    errs() << "weir: error: cannot write '" << path << "': " << ec.message() << "\n";
+    return nullptr;
+  }
+  return out;
+}
+
+int commandCheck(const CommonOptions &o) {
+  Compilation c(o.file, o.compile());
+  if (!c.parse() || !c.check())
+    return 1;
+  return 0;
+}
+
+int commandCompile(const CommonOptions &o, const std::string &emitName, const std::string &output) {
+  auto emit = parseEmitStage(emitName);
+  if (!emit) {
+    errs() << "weir: error: unknown --emit stage '" << emitName
+           << "' (expected ast, ir, ir-opt, llvm, asm or obj)\n";
+    return 2;
+  }
+  bool binary = *emit == EmitStage::Obj;
+  Compilation c(o.file, o.compile());
+  if (!c.parse())
+    return 1;
+  if (*emit == EmitStage::Ast) {
+    c.check(); // annotate types where possible; the dump is still useful with errors
+    auto out = openOutput(output, false);
+    if (!out)
+      return 1;
+    printAST(c.ast(), *out);
+    return 0;
+  }
+  if (!c.check() || !c.lower())
+    return 1;
+  if (*emit == EmitStage::Ir) {
+    auto out = openOutput(output, false);
+    if (!out)
+      return 1;
+    ir::printProgram(c.program(), *out);
+    return 0;
+  }
+  exitOnError(c.optimizeIR());
+  if (*emit == EmitStage::IrOpt) {
+    auto out = openOutput(output, false);
+    if (!out)
+      return 1;
+    ir::printProgram(c.program(), *out);
+    return 0;
+  }
+  auto module = exitOnError(c.generateLLVM());
+  if (binary && output.empty()) {
+    errs() << "weir: error: --emit=obj needs -o FILE\n";
+    return 2;
+  }
+  auto out = openOutput(output, binary);
+  if (!out)
+    return 1;
+  if (*emit == EmitStage::Llvm) {
+    module->print(*out, nullptr);
+  } else {
+    auto machine = exitOnError(codegen::createHostTargetMachine(o.optLevel, /*forObjectFile=*/true));
+    exitOnError(codegen::emitMachineCode(*module, *machine,
+                                         binary ? codegen::ObjectKind::Object : codegen::ObjectKind::Assembly,
+                                         *out));
+  }
+  if (o.timePhases)
+    c.times().print(errs());
+  return 0;
+}
+
+int commandRun(const CommonOptions &o, const std::vector<std::string> &runtimeArgs) {
+  Compilation c(o.file, o.compile());
+  if (!frontAndMiddle(c))
+    return 1;
+  auto module = exitOnError(c.generateLLVM());
+  auto start = std::chrono::steady_clock::now();
+  auto jit = exitOnError(codegen::Jit::create(o.optLevel));
+  exitOnError(jit->addModule(orc::ThreadSafeModule(std::move(module), c.takeContext())));
+  auto *program = static_cast<const WeirProgramDesc *>(exitOnError(jit->lookup("weir_program")));
+  // LLJIT compiles the whole module at this first lookup.
+  c.times().add("jit", start);
+  if (o.timePhases)
+    c.times().print(errs());
+
+  std::vector<std::string> args{o.file};
+  args.insert(args.end(), runtimeArgs.begin(), runtimeArgs.end());
+  std::vector<char *> argv;
+  for (std::string &a : args)
+    argv.push_back(a.data());
+  argv.push_back(nullptr);
+  return weir_main(program, (int)args.size(), argv.data());
+}
+
+int commandBuild(const CommonOptions &o, const std::string &output) {
+  Compilation c(o.file, o.compile());
+  if (!frontAndMiddle(c))
+    return 1;
+  auto module = exitOnError(c.generateLLVM());
+  auto machine = exitOnError(codegen::createHostTargetMachine(o.optLevel, /*forObjectFile=*/true));
+  SmallString<128> objectPath;
+  if (std::error_code ec = sys::fs::createTemporaryFile("weir", "o", objectPath)) {
+    errs() << "weir: error: cannot create a temporary file: " << ec.message() << "\n";
+    return 1;
+  }
+  llvm::FileRemover removeObject(objectPath);
+  {
+    auto out = openOutput(objectPath.str().str(), true);
+    if (!out)
+      return 1;
+    exitOnError(codegen::emitMachineCode(*module, *machine, codegen::ObjectKind::Object, *out));
+  }
+  auto start = std::chrono::steady_clock::now();
+  exitOnError(codegen::linkExecutable(objectPath.str().str(), output));
+  c.times().add("link", start);
+  if (o.timePhases)
+    c.times().print(errs());
+  return 0;
+}
+
+int commandExplain(const CommonOptions &o) {
+  Compilation c(o.file, o.compile());
+  if (!frontAndMiddle(c))
+    return 1;
+  ir::explainProgram(c.program(), outs());
+  return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  InitLLVM initLLVM(argc, argv);
+  CLI::App app{"weir: a compiler for data pipelines"};
+  app.require_subcommand(1);
+  CommonOptions o;
+  std::string emit, output;
+
+  CLI::App *check = app.add_subcommand("check", "parse and type-check; diagnostics only");
+  check->add_option("file", o.file, "the .weir pipeline file")->required();
+
+  CLI::App *compile = app.add_subcommand("compile", "stop after a stage and print or write it");
+  addCompileFlags(compile, o);
+  compile->add_option("--emit", emit, "ast, ir, ir-opt, llvm, asm or obj")->required();
+  compile->add_option("-o", output, "output file (default: standard output)");
+
+  CLI::App *run = app.add_subcommand("run", "JIT-compile and run; other options go to the runtime");
+  addCompileFlags(run, o);
+  run->allow_extras();
+  run->footer("Runtime options: --source NAME=URI, --sink NAME=URI, --threads N, --trigger available_now, "
+              "--quiet (see docs/language.md)");
+
+  CLI::App *build = app.add_subcommand("build", "compile into a standalone executable");
+  addCompileFlags(build, o);
+  build->add_option("-o", output, "the executable to write")->required();
+
+  CLI::App *explain = app.add_subcommand("explain", "the optimized plan: stages, decoded fields, state layout");
+  addCompileFlags(explain, o);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError &e) {
+    return app.exit(e);
+  }
+  if (check->parsed())
+    return commandCheck(o);
+  if (compile->parsed())
+    return commandCompile(o, emit, output);
+  if (run->parsed())
+    return commandRun(o, run->remaining());
+  if (build->parsed())
+    return commandBuild(o, output);
+  return commandExplain(o);
+}
