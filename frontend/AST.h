@@ -1,0 +1,250 @@
+// The Weir abstract syntax tree, built from the ANTLR parse tree by AstBuilder
+// (the parse tree never leaves the frontend). Every node carries a SourceLoc.
+// Sema annotates it in place (expression types, resolved columns and
+// functions, resolved declarations); Lowering reads those annotations.
+#pragma once
+
+#include "ir/Type.h"
+#include "stdlib/Builtins.h"
+
+#include "llvm/Support/Casting.h"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace weir::ast {
+
+// ---------------------------------------------------------------- expressions
+
+enum class ExprKind : uint8_t { Literal, Name, Unary, Binary, Call };
+
+struct Expr {
+  const ExprKind kind;
+  SourceLoc loc;
+  // Set by Sema. A `null` literal whose context gives it no type keeps Null.
+  Type type;
+
+  virtual ~Expr() = default;
+
+protected:
+  Expr(ExprKind kind, SourceLoc loc) : kind(kind), loc(loc) {}
+};
+using ExprPtr = std::unique_ptr<Expr>;
+
+enum class LiteralKind : uint8_t { Null, Bool, Int, Float, String, Duration, Timestamp };
+
+struct LiteralExpr : Expr {
+  LiteralKind literalKind = LiteralKind::Null;
+  bool boolValue = false;
+  int64_t intValue = 0; // Int; Duration and Timestamp in milliseconds
+  double floatValue = 0;
+  std::string stringValue; // String: the unescaped text
+  std::string spelling;    // as written, for the AST dump and messages
+
+  explicit LiteralExpr(SourceLoc loc) : Expr(ExprKind::Literal, loc) {}
+  static bool classof(const Expr *e) { return e->kind == ExprKind::Literal; }
+};
+
+// `amount` or `merchants.name`.
+struct NameExpr : Expr {
+  std::string qualifier; // empty when unqualified
+  std::string name;
+  int column = -1; // Sema: index into the row the expression is evaluated over
+
+  NameExpr(SourceLoc loc, std::string qualifier, std::string name)
+      : Expr(ExprKind::Name, loc), qualifier(std::move(qualifier)), name(std::move(name)) {}
+  static bool classof(const Expr *e) { return e->kind == ExprKind::Name; }
+  std::string spelling() const { return qualifier.empty() ? name : qualifier + "." + name; }
+};
+
+enum class UnaryOp : uint8_t { Neg, Not };
+
+struct UnaryExpr : Expr {
+  UnaryOp op;
+  ExprPtr operand;
+
+  UnaryExpr(SourceLoc loc, UnaryOp op, ExprPtr operand)
+      : Expr(ExprKind::Unary, loc), op(op), operand(std::move(operand)) {}
+  static bool classof(const Expr *e) { return e->kind == ExprKind::Unary; }
+};
+
+enum class BinaryOp : uint8_t { Add, Sub, Mul, Div, Mod, Eq, Ne, Lt, Le, Gt, Ge, And, Or };
+const char *binaryOpSpelling(BinaryOp op);
+
+struct BinaryExpr : Expr {
+  BinaryOp op;
+  ExprPtr lhs, rhs;
+
+  BinaryExpr(SourceLoc loc, BinaryOp op, ExprPtr lhs, ExprPtr rhs)
+      : Expr(ExprKind::Binary, loc), op(op), lhs(std::move(lhs)), rhs(std::move(rhs)) {}
+  static bool classof(const Expr *e) { return e->kind == ExprKind::Binary; }
+};
+
+struct CallExpr : Expr {
+  std::string callee;
+  std::vector<ExprPtr> args;
+  // Sema: what the callee resolved to (one of them, in the right context).
+  std::optional<ScalarFn> scalarFn;
+  std::optional<AggFn> aggFn;
+
+  CallExpr(SourceLoc loc, std::string callee, std::vector<ExprPtr> args)
+      : Expr(ExprKind::Call, loc), callee(std::move(callee)), args(std::move(args)) {}
+  static bool classof(const Expr *e) { return e->kind == ExprKind::Call; }
+};
+
+// ---------------------------------------------------------------- connectors
+
+// `file("data/txns.jsonl", format = "json")`: positional arguments have an
+// empty name.
+struct ConnectorArg {
+  std::string name;
+  SourceLoc loc;
+  ExprPtr value;
+};
+
+struct Connector {
+  std::string kind; // "file", "stdout"
+  SourceLoc loc;
+  std::vector<ConnectorArg> args;
+  // Sema: the validated settings, defaults filled in.
+  std::string uri;     // "file:PATH" or "stdout:"
+  std::string format;  // "json" or "csv"
+  std::string onError; // "fail", "skip" or "dead_letter:PATH"; sources and tables
+};
+
+// ---------------------------------------------------------------- steps
+
+enum class StepKind : uint8_t { Where, Select, KeyBy, Aggregate, Join, Sink };
+const char *stepKindName(StepKind k);
+
+// `name = expr`, or just `expr` when it names a column.
+struct SelectItem {
+  std::string name; // empty when implied
+  SourceLoc nameLoc;
+  ExprPtr expr;
+  std::string outputName; // Sema: `name`, or the implied column name
+};
+
+// A column of the rows flowing between steps (Sema's view; Lowering turns it
+// into an ir::Column).
+struct RowColumn {
+  std::string name;
+  Type type;
+  std::string qualifier; // the source or table it came from; empty if computed
+  std::string baseName;  // its name in that source or table
+};
+using RowShape = std::vector<RowColumn>;
+
+struct DataDecl;
+
+struct Step {
+  StepKind kind;
+  SourceLoc loc;
+  RowShape output; // Sema: the rows this step produces
+
+  Step(StepKind kind, SourceLoc loc) : kind(kind), loc(loc) {}
+  virtual ~Step() = default;
+};
+using StepPtr = std::unique_ptr<Step>;
+
+struct WhereStep : Step {
+  ExprPtr predicate;
+  explicit WhereStep(SourceLoc loc) : Step(StepKind::Where, loc) {}
+  static bool classof(const Step *s) { return s->kind == StepKind::Where; }
+};
+
+// `select`, `key by` and `aggregate` all take a list of items.
+struct ItemsStep : Step {
+  std::vector<SelectItem> items;
+  ItemsStep(StepKind kind, SourceLoc loc) : Step(kind, loc) {}
+  static bool classof(const Step *s) {
+    return s->kind == StepKind::Select || s->kind == StepKind::KeyBy ||
+           s->kind == StepKind::Aggregate;
+  }
+};
+
+struct JoinStep : Step {
+  bool left = false;
+  std::string tableName;
+  SourceLoc tableLoc;
+  ExprPtr condition;
+  // Sema: the resolved table and the key pairs of the `on` condition.
+  const DataDecl *table = nullptr;
+  std::vector<const Expr *> probeKeys; // over the stream row
+  std::vector<int> buildKeys;          // table column indices
+  explicit JoinStep(SourceLoc loc) : Step(StepKind::Join, loc) {}
+  static bool classof(const Step *s) { return s->kind == StepKind::Join; }
+};
+
+struct SinkStep : Step {
+  Connector connector;
+  explicit SinkStep(SourceLoc loc) : Step(StepKind::Sink, loc) {}
+  static bool classof(const Step *s) { return s->kind == StepKind::Sink; }
+};
+
+// ---------------------------------------------------------------- declarations
+
+enum class DeclKind : uint8_t { Schema, Source, Table, Pipeline };
+
+struct Decl {
+  DeclKind kind;
+  SourceLoc loc;
+  std::string name;
+  SourceLoc nameLoc;
+
+  Decl(DeclKind kind, SourceLoc loc) : kind(kind), loc(loc) {}
+  virtual ~Decl() = default;
+};
+using DeclPtr = std::unique_ptr<Decl>;
+
+struct TypeRef {
+  std::string name;
+  bool nullable = false;
+  SourceLoc loc;
+};
+
+struct FieldDecl {
+  std::string name;
+  SourceLoc loc;
+  TypeRef type;
+  Type resolved; // Sema
+};
+
+struct SchemaDecl : Decl {
+  std::vector<FieldDecl> fields;
+  explicit SchemaDecl(SourceLoc loc) : Decl(DeclKind::Schema, loc) {}
+  static bool classof(const Decl *d) { return d->kind == DeclKind::Schema; }
+};
+
+// `source NAME: SCHEMA = connector;` or `table NAME: SCHEMA = connector;`.
+struct DataDecl : Decl {
+  std::string schemaName;
+  SourceLoc schemaLoc;
+  Connector connector;
+  const SchemaDecl *schema = nullptr; // Sema
+  DataDecl(DeclKind kind, SourceLoc loc) : Decl(kind, loc) {}
+  static bool classof(const Decl *d) {
+    return d->kind == DeclKind::Source || d->kind == DeclKind::Table;
+  }
+  bool isTable() const { return kind == DeclKind::Table; }
+};
+
+struct PipelineDecl : Decl {
+  std::string inputName;
+  SourceLoc inputLoc;
+  std::vector<StepPtr> steps;
+  const DataDecl *input = nullptr; // Sema
+  explicit PipelineDecl(SourceLoc loc) : Decl(DeclKind::Pipeline, loc) {}
+  static bool classof(const Decl *d) { return d->kind == DeclKind::Pipeline; }
+};
+
+struct Module {
+  std::string path;
+  bool checked = false; // set by a successful checkModule
+  std::vector<DeclPtr> decls; // in source order
+};
+
+} // namespace weir::ast

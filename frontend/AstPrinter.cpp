@@ -1,0 +1,143 @@
+// The `--emit=ast` dump: one node per line, children indented by two spaces.
+// Once Sema has run, expressions show their types after a colon. The format
+// is stable (tests match it).
+#include "frontend/Frontend.h"
+
+#include "llvm/Support/Format.h"
+
+namespace weir {
+
+using namespace ast;
+
+namespace {
+
+class AstPrinter {
+public:
+  AstPrinter(const Module &module, llvm::raw_ostream &os) : module(module), os(os) {}
+
+  void print() {
+    os << "module \"" << module.path << "\"\n";
+    for (const DeclPtr &d : module.decls)
+      printDecl(*d, 1);
+  }
+
+private:
+  llvm::raw_ostream &line(unsigned depth) { return os.indent(depth * 2); }
+
+  void printDecl(const Decl &d, unsigned depth) {
+    if (auto *s = llvm::dyn_cast<SchemaDecl>(&d)) {
+      line(depth) << "schema " << s->name << "\n";
+      for (const FieldDecl &f : s->fields)
+        line(depth + 1) << "field " << f.name << ": " << f.type.name
+                        << (f.type.nullable ? "?" : "") << "\n";
+    } else if (auto *data = llvm::dyn_cast<DataDecl>(&d)) {
+      line(depth) << (data->isTable() ? "table " : "source ") << data->name << ": "
+                  << data->schemaName << "\n";
+      printConnector(data->connector, depth + 1);
+    } else if (auto *p = llvm::dyn_cast<PipelineDecl>(&d)) {
+      line(depth) << "pipeline " << p->name << " from " << p->inputName << "\n";
+      for (const StepPtr &s : p->steps)
+        printStep(*s, depth + 1);
+    }
+  }
+
+  void printConnector(const Connector &c, unsigned depth) {
+    line(depth) << "connector " << c.kind;
+    if (module.checked) {
+      os << " uri=\"" << c.uri << "\" format=" << c.format;
+      if (!c.onError.empty())
+        os << " on_error=\"" << c.onError << "\"";
+    }
+    os << "\n";
+    for (const ConnectorArg &a : c.args) {
+      line(depth + 1) << "arg" << (a.name.empty() ? "" : " " + a.name) << "\n";
+      printExpr(*a.value, depth + 2);
+    }
+  }
+
+  void printItems(const ItemsStep &s, unsigned depth) {
+    for (const SelectItem &item : s.items) {
+      line(depth) << "item";
+      if (!item.name.empty())
+        os << " " << item.name;
+      else if (!item.outputName.empty())
+        os << " (" << item.outputName << ")";
+      os << "\n";
+      printExpr(*item.expr, depth + 1);
+    }
+  }
+
+  void printStep(const Step &s, unsigned depth) {
+    line(depth) << stepKindName(s.kind);
+    if (auto *j = llvm::dyn_cast<JoinStep>(&s))
+      os << (j->left ? " left " : " ") << j->tableName;
+    os << "\n";
+    if (auto *w = llvm::dyn_cast<WhereStep>(&s))
+      printExpr(*w->predicate, depth + 1);
+    else if (auto *items = llvm::dyn_cast<ItemsStep>(&s))
+      printItems(*items, depth + 1);
+    else if (auto *j = llvm::dyn_cast<JoinStep>(&s))
+      printExpr(*j->condition, depth + 1);
+    else if (auto *sink = llvm::dyn_cast<SinkStep>(&s))
+      printConnector(sink->connector, depth + 1);
+  }
+
+  void printType(const Expr &e) {
+    if (module.checked)
+      os << " : " << typeName(e.type);
+    os << "\n";
+  }
+
+  void printExpr(const Expr &e, unsigned depth) {
+    switch (e.kind) {
+    case ExprKind::Literal: {
+      auto &l = llvm::cast<LiteralExpr>(e);
+      line(depth) << "literal " << l.spelling;
+      if (l.literalKind == LiteralKind::Duration || l.literalKind == LiteralKind::Timestamp)
+        os << " (" << l.intValue << " ms)";
+      printType(e);
+      break;
+    }
+    case ExprKind::Name: {
+      auto &n = llvm::cast<NameExpr>(e);
+      line(depth) << "column " << n.spelling();
+      if (n.column >= 0)
+        os << " #" << n.column;
+      printType(e);
+      break;
+    }
+    case ExprKind::Unary: {
+      auto &u = llvm::cast<UnaryExpr>(e);
+      line(depth) << (u.op == UnaryOp::Neg ? "negate" : "not");
+      printType(e);
+      printExpr(*u.operand, depth + 1);
+      break;
+    }
+    case ExprKind::Binary: {
+      auto &b = llvm::cast<BinaryExpr>(e);
+      line(depth) << "binary " << binaryOpSpelling(b.op);
+      printType(e);
+      printExpr(*b.lhs, depth + 1);
+      printExpr(*b.rhs, depth + 1);
+      break;
+    }
+    case ExprKind::Call: {
+      auto &c = llvm::cast<CallExpr>(e);
+      line(depth) << "call " << c.callee;
+      printType(e);
+      for (const ExprPtr &a : c.args)
+        printExpr(*a, depth + 1);
+      break;
+    }
+    }
+  }
+
+  const Module &module;
+  llvm::raw_ostream &os;
+};
+
+} // namespace
+
+void printAST(const Module &module, llvm::raw_ostream &os) { AstPrinter(module, os).print(); }
+
+} // namespace weir

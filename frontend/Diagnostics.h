@@ -1,0 +1,53 @@
+// Clang-style diagnostics: `file:line:col: error: message`, then the source
+// line and a caret under the column. Every user error in the frontend goes
+// through a DiagnosticEngine, which keeps going after errors (so one run
+// reports several) and counts them.
+#pragma once
+
+#include "ir/Type.h"
+
+#include "llvm/Support/raw_ostream.h"
+
+#include <string>
+#include <vector>
+
+namespace weir {
+
+enum class DiagLevel { Error, Warning, Note };
+
+class DiagnosticEngine {
+public:
+  explicit DiagnosticEngine(llvm::raw_ostream &out = llvm::errs()) : out(out) {}
+
+  // The file that locations refer to; parseModule sets it.
+  void setSource(std::string path, std::string text);
+  const std::string &sourcePath() const { return path; }
+
+  void error(SourceLoc loc, const std::string &message);
+  void warning(SourceLoc loc, const std::string &message);
+  // Attached to the previous error or warning (shown only if it was).
+  void note(SourceLoc loc, const std::string &message);
+  void report(DiagLevel level, SourceLoc loc, const std::string &message);
+
+  unsigned errorCount() const { return errors; }
+  unsigned warningCount() const { return warnings; }
+  bool hasErrors() const { return errors != 0; }
+
+  // After this many errors further ones are dropped and one line says so.
+  void setErrorLimit(unsigned limit) { errorLimit = limit; }
+  bool reachedErrorLimit() const { return errorLimit && errors >= errorLimit; }
+
+private:
+  void printLocation(SourceLoc loc);
+  void printSnippet(SourceLoc loc);
+
+  llvm::raw_ostream &out;
+  std::string path = "<input>";
+  std::vector<std::string> lines;
+  unsigned errors = 0;
+  unsigned warnings = 0;
+  unsigned errorLimit = 20;
+  bool lastShown = true; // whether the last error/warning was printed (for notes)
+};
+
+} // namespace weir

@@ -1,0 +1,239 @@
+#include "frontend/Literals.h"
+
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+
+namespace weir {
+namespace {
+
+template <typename T> Decoded<T> failure(std::string message, uint32_t offset = 0) {
+  Decoded<T> d;
+  d.error = std::move(message);
+  d.offset = offset;
+  return d;
+}
+template <typename T> Decoded<T> success(T value) {
+  Decoded<T> d;
+  d.value = std::move(value);
+  return d;
+}
+
+void appendUtf8(std::string &out, uint32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+int hexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
+int64_t daysFromCivil(int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+
+bool isLeap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+unsigned daysInMonth(int64_t y, unsigned m) {
+  static const unsigned days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return m == 2 && isLeap(y) ? 29 : days[m - 1];
+}
+
+// Reads exactly `n` digits at `pos`.
+bool readDigits(std::string_view s, size_t &pos, size_t n, unsigned &out) {
+  if (pos + n > s.size())
+    return false;
+  out = 0;
+  for (size_t i = 0; i < n; ++i) {
+    char c = s[pos + i];
+    if (c < '0' || c > '9')
+      return false;
+    out = out * 10 + static_cast<unsigned>(c - '0');
+  }
+  pos += n;
+  return true;
+}
+
+} // namespace
+
+Decoded<int64_t> decodeInt(std::string_view digits, bool negative) {
+  uint64_t magnitude = 0;
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), magnitude);
+  uint64_t limit = negative ? uint64_t(std::numeric_limits<int64_t>::max()) + 1
+                            : uint64_t(std::numeric_limits<int64_t>::max());
+  if (ec != std::errc() || end != digits.data() + digits.size() || magnitude > limit)
+    return failure<int64_t>("integer literal '" + std::string(digits) + "' does not fit in int64");
+  if (negative)
+    return success<int64_t>(magnitude == limit ? std::numeric_limits<int64_t>::min()
+                                               : -static_cast<int64_t>(magnitude));
+  return success<int64_t>(static_cast<int64_t>(magnitude));
+}
+
+Decoded<double> decodeFloat(std::string_view spelling) {
+  std::string text(spelling);
+  errno = 0;
+  char *end = nullptr;
+  double v = std::strtod(text.c_str(), &end);
+  if (end != text.c_str() + text.size())
+    return failure<double>("invalid floating-point literal '" + text + "'");
+  if (errno == ERANGE && std::isinf(v))
+    return failure<double>("floating-point literal '" + text + "' is out of range");
+  return success(v);
+}
+
+Decoded<int64_t> decodeDuration(std::string_view spelling) {
+  size_t digitsEnd = 0;
+  while (digitsEnd < spelling.size() && spelling[digitsEnd] >= '0' && spelling[digitsEnd] <= '9')
+    ++digitsEnd;
+  std::string_view unit = spelling.substr(digitsEnd);
+  int64_t scale = unit == "ms" ? 1
+                  : unit == "s" ? 1000
+                  : unit == "m" ? 60'000
+                  : unit == "h" ? 3'600'000
+                  : unit == "d" ? 86'400'000
+                                : 0;
+  if (scale == 0)
+    return failure<int64_t>("invalid duration unit '" + std::string(unit) +
+                            "'; use ms, s, m, h or d");
+  auto count = decodeInt(spelling.substr(0, digitsEnd));
+  int64_t ms = 0;
+  if (!count.value || __builtin_mul_overflow(*count.value, scale, &ms))
+    return failure<int64_t>("duration '" + std::string(spelling) + "' is too large");
+  return success(ms);
+}
+
+Decoded<std::string> decodeString(std::string_view quoted) {
+  std::string out;
+  // Strip the quotes; the lexer guarantees both are there.
+  std::string_view body = quoted.substr(1, quoted.size() >= 2 ? quoted.size() - 2 : 0);
+  uint32_t codePoint = 1; // offset of body[i] from the opening quote
+  for (size_t i = 0; i < body.size(); ++i) {
+    char c = body[i];
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80)
+      ++codePoint;
+    if (c != '\\') {
+      out += c;
+      continue;
+    }
+    uint32_t escapeAt = codePoint - 1;
+    if (i + 1 >= body.size())
+      return failure<std::string>("unterminated escape sequence", escapeAt);
+    char e = body[++i];
+    ++codePoint;
+    switch (e) {
+    case 'n': out += '\n'; break;
+    case 't': out += '\t'; break;
+    case 'r': out += '\r'; break;
+    case '0': out += '\0'; break;
+    case '\\': out += '\\'; break;
+    case '"': out += '"'; break;
+    case '\'': out += '\''; break;
+    case 'u': {
+      uint32_t cp = 0;
+      for (int k = 0; k < 4; ++k) {
+        int h = i + 1 < body.size() ? hexValue(body[i + 1]) : -1;
+        if (h < 0)
+          return failure<std::string>("\\u must be followed by four hex digits", escapeAt);
+        cp = cp * 16 + static_cast<uint32_t>(h);
+        ++i;
+        ++codePoint;
+      }
+      if (cp >= 0xD800 && cp <= 0xDFFF)
+        return failure<std::string>("\\u escape names a UTF-16 surrogate, not a character",
+                                    escapeAt);
+      appendUtf8(out, cp);
+      break;
+    }
+    default: {
+      std::string shown = static_cast<unsigned char>(e) < 0x80 ? std::string(1, e) : "...";
+      return failure<std::string>("unknown escape sequence '\\" + shown + "'", escapeAt);
+    }
+    }
+  }
+  return success(std::move(out));
+}
+
+Decoded<int64_t> decodeTimestamp(std::string_view s) {
+  auto bad = [&](std::string why) {
+    return failure<int64_t>("invalid timestamp \"" + std::string(s) + "\": " + why +
+                            " (expected e.g. \"2024-01-31T12:00:00Z\")");
+  };
+  size_t pos = 0;
+  unsigned year, month, day;
+  if (!readDigits(s, pos, 4, year) || pos >= s.size() || s[pos++] != '-' ||
+      !readDigits(s, pos, 2, month) || pos >= s.size() || s[pos++] != '-' ||
+      !readDigits(s, pos, 2, day))
+    return bad("the date must be YYYY-MM-DD");
+  if (month < 1 || month > 12)
+    return bad("month out of range");
+  if (day < 1 || day > daysInMonth(year, month))
+    return bad("day out of range");
+  int64_t ms = daysFromCivil(year, month, day) * 86'400'000;
+  if (pos == s.size())
+    return success(ms);
+  if (s[pos] != 'T' && s[pos] != 't' && s[pos] != ' ')
+    return bad("expected 'T' after the date");
+  ++pos;
+  unsigned hour, minute, second = 0, millis = 0;
+  if (!readDigits(s, pos, 2, hour) || pos >= s.size() || s[pos++] != ':' ||
+      !readDigits(s, pos, 2, minute))
+    return bad("the time must be HH:MM[:SS[.fff]]");
+  if (pos < s.size() && s[pos] == ':') {
+    ++pos;
+    if (!readDigits(s, pos, 2, second))
+      return bad("the seconds must be two digits");
+    if (pos < s.size() && s[pos] == '.') {
+      ++pos;
+      size_t digits = 0;
+      unsigned scale = 100;
+      for (; pos < s.size() && s[pos] >= '0' && s[pos] <= '9'; ++pos, ++digits) {
+        millis += static_cast<unsigned>(s[pos] - '0') * scale; // digits past ms truncate
+        scale /= 10;
+      }
+      if (digits == 0 || digits > 9)
+        return bad("the fraction of a second must have 1 to 9 digits");
+    }
+  }
+  if (hour > 23 || minute > 59 || second > 59)
+    return bad("time of day out of range");
+  ms += (hour * 3600 + minute * 60 + second) * 1000LL + millis;
+  if (pos == s.size())
+    return success(ms);
+  if (s[pos] == 'Z' || s[pos] == 'z')
+    return pos + 1 == s.size() ? success(ms) : bad("unexpected text after 'Z'");
+  if (s[pos] != '+' && s[pos] != '-')
+    return bad("expected 'Z' or a UTC offset like +02:00");
+  int sign = s[pos++] == '+' ? 1 : -1;
+  unsigned offHour, offMinute;
+  if (!readDigits(s, pos, 2, offHour))
+    return bad("the UTC offset must be +HH:MM");
+  if (pos < s.size() && s[pos] == ':')
+    ++pos;
+  if (!readDigits(s, pos, 2, offMinute) || pos != s.size())
+    return bad("the UTC offset must be +HH:MM");
+  if (offHour > 23 || offMinute > 59)
+    return bad("UTC offset out of range");
+  // 12:00+02:00 is 10:00 UTC.
+  return success(ms - sign * int64_t(offHour * 3600 + offMinute * 60) * 1000);
+}
+
+} // namespace weir

@@ -1,0 +1,169 @@
+// AST -> ir::Program. One Source node per declared source some pipeline
+// reads (shared by its pipelines), one Table node per table some pipeline
+// joins, and per pipeline a chain Source -> Filter/Project/Join/Aggregate ->
+// Sink. Sema has resolved every name, so this only builds.
+#include "frontend/Frontend.h"
+#include "frontend/LowerExpr.h"
+
+#include <cassert>
+#include <map>
+
+namespace weir {
+
+using namespace ast;
+
+namespace {
+
+ir::Schema schemaOf(const RowShape &row) {
+  ir::Schema schema;
+  for (const RowColumn &c : row)
+    schema.push_back({c.name, c.type});
+  return schema;
+}
+
+ir::Schema schemaOf(const SchemaDecl &decl) {
+  ir::Schema schema;
+  for (const FieldDecl &f : decl.fields)
+    schema.push_back({f.name, f.resolved});
+  return schema;
+}
+
+ir::Connector connectorOf(const ast::Connector &c) {
+  ir::Connector out;
+  out.kind = c.kind;
+  out.uri = c.uri;
+  out.format = c.format;
+  out.onError = c.onError;
+  out.loc = c.loc;
+  return out;
+}
+
+class Lowering {
+public:
+  explicit Lowering(const Module &module) : module(module) {}
+
+  std::unique_ptr<ir::Program> run() {
+    // Data nodes first, in declaration order, so node ids do not depend on
+    // which pipeline happens to use a source first.
+    for (const DeclPtr &d : module.decls)
+      if (auto *data = llvm::dyn_cast<DataDecl>(d.get()); data && isUsed(*data))
+        addDataNode(*data);
+    for (const DeclPtr &d : module.decls)
+      if (auto *p = llvm::dyn_cast<PipelineDecl>(d.get()))
+        lowerPipeline(*p);
+    return std::move(program);
+  }
+
+private:
+  bool isUsed(const DataDecl &data) const {
+    for (const DeclPtr &d : module.decls) {
+      auto *p = llvm::dyn_cast<PipelineDecl>(d.get());
+      if (!p)
+        continue;
+      if (p->input == &data)
+        return true;
+      for (const StepPtr &s : p->steps)
+        if (auto *j = llvm::dyn_cast<JoinStep>(s.get()); j && j->table == &data)
+          return true;
+    }
+    return false;
+  }
+
+  void addDataNode(const DataDecl &data) {
+    ir::Node &n = program->addNode(data.isTable() ? ir::NodeKind::Table : ir::NodeKind::Source);
+    n.schema = schemaOf(*data.schema);
+    n.loc = data.loc;
+    n.name = data.name;
+    n.connector = connectorOf(data.connector);
+    dataNodes[&data] = n.id;
+  }
+
+  // Appends a node fed by `input` and returns it.
+  ir::Node &append(ir::NodeKind kind, int input, const Step &step, ir::Pipeline &pipeline) {
+    ir::Node &n = program->addNode(kind);
+    n.input = input;
+    n.loc = step.loc;
+    n.schema = schemaOf(step.output);
+    pipeline.nodes.push_back(n.id);
+    return n;
+  }
+
+  void lowerPipeline(const PipelineDecl &p) {
+    ir::Pipeline pipeline;
+    pipeline.name = p.name;
+    pipeline.loc = p.loc;
+    int current = dataNodes.at(p.input);
+    pipeline.nodes.push_back(current);
+    const ItemsStep *keyBy = nullptr;
+    for (const StepPtr &step : p.steps) {
+      switch (step->kind) {
+      case StepKind::Where: {
+        ir::Node &n = append(ir::NodeKind::Filter, current, *step, pipeline);
+        n.predicate = lowerExpr(*llvm::cast<WhereStep>(*step).predicate);
+        current = n.id;
+        break;
+      }
+      case StepKind::Select: {
+        ir::Node &n = append(ir::NodeKind::Project, current, *step, pipeline);
+        for (const SelectItem &item : llvm::cast<ItemsStep>(*step).items)
+          n.exprs.push_back(lowerExpr(*item.expr));
+        current = n.id;
+        break;
+      }
+      case StepKind::KeyBy:
+        keyBy = llvm::cast<ItemsStep>(step.get()); // lowered with its aggregate
+        break;
+      case StepKind::Aggregate: {
+        ir::Node &n = append(ir::NodeKind::Aggregate, current, *step, pipeline);
+        if (keyBy)
+          for (const SelectItem &key : keyBy->items)
+            n.keys.push_back(lowerExpr(*key.expr));
+        for (const SelectItem &item : llvm::cast<ItemsStep>(*step).items) {
+          auto &call = llvm::cast<CallExpr>(*item.expr);
+          ir::AggCall agg;
+          agg.fn = *call.aggFn;
+          agg.arg = call.args.empty() ? nullptr : lowerExpr(*call.args[0]);
+          agg.resultType = call.type;
+          agg.name = item.outputName;
+          n.aggs.push_back(std::move(agg));
+        }
+        keyBy = nullptr;
+        current = n.id;
+        break;
+      }
+      case StepKind::Join: {
+        auto &join = llvm::cast<JoinStep>(*step);
+        ir::Node &n = append(ir::NodeKind::Join, current, *step, pipeline);
+        n.table = dataNodes.at(join.table);
+        n.leftJoin = join.left;
+        for (const Expr *probe : join.probeKeys)
+          n.probeKeys.push_back(lowerExpr(*probe));
+        n.buildKeys = join.buildKeys;
+        current = n.id;
+        break;
+      }
+      case StepKind::Sink: {
+        ir::Node &n = append(ir::NodeKind::Sink, current, *step, pipeline);
+        n.name = p.name;
+        n.connector = connectorOf(llvm::cast<SinkStep>(*step).connector);
+        current = n.id;
+        break;
+      }
+      }
+    }
+    program->pipelines.push_back(std::move(pipeline));
+  }
+
+  const Module &module;
+  std::unique_ptr<ir::Program> program = std::make_unique<ir::Program>();
+  std::map<const DataDecl *, int> dataNodes;
+};
+
+} // namespace
+
+std::unique_ptr<ir::Program> lowerToIR(const Module &module) {
+  assert(module.checked && "lowerToIR needs a module that checkModule accepted");
+  return Lowering(module).run();
+}
+
+} // namespace weir

@@ -1,0 +1,127 @@
+#include "frontend/Sema.h"
+
+#include "frontend/Frontend.h"
+#include "frontend/SemaConnector.h"
+#include "frontend/Suggest.h"
+
+namespace weir {
+
+using namespace ast;
+
+namespace {
+
+const char *declWord(DeclKind k) {
+  switch (k) {
+  case DeclKind::Schema: return "schema";
+  case DeclKind::Source: return "source";
+  case DeclKind::Table: return "table";
+  case DeclKind::Pipeline: return "pipeline";
+  }
+  return "?";
+}
+
+template <typename Map> std::vector<std::string> keysOf(const Map &map) {
+  std::vector<std::string> keys;
+  for (const auto &entry : map)
+    keys.push_back(entry.getKey().str());
+  return keys;
+}
+
+} // namespace
+
+bool Sema::run() {
+  unsigned errorsBefore = diags.errorCount();
+  for (DeclPtr &d : module.decls)
+    declare(*d);
+  for (DeclPtr &d : module.decls)
+    if (auto *s = llvm::dyn_cast<SchemaDecl>(d.get()))
+      checkSchema(*s);
+  for (DeclPtr &d : module.decls)
+    if (auto *data = llvm::dyn_cast<DataDecl>(d.get()))
+      checkData(*data);
+  for (DeclPtr &d : module.decls)
+    if (auto *p = llvm::dyn_cast<PipelineDecl>(d.get()))
+      checkPipeline(*p);
+  if (pipelines.empty() && diags.errorCount() == errorsBefore)
+    diags.warning({}, "no pipelines declared; nothing will run");
+  bool ok = diags.errorCount() == errorsBefore;
+  module.checked = ok;
+  return ok;
+}
+
+void Sema::declare(Decl &d) {
+  Decl *previous = nullptr;
+  if (auto *s = llvm::dyn_cast<SchemaDecl>(&d)) {
+    auto [it, inserted] = schemas.try_emplace(d.name, s);
+    previous = inserted ? nullptr : it->second;
+  } else if (auto *data = llvm::dyn_cast<DataDecl>(&d)) {
+    auto [it, inserted] = datas.try_emplace(d.name, data);
+    previous = inserted ? nullptr : it->second;
+    dataNames.insert(d.name);
+  } else if (auto *p = llvm::dyn_cast<PipelineDecl>(&d)) {
+    auto [it, inserted] = pipelines.try_emplace(d.name, p);
+    previous = inserted ? nullptr : it->second;
+  }
+  if (previous) {
+    diags.error(d.nameLoc, std::string("redefinition of '") + d.name + "'");
+    diags.note(previous->nameLoc,
+               std::string("previous definition of ") + declWord(previous->kind) + " '" +
+                   d.name + "' is here");
+  }
+}
+
+std::optional<Type> Sema::resolveType(const TypeRef &ref) {
+  static const std::pair<const char *, TypeKind> names[] = {
+      {"bool", TypeKind::Bool},         {"int64", TypeKind::Int64},
+      {"float64", TypeKind::Float64},   {"string", TypeKind::String},
+      {"timestamp", TypeKind::Timestamp}, {"duration", TypeKind::Duration}};
+  for (auto &[name, kind] : names)
+    if (ref.name == name)
+      return Type::of(kind, ref.nullable);
+  std::vector<std::string> candidates;
+  for (auto &[name, kind] : names)
+    candidates.push_back(name);
+  std::string hint = didYouMean(ref.name, candidates);
+  if (hint.empty() && (ref.name == "int" || ref.name == "integer" || ref.name == "long"))
+    hint = "; did you mean 'int64'?";
+  if (hint.empty() && (ref.name == "float" || ref.name == "double"))
+    hint = "; did you mean 'float64'?";
+  diags.error(ref.loc, "unknown type '" + ref.name + "'" + hint);
+  return std::nullopt;
+}
+
+void Sema::checkSchema(SchemaDecl &schema) {
+  llvm::StringMap<const FieldDecl *> seen;
+  if (schema.fields.empty())
+    diags.error(schema.nameLoc, "schema '" + schema.name + "' has no fields");
+  for (FieldDecl &field : schema.fields) {
+    // A field of an unknown type keeps type Null; ExprChecker silently
+    // rejects uses of it, so the one error is reported once.
+    if (auto t = resolveType(field.type))
+      field.resolved = *t;
+    auto [it, inserted] = seen.try_emplace(field.name, &field);
+    if (!inserted) {
+      diags.error(field.loc, "duplicate field '" + field.name + "' in schema '" + schema.name + "'");
+      diags.note(it->second->loc, "previous field '" + field.name + "' is here");
+    }
+  }
+}
+
+void Sema::checkData(DataDecl &data) {
+  auto it = schemas.find(data.schemaName);
+  if (it == schemas.end()) {
+    std::string hint = didYouMean(data.schemaName, keysOf(schemas));
+    if (datas.count(data.schemaName) || pipelines.count(data.schemaName))
+      diags.error(data.schemaLoc, "'" + data.schemaName + "' is not a schema");
+    else
+      diags.error(data.schemaLoc, "unknown schema '" + data.schemaName + "'" + hint);
+  } else {
+    data.schema = it->second;
+  }
+  checkConnector(data.connector, data.isTable() ? ConnectorRole::Table : ConnectorRole::Source,
+                 diags);
+}
+
+bool checkModule(Module &module, DiagnosticEngine &diags) { return Sema(module, diags).run(); }
+
+} // namespace weir

@@ -1,0 +1,47 @@
+// Semantic analysis: declarations (Sema.cpp) and pipelines (SemaPipeline.cpp).
+// Entry point: checkModule in Frontend.h.
+#pragma once
+
+#include "frontend/AST.h"
+#include "frontend/Diagnostics.h"
+
+#include "llvm/ADT/StringMap.h"
+
+#include <set>
+
+namespace weir {
+
+class Sema {
+public:
+  Sema(ast::Module &module, DiagnosticEngine &diags) : module(module), diags(diags) {}
+  bool run();
+
+private:
+  // Declarations
+  void declare(ast::Decl &decl);
+  void checkSchema(ast::SchemaDecl &schema);
+  void checkData(ast::DataDecl &data);
+  std::optional<Type> resolveType(const ast::TypeRef &ref);
+
+  // Pipelines
+  void checkPipeline(ast::PipelineDecl &p);
+  bool checkStructure(ast::PipelineDecl &p);
+  const ast::DataDecl *resolveData(const std::string &name, SourceLoc loc, bool wantTable);
+  bool checkWhere(ast::WhereStep &step, ast::RowShape &row);
+  bool checkSelect(ast::ItemsStep &step, ast::RowShape &row);
+  bool checkKeyBy(ast::ItemsStep &step, const ast::RowShape &row);
+  bool checkAggregate(ast::ItemsStep &step, const ast::ItemsStep *keyBy, ast::RowShape &row);
+  bool checkJoin(ast::JoinStep &step, ast::RowShape &row);
+  bool extractJoinKeys(ast::JoinStep &step, size_t inputColumns);
+  bool checkItemExpr(ast::SelectItem &item, const ast::RowShape &row, const char *stepName);
+  bool checkUniqueNames(const std::vector<const ast::SelectItem *> &items);
+
+  ast::Module &module;
+  DiagnosticEngine &diags;
+  llvm::StringMap<ast::SchemaDecl *> schemas;
+  llvm::StringMap<ast::DataDecl *> datas; // sources and tables share one namespace
+  llvm::StringMap<ast::PipelineDecl *> pipelines;
+  std::set<std::string> dataNames;
+};
+
+} // namespace weir

@@ -1,0 +1,53 @@
+// Type checking of expressions over a row shape: resolves column names,
+// applies the operator rules (numeric promotion, time arithmetic, SQL null
+// semantics) and checks calls against stdlib/Builtins.
+#pragma once
+
+#include "frontend/AST.h"
+#include "frontend/Diagnostics.h"
+
+#include <set>
+#include <string>
+
+namespace weir {
+
+class ExprChecker {
+public:
+  // `dataNames`: declared sources and tables, to explain `t.col` when t is
+  // declared but not part of this row.
+  ExprChecker(DiagnosticEngine &diags, const ast::RowShape &row,
+              const std::set<std::string> &dataNames)
+      : diags(diags), row(row), dataNames(dataNames) {}
+
+  // Sets `e.type` throughout; returns false if it reported an error.
+  bool check(ast::Expr &e);
+
+  // An aggregate item's call: `sum(amount)`; `global` aggregates (no key)
+  // may see no rows at all, so their results other than counts are nullable.
+  bool checkAggregateCall(ast::CallExpr &call, bool global);
+
+  // Gives a `null` literal the type its context implies (nullable).
+  static void coerceNull(ast::Expr &e, Type to);
+
+private:
+  bool checkLiteral(ast::LiteralExpr &e);
+  bool checkName(ast::NameExpr &e);
+  bool checkUnary(ast::UnaryExpr &e);
+  bool checkBinary(ast::BinaryExpr &e);
+  bool checkArithmetic(ast::BinaryExpr &e);
+  bool checkComparison(ast::BinaryExpr &e);
+  bool checkLogical(ast::BinaryExpr &e);
+  bool checkCall(ast::CallExpr &e);
+  bool checkArgs(ast::CallExpr &e, std::vector<Type> &types);
+  bool unifyNullOperands(ast::BinaryExpr &e);
+  void operandError(ast::BinaryExpr &e, const std::string &extra = "");
+
+  DiagnosticEngine &diags;
+  const ast::RowShape &row;
+  const std::set<std::string> &dataNames;
+};
+
+// "(int64, string)": argument types for messages.
+std::string describeTypes(const std::vector<Type> &types);
+
+} // namespace weir

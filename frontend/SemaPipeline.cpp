@@ -1,0 +1,350 @@
+// Pipelines: the input source, the order of steps, and the rows flowing
+// through them. Each step computes its output RowShape from its input's.
+#include "frontend/Sema.h"
+
+#include "frontend/SemaConnector.h"
+#include "frontend/SemaExpr.h"
+#include "frontend/Suggest.h"
+
+namespace weir {
+
+using namespace ast;
+using K = TypeKind;
+
+namespace {
+
+RowShape rowOfData(const DataDecl &data) {
+  RowShape row;
+  for (const FieldDecl &f : data.schema->fields)
+    row.push_back({f.name, f.resolved, data.name, f.name});
+  return row;
+}
+
+} // namespace
+
+const DataDecl *Sema::resolveData(const std::string &name, SourceLoc loc, bool wantTable) {
+  const char *want = wantTable ? "table" : "source";
+  auto it = datas.find(name);
+  if (it == datas.end()) {
+    std::vector<std::string> candidates;
+    for (auto &entry : datas)
+      if (entry.second->isTable() == wantTable)
+        candidates.push_back(entry.getKey().str());
+    diags.error(loc, std::string("unknown ") + want + " '" + name + "'" +
+                         didYouMean(name, candidates));
+    return nullptr;
+  }
+  DataDecl *data = it->second;
+  if (data->isTable() != wantTable) {
+    diags.error(loc, "'" + name + "' is a " + (wantTable ? "source" : "table") +
+                         (wantTable ? "; only tables can be joined"
+                                    : "; a pipeline reads from a source (tables are joined)"));
+    diags.note(data->nameLoc, "'" + name + "' is declared here");
+    return nullptr;
+  }
+  return data->schema ? data : nullptr; // an unknown schema was reported already
+}
+
+// Where `sink` and `key by` may appear; independent of the rows' types.
+bool Sema::checkStructure(PipelineDecl &p) {
+  bool ok = true;
+  for (size_t i = 0; i < p.steps.size(); ++i) {
+    Step &s = *p.steps[i];
+    bool last = i + 1 == p.steps.size();
+    if (s.kind == StepKind::Sink && !last) {
+      diags.error(s.loc, "'sink' must be the last step of a pipeline");
+      ok = false;
+    }
+    if (s.kind == StepKind::KeyBy && (last || p.steps[i + 1]->kind != StepKind::Aggregate)) {
+      diags.error(s.loc, "'key by' must be followed by 'aggregate'");
+      ok = false;
+    }
+  }
+  if (p.steps.empty() || p.steps.back()->kind != StepKind::Sink) {
+    SourceLoc at = p.steps.empty() ? p.nameLoc : p.steps.back()->loc;
+    diags.error(at, "pipeline '" + p.name + "' must end with a sink, as in "
+                                            "`| sink file(\"out.jsonl\")`");
+    ok = false;
+  }
+  return ok;
+}
+
+void Sema::checkPipeline(PipelineDecl &p) {
+  p.input = resolveData(p.inputName, p.inputLoc, /*wantTable=*/false);
+  RowShape row;
+  bool rowKnown = p.input != nullptr;
+  if (rowKnown)
+    row = rowOfData(*p.input);
+  std::set<std::string> joined;
+  const ItemsStep *keyBy = nullptr;
+  for (StepPtr &step : p.steps) {
+    if (auto *sink = llvm::dyn_cast<SinkStep>(step.get())) {
+      checkConnector(sink->connector, ConnectorRole::Sink, diags);
+      sink->output = row;
+      continue;
+    }
+    // After an error the rows' shape is unknown: later steps would only
+    // produce follow-on errors.
+    if (!rowKnown)
+      continue;
+    switch (step->kind) {
+    case StepKind::Where:
+      rowKnown = checkWhere(llvm::cast<WhereStep>(*step), row);
+      break;
+    case StepKind::Select:
+      rowKnown = checkSelect(llvm::cast<ItemsStep>(*step), row);
+      joined.clear();
+      break;
+    case StepKind::KeyBy:
+      keyBy = llvm::cast<ItemsStep>(step.get());
+      rowKnown = checkKeyBy(llvm::cast<ItemsStep>(*step), row);
+      break;
+    case StepKind::Aggregate:
+      rowKnown = checkAggregate(llvm::cast<ItemsStep>(*step), keyBy, row);
+      keyBy = nullptr;
+      joined.clear();
+      break;
+    case StepKind::Join: {
+      auto &join = llvm::cast<JoinStep>(*step);
+      if (!joined.insert(join.tableName).second) {
+        diags.error(join.tableLoc, "table '" + join.tableName + "' is already joined here");
+        rowKnown = false;
+        break;
+      }
+      rowKnown = checkJoin(join, row);
+      break;
+    }
+    case StepKind::Sink:
+      break;
+    }
+    step->output = row;
+  }
+  checkStructure(p);
+}
+
+bool Sema::checkWhere(WhereStep &step, RowShape &row) {
+  ExprChecker checker(diags, row, dataNames);
+  if (!checker.check(*step.predicate))
+    return true; // the rows are unchanged either way
+  ExprChecker::coerceNull(*step.predicate, Type::of(K::Bool));
+  if (step.predicate->type.kind != K::Bool) {
+    diags.error(step.predicate->loc, "the condition of 'where' must be bool, not " +
+                                         typeName(step.predicate->type));
+  }
+  return true;
+}
+
+// `name = expr` or a bare column reference, whose name the output keeps.
+bool Sema::checkItemExpr(SelectItem &item, const RowShape &row, const char *stepName) {
+  ExprChecker checker(diags, row, dataNames);
+  if (item.name.empty()) {
+    auto *name = llvm::dyn_cast<NameExpr>(item.expr.get());
+    if (!name) {
+      diags.error(item.expr->loc, std::string("this ") + stepName +
+                                      " item needs a name: write `name = <expression>`");
+      return false;
+    }
+    item.outputName = name->name;
+  } else {
+    item.outputName = item.name;
+  }
+  if (!checker.check(*item.expr))
+    return false;
+  if (item.expr->type.kind == K::Null) {
+    diags.error(item.expr->loc, "cannot determine the type of 'null' here; give it one with a "
+                                "cast such as int64(null)");
+    return false;
+  }
+  return true;
+}
+
+bool Sema::checkUniqueNames(const std::vector<const SelectItem *> &items) {
+  bool ok = true;
+  llvm::StringMap<const SelectItem *> seen;
+  for (const SelectItem *item : items) {
+    auto [it, inserted] = seen.try_emplace(item->outputName, item);
+    if (!inserted) {
+      diags.error(item->nameLoc, "duplicate output column '" + item->outputName + "'");
+      diags.note(it->second->nameLoc, "'" + item->outputName + "' is first defined here");
+      ok = false;
+    }
+  }
+  return ok;
+}
+
+bool Sema::checkSelect(ItemsStep &step, RowShape &row) {
+  bool ok = true;
+  std::vector<const SelectItem *> items;
+  for (SelectItem &item : step.items) {
+    if (checkItemExpr(item, row, "select"))
+      items.push_back(&item);
+    else
+      ok = false;
+  }
+  ok = checkUniqueNames(items) && ok;
+  if (!ok)
+    return false;
+  RowShape out;
+  for (const SelectItem &item : step.items)
+    out.push_back({item.outputName, item.expr->type, "", ""});
+  row = std::move(out);
+  return true;
+}
+
+// The keys are checked here; the aggregate step that follows produces the rows.
+bool Sema::checkKeyBy(ItemsStep &step, const RowShape &row) {
+  bool ok = true;
+  for (SelectItem &item : step.items)
+    ok = checkItemExpr(item, row, "key") && ok;
+  return ok;
+}
+
+bool Sema::checkAggregate(ItemsStep &step, const ItemsStep *keyBy, RowShape &row) {
+  bool ok = true;
+  std::vector<const SelectItem *> names;
+  RowShape out;
+  if (keyBy) {
+    for (const SelectItem &key : keyBy->items) {
+      if (key.outputName.empty())
+        return false; // the key step reported its error
+      names.push_back(&key);
+      out.push_back({key.outputName, key.expr->type, "", ""});
+    }
+  }
+  ExprChecker checker(diags, row, dataNames);
+  for (SelectItem &item : step.items) {
+    auto *call = llvm::dyn_cast<CallExpr>(item.expr.get());
+    if (!call) {
+      diags.error(item.expr->loc, "an aggregate item is a single aggregate call, as in "
+                                  "`n = count()` or `total = sum(amount)`");
+      ok = false;
+      continue;
+    }
+    if (item.name.empty()) {
+      diags.error(item.expr->loc, "this aggregate needs a name: write `name = " + call->callee +
+                                      "(...)`");
+      ok = false;
+      continue;
+    }
+    item.outputName = item.name;
+    if (!checker.checkAggregateCall(*call, /*global=*/keyBy == nullptr)) {
+      ok = false;
+      continue;
+    }
+    names.push_back(&item);
+    out.push_back({item.outputName, call->type, "", ""});
+  }
+  ok = checkUniqueNames(names) && ok;
+  if (!ok)
+    return false;
+  row = std::move(out);
+  return true;
+}
+
+bool Sema::checkJoin(JoinStep &step, RowShape &row) {
+  step.table = resolveData(step.tableName, step.tableLoc, /*wantTable=*/true);
+  if (!step.table)
+    return false;
+  size_t inputColumns = row.size();
+  RowShape out = row;
+  auto taken = [&](const std::string &name) {
+    for (const RowColumn &c : out)
+      if (c.name == name)
+        return true;
+    return false;
+  };
+  for (const FieldDecl &f : step.table->schema->fields) {
+    // A clashing table column is renamed `<table>_<column>`.
+    std::string name = taken(f.name) ? step.tableName + "_" + f.name : f.name;
+    if (taken(name)) {
+      diags.error(step.tableLoc, "joining '" + step.tableName + "' would create two columns "
+                                 "named '" + name + "'; rename one with select first");
+      return false;
+    }
+    out.push_back({name, f.resolved.withNullable(f.resolved.nullable || step.left),
+                   step.tableName, f.name});
+  }
+  ExprChecker checker(diags, out, dataNames);
+  if (!checker.check(*step.condition))
+    return false;
+  if (!extractJoinKeys(step, inputColumns))
+    return false;
+  row = std::move(out);
+  return true;
+}
+
+// The `on` condition must be `s1 == t.c1 and s2 == t.c2 ...`: each equality
+// pairs an expression over the stream row with a column of the table.
+bool Sema::extractJoinKeys(JoinStep &step, size_t inputColumns) {
+  std::vector<Expr *> conjuncts;
+  std::vector<Expr *> work{step.condition.get()};
+  while (!work.empty()) {
+    Expr *e = work.back();
+    work.pop_back();
+    auto *b = llvm::dyn_cast<BinaryExpr>(e);
+    if (b && b->op == BinaryOp::And) {
+      work.push_back(b->rhs.get());
+      work.push_back(b->lhs.get());
+    } else {
+      conjuncts.push_back(e);
+    }
+  }
+  // Whether an expression reads table columns / stream columns.
+  auto reads = [&](const Expr &root, bool table) {
+    std::vector<const Expr *> todo{&root};
+    while (!todo.empty()) {
+      const Expr *e = todo.back();
+      todo.pop_back();
+      if (auto *n = llvm::dyn_cast<NameExpr>(e)) {
+        if ((size_t(n->column) >= inputColumns) == table)
+          return true;
+      } else if (auto *u = llvm::dyn_cast<UnaryExpr>(e)) {
+        todo.push_back(u->operand.get());
+      } else if (auto *b = llvm::dyn_cast<BinaryExpr>(e)) {
+        todo.push_back(b->lhs.get());
+        todo.push_back(b->rhs.get());
+      } else if (auto *c = llvm::dyn_cast<CallExpr>(e)) {
+        for (const ExprPtr &a : c->args)
+          todo.push_back(a.get());
+      }
+    }
+    return false;
+  };
+  auto tableColumn = [&](const Expr &e) -> int {
+    auto *n = llvm::dyn_cast<NameExpr>(&e);
+    return n && size_t(n->column) >= inputColumns ? n->column - int(inputColumns) : -1;
+  };
+  bool ok = true;
+  for (Expr *c : conjuncts) {
+    auto *eq = llvm::dyn_cast<BinaryExpr>(c);
+    if (!eq || eq->op != BinaryOp::Eq) {
+      diags.error(c->loc, "a join condition must be equalities joined by 'and', each comparing "
+                          "the stream with a column of '" + step.tableName + "'");
+      ok = false;
+      continue;
+    }
+    Expr *probe = eq->lhs.get(), *build = eq->rhs.get();
+    if (tableColumn(*build) < 0 || reads(*probe, true))
+      std::swap(probe, build);
+    if (tableColumn(*build) < 0 || reads(*probe, true)) {
+      diags.error(eq->loc, "each equality of a join condition compares an expression over the "
+                           "stream with a column of '" + step.tableName + "', as in "
+                           "`merchant == " + step.tableName + ".name`");
+      ok = false;
+      continue;
+    }
+    Type probeType = probe->type, buildType = build->type;
+    if (probeType.kind != buildType.kind) {
+      diags.error(eq->loc, "join keys have different types: " + typeName(probeType) + " and " +
+                               typeName(buildType));
+      diags.note(probe->loc, "convert one side, e.g. with int64(...) or string(...)");
+      ok = false;
+      continue;
+    }
+    step.probeKeys.push_back(probe);
+    step.buildKeys.push_back(tableColumn(*build));
+  }
+  return ok;
+}
+
+} // namespace weir

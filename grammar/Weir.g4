@@ -1,0 +1,157 @@
+// The Weir language: schema, source, table and pipeline declarations.
+//
+// The parse tree never leaves the frontend: frontend/AstBuilder.cpp turns it
+// into the AST (frontend/AST.h), and semantic rules live in frontend/Sema*.cpp,
+// so this grammar stays permissive where a precise diagnostic is better given
+// later (e.g. a select item that is neither `name = expr` nor a column).
+//
+// Only operators and the literal words are reserved. Declaration and step
+// words (`schema`, `key`, `join`, ...) are soft keywords: they may also name
+// columns, sources and functions, which keeps common column names such as
+// `source` or `key` usable and leaves room for new step and clause words
+// (`window`, `emit`, `late`, `event_time`, `watermark`) without breaking
+// existing programs.
+grammar Weir;
+
+module : decl* EOF ;
+
+decl
+  : schemaDecl
+  | sourceDecl
+  | tableDecl
+  | pipelineDecl
+  ;
+
+schemaDecl : SCHEMA name=ident '{' (fieldDecl (',' fieldDecl)* ','?)? '}' ;
+fieldDecl  : name=ident ':' typeRef ;
+typeRef    : name=ident nullable='?'? ;
+
+// Clauses after the connector (e.g. `event_time ts watermark 5s`) will go
+// between `connector` and ';'.
+sourceDecl : SOURCE name=ident ':' schema=ident '=' connector ';' ;
+tableDecl  : TABLE name=ident ':' schema=ident '=' connector ';' ;
+
+pipelineDecl : PIPELINE name=ident '=' input=ident ('|' step)+ ';' ;
+
+step
+  : WHERE expr                                         # whereStep
+  | SELECT selectItem (',' selectItem)*                # selectStep
+  | KEY BY selectItem (',' selectItem)*                # keyByStep
+  | AGGREGATE selectItem (',' selectItem)*             # aggregateStep
+  | LEFT? JOIN table=ident ON expr                     # joinStep
+  | SINK connector                                     # sinkStep
+  ;
+
+// `name = expr`, or an expression whose name is implied (a column reference).
+selectItem : (name=ident '=')? expr ;
+
+connector    : kind=ident '(' (connectorArg (',' connectorArg)*)? ')' ;
+connectorArg : (name=ident '=')? expr ;
+
+// Alternatives are listed from the tightest binding to the loosest.
+expr
+  : primary                                            # primaryExpr
+  | op='-' expr                                        # negateExpr
+  | expr op=('*' | '/' | '%') expr                     # multiplicativeExpr
+  | expr op=('+' | '-') expr                           # additiveExpr
+  | expr op=('==' | '!=' | '<' | '<=' | '>' | '>=') expr # comparisonExpr
+  | op=NOT expr                                        # notExpr
+  | expr op=AND expr                                   # andExpr
+  | expr op=OR expr                                    # orExpr
+  ;
+
+primary
+  : literal                                            # literalPrimary
+  | callee=ident '(' (expr (',' expr)*)? ')'           # callPrimary
+  | prefix=ident STRING                                # prefixedLiteralPrimary
+  | qualifier=ident '.' name=ident                     # qualifiedNamePrimary
+  | name=ident                                         # namePrimary
+  | '(' expr ')'                                       # parenPrimary
+  ;
+
+literal
+  : INT
+  | FLOAT
+  | DURATION
+  | STRING
+  | TRUE_LIT
+  | FALSE_LIT
+  | NULL_LIT
+  ;
+
+ident
+  : IDENT
+  | SCHEMA | SOURCE | TABLE | PIPELINE
+  | WHERE | SELECT | KEY | BY | AGGREGATE | LEFT | JOIN | ON | SINK
+  ;
+
+// ------------------------------------------------------------------ lexer
+
+SCHEMA    : 'schema' ;
+SOURCE    : 'source' ;
+TABLE     : 'table' ;
+PIPELINE  : 'pipeline' ;
+WHERE     : 'where' ;
+SELECT    : 'select' ;
+KEY       : 'key' ;
+BY        : 'by' ;
+AGGREGATE : 'aggregate' ;
+LEFT      : 'left' ;
+JOIN      : 'join' ;
+ON        : 'on' ;
+SINK      : 'sink' ;
+AND       : 'and' ;
+OR        : 'or' ;
+NOT       : 'not' ;
+TRUE_LIT      : 'true' ;
+FALSE_LIT     : 'false' ;
+NULL_LIT      : 'null' ;
+
+LBRACE : '{' ;
+RBRACE : '}' ;
+LPAREN : '(' ;
+RPAREN : ')' ;
+COMMA  : ',' ;
+COLON  : ':' ;
+SEMI   : ';' ;
+PIPE   : '|' ;
+DOT    : '.' ;
+QUESTION : '?' ;
+ASSIGN : '=' ;
+EQ     : '==' ;
+NE     : '!=' ;
+LT     : '<' ;
+LE     : '<=' ;
+GT     : '>' ;
+GE     : '>=' ;
+PLUS   : '+' ;
+MINUS  : '-' ;
+STAR   : '*' ;
+SLASH  : '/' ;
+PERCENT : '%' ;
+
+// A number with a unit suffix: 250ms, 5s, 10m, 1h, 2d. Listed before
+// BAD_NUMBER so that equal-length matches are durations.
+DURATION : DIGITS ('ms' | 's' | 'm' | 'h' | 'd') ;
+FLOAT    : DIGITS '.' DIGITS EXPONENT? | DIGITS EXPONENT ;
+INT      : DIGITS ;
+// `5sec`, `1.5s`, `12abc`: a number run into letters. The frontend reports it
+// as an invalid number instead of a confusing syntax error.
+BAD_NUMBER : (DIGITS ('.' DIGITS)? EXPONENT?) [a-zA-Z_] [a-zA-Z_0-9]* ;
+
+IDENT  : [a-zA-Z_] [a-zA-Z_0-9]* ;
+
+STRING : '"' ( ~["\\\r\n] | '\\' ~[\r\n] )* '"' ;
+// A string that reaches the end of its line: reported by the frontend.
+UNTERMINATED_STRING : '"' ( ~["\\\r\n] | '\\' ~[\r\n] )* '\\'? ;
+
+LINE_COMMENT  : '//' ~[\r\n]* -> skip ;
+BLOCK_COMMENT : '/*' .*? '*/' -> skip ;
+UNTERMINATED_BLOCK_COMMENT : '/*' .*? EOF ;
+WS : [ \t\r\n\f]+ -> skip ;
+
+// Anything else: one character the frontend reports as unexpected.
+UNKNOWN_CHAR : . ;
+
+fragment DIGITS   : [0-9]+ ;
+fragment EXPONENT : [eE] [+-]? [0-9]+ ;
