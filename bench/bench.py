@@ -56,7 +56,8 @@ class Contender:
 
 
 def run_timed(cmd, cwd, timeout=900):
-    """Runs cmd under /usr/bin/time -v. Returns (rc, wall_s, max_rss_kb, stdout, stderr)."""
+    """Runs cmd under /usr/bin/time -v.
+    Returns (rc, wall_s, max_rss_kb, stdout, stderr, cpu_s (user + system))."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as tf:
         start = time.perf_counter()
         proc = subprocess.run(["/usr/bin/time", "-v", "-o", tf.name] + [str(c) for c in cmd],
@@ -64,7 +65,8 @@ def run_timed(cmd, cwd, timeout=900):
         wall = time.perf_counter() - start
         report = Path(tf.name).read_text()
     rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", report)
-    return proc.returncode, wall, int(rss.group(1)) if rss else 0, proc.stdout, proc.stderr
+    cpu = sum(float(m) for m in re.findall(r"(?:User|System) time \(seconds\): ([0-9.]+)", report))
+    return proc.returncode, wall, int(rss.group(1)) if rss else 0, proc.stdout, proc.stderr, cpu
 
 
 def error_summary(text):
@@ -115,6 +117,7 @@ class Bench:
         self.startup = None       # dict or error string
         self.build_times = {}     # fmt -> seconds of `weir build`
         self.duckdb_version = ""
+        self.load_before = self.load_after = "?"
 
     # ------------------------------------------------------------ contenders
 
@@ -125,7 +128,7 @@ class Bench:
         weir = self.args.weir
         if not weir or not Path(weir).exists():
             return f"no weir binary at {weir}"
-        rc, _, _, out, err = run_timed([weir, "--help"], BENCH, timeout=30)
+        rc, _, _, out, err, _ = run_timed([weir, "--help"], BENCH, timeout=30)
         return "" if rc == 0 else f"`weir --help` failed: {error_summary(err or out)}"
 
     def pipeline(self, fmt):
@@ -173,7 +176,7 @@ class Bench:
             if not users or users[0].error:
                 continue
             target = self.bin_dir / f"weir_per_user_{fmt}"
-            rc, wall, _, out, err = run_timed(
+            rc, wall, _, out, err, _ = run_timed(
                 [self.args.weir, "build", self.pipeline(fmt), "-o", target], BENCH)
             if rc != 0:
                 for c in users:
@@ -182,13 +185,18 @@ class Bench:
                 self.build_times[fmt] = wall
 
     def measure(self):
+        self.load_before = " ".join(f"{x:.2f}" for x in os.getloadavg())
+        self._measure()
+        self.load_after = " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+    def _measure(self):
         for rep in range(self.args.repeat):
             for c in self.contenders:
                 if c.error:
                     continue
                 if c.output.exists():
                     c.output.unlink()
-                rc, wall, rss, out, err = run_timed(c.cmd, c.cwd)
+                rc, wall, rss, out, err, cpu = run_timed(c.cmd, c.cwd)
                 if rc != 0:
                     c.error = f"exit {rc}: {error_summary(err or out)}"
                     continue
@@ -197,9 +205,9 @@ class Bench:
                     report = json.loads(out.strip().splitlines()[-1])
                     timed = report["query_s"]
                     self.duckdb_version = report.get("duckdb_version", "")
-                c.runs.append({"wall_s": wall, "rss_kb": rss, "timed_s": timed})
+                c.runs.append({"wall_s": wall, "rss_kb": rss, "timed_s": timed, "cpu_s": cpu})
                 print(f"  run {rep + 1}: {c.name:22} {c.fmt:4} t={c.threads}: "
-                      f"{timed:.3f} s (process {wall:.3f} s), {rss / 1024:.0f} MiB", file=sys.stderr)
+                      f"{timed:.3f} s (process {wall:.3f} s, cpu {cpu:.3f} s), {rss / 1024:.0f} MiB", file=sys.stderr)
 
     # ------------------------------------------------------------ checks
 
@@ -259,12 +267,12 @@ class Bench:
             for _ in range(self.args.repeat):
                 with tempfile.TemporaryDirectory() as tmp:
                     obj = Path(tmp) / "x.o"
-                    rc, wall, _, out, err = run_timed(
+                    rc, wall, _, out, err, _ = run_timed(
                         [self.args.weir, "compile", "--emit=obj", "--time-phases", example,
                          "-o", obj], BENCH, timeout=120)
                     if rc != 0:
                         # Perhaps no --time-phases: time the plain command.
-                        rc, wall, _, out, err = run_timed(
+                        rc, wall, _, out, err, _ = run_timed(
                             [self.args.weir, "compile", "--emit=obj", example, "-o", obj],
                             BENCH, timeout=120)
                         how = "wall of `weir compile --emit=obj`"
@@ -298,7 +306,7 @@ class Bench:
         weir_file = self.results_dir / "per_user_one_row.weir"
         weir_file.write_text(src)
         binary = self.bin_dir / "weir_per_user_one_row"
-        rc, _, _, out, err = run_timed([self.args.weir, "build", weir_file, "-o", binary], BENCH)
+        rc, _, _, out, err, _ = run_timed([self.args.weir, "build", weir_file, "-o", binary], BENCH)
         if rc != 0:
             self.startup = f"`weir build` failed: {error_summary(err or out)}"
             return
@@ -333,18 +341,20 @@ class Bench:
         return statistics.median(r[what] for r in c.runs)
 
     def table(self):
-        lines = ["| contender | input | threads | time s | records/s | process s | peak RSS MiB | vs hand-written |",
-                 "|---|---|---|---:|---:|---:|---:|---:|"]
+        lines = ["| contender | input | threads | time s | records/s | process s | process CPU s "
+                 "| peak RSS MiB | vs hand-written |",
+                 "|---|---|---|---:|---:|---:|---:|---:|---:|"]
         for c in self.contenders:
             if c.error or not c.runs:
-                lines.append(f"| {c.name} | {c.fmt} | {c.threads} | {c.error or 'no runs'} | | | | |")
+                lines.append(f"| {c.name} | {c.fmt} | {c.threads} | {c.error or 'no runs'} | | | | | |")
                 continue
             timed, wall = self.median(c, "timed_s"), self.median(c, "wall_s")
             rss = self.median(c, "rss_kb") / 1024
             ref = self.find("handwritten", c.fmt, c.threads)
             ratio = f"{timed / self.median(ref, 'timed_s'):.2f}x" if ref else ""
+            cpu = self.median(c, "cpu_s")
             lines.append(f"| {c.name} | {c.fmt} | {c.threads} | {timed:.3f} | "
-                         f"{self.rows / timed / 1e6:.2f} M | {wall:.3f} | {rss:.0f} | {ratio} |")
+                         f"{self.rows / timed / 1e6:.2f} M | {wall:.3f} | {cpu:.3f} | {rss:.0f} | {ratio} |")
         return "\n".join(lines)
 
     def target_rows(self):
@@ -406,7 +416,10 @@ class Bench:
                "`time s` is what records/s and the ratios use: the process's wall time, except for "
                "DuckDB, where it is the query alone (COPY ... TO, inside the node process); "
                "`process s` is the whole process for everyone (for DuckDB: node start, "
-               "loading DuckDB, the query).", "",
+               "loading DuckDB, the query); `process CPU s` is its user + system time "
+               "(all threads). Load average before / after the runs: "
+               f"{self.load_before} / {self.load_after} (other work on the machine inflates "
+               "wall times).", "",
                self.table(), "", "### Targets", "", self.target_rows(), "", "### Output checks", ""]
         if not self.checks:
             out.append("- none ran")

@@ -103,7 +103,8 @@ std::vector<std::string> makeMerchantNames(size_t n, bool tricky) {
   names.reserve(n);
   constexpr size_t na = std::size(kAdjectives), nn = std::size(kNouns), nk = std::size(kKinds);
   for (size_t i = 0; i < n; ++i) {
-    // A bijective-ish walk over adjective x noun x kind, then numbered repeats.
+    // 7919 is prime to 32 * 24 * 16, so this walks every adjective x noun x
+    // kind once before numbered repeats start.
     size_t combo = (i * 7919) % (na * nn * nk);
     std::string name = std::string(kAdjectives[combo % na]) + " " +
                        kNouns[(combo / na) % nn] + " " + kKinds[combo / (na * nn)];

@@ -452,13 +452,18 @@ std::vector<uint64_t> splitAtLines(int fd, uint64_t begin, uint64_t size, unsign
   return bounds;
 }
 
+constexpr int kMaxColumns = 64;
+
 struct Columns { // CSV: positions of the used columns, from the header
   int user_id = -1, merchant = -1, amount = -1, ts = -1, count = 0;
 };
 
-// One CSV field starting at p (line ends at `end`, no '\n' inside). Quoted
-// fields are unescaped into `scratch` (reused, so no per-row allocation once
-// it has grown). Returns the position after the field's delimiter.
+// One CSV field (RFC 4180) starting at p; the line ends at `end`. Quoted
+// fields may not span lines (the input is split at newlines first; neither
+// the generator nor Weir's examples write such fields). A quoted field is
+// unescaped into `scratch`, which is reused row after row, so it allocates
+// only until it has grown. Returns the start of the next field, or end + 1
+// after the last one.
 const char *csvField(const char *p, const char *end, std::string_view &field,
                      std::string &scratch) {
   if (p < end && *p == '"') {
@@ -478,7 +483,11 @@ const char *csvField(const char *p, const char *end, std::string_view &field,
       break;
     }
     field = scratch;
-    return p < end ? p + 1 : end; // past the ',' (or at the end)
+    if (p == end)
+      return end + 1;
+    if (*p != ',')
+      die("text after a closing quote in a CSV field");
+    return p + 1;
   }
   const char *q = static_cast<const char *>(std::memchr(p, ',', size_t(end - p)));
   if (!q)
@@ -492,6 +501,8 @@ Columns parseHeader(std::string_view line) {
   std::string scratch;
   const char *p = line.data(), *end = line.data() + line.size();
   for (int i = 0; p <= end; ++i) {
+    if (i == kMaxColumns)
+      die("CSV header with more than " + std::to_string(kMaxColumns) + " columns");
     std::string_view f;
     p = csvField(p, end, f, scratch);
     if (f == "user_id") c.user_id = i;
@@ -505,11 +516,14 @@ Columns parseHeader(std::string_view line) {
   return c;
 }
 
+// Unescaped quoted fields, one buffer per column so that every field of a row
+// stays valid until the row is aggregated.
+using CsvScratch = std::string[kMaxColumns + 1]; // + 1: room to notice an extra field
+
 void aggregateCsvChunk(const char *data, size_t len, const Columns &cols, PerUser &out,
-                       std::string &scratch) {
+                       CsvScratch &scratch) {
   const char *p = data, *stop = data + len;
-  std::string_view fields[16];
-  std::string quotedMerchant; // a quoted merchant must outlive later fields' scratch use
+  std::string_view fields[kMaxColumns + 1];
   while (p < stop) {
     const char *nl = static_cast<const char *>(std::memchr(p, '\n', size_t(stop - p)));
     const char *end = nl ? nl : stop;
@@ -521,13 +535,8 @@ void aggregateCsvChunk(const char *data, size_t len, const Columns &cols, PerUse
       continue;
     }
     int n = 0;
-    for (const char *f = p; f <= end && n < 16; ++n) {
-      f = csvField(f, end, fields[n], scratch);
-      if (n == cols.merchant && fields[n].data() == scratch.data()) {
-        quotedMerchant = scratch;
-        fields[n] = quotedMerchant;
-      }
-    }
+    for (const char *f = p; f <= end && n < cols.count + 1; ++n)
+      f = csvField(f, end, fields[n], scratch[n]);
     if (n != cols.count)
       die("CSV line with " + std::to_string(n) + " fields, expected " + std::to_string(cols.count));
     int64_t userId, ts;
@@ -583,7 +592,7 @@ void aggregatePart(const std::string &path, bool json, uint64_t begin, uint64_t 
     die(path + ": " + std::strerror(errno));
   LineChunks chunks(fd, begin, end);
   simdjson::ondemand::parser parser;
-  std::string scratch;
+  CsvScratch scratch;
   const char *data;
   size_t len;
   while (chunks.next(data, len)) {
