@@ -90,7 +90,10 @@ typedef struct WeirStateDesc {
   uint32_t entry_size;       /* bytes per entry, header included */
   uint32_t kind;             /* 0 = aggregate, 1 = join table */
   /* Combines every entry of `src` into `dst` (thread-local partials), keeping
-   * dst's key order and appending new keys in src's order. */
+   * dst's key order and appending new keys in src's order. The runtime
+   * destroys `src` afterwards (destroy_entry on each entry): whatever dst
+   * keeps of it (strings, distinct sets) must be copied into dst (key strings
+   * with weir_ht_copy_str(dst, ...)) or taken over and cleared in src. */
   WeirStatus (*merge)(WeirHashTable *dst, WeirHashTable *src);
   /* Frees what the entry owns out of line (distinct sets, owned strings). */
   void (*destroy_entry)(char *entry);
@@ -164,11 +167,14 @@ void weir_arena_reset(WeirArena *arena);
  * emits the same rows in the same order.
  *
  * slots[i] == 0: empty; otherwise (hash >> 32) << 32 | (entry index + 1).
+ * Probing is linear: start at slot (hash & mask), then +1 (wrapping), until
+ * an empty slot or an entry with an equal key; the runtime re-places slots
+ * the same way when it grows the table.
  * Every entry starts with WeirEntryHeader. Layout is ABI. */
 typedef struct WeirEntryHeader {
   uint64_t hash;
   uint32_t next;   /* join tables: 1 + index of the next entry with an equal key */
-  uint32_t pad_;
+  uint32_t pad_;   /* runtime-private (a chain head's 1 + index of its last entry) */
 } WeirEntryHeader;
 
 struct WeirHashTable {
@@ -189,7 +195,8 @@ struct WeirHashTable {
 char *weir_ht_insert(WeirHashTable *ht, uint64_t hash, uint64_t slot);
 
 /* Join tables: appends an entry with a key equal to entry `head_index`'s and
- * links it after the head. Returns the new entry. */
+ * links it at the end of the head's chain (chains keep insertion order).
+ * Duplicates have no slot of their own. Returns the new entry. */
 char *weir_ht_insert_duplicate(WeirHashTable *ht, uint64_t head_index);
 
 /* Copies a string into memory owned by the table (keys, build-side values). */

@@ -1,0 +1,456 @@
+#include "runtime/src/Driver.h"
+
+#include "runtime/src/HashTable.h"
+#include "runtime/src/Task.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <thread>
+
+namespace weir::rt {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+const char *stageKindName(uint32_t kind) {
+  switch (kind) {
+  case WEIR_STAGE_TABLE_BUILD: return "table build";
+  case WEIR_STAGE_SCAN: return "scan";
+  case WEIR_STAGE_EMIT: return "emit";
+  }
+  return "stage";
+}
+
+std::string uriFor(const std::vector<std::pair<std::string, std::string>> &overrides,
+                   const char *name, const char *declared) {
+  std::string uri = declared ? declared : "";
+  for (const auto &[n, u] : overrides) // the last --source/--sink for a name wins
+    if (n == name)
+      uri = u;
+  return uri;
+}
+
+} // namespace
+
+Run::Run(const WeirProgramDesc &program, const Options &options)
+    : program_(program), options_(options) {}
+
+Run::~Run() {
+  for (WeirHashTable *ht : states_)
+    destroyHashTable(ht);
+}
+
+WeirStatus Run::start(std::string &error) {
+  if (program_.abi_version != WEIR_ABI_VERSION) {
+    error = "the program was compiled for runtime ABI version " +
+            std::to_string(program_.abi_version) + ", this runtime has version " +
+            std::to_string(WEIR_ABI_VERSION);
+    return WEIR_ERR_CONFIG;
+  }
+  sources_.resize(program_.nsources);
+  for (uint32_t i = 0; i < program_.nsources; ++i) {
+    const WeirSourceDesc &d = program_.sources[i];
+    SourceRuntime &s = sources_[i];
+    s.desc = &d;
+    s.info.name = d.name;
+    std::string uri = uriFor(options_.sourceUris, d.name, d.uri);
+    Location loc;
+    if (!parseLocation(uri, false, loc, error)) {
+      error = "source '" + s.info.name + "': " + error;
+      return WEIR_ERR_CONFIG;
+    }
+    s.info.path = loc.path;
+    std::string format = d.format ? d.format : "json";
+    if (format == "json") {
+      s.format = Format::Json;
+    } else if (format == "csv") {
+      s.format = Format::Csv;
+    } else {
+      error = "source '" + s.info.name + "': unknown format '" + format + "' (json or csv)";
+      return WEIR_ERR_CONFIG;
+    }
+    if (!parseErrorPolicy(d.on_error, s.info.policy, error)) {
+      error = "source '" + s.info.name + "': " + error;
+      return WEIR_ERR_CONFIG;
+    }
+    s.schema = {d.nfields, d.fields, d.nused, d.used};
+  }
+  sinks_.resize(program_.nsinks);
+  for (uint32_t i = 0; i < program_.nsinks; ++i) {
+    const WeirSinkDesc &d = program_.sinks[i];
+    SinkRuntime &s = sinks_[i];
+    s.desc = &d;
+    if (!parseLocation(uriFor(options_.sinkUris, d.name, d.uri), true, s.location, error)) {
+      error = "sink '" + std::string(d.name) + "': " + error;
+      return WEIR_ERR_CONFIG;
+    }
+    std::string format = d.format ? d.format : "json";
+    if (format != "json" && format != "csv") {
+      error = "sink '" + std::string(d.name) + "': unknown format '" + format + "' (json or csv)";
+      return WEIR_ERR_CONFIG;
+    }
+    s.format = format == "csv" ? SinkFormat::Csv : SinkFormat::Json;
+  }
+  for (uint32_t i = 0; i < program_.nstates; ++i)
+    states_.push_back(createHashTable(&program_.states[i], i, 0));
+  for (uint32_t i = 0; i < program_.nstages; ++i) {
+    const WeirStageDesc &st = program_.stages[i];
+    bool reads = st.kind == WEIR_STAGE_SCAN || st.kind == WEIR_STAGE_TABLE_BUILD;
+    auto badIndex = [&](int32_t v, uint32_t n) { return v < -1 || (v >= 0 && uint32_t(v) >= n); };
+    if ((reads && (st.source < 0 || uint32_t(st.source) >= program_.nsources)) ||
+        badIndex(st.state, program_.nstates) || badIndex(st.target_state, program_.nstates) ||
+        badIndex(st.sink, program_.nsinks) || !st.fn) {
+      error = "stage '" + std::string(st.name ? st.name : "?") + "' is malformed";
+      return WEIR_ERR_INTERNAL;
+    }
+    if (reads)
+      sources_[st.source].lastStage = static_cast<int>(i);
+  }
+  return WEIR_OK;
+}
+
+WeirStatus Run::loadSource(SourceRuntime &src, std::string &error) {
+  if (src.data)
+    return WEIR_OK;
+  auto data = std::make_unique<SourceData>();
+  if (!loadSourceFile(src.info.path, *data, error)) {
+    error = "source '" + src.info.name + "': " + error;
+    return WEIR_ERR_IO;
+  }
+  if (src.format == Format::Csv) {
+    size_t headerBytes = 0;
+    if (!readCsvHeader(src.schema, data->whole(), src.csv, headerBytes, error)) {
+      error = src.info.path + ":1: " + error;
+      return WEIR_ERR_IO;
+    }
+    data->dataStart += headerBytes;
+  }
+  src.data = std::move(data);
+  return WEIR_OK;
+}
+
+WeirStatus Run::openSink(uint32_t index, std::string &error) {
+  SinkRuntime &s = sinks_[index];
+  if (s.writer)
+    return WEIR_OK;
+  if (s.location.toStdout) {
+    s.out = std::make_unique<StdoutOutput>();
+  } else {
+    auto file = std::make_unique<FileOutput>();
+    if (!file->open(s.location.path, error)) {
+      error = "sink '" + std::string(s.desc->name) + "': " + error;
+      return WEIR_ERR_IO;
+    }
+    s.out = std::move(file);
+  }
+  s.writer = std::make_unique<WeirSinkWriter>(*s.desc, s.format, s.out.get());
+  s.writer->writeHeader();
+  return WEIR_OK;
+}
+
+WeirSinkWriter *Run::sinkWriter(uint32_t index, ErrorSlot &error) {
+  std::string message;
+  if (openSink(index, message) != WEIR_OK) {
+    // Still hand out a writer (generated code does not check for null); its
+    // writes fail with the message.
+    SinkRuntime &s = sinks_[index];
+    s.writer = std::make_unique<WeirSinkWriter>(*s.desc, s.format, nullptr);
+    s.writer->error.set(WEIR_ERR_IO, message);
+    error.set(WEIR_ERR_IO, message);
+  }
+  return sinks_[index].writer.get();
+}
+
+std::unique_ptr<WeirCursor> Run::makeCursor(SourceRuntime &src, const ByteRange &range,
+                                            ErrorSlot &error) {
+  std::unique_ptr<RecordDecoder> decoder = src.format == Format::Json
+                                               ? makeJsonDecoder(src.schema, range)
+                                               : makeCsvDecoder(src.schema, src.csv, range);
+  auto cursor = std::make_unique<WeirCursor>(src.info, std::move(decoder), range, error);
+  cursor->logBadRecords = !src.scanned;
+  return cursor;
+}
+
+// Adds a finished cursor's counts to its source (first scan only) and
+// appends its dead letters.
+WeirStatus Run::collectScan(SourceRuntime &src, WeirCursor &cursor, std::string &error) {
+  if (!cursor.logBadRecords)
+    return WEIR_OK;
+  src.read += cursor.recordsRead;
+  src.bad += cursor.recordsBad;
+  if (!cursor.deadLetters.empty()) {
+    if (!appendToFile(src.info.policy.deadLetterPath, cursor.deadLetters.view(), error)) {
+      error = "source '" + src.info.name + "': dead letters: " + error;
+      return WEIR_ERR_IO;
+    }
+    cursor.deadLetters.clear();
+  }
+  return WEIR_OK;
+}
+
+std::string Run::taskError(const WeirStageDesc &stage, WeirStatus status, const WeirTask &task,
+                           const WeirSinkWriter *sink) {
+  if (task.error.failed())
+    return task.error.message;
+  if (sink && sink->error.failed())
+    return sink->error.message;
+  return "stage '" + std::string(stage.name ? stage.name : "?") + "' failed with status " +
+         std::to_string(status);
+}
+
+WeirStatus Run::runStage(uint32_t index, std::string &error) {
+  const WeirStageDesc &stage = program_.stages[index];
+  auto t0 = Clock::now();
+  // The sink is opened once the input is there: a missing input file must
+  // not replace an earlier run's output with an empty one.
+  auto openStageSink = [&]() -> WeirStatus {
+    return stage.sink >= 0 ? openSink(static_cast<uint32_t>(stage.sink), error) : WEIR_OK;
+  };
+  SourceRuntime *src = nullptr;
+  WeirStatus status = WEIR_OK;
+  unsigned threadsUsed = 1;
+  if (stage.kind == WEIR_STAGE_SCAN || stage.kind == WEIR_STAGE_TABLE_BUILD) {
+    src = &sources_[stage.source];
+    if ((status = loadSource(*src, error)) != WEIR_OK || (status = openStageSink()) != WEIR_OK)
+      return status;
+    ByteRange whole = src->data->whole();
+    std::vector<ByteRange> ranges{whole};
+    if (stage.kind == WEIR_STAGE_SCAN && stage.splittable && options_.threads > 1) {
+      size_t bytes = static_cast<size_t>(whole.end - whole.begin);
+      size_t byBytes = std::max<size_t>(1, bytes / std::max<size_t>(1, options_.minBytesPerThread));
+      unsigned parts = static_cast<unsigned>(std::min<size_t>(options_.threads, byBytes));
+      ranges = splitAtRecordBoundaries(whole, src->format, parts);
+    }
+    threadsUsed = static_cast<unsigned>(ranges.size());
+    status = ranges.size() > 1 ? runParallel(stage, *src, ranges, error)
+                               : runSingle(stage, src, error);
+    src->scanned = true;
+    if (src->lastStage == static_cast<int>(index))
+      src->data.reset(); // nothing reads this file any more
+  } else {
+    if ((status = openStageSink()) != WEIR_OK)
+      return status;
+    status = runSingle(stage, nullptr, error);
+  }
+  if (options_.trace)
+    std::fprintf(stderr, "trace: stage %u '%s' (%s, %u thread%s): %.3f s\n", index,
+                 stage.name ? stage.name : "?", stageKindName(stage.kind), threadsUsed,
+                 threadsUsed == 1 ? "" : "s", secondsSince(t0));
+  return status;
+}
+
+WeirStatus Run::runSingle(const WeirStageDesc &stage, SourceRuntime *src, std::string &error) {
+  WeirTask task(*this, stage);
+  std::unique_ptr<WeirCursor> cursor;
+  if (src) {
+    cursor = makeCursor(*src, src->data->whole(), task.error);
+    task.cursor = cursor.get();
+  }
+  WeirStatus status = stage.fn(&task);
+  if (status >= 0 && task.error.failed())
+    status = task.error.status; // an error the stage did not pass on
+  const WeirSinkWriter *sink = stage.sink >= 0 ? sinks_[stage.sink].writer.get() : nullptr;
+  if (status < 0)
+    error = taskError(stage, status, task, sink);
+  if (cursor) {
+    std::string collectError;
+    if (WeirStatus s = collectScan(*src, *cursor, collectError); s != WEIR_OK && status >= 0) {
+      error = collectError;
+      status = s;
+    }
+  }
+  return status < 0 ? status : WEIR_OK;
+}
+
+// Each range gets its own task with a private cursor, sink writer and
+// target state; the results are appended and merged in range order, so the
+// output is what one thread would have produced. On a failure, the first
+// failing range decides: the ranges before it and its own partial output are
+// kept (as a single thread would have written them), later ranges are
+// dropped.
+WeirStatus Run::runParallel(const WeirStageDesc &stage, SourceRuntime &src,
+                            const std::vector<ByteRange> &ranges, std::string &error) {
+  size_t n = ranges.size();
+  std::atomic<uint32_t> firstFailed{UINT32_MAX};
+  std::vector<std::unique_ptr<WeirTask>> tasks;
+  std::vector<std::unique_ptr<WeirCursor>> cursors;
+  std::vector<std::unique_ptr<SpillOutput>> spills;
+  std::vector<std::unique_ptr<WeirSinkWriter>> writers;
+  std::vector<WeirHashTable *> privateStates(n, nullptr);
+  std::vector<WeirStatus> results(n, WEIR_OK);
+  for (size_t i = 0; i < n; ++i) {
+    tasks.push_back(std::make_unique<WeirTask>(*this, stage));
+    WeirTask &task = *tasks.back();
+    cursors.push_back(makeCursor(src, ranges[i], task.error));
+    cursors.back()->firstFailedRange = &firstFailed;
+    cursors.back()->rangeIndex = static_cast<uint32_t>(i);
+    task.cursor = cursors.back().get();
+    if (stage.sink >= 0) {
+      SinkRuntime &sink = sinks_[stage.sink];
+      spills.push_back(std::make_unique<SpillOutput>());
+      writers.push_back(std::make_unique<WeirSinkWriter>(*sink.desc, sink.format, spills.back().get()));
+      writers.back()->flushThreshold = 16 << 20;
+      task.privateSink = writers.back().get();
+    }
+    if (stage.target_state >= 0) {
+      privateStates[i] = createHashTable(&program_.states[stage.target_state],
+                                         static_cast<uint32_t>(stage.target_state), 0);
+      task.privateState = privateStates[i];
+    }
+  }
+  auto work = [&](size_t i) {
+    WeirTask &task = *tasks[i];
+    WeirStatus s = stage.fn(&task);
+    if (s >= 0 && task.error.failed())
+      s = task.error.status;
+    results[i] = s;
+    if (s < 0) {
+      uint32_t mine = static_cast<uint32_t>(i), seen = firstFailed.load();
+      while (mine < seen && !firstFailed.compare_exchange_weak(seen, mine)) {
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  for (size_t i = 1; i < n; ++i)
+    threads.emplace_back(work, i);
+  work(0);
+  for (std::thread &t : threads)
+    t.join();
+
+  size_t failed = firstFailed.load();
+  size_t keep = failed == UINT32_MAX ? n : failed + 1;
+  WeirStatus status = WEIR_OK;
+  if (failed != UINT32_MAX) {
+    status = results[failed];
+    error = taskError(stage, status, *tasks[failed], stage.sink >= 0 ? writers[failed].get() : nullptr);
+  }
+  for (size_t i = 0; i < keep; ++i) {
+    std::string message;
+    if (stage.sink >= 0) {
+      WeirSinkWriter &real = *sinks_[stage.sink].writer;
+      if (WeirStatus s = real.append(*writers[i], spills[i].get()); s != WEIR_OK && status >= 0) {
+        status = s;
+        error = real.error.message;
+      }
+    }
+    if (WeirStatus s = collectScan(src, *cursors[i], message); s != WEIR_OK && status >= 0) {
+      status = s;
+      error = message;
+    }
+  }
+  if (stage.target_state >= 0) {
+    WeirHashTable *&real = states_[stage.target_state];
+    for (size_t i = 0; i < n; ++i) {
+      if (status >= 0) {
+        if (real->count == 0) {
+          // The first partial becomes the state: no need to merge into nothing.
+          std::swap(real, privateStates[i]);
+        } else if (WeirStatus s = real->desc->merge(real, privateStates[i]); s < 0) {
+          status = s;
+          error = "merging the partial states of '" + std::string(real->desc->name) +
+                  "' failed with status " + std::to_string(s);
+        }
+      }
+      destroyHashTable(privateStates[i]);
+    }
+  }
+  return status < 0 ? status : WEIR_OK;
+}
+
+WeirStatus Run::finish(bool succeeded, std::string &error) {
+  WeirStatus status = WEIR_OK;
+  if (succeeded) // every sink exists after a successful run, if only with a header
+    for (uint32_t i = 0; i < sinks_.size(); ++i)
+      if (WeirStatus s = openSink(i, error); s != WEIR_OK)
+        return s;
+  for (SinkRuntime &s : sinks_) {
+    if (!s.writer || !s.out)
+      continue;
+    std::string message;
+    WeirStatus flushed = s.writer->flush();
+    if (flushed != WEIR_OK && status == WEIR_OK) {
+      status = flushed;
+      error = s.writer->error.message;
+    }
+    if (auto *file = dynamic_cast<FileOutput *>(s.out.get()))
+      if (!file->commit(message) && status == WEIR_OK) {
+        status = WEIR_ERR_IO;
+        error = "sink '" + std::string(s.desc->name) + "': " + message;
+      }
+  }
+  for (WeirHashTable *&ht : states_) {
+    destroyHashTable(ht);
+    ht = nullptr;
+  }
+  states_.clear();
+  return status;
+}
+
+void Run::fillReport(RunReport &report) const {
+  report.programName = program_.program_name ? program_.program_name : "program";
+  report.sources.clear();
+  for (const SourceRuntime &s : sources_)
+    report.sources.push_back({s.info.name, s.info.path, s.read, s.bad, s.info.policy.mode,
+                              s.info.policy.deadLetterPath, s.scanned});
+  report.sinks.clear();
+  for (const SinkRuntime &s : sinks_)
+    report.sinks.push_back({s.desc->name, s.location.toStdout ? "stdout" : s.location.path,
+                            s.writer ? s.writer->rows : 0, s.writer != nullptr});
+}
+
+WeirStatus runProgram(const WeirProgramDesc &program, const Options &options, std::string &error,
+                      RunReport &report) {
+  auto t0 = Clock::now();
+  Run run(program, options);
+  WeirStatus status = run.start(error);
+  for (uint32_t i = 0; status == WEIR_OK && i < program.nstages; ++i)
+    status = run.runStage(i, error);
+  std::string finishError;
+  WeirStatus finished = run.finish(status == WEIR_OK, finishError);
+  if (status == WEIR_OK && finished != WEIR_OK) {
+    status = finished;
+    error = finishError;
+  }
+  run.fillReport(report);
+  report.ok = status == WEIR_OK;
+  report.seconds = secondsSince(t0);
+  return status;
+}
+
+std::string formatReport(const RunReport &r) {
+  char line[512];
+  std::string out;
+  std::snprintf(line, sizeof line, "%s: %s in %.3f s\n", r.programName.c_str(),
+                r.ok ? "finished" : "failed", r.seconds);
+  out += line;
+  for (const RunReport::Source &s : r.sources) {
+    if (!s.scanned)
+      continue;
+    out += "  source " + s.name + " (" + s.path + "): " + std::to_string(s.read) + " record" +
+           (s.read == 1 ? "" : "s") + " read";
+    if (s.bad > 0 || s.mode != OnError::Fail) {
+      if (s.mode == OnError::DeadLetter)
+        out += ", " + std::to_string(s.bad) + " dead-lettered to " + s.deadLetterPath;
+      else
+        out += ", " + std::to_string(s.bad) + " skipped";
+    }
+    out += "\n";
+  }
+  for (const RunReport::Sink &s : r.sinks) {
+    if (!s.written)
+      continue;
+    out += "  sink " + s.name + " -> " + s.where + ": " + std::to_string(s.rows) + " row" +
+           (s.rows == 1 ? "" : "s") + "\n";
+  }
+  return out;
+}
+
+} // namespace weir::rt

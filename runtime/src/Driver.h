@@ -1,0 +1,96 @@
+// Runs a compiled program: binds its sources and sinks to files, runs its
+// stages in order (scans in parallel where allowed), and reports.
+#pragma once
+
+#include "runtime/src/FileCursor.h"
+#include "runtime/src/Options.h"
+#include "runtime/src/Output.h"
+#include "runtime/src/SinkWriter.h"
+#include "runtime/src/SourceData.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace weir::rt {
+
+struct RunReport {
+  struct Source {
+    std::string name, path;
+    uint64_t read = 0, bad = 0;
+    OnError mode = OnError::Fail;
+    std::string deadLetterPath;
+    bool scanned = false;
+  };
+  struct Sink {
+    std::string name, where;
+    uint64_t rows = 0;
+    bool written = false;
+  };
+  std::string programName;
+  bool ok = false;
+  double seconds = 0;
+  std::vector<Source> sources;
+  std::vector<Sink> sinks;
+};
+
+// The whole run; on failure returns the status and sets `error`.
+WeirStatus runProgram(const WeirProgramDesc &program, const Options &options, std::string &error,
+                      RunReport &report);
+
+// The end-of-run report (stderr unless --quiet).
+std::string formatReport(const RunReport &report);
+
+class Run {
+public:
+  Run(const WeirProgramDesc &program, const Options &options);
+  ~Run();
+
+  WeirStatus start(std::string &error);       // binds sources, sinks, states
+  WeirStatus runStage(uint32_t index, std::string &error);
+  WeirStatus finish(bool succeeded, std::string &error); // sinks into place, states freed
+  void fillReport(RunReport &report) const;
+
+  // Task access.
+  WeirHashTable *state(uint32_t index) const { return states_[index]; }
+  WeirSinkWriter *sinkWriter(uint32_t index, ErrorSlot &error);
+
+private:
+  struct SourceRuntime {
+    const WeirSourceDesc *desc = nullptr;
+    CursorSource info;
+    Format format = Format::Json;
+    SchemaView schema;
+    std::unique_ptr<SourceData> data;
+    CsvLayout csv;
+    int lastStage = -1;
+    bool scanned = false;
+    uint64_t read = 0, bad = 0;
+  };
+  struct SinkRuntime {
+    const WeirSinkDesc *desc = nullptr;
+    Location location;
+    SinkFormat format = SinkFormat::Json;
+    std::unique_ptr<Output> out;
+    std::unique_ptr<WeirSinkWriter> writer;
+  };
+
+  WeirStatus loadSource(SourceRuntime &src, std::string &error);
+  WeirStatus openSink(uint32_t index, std::string &error);
+  std::unique_ptr<WeirCursor> makeCursor(SourceRuntime &src, const ByteRange &range,
+                                         ErrorSlot &error);
+  WeirStatus collectScan(SourceRuntime &src, WeirCursor &cursor, std::string &error);
+  WeirStatus runSingle(const WeirStageDesc &stage, SourceRuntime *src, std::string &error);
+  WeirStatus runParallel(const WeirStageDesc &stage, SourceRuntime &src,
+                         const std::vector<ByteRange> &ranges, std::string &error);
+  static std::string taskError(const WeirStageDesc &stage, WeirStatus status, const WeirTask &task,
+                               const WeirSinkWriter *sink);
+
+  const WeirProgramDesc &program_;
+  const Options &options_;
+  std::vector<SourceRuntime> sources_;
+  std::vector<SinkRuntime> sinks_;
+  std::vector<WeirHashTable *> states_;
+};
+
+} // namespace weir::rt

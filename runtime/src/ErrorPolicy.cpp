@@ -1,0 +1,76 @@
+#include "runtime/src/ErrorPolicy.h"
+
+#include "runtime/src/Status.h"
+
+#include <cerrno>
+#include <charconv>
+#include <fcntl.h>
+#include <filesystem>
+#include <unistd.h>
+
+namespace weir::rt {
+
+bool parseErrorPolicy(const char *text, ErrorPolicy &out, std::string &error) {
+  std::string_view t = text ? text : "";
+  if (t.empty() || t == "fail") {
+    out.mode = OnError::Fail;
+  } else if (t == "skip") {
+    out.mode = OnError::Skip;
+  } else if (t.starts_with("dead_letter:") && t.size() > 12) {
+    out.mode = OnError::DeadLetter;
+    out.deadLetterPath = std::string(t.substr(12));
+  } else {
+    error = "invalid on_error \"" + std::string(t) +
+            "\": expected \"fail\", \"skip\" or \"dead_letter:PATH\"";
+    return false;
+  }
+  return true;
+}
+
+void appendDeadLetter(ByteBuffer &out, std::string_view source, std::string_view file,
+                      uint64_t line, std::string_view reason, std::string_view raw) {
+  out.append("{\"source\":");
+  appendJsonString(out, source.data(), source.size());
+  out.append(",\"file\":");
+  appendJsonString(out, file.data(), file.size());
+  out.append(",\"line\":");
+  char digits[24];
+  auto r = std::to_chars(digits, digits + sizeof digits, line);
+  out.append(digits, static_cast<size_t>(r.ptr - digits));
+  out.append(",\"reason\":");
+  appendJsonString(out, reason.data(), reason.size());
+  out.append(",\"raw\":");
+  appendJsonString(out, raw.data(), raw.size());
+  out.append("}\n");
+}
+
+bool appendToFile(const std::string &path, std::string_view bytes, std::string &error) {
+  std::error_code ec;
+  std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty())
+    std::filesystem::create_directories(parent, ec);
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    error = "cannot open " + path + ": " + errnoText(errno);
+    return false;
+  }
+  size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0) {
+      error = "cannot write " + path + ": " + errnoText(errno);
+      ::close(fd);
+      return false;
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (::close(fd) != 0) {
+    error = "cannot write " + path + ": " + errnoText(errno);
+    return false;
+  }
+  return true;
+}
+
+} // namespace weir::rt

@@ -1,0 +1,53 @@
+// WeirCursor: a record decoder over one byte range of a source file, plus the
+// source's on_error policy. Each thread of a parallel scan has its own.
+#pragma once
+
+#include "runtime/src/ByteBuffer.h"
+#include "runtime/src/ErrorPolicy.h"
+#include "runtime/src/RecordDecoder.h"
+#include "runtime/src/Status.h"
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+namespace weir::rt {
+
+// What a cursor needs to know about its source.
+struct CursorSource {
+  std::string name; // declared name
+  std::string path; // file path as given
+  ErrorPolicy policy;
+};
+
+} // namespace weir::rt
+
+struct WeirCursor {
+  WeirCursor(const weir::rt::CursorSource &source, std::unique_ptr<weir::rt::RecordDecoder> decoder,
+             const weir::rt::ByteRange &range, weir::rt::ErrorSlot &error)
+      : source(source), decoder(std::move(decoder)), range(range), error(error) {}
+
+  WeirStatus next(WeirValue *row);
+  // 1-based line number in the file of the decoder's last record.
+  uint64_t lastRecordLine();
+
+  const weir::rt::CursorSource &source;
+  std::unique_ptr<weir::rt::RecordDecoder> decoder;
+  weir::rt::ByteRange range;
+  weir::rt::ErrorSlot &error;
+
+  // Only the first scan of a source counts and dead-letters bad records
+  // (later scans of the same file see the same ones again).
+  bool logBadRecords = true;
+  uint64_t recordsRead = 0; // good and bad
+  uint64_t recordsBad = 0;
+  weir::rt::ByteBuffer deadLetters; // dead_letter lines, written by the driver in range order
+
+  // Parallel scans: stop early once an earlier range has failed (its error
+  // is the one a single-threaded run would report).
+  const std::atomic<uint32_t> *firstFailedRange = nullptr;
+  uint32_t rangeIndex = 0;
+
+private:
+  int64_t lineBase_ = -1; // newlines before range.begin, counted when first needed
+};

@@ -1,0 +1,169 @@
+#include "runtime/src/Options.h"
+
+#include <CLI/CLI.hpp>
+
+#include <cstdlib>
+#include <cstring>
+
+namespace weir::rt {
+
+namespace {
+
+std::string joinNames(const char *const *names, size_t n) {
+  std::string s;
+  for (size_t i = 0; i < n; ++i)
+    s += (i ? ", " : "") + std::string(names[i]);
+  return s.empty() ? "(none)" : s;
+}
+
+// Splits NAME=URI and checks NAME against the declared names.
+bool parseBinding(const std::string &arg, const char *flag, const std::vector<const char *> &names,
+                  const char *what, std::pair<std::string, std::string> &out, std::string &error) {
+  size_t eq = arg.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    error = std::string(flag) + " expects NAME=URI, got '" + arg + "'";
+    return false;
+  }
+  out = {arg.substr(0, eq), arg.substr(eq + 1)};
+  for (const char *n : names)
+    if (out.first == n)
+      return true;
+  error = "unknown " + std::string(what) + " '" + out.first + "' in " + flag + " " + arg +
+          "; valid " + what + "s: " + joinNames(names.data(), names.size());
+  return false;
+}
+
+} // namespace
+
+bool parseLocation(const std::string &uri, bool isSink, Location &out, std::string &error) {
+  out = {};
+  if (uri.rfind("file:", 0) == 0) {
+    out.path = uri.substr(5);
+  } else if (uri == "stdout:" || uri == "stdout") {
+    if (!isSink) {
+      error = "stdout: can only be a sink";
+      return false;
+    }
+    out.toStdout = true;
+    return true;
+  } else {
+    size_t colon = uri.find(':');
+    size_t slash = uri.find('/');
+    bool looksLikeScheme = colon != std::string::npos && colon > 1 &&
+                           (slash == std::string::npos || colon < slash);
+    if (looksLikeScheme) {
+      error = "unsupported URI '" + uri + "': expected file:PATH, a path" +
+              std::string(isSink ? " or stdout:" : "");
+      return false;
+    }
+    out.path = uri;
+  }
+  if (out.path.empty()) {
+    error = "empty path in URI '" + uri + "'";
+    return false;
+  }
+  return true;
+}
+
+ParseResult parseOptions(const WeirProgramDesc &program, int argc, char **argv, Options &options,
+                         std::string &message) {
+  options = Options{};
+  const char *trace = std::getenv("WEIR_RUNTIME_TRACE");
+  options.trace = trace && *trace && std::strcmp(trace, "0") != 0;
+
+  std::vector<const char *> sourceNames, sinkNames;
+  for (uint32_t i = 0; i < program.nsources; ++i)
+    sourceNames.push_back(program.sources[i].name);
+  for (uint32_t i = 0; i < program.nsinks; ++i)
+    sinkNames.push_back(program.sinks[i].name);
+
+  std::string name = program.program_name ? program.program_name : "weir program";
+  CLI::App app("Runs the compiled Weir program '" + name + "'.", name);
+  std::vector<std::string> sources, sinks, trigger;
+  std::string checkpoint, optLevel;
+  bool noFuse = false;
+  int threads = 1;
+  app.add_option("--source", sources, "Read source NAME from URI (file:PATH or PATH); valid: " +
+                                          joinNames(sourceNames.data(), sourceNames.size()))
+      ->type_name("NAME=URI")
+      ->take_all();
+  app.add_option("--sink", sinks, "Write sink NAME to URI (file:PATH, PATH or stdout:); valid: " +
+                                      joinNames(sinkNames.data(), sinkNames.size()))
+      ->type_name("NAME=URI")
+      ->take_all();
+  app.add_option("--threads", threads, "Threads for scans of file sources (default 1)");
+  app.add_option("--trigger", trigger, "When to run: available_now (the default) processes "
+                                       "everything there is and stops")
+      ->expected(1, 2);
+  app.add_option("--checkpoint", checkpoint, "Checkpoint directory (not supported yet)");
+  app.add_flag("--quiet", options.quiet, "No end-of-run report on stderr");
+  // Compile-time options, answered with an explanation.
+  app.add_option("-O", optLevel, "(fixed at build time)")->group("");
+  app.add_flag("--no-fuse", noFuse, "(fixed at build time)")->group("");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp &) {
+    message = app.help();
+    return ParseResult::Help;
+  } catch (const CLI::ParseError &e) {
+    message = std::string(e.what()) + "\nRun with --help for the options.";
+    return ParseResult::Error;
+  }
+
+  if (!optLevel.empty() || noFuse) {
+    message = std::string(noFuse ? "--no-fuse" : "-O" + optLevel) +
+              " is fixed at build time; rebuild with weir build " +
+              (noFuse ? "--no-fuse" : "-O" + optLevel) + " ...";
+    return ParseResult::Error;
+  }
+  if (threads < 1 || threads > 1024) {
+    message = "--threads must be between 1 and 1024, got " + std::to_string(threads);
+    return ParseResult::Error;
+  }
+  options.threads = static_cast<unsigned>(threads);
+  if (!trigger.empty()) {
+    const std::string &kind = trigger[0];
+    if (kind == "available_now" && trigger.size() == 1) {
+      // the default
+    } else if (kind == "realtime" || kind.rfind("every", 0) == 0) {
+      std::string what = kind;
+      for (size_t i = 1; i < trigger.size(); ++i)
+        what += " " + trigger[i];
+      message = "--trigger " + what + " is not supported yet by file sources; use --trigger available_now";
+      return ParseResult::Error;
+    } else {
+      message = "unknown --trigger '" + kind + "': expected available_now, every <duration> or realtime";
+      return ParseResult::Error;
+    }
+  }
+  if (!checkpoint.empty()) {
+    message = "--checkpoint is not supported yet";
+    return ParseResult::Error;
+  }
+  for (const std::string &s : sources) {
+    std::pair<std::string, std::string> b;
+    if (!parseBinding(s, "--source", sourceNames, "source", b, message))
+      return ParseResult::Error;
+    Location loc;
+    if (!parseLocation(b.second, false, loc, message)) {
+      message = "--source " + s + ": " + message;
+      return ParseResult::Error;
+    }
+    options.sourceUris.push_back(b);
+  }
+  for (const std::string &s : sinks) {
+    std::pair<std::string, std::string> b;
+    if (!parseBinding(s, "--sink", sinkNames, "sink", b, message))
+      return ParseResult::Error;
+    Location loc;
+    if (!parseLocation(b.second, true, loc, message)) {
+      message = "--sink " + s + ": " + message;
+      return ParseResult::Error;
+    }
+    options.sinkUris.push_back(b);
+  }
+  return ParseResult::Run;
+}
+
+} // namespace weir::rt

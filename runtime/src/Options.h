@@ -1,0 +1,40 @@
+// The runtime options of a compiled program (what `weir run` passes through
+// and what a built binary accepts).
+#pragma once
+
+#include "weir/runtime.h"
+
+#include <cstddef>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace weir::rt {
+
+struct Options {
+  std::vector<std::pair<std::string, std::string>> sourceUris; // --source NAME=URI
+  std::vector<std::pair<std::string, std::string>> sinkUris;   // --sink NAME=URI
+  unsigned threads = 1;
+  bool quiet = false;
+  bool trace = false; // WEIR_RUNTIME_TRACE=1: stage timings on stderr
+  // Not a command-line option: parallel scans give each thread at least this
+  // much input (tests lower it to split small files).
+  size_t minBytesPerThread = 1 << 20;
+};
+
+enum class ParseResult { Run, Help, Error };
+
+// Parses argv. On Help, `message` is the help text (for stdout); on Error it
+// is the explanation (for stderr, exit code 2).
+ParseResult parseOptions(const WeirProgramDesc &program, int argc, char **argv, Options &options,
+                         std::string &message);
+
+// A resolved connector URI: "file:PATH" or a bare path is a file,
+// "stdout:" standard output (sinks only).
+struct Location {
+  bool toStdout = false;
+  std::string path;
+};
+bool parseLocation(const std::string &uri, bool isSink, Location &out, std::string &error);
+
+} // namespace weir::rt

@@ -1,0 +1,123 @@
+#include "runtime/src/Output.h"
+
+#include "runtime/src/Status.h"
+
+#include <cerrno>
+#include <fcntl.h>
+#include <filesystem>
+#include <unistd.h>
+
+namespace weir::rt {
+
+bool writeAll(int fd, const char *p, size_t n) {
+  while (n > 0) {
+    ssize_t w = ::write(fd, p, n);
+    if (w < 0 && errno == EINTR)
+      continue;
+    if (w < 0)
+      return false;
+    p += w;
+    n -= static_cast<size_t>(w);
+  }
+  return true;
+}
+
+FileOutput::~FileOutput() {
+  // Not committed (an internal failure): drop the temporary file.
+  if (fd_ >= 0) {
+    ::close(fd_);
+    ::unlink(temp_.c_str());
+  }
+}
+
+bool FileOutput::open(const std::string &targetPath, std::string &error) {
+  namespace fs = std::filesystem;
+  target_ = targetPath;
+  fs::path target(targetPath);
+  std::error_code ec;
+  if (target.has_parent_path()) {
+    fs::create_directories(target.parent_path(), ec);
+    if (ec) {
+      error = "cannot create directory " + target.parent_path().string() + ": " + ec.message();
+      return false;
+    }
+  }
+  fs::path temp = target.parent_path() /
+                  ("." + target.filename().string() + "." + std::to_string(::getpid()) + ".tmp");
+  temp_ = temp.string();
+  fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd_ < 0) {
+    error = "cannot create " + temp_ + ": " + errnoText(errno);
+    return false;
+  }
+  return true;
+}
+
+bool FileOutput::write(const char *p, size_t n, std::string &error) {
+  if (!writeAll(fd_, p, n)) {
+    error = "cannot write " + temp_ + ": " + errnoText(errno);
+    return false;
+  }
+  return true;
+}
+
+bool FileOutput::commit(std::string &error) {
+  if (fd_ < 0)
+    return true;
+  int fd = fd_;
+  fd_ = -1;
+  if (::close(fd) != 0) {
+    error = "cannot write " + temp_ + ": " + errnoText(errno);
+    return false;
+  }
+  if (::rename(temp_.c_str(), target_.c_str()) != 0) {
+    error = "cannot rename " + temp_ + " to " + target_ + ": " + errnoText(errno);
+    return false;
+  }
+  return true;
+}
+
+bool StdoutOutput::write(const char *p, size_t n, std::string &error) {
+  std::fflush(stdout); // keep order with anything the host printed through stdio
+  if (!writeAll(STDOUT_FILENO, p, n)) {
+    error = "cannot write to standard output: " + errnoText(errno);
+    return false;
+  }
+  return true;
+}
+
+SpillOutput::~SpillOutput() {
+  if (file_)
+    std::fclose(file_);
+}
+
+bool SpillOutput::write(const char *p, size_t n, std::string &error) {
+  if (!file_ && !(file_ = std::tmpfile())) {
+    error = std::string("cannot create a temporary file: ") + errnoText(errno);
+    return false;
+  }
+  if (std::fwrite(p, 1, n, file_) != n) {
+    error = std::string("cannot write a temporary file: ") + errnoText(errno);
+    return false;
+  }
+  return true;
+}
+
+bool SpillOutput::copyTo(Output &to, std::string &error) {
+  if (!file_)
+    return true;
+  if (std::fflush(file_) != 0 || std::fseek(file_, 0, SEEK_SET) != 0) {
+    error = std::string("cannot read a temporary file: ") + errnoText(errno);
+    return false;
+  }
+  char chunk[1 << 16];
+  size_t n;
+  while ((n = std::fread(chunk, 1, sizeof chunk, file_)) > 0)
+    if (!to.write(chunk, n, error))
+      return false;
+  std::fclose(file_);
+  file_ = nullptr;
+  return true;
+}
+
+} // namespace weir::rt

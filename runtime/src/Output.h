@@ -1,0 +1,54 @@
+// Where a sink writer's bytes end up: a file written through a temporary
+// next to it and renamed into place at the end, standard output, or (for the
+// private writers of a parallel scan) memory that spills to an anonymous
+// temporary file.
+#pragma once
+
+#include "runtime/src/ByteBuffer.h"
+
+#include <cstdio>
+#include <string>
+
+namespace weir::rt {
+
+class Output {
+public:
+  virtual ~Output() = default;
+  virtual bool write(const char *p, size_t n, std::string &error) = 0;
+};
+
+class FileOutput final : public Output {
+public:
+  ~FileOutput() override;
+  // Creates the parent directories and the temporary file.
+  bool open(const std::string &targetPath, std::string &error);
+  bool write(const char *p, size_t n, std::string &error) override;
+  // Closes the temporary file and renames it to the target.
+  bool commit(std::string &error);
+  const std::string &targetPath() const { return target_; }
+
+private:
+  std::string target_, temp_;
+  int fd_ = -1;
+};
+
+class StdoutOutput final : public Output {
+public:
+  bool write(const char *p, size_t n, std::string &error) override;
+};
+
+class SpillOutput final : public Output {
+public:
+  ~SpillOutput() override;
+  bool write(const char *p, size_t n, std::string &error) override;
+  // Writes everything spilled so far to `to`.
+  bool copyTo(Output &to, std::string &error);
+
+private:
+  std::FILE *file_ = nullptr;
+};
+
+// write(2) until done; false with errno set on failure.
+bool writeAll(int fd, const char *p, size_t n);
+
+} // namespace weir::rt

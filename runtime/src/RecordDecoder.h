@@ -1,0 +1,68 @@
+// The interface between a cursor and the format-specific record decoders.
+#pragma once
+
+#include "runtime/src/SourceData.h"
+#include "weir/runtime.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace weir::rt {
+
+// The part of a source's schema a decoder needs.
+struct SchemaView {
+  uint32_t nfields = 0;
+  const WeirFieldDesc *fields = nullptr;
+  uint32_t nused = 0;
+  const uint32_t *used = nullptr;
+};
+
+enum class DecodeOutcome { Row, End, Bad };
+
+class RecordDecoder {
+public:
+  virtual ~RecordDecoder() = default;
+  // Decodes the next record of the range into row[used[k]]. After Bad,
+  // reason(), recordText() and recordLine() describe the record, and the next
+  // call continues with the record after it.
+  virtual DecodeOutcome next(WeirValue *row) = 0;
+
+  // "field 'amount': expected float64, got string \"abc\""
+  const std::string &reason() const { return reason_; }
+  // The raw text of the last record (without its line terminator).
+  std::string_view recordText() const { return recordText_; }
+  // Newlines between the range's start and the last record's start.
+  uint64_t recordLine() const { return recordLine_; }
+
+protected:
+  DecodeOutcome bad(std::string reason) {
+    reason_ = std::move(reason);
+    return DecodeOutcome::Bad;
+  }
+  std::string reason_;
+  std::string_view recordText_;
+  uint64_t recordLine_ = 0;
+};
+
+const char *typeName(uint8_t typeCode);
+
+// JSON lines: one object per line; blank lines are skipped.
+std::unique_ptr<RecordDecoder> makeJsonDecoder(const SchemaView &schema, const ByteRange &range);
+
+// CSV (RFC 4180) with a header row. The header is read once per file by
+// readCsvHeader, which maps declared fields to columns.
+struct CsvLayout {
+  uint32_t ncolumns = 0;
+  std::vector<int32_t> fieldColumn; // per declared field: its column, or -1 (all null)
+};
+// Parses the header row at range.begin, fills `layout` and returns the
+// offset just past the header. Returns false with `error` when the header is
+// malformed or lacks a column for a non-nullable field.
+bool readCsvHeader(const SchemaView &schema, const ByteRange &range, CsvLayout &layout,
+                   size_t &headerBytes, std::string &error);
+std::unique_ptr<RecordDecoder> makeCsvDecoder(const SchemaView &schema, const CsvLayout &layout,
+                                              const ByteRange &range);
+
+} // namespace weir::rt

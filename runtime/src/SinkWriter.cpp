@@ -1,0 +1,62 @@
+#include "runtime/src/SinkWriter.h"
+
+using namespace weir::rt;
+
+WeirSinkWriter::WeirSinkWriter(const WeirSinkDesc &desc, SinkFormat format, Output *out)
+    : desc(desc), format(format), out(out) {
+  for (uint32_t i = 0; i < desc.nfields; ++i) {
+    ByteBuffer key;
+    key.push(i == 0 ? '{' : ',');
+    const char *name = desc.fields[i].name;
+    appendJsonString(key, name, std::strlen(name));
+    key.push(':');
+    jsonKeys_.emplace_back(key.view());
+  }
+}
+
+WeirStatus WeirSinkWriter::write(const WeirValue *row) {
+  if (error.failed())
+    return error.status;
+  if (format == SinkFormat::Json)
+    writeJsonRow(row);
+  else
+    writeCsvRow(row);
+  ++rows;
+  if (buffer.size() >= flushThreshold)
+    return flush();
+  return WEIR_OK;
+}
+
+WeirStatus WeirSinkWriter::flush() {
+  if (error.failed())
+    return error.status;
+  if (buffer.empty())
+    return WEIR_OK;
+  std::string message;
+  if (!out->write(buffer.data(), buffer.size(), message))
+    return error.set(WEIR_ERR_IO, "sink " + std::string(desc.name) + ": " + message);
+  buffer.clear();
+  return WEIR_OK;
+}
+
+WeirStatus WeirSinkWriter::append(WeirSinkWriter &part, SpillOutput *partSpill) {
+  if (part.error.failed())
+    return error.set(part.error.status, part.error.message);
+  if (partSpill) {
+    if (WeirStatus s = flush(); s != WEIR_OK)
+      return s;
+    std::string message;
+    if (!partSpill->copyTo(*out, message))
+      return error.set(WEIR_ERR_IO, "sink " + std::string(desc.name) + ": " + message);
+  }
+  buffer.append(part.buffer.view());
+  part.buffer.clear();
+  rows += part.rows;
+  if (buffer.size() >= flushThreshold)
+    return flush();
+  return WEIR_OK;
+}
+
+extern "C" WeirStatus weir_sink_write(WeirSinkWriter *sink, const WeirValue *row) {
+  return sink->write(row);
+}

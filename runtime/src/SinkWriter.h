@@ -1,0 +1,41 @@
+// WeirSinkWriter: formats rows (JSON lines or CSV) into a buffer and hands
+// full buffers to an Output.
+#pragma once
+
+#include "runtime/src/ByteBuffer.h"
+#include "runtime/src/Output.h"
+#include "runtime/src/Status.h"
+#include "weir/runtime.h"
+
+#include <string>
+#include <vector>
+
+namespace weir::rt {
+enum class SinkFormat { Json, Csv };
+} // namespace weir::rt
+
+struct WeirSinkWriter {
+  WeirSinkWriter(const WeirSinkDesc &desc, weir::rt::SinkFormat format, weir::rt::Output *out);
+
+  WeirStatus write(const WeirValue *row);
+  // Hands the buffered bytes to the output.
+  WeirStatus flush();
+  // The CSV header row (files and stdout get one; a parallel scan's private
+  // writers do not, their rows are appended after the real writer's).
+  void writeHeader();
+  // Moves `part`'s rows (spilled and buffered) to the end of this writer.
+  WeirStatus append(WeirSinkWriter &part, weir::rt::SpillOutput *partSpill);
+
+  const WeirSinkDesc &desc;
+  weir::rt::SinkFormat format;
+  weir::rt::Output *out;
+  weir::rt::ByteBuffer buffer;
+  weir::rt::ErrorSlot error;
+  uint64_t rows = 0;
+  size_t flushThreshold = 1 << 20;
+
+private:
+  void writeJsonRow(const WeirValue *row);
+  void writeCsvRow(const WeirValue *row);
+  std::vector<std::string> jsonKeys_; // "{\"a\":", ",\"b\":", ...
+};

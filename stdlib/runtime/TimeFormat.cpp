@@ -1,0 +1,166 @@
+#include "stdlib/runtime/TimeFormat.h"
+
+#include <charconv>
+
+namespace weir::rt {
+
+int64_t daysFromCivil(int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+
+void civilFromDays(int64_t z, int64_t &year, unsigned &month, unsigned &day) {
+  z += 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  day = doy - (153 * mp + 2) / 5 + 1;
+  month = mp < 10 ? mp + 3 : mp - 9;
+  year = static_cast<int64_t>(yoe) + era * 400 + (month <= 2);
+}
+
+static char *put2(char *out, unsigned v) {
+  out[0] = static_cast<char>('0' + v / 10);
+  out[1] = static_cast<char>('0' + v % 10);
+  return out + 2;
+}
+
+size_t formatTimestamp(int64_t epochMs, char *out) {
+  const int64_t days = floorDiv(epochMs, 86400000);
+  const int64_t msOfDay = epochMs - days * 86400000;
+  int64_t year;
+  unsigned month, day;
+  civilFromDays(days, year, month, day);
+  char *p = out;
+  if (year >= 0 && year <= 9999) {
+    unsigned y = static_cast<unsigned>(year);
+    p = put2(p, y / 100);
+    p = put2(p, y % 100);
+  } else {
+    *p++ = year < 0 ? '-' : '+';
+    uint64_t mag = year < 0 ? 0 - static_cast<uint64_t>(year) : static_cast<uint64_t>(year);
+    char digits[24];
+    auto r = std::to_chars(digits, digits + sizeof digits, mag);
+    for (ptrdiff_t pad = 4 - (r.ptr - digits); pad > 0; --pad)
+      *p++ = '0';
+    for (char *d = digits; d < r.ptr; ++d)
+      *p++ = *d;
+  }
+  *p++ = '-';
+  p = put2(p, month);
+  *p++ = '-';
+  p = put2(p, day);
+  *p++ = 'T';
+  unsigned ms = static_cast<unsigned>(msOfDay);
+  p = put2(p, ms / 3600000);
+  *p++ = ':';
+  p = put2(p, ms / 60000 % 60);
+  *p++ = ':';
+  p = put2(p, ms / 1000 % 60);
+  *p++ = '.';
+  unsigned frac = ms % 1000;
+  *p++ = static_cast<char>('0' + frac / 100);
+  p = put2(p, frac % 100);
+  *p++ = 'Z';
+  return static_cast<size_t>(p - out);
+}
+
+namespace {
+// A tiny cursor over the text being parsed.
+struct Scan {
+  const char *p, *end;
+  bool digits(unsigned count, unsigned &value) {
+    if (static_cast<size_t>(end - p) < count)
+      return false;
+    value = 0;
+    for (unsigned i = 0; i < count; ++i) {
+      char c = p[i];
+      if (c < '0' || c > '9')
+        return false;
+      value = value * 10 + static_cast<unsigned>(c - '0');
+    }
+    p += count;
+    return true;
+  }
+  bool accept(char c) {
+    if (p < end && *p == c) {
+      ++p;
+      return true;
+    }
+    return false;
+  }
+};
+
+bool isLeap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+unsigned daysInMonth(int64_t y, unsigned m) {
+  static const unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return m == 2 && isLeap(y) ? 29 : kDays[m - 1];
+}
+} // namespace
+
+bool parseTimestamp(const char *text, size_t n, int64_t &epochMs) {
+  Scan s{text, text + n};
+  unsigned year, month, day;
+  if (!s.digits(4, year) || !s.accept('-') || !s.digits(2, month) || !s.accept('-') ||
+      !s.digits(2, day))
+    return false;
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month))
+    return false;
+  int64_t msOfDay = 0;
+  if (s.p < s.end && (*s.p == 'T' || *s.p == 't' || *s.p == ' ')) {
+    ++s.p;
+    unsigned hh, mm, ss = 0, ms = 0;
+    if (!s.digits(2, hh) || !s.accept(':') || !s.digits(2, mm))
+      return false;
+    if (s.accept(':')) {
+      if (!s.digits(2, ss))
+        return false;
+      if (s.accept('.') || s.accept(',')) {
+        unsigned seen = 0;
+        while (s.p < s.end && *s.p >= '0' && *s.p <= '9') {
+          if (seen < 3)
+            ms = ms * 10 + static_cast<unsigned>(*s.p - '0');
+          ++seen;
+          ++s.p;
+        }
+        if (seen == 0)
+          return false;
+        for (; seen < 3; ++seen)
+          ms *= 10;
+      }
+    }
+    if (hh > 23 || mm > 59 || ss > 60) // 60: a leap second, folded into the next minute
+      return false;
+    msOfDay = ((static_cast<int64_t>(hh) * 60 + mm) * 60 + ss) * 1000 + ms;
+    if (s.accept('Z') || s.accept('z')) {
+    } else if (s.p < s.end && (*s.p == '+' || *s.p == '-')) {
+      int sign = *s.p == '-' ? -1 : 1;
+      ++s.p;
+      unsigned oh, om = 0;
+      if (!s.digits(2, oh))
+        return false;
+      if (s.accept(':')) {
+        if (!s.digits(2, om))
+          return false;
+      } else if (s.p < s.end) {
+        if (!s.digits(2, om))
+          return false;
+      }
+      if (oh > 23 || om > 59)
+        return false;
+      msOfDay -= sign * ((static_cast<int64_t>(oh) * 60 + om) * 60000);
+    }
+  }
+  if (s.p != s.end)
+    return false;
+  epochMs = daysFromCivil(year, month, day) * 86400000 + msOfDay;
+  return true;
+}
+
+} // namespace weir::rt

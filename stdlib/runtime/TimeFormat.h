@@ -1,0 +1,39 @@
+// ISO-8601 timestamps <-> epoch milliseconds (UTC), shared by the scalar
+// built-ins, the record decoders and the sink writers so that every place
+// reads and prints time the same way.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace weir::rt {
+
+// Days since 1970-01-01 of a proleptic Gregorian date, and back (Howard
+// Hinnant's days_from_civil / civil_from_days; exact for all int64 ranges we
+// meet).
+int64_t daysFromCivil(int64_t year, unsigned month, unsigned day);
+void civilFromDays(int64_t days, int64_t &year, unsigned &month, unsigned &day);
+
+// Floor division and modulo (the C operators truncate toward zero, which is
+// wrong for timestamps before 1970).
+inline int64_t floorDiv(int64_t a, int64_t b) {
+  int64_t q = a / b;
+  return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+inline int64_t floorMod(int64_t a, int64_t b) { return a - floorDiv(a, b) * b; }
+
+// Longest text formatTimestamp writes.
+inline constexpr size_t kMaxTimestampChars = 40;
+
+// Writes "2024-01-01T00:00:00.000Z" (years outside 0000..9999 get a sign and
+// at least four digits, as ISO-8601's expanded form). Returns the length.
+size_t formatTimestamp(int64_t epochMs, char *out);
+
+// Parses "YYYY-MM-DD", optionally followed by 'T' or ' ' and
+// "HH:MM[:SS[.fraction]]", optionally followed by 'Z' or an offset
+// "+hh:mm" / "+hhmm" / "+hh". No offset means UTC. Fractions beyond
+// milliseconds are truncated. Returns false when the text does not parse or a
+// component is out of range.
+bool parseTimestamp(const char *p, size_t n, int64_t &epochMs);
+
+} // namespace weir::rt
