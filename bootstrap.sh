@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Weir's one entry point for a fresh Debian 12 machine (run as root):
+#   ./bootstrap.sh demo   install, build, run the flagship example
+#   ./bootstrap.sh test   install, build, run every test suite
+# Each step is idempotent; BUILD_DIR (default: build) names the build tree.
+set -euo pipefail
+cd "$(dirname "$0")"
+BUILD_DIR=${BUILD_DIR:-build}
+
+PACKAGES=(
+  cmake ninja-build git python3 time
+  clang-19 lld-19 llvm-19-dev llvm-19-tools libclang-rt-19-dev
+  antlr4 libantlr4-runtime-dev
+  libsimdjson-dev libxxhash-dev libcli11-dev libgtest-dev
+  librocksdb-dev librdkafka-dev kcat
+  zlib1g-dev libzstd-dev libedit-dev libxml2-dev libffi-dev libncurses-dev libz3-dev
+)
+
+install_packages() {
+  local missing=()
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if ((${#missing[@]})); then
+    echo "bootstrap: installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+
+build() {
+  local dir=$1; shift
+  cmake -G Ninja -S . -B "$dir" -DCMAKE_C_COMPILER=clang-19 -DCMAKE_CXX_COMPILER=clang++-19 \
+    -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
+  ninja -C "$dir" -j2
+}
+
+case "${1:-}" in
+  demo)
+    install_packages
+    build "$BUILD_DIR"
+    cd examples/flagship
+    rm -rf out
+    "../../$BUILD_DIR/bin/weir" run flagship.weir
+    for f in out/*; do
+      echo "== $f ($(wc -l <"$f") rows), first rows:"
+      head -n 3 "$f"
+    done
+    ;;
+  test)
+    install_packages
+    build "$BUILD_DIR"
+    # Sanitized build of the runtime and frontend tests plus short fuzz runs.
+    build "$BUILD_DIR-asan" -DWEIR_SANITIZE=ON -DWEIR_FUZZ=ON
+    ninja -C "$BUILD_DIR" check
+    ninja -C "$BUILD_DIR-asan" check-sanitized
+    ;;
+  *)
+    echo "usage: $0 demo|test" >&2
+    exit 2
+    ;;
+esac
