@@ -24,7 +24,7 @@ def _cents(r):
 
 
 def flagship(data_dir):
-    """examples/flagship.weir"""
+    """examples/flagship/flagship.weir"""
     txns = read_json_lines(os.path.join(data_dir, "txns.jsonl"), TXN)
     merchants = read_csv(os.path.join(data_dir, "merchants.csv"), MERCHANT)
 
@@ -124,7 +124,7 @@ def enrich(data_dir):
 
 # name -> (function, data directory relative to examples/)
 EXAMPLES = {
-    "flagship": (flagship, "data"),
+    "flagship": (flagship, "flagship/data"),
     "stateless": (stateless, "stateless/data"),
     "per_user": (per_user, "per_user/data"),
     "enrich": (enrich, "enrich/data"),

@@ -7,11 +7,7 @@
 # usage: stage_example.sh EXAMPLES_DIR NAME DIR [DATA_DIR]
 set -eu
 examples=$1 name=$2 dir=$3 data=${4:-}
-if [[ $name == flagship ]]; then
-  weir_file=$examples/flagship.weir example_data=$examples/data
-else
-  weir_file=$examples/$name/$name.weir example_data=$examples/$name/data
-fi
+weir_file=$examples/$name/$name.weir example_data=$examples/$name/data
 rm -rf "$dir"
 mkdir -p "$dir/out"
 if [[ -n $data ]]; then
