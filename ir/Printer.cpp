@@ -224,10 +224,11 @@ static void printDecodedFields(const Node &n, llvm::raw_ostream &os) {
   os << "] (" << n.usedFields.size() << " of " << n.schema.size() << ")";
 }
 
-static void printLayout(const StateLayout &l, llvm::raw_ostream &os) {
+static void printLayout(const StateLayout &l, const char *perWhat, llvm::raw_ostream &os) {
   if (l.entrySize == 0)
     return;
-  os << Continuation << "state " << l.entrySize << " bytes/key: header 0.." << l.headerSize;
+  os << Continuation << "state " << l.entrySize << " bytes/" << perWhat << ": header 0.."
+     << l.headerSize;
   for (const StateField &f : l.fields)
     os << ", " << f.name << " (" << f.typeName << ") " << f.offset << ".." << f.offset + f.size;
   if (l.nullBitmapBytes)
@@ -259,7 +260,7 @@ static void printNode(const Program &p, const Node &n, llvm::raw_ostream &os) {
     os << ' ' << n.name << " : " << formatSchema(n.schema) << ' '
        << formatConnector(n.connector);
     printDecodedFields(n, os);
-    printLayout(n.layout, os);
+    printLayout(n.layout, "row", os);
     break;
   case NodeKind::Filter:
     os << " : ";
@@ -281,7 +282,7 @@ static void printNode(const Program &p, const Node &n, llvm::raw_ostream &os) {
     os << '}';
     break;
   case NodeKind::Join: {
-    os << (n.leftJoin ? " left" : "") << " with %" << n.table << " on [";
+    os << " with %" << n.table << " on [";
     const Schema *table = n.table >= 0 && n.table < static_cast<int>(p.nodes.size())
                               ? &p.node(n.table).schema
                               : nullptr;
@@ -296,7 +297,7 @@ static void printNode(const Program &p, const Node &n, llvm::raw_ostream &os) {
       else
         os << '$' << b;
     }
-    os << "] : " << formatSchema(n.schema);
+    os << ']' << (n.leftJoin ? " (left)" : "") << " : " << formatSchema(n.schema);
     break;
   }
   case NodeKind::Aggregate: {
@@ -314,7 +315,7 @@ static void printNode(const Program &p, const Node &n, llvm::raw_ostream &os) {
       os << ')';
     }
     os << '}';
-    printLayout(n.layout, os);
+    printLayout(n.layout, "key", os);
     break;
   }
   case NodeKind::Sink:

@@ -7,10 +7,13 @@
 //          decode [amount] (1 of 2)
 //   %1 = filter %0 : (gt $1:amount 0.0)
 //   %2 = project %1 : {cents: int64 = (int64 (round (mul $1:amount 100.0)))}
-//   %3 = join %2 with %7 on [$1:merchant = name] : {...}
+//   %3 = join %2 with %7 on [$1:merchant = name] : {...}      (a left join: `] (left) :`)
 //   %4 = aggregate %3 by [$1:user_id] : {user_id: int64, n: int64 = count(), total: float64? = sum($3:amount)}
 //          state 48 bytes/key: header 0..16, key user_id (int64) 16..24, ..., null bitmap 40..41
 //   %5 = sink %4 "per_user" file "out/per_user.jsonl" json
+//   %7 = table merchants : {...} file "data/merchants.csv" csv
+//          decode [name, category] (2 of 3)
+//          state 48 bytes/row: header 0..16, name (string) 16..32, category (string) 32..48
 //   pipeline per_user: %0 -> %1 -> %4 -> %5
 //   stage 0 scan "per_user": %0 -> %1 -> %4
 //

@@ -11,7 +11,9 @@
 //                          probe is the same)
 //   filter(filter(x))   -> filter(x, (and lower upper))
 //
-// A filter that can move passes another one stuck above the same operator.
+// Conjunctions are split first (`where a and b` -> `where a | where b`) so
+// each part moves as far as it can; a filter that can move passes another
+// one stuck above the same operator; what ends up adjacent merges again.
 //
 // Aggregates, sources and non-pass-through columns stop a filter. Only nodes
 // with a single consumer are reordered (a node read by several operators
@@ -105,15 +107,17 @@ bool pushOneFilter(Program &p) {
   return false;
 }
 
-// Merges a filter that reads another filter into it. Returns whether it did.
+// Merges the first filter (in data-flow order) that feeds exactly one other
+// filter with it, so a chain a -> b -> c becomes ((a and b) and c), the shape
+// `where a and b and c` had before it was split. Returns whether it did.
 bool mergeOneFilterPair(Program &p) {
   std::vector<std::vector<int>> consumers = computeConsumers(p);
-  for (auto &np : p.nodes) {
-    Node &upper = *np;
-    if (upper.kind != NodeKind::Filter || !upper.predicate)
+  for (int id : topologicalOrder(p)) {
+    Node &lower = p.node(id);
+    if (lower.kind != NodeKind::Filter || !lower.predicate || consumers[id].size() != 1)
       continue;
-    Node &lower = p.node(upper.input);
-    if (lower.kind != NodeKind::Filter || !lower.predicate || consumers[lower.id].size() != 1)
+    Node &upper = p.node(consumers[id][0]);
+    if (upper.kind != NodeKind::Filter || !upper.predicate)
       continue;
     // Filters read identical rows, so column indices carry over unchanged.
     Type t = Type::of(TypeKind::Bool,
@@ -127,12 +131,43 @@ bool mergeOneFilterPair(Program &p) {
   return false;
 }
 
+// Splits `where a and b` into `where a | where b` (a row passes both exactly
+// when `a and b` is true, nulls included) so each conjunct moves on its own.
+// Returns whether it split anything.
+bool splitConjunctions(Program &p) {
+  bool changed = false;
+  for (size_t i = 0; i < p.nodes.size(); ++i) {
+    Node *filter = p.nodes[i].get();
+    while (filter->kind == NodeKind::Filter && filter->predicate &&
+           filter->predicate->kind == ExprKind::Binary &&
+           filter->predicate->binaryOp == BinaryOp::And) {
+      ExprPtr whole = std::move(filter->predicate);
+      filter->predicate = std::move(whole->args[0]);
+      Node &rest = p.addNode(NodeKind::Filter); // Node objects stay put
+      rest.input = filter->id;
+      rest.schema = filter->schema;
+      rest.loc = filter->loc;
+      rest.predicate = std::move(whole->args[1]);
+      for (auto &n : p.nodes)
+        if (n->input == filter->id && n->id != rest.id)
+          n->input = rest.id;
+      for (Pipeline &pl : p.pipelines) {
+        auto at = std::find(pl.nodes.begin(), pl.nodes.end(), filter->id);
+        if (at != pl.nodes.end())
+          pl.nodes.insert(at + 1, rest.id);
+      }
+      changed = true;
+    }
+  }
+  return changed;
+}
+
 } // namespace
 
 llvm::Error runPredicatePushdown(Program &p) {
+  bool changed = splitConjunctions(p);
   // Each push moves a filter one step toward its source; the graph is finite
   // and filters never move back up, so this terminates.
-  bool changed = false;
   while (pushOneFilter(p))
     changed = true;
   while (mergeOneFilterPair(p))

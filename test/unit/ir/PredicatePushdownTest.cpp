@@ -61,10 +61,46 @@ TEST(PredicatePushdownTest, StaysAboveComputedColumns) {
   int txns = addSource(p, "txns", txnSchema());
   int proj = addSelect(p, txns);
   Schema ps = p.node(proj).schema;
-  // where cents > 0 and user_id > 5: reads a computed column
-  int f = addFilter(p, proj,
-                    bin(BinaryOp::And, cmp(BinaryOp::Gt, col(ps, 2), lit(int64_t(0))),
-                        cmp(BinaryOp::Gt, col(ps, 0), lit(int64_t(5))), Bool));
+  int f = addFilter(p, proj, cmp(BinaryOp::Gt, col(ps, 2), lit(int64_t(0)))); // cents > 0
+  addPipeline(p, "p", addSink(p, f, "p"));
+  std::string before = programToString(p);
+  pushdown(p);
+  EXPECT_EQ(programToString(p), before);
+}
+
+TEST(PredicatePushdownTest, SplitsConjunctionsSoPartsMoveAlone) {
+  Program p;
+  int txns = addSource(p, "txns", txnSchema());
+  int proj = addSelect(p, txns);
+  Schema ps = p.node(proj).schema;
+  // where cents > 0 and user_id > 5 and amt < 9.0: the first part reads a
+  // computed column, the others pass-throughs.
+  int f = addFilter(
+      p, proj,
+      bin(BinaryOp::And,
+          bin(BinaryOp::And, cmp(BinaryOp::Gt, col(ps, 2), lit(int64_t(0))),
+              cmp(BinaryOp::Gt, col(ps, 0), lit(int64_t(5))), Bool),
+          cmp(BinaryOp::Lt, col(ps, 1), lit(9.0)), Bool));
+  addPipeline(p, "p", addSink(p, f, "p"));
+  pushdown(p);
+  EXPECT_EQ(kinds(p, p.pipelines[0]),
+            (std::vector<K>{K::Source, K::Filter, K::Project, K::Filter, K::Sink}));
+  EXPECT_EQ(p.nodes.size(), 5u);
+  const auto &ids = p.pipelines[0].nodes;
+  EXPECT_EQ(exprToString(*p.node(ids[1]).predicate), "(and (gt $1 5) (lt $3 9.0))");
+  EXPECT_EQ(exprToString(*p.node(ids[3]).predicate), "(gt $2 0)");
+}
+
+TEST(PredicatePushdownTest, UnmovedConjunctionKeepsItsShape) {
+  Program p;
+  int txns = addSource(p, "txns", txnSchema());
+  Schema s = txnSchema();
+  // where (a and b) and c directly over the source: nothing to move
+  int f = addFilter(p, txns,
+                    bin(BinaryOp::And,
+                        bin(BinaryOp::And, cmp(BinaryOp::Gt, col(s, Amount), lit(0.0)),
+                            cmp(BinaryOp::Ne, col(s, Merchant), lit("")), Bool),
+                        cmp(BinaryOp::Lt, col(s, UserId), lit(int64_t(9))), Bool));
   addPipeline(p, "p", addSink(p, f, "p"));
   std::string before = programToString(p);
   pushdown(p);
