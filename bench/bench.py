@@ -458,6 +458,20 @@ class Bench:
         (self.results_dir / "results.json").write_text(json.dumps(raw, indent=1))
 
 
+RESULTS_MARKER = "<!-- results: written by bench/run.sh UPDATE_DOCS=1 -->"
+
+
+def update_doc(path, report):
+    text = path.read_text()
+    if RESULTS_MARKER not in text:
+        raise SystemExit(f"{path} has no results marker: {RESULTS_MARKER}")
+    head = text.split(RESULTS_MARKER, 1)[0]
+    # One heading level down: the report sits under the doc's "## Results".
+    demoted = "\n".join("#" + line if line.startswith("#") else line
+                         for line in report.splitlines())
+    path.write_text(head + RESULTS_MARKER + "\n" + demoted + "\n")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--weir", default=str(REPO / "build" / "bin" / "weir"))
@@ -469,6 +483,8 @@ def main():
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--formats", nargs="+", default=["json", "csv"], choices=["json", "csv"])
+    ap.add_argument("--update-doc", metavar="MD",
+                    help="replace what follows the results marker in MD with the report")
     ap.add_argument("--skip", nargs="*", default=[],
                     help="families to leave out: weir-jit weir-built weir-nofuse handwritten duckdb")
     args = ap.parse_args()
@@ -484,6 +500,8 @@ def main():
     report = bench.report()
     (bench.results_dir / "report.md").write_text(report)
     bench.save_raw()
+    if args.update_doc:
+        update_doc(Path(args.update_doc), report)
     print(report)
     return 0 if all(ok for _, ok, _ in bench.checks) else 1
 

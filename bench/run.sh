@@ -12,6 +12,7 @@
 #   FORMATS  inputs to run (default "json csv")
 #   SKIP     contender families to leave out, e.g. "weir-nofuse duckdb"
 #   WEIR     the weir binary (default: $BUILD/bin/weir)
+#   UPDATE_DOCS=1  also write the report into docs/benchmarks.md
 set -euo pipefail
 
 BENCH=$(cd "$(dirname "$0")" && pwd)
@@ -84,4 +85,5 @@ cat "$DATA"/txns.jsonl "$DATA"/txns.csv >/dev/null
 # shellcheck disable=SC2086
 python3 "$BENCH/bench.py" --weir "$WEIR" --handwritten "$HAND" --data-dir "$DATA" \
   --results-dir "$RESULTS" --rows "$ROWS" --seed "$SEED" --repeat "$REPEAT" \
-  --threads $THREADS --formats $FORMATS ${SKIP:+--skip $SKIP}
+  --threads $THREADS --formats $FORMATS ${SKIP:+--skip $SKIP} \
+  ${UPDATE_DOCS:+--update-doc "$REPO/docs/benchmarks.md"}
