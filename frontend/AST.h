@@ -23,14 +23,15 @@ enum class ExprKind : uint8_t { Literal, Name, Unary, Binary, Call };
 
 struct Expr {
   const ExprKind kind;
-  SourceLoc loc;
+  SourceLoc loc;   // the operator of a unary or binary expression, else the start
+  SourceLoc begin; // where the whole expression starts (for messages about all of it)
   // Set by Sema. A `null` literal whose context gives it no type keeps Null.
   Type type;
 
   virtual ~Expr() = default;
 
 protected:
-  Expr(ExprKind kind, SourceLoc loc) : kind(kind), loc(loc) {}
+  Expr(ExprKind kind, SourceLoc loc) : kind(kind), loc(loc), begin(loc) {}
 };
 using ExprPtr = std::unique_ptr<Expr>;
 

@@ -140,6 +140,13 @@ private:
   // ------------------------------------------------------------ expressions
 
   ExprPtr buildExpr(WeirParser::ExprContext *ctx) {
+    ExprPtr e = buildExprNode(ctx);
+    if (ctx)
+      e->begin = locOf(ctx->getStart());
+    return e;
+  }
+
+  ExprPtr buildExprNode(WeirParser::ExprContext *ctx) {
     if (auto *p = dynamic_cast<WeirParser::PrimaryExprContext *>(ctx))
       return buildPrimary(p->primary());
     if (auto *n = dynamic_cast<WeirParser::NegateExprContext *>(ctx)) {

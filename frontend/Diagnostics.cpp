@@ -2,6 +2,9 @@
 
 #include "llvm/ADT/StringRef.h"
 
+#include <algorithm>
+#include <tuple>
+
 namespace weir {
 
 void DiagnosticEngine::setSource(std::string newPath, std::string text) {
@@ -26,16 +29,53 @@ void DiagnosticEngine::note(SourceLoc loc, const std::string &message) {
 }
 
 void DiagnosticEngine::report(DiagLevel level, SourceLoc loc, const std::string &message) {
+  if (level == DiagLevel::Error)
+    ++errors;
+  else if (level == DiagLevel::Warning)
+    ++warnings;
+  if (deferred) {
+    if (level == DiagLevel::Note && !pending.empty())
+      pending.back().push_back({level, loc, message});
+    else
+      pending.push_back({{level, loc, message}});
+    return;
+  }
+  print(level, loc, message);
+}
+
+void DiagnosticEngine::flushDeferred() {
+  deferred = false;
+  // Sorted by location; equal locations keep the order they were reported in.
+  std::vector<size_t> order(pending.size());
+  for (size_t i = 0; i < order.size(); ++i)
+    order[i] = i;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    SourceLoc x = pending[a][0].loc, y = pending[b][0].loc;
+    return std::tuple(x.line, x.col, a) < std::tuple(y.line, y.col, b);
+  });
+  for (size_t i : order)
+    for (const Pending &d : pending[i])
+      print(d.level, d.loc, d.message);
+  pending.clear();
+}
+
+void DiagnosticEngine::reportErrorLimit() {
+  if (!limitReported)
+    out << path << ": error: too many errors emitted, stopping now\n";
+  limitReported = true;
+}
+
+// Applies the error limit: errors past it, and their notes, are not shown.
+void DiagnosticEngine::print(DiagLevel level, SourceLoc loc, const std::string &message) {
   switch (level) {
   case DiagLevel::Error:
-    ++errors;
-    lastShown = !errorLimit || errors <= errorLimit;
-    if (errorLimit && errors == errorLimit + 1)
-      out << path << ": error: too many errors emitted, stopping now\n";
+    ++shownErrors;
+    lastShown = !errorLimit || shownErrors <= errorLimit;
+    if (errorLimit && shownErrors == errorLimit + 1)
+      reportErrorLimit();
     break;
   case DiagLevel::Warning:
-    ++warnings;
-    lastShown = !reachedErrorLimit();
+    lastShown = !errorLimit || shownErrors < errorLimit;
     break;
   case DiagLevel::Note:
     break;

@@ -9,6 +9,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace weir {
@@ -33,11 +34,25 @@ public:
   unsigned warningCount() const { return warnings; }
   bool hasErrors() const { return errors != 0; }
 
+  // While deferred, diagnostics are collected (and counted) but printed only
+  // by flushDeferred(), sorted by location with each note kept after its
+  // error: semantic checks run in passes, users read files top to bottom.
+  void beginDeferred() { deferred = true; }
+  void flushDeferred();
+
   // After this many errors further ones are dropped and one line says so.
   void setErrorLimit(unsigned limit) { errorLimit = limit; }
   bool reachedErrorLimit() const { return errorLimit && errors >= errorLimit; }
+  // Says that the run stops here because of the limit (once).
+  void reportErrorLimit();
 
 private:
+  struct Pending {
+    DiagLevel level;
+    SourceLoc loc;
+    std::string message;
+  };
+  void print(DiagLevel level, SourceLoc loc, const std::string &message);
   void printLocation(SourceLoc loc);
   void printSnippet(SourceLoc loc);
 
@@ -46,8 +61,12 @@ private:
   std::vector<std::string> lines;
   unsigned errors = 0;
   unsigned warnings = 0;
+  unsigned shownErrors = 0;
+  bool limitReported = false;
   unsigned errorLimit = 20;
   bool lastShown = true; // whether the last error/warning was printed (for notes)
+  bool deferred = false;
+  std::vector<std::vector<Pending>> pending; // an error or warning and its notes
 };
 
 } // namespace weir

@@ -88,6 +88,10 @@ ir::ExprPtr lowerCall(const ast::CallExpr &e) {
   std::vector<ir::ExprPtr> args;
   for (const ast::ExprPtr &a : e.args)
     args.push_back(lowerExpr(*a));
+  // sqrt, ln, exp and pow compute in float64 whatever number they are given.
+  if (fn == ScalarFn::Sqrt || fn == ScalarFn::Ln || fn == ScalarFn::Exp || fn == ScalarFn::Pow)
+    for (ir::ExprPtr &arg : args)
+      arg = toFloatIfInt(std::move(arg));
   // if/coalesce values of mixed int64 and float64 are float64.
   if ((fn == ScalarFn::If || fn == ScalarFn::Coalesce) && e.type.kind == K::Float64)
     for (size_t i = fn == ScalarFn::If ? 1 : 0; i < args.size(); ++i)

@@ -31,6 +31,7 @@ template <typename Map> std::vector<std::string> keysOf(const Map &map) {
 
 bool Sema::run() {
   unsigned errorsBefore = diags.errorCount();
+  diags.beginDeferred();
   for (DeclPtr &d : module.decls)
     declare(*d);
   for (DeclPtr &d : module.decls)
@@ -44,6 +45,7 @@ bool Sema::run() {
       checkPipeline(*p);
   if (pipelines.empty() && diags.errorCount() == errorsBefore)
     diags.warning({}, "no pipelines declared; nothing will run");
+  diags.flushDeferred();
   bool ok = diags.errorCount() == errorsBefore;
   module.checked = ok;
   return ok;

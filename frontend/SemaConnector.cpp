@@ -39,7 +39,7 @@ const LiteralExpr *stringValue(const ConnectorArg &arg, const char *what,
                                DiagnosticEngine &diags) {
   auto *lit = llvm::dyn_cast<LiteralExpr>(arg.value.get());
   if (!lit || lit->literalKind != LiteralKind::String) {
-    diags.error(arg.value->loc, std::string(what) + " must be a string literal");
+    diags.error(arg.value->begin, std::string(what) + " must be a string literal");
     return nullptr;
   }
   return lit;
@@ -93,7 +93,7 @@ bool checkConnector(Connector &c, ConnectorRole role, DiagnosticEngine &diags) {
   for (ConnectorArg &arg : c.args) {
     // Connector settings are fixed when the program is compiled.
     if (!llvm::isa<LiteralExpr>(arg.value.get())) {
-      diags.error(arg.value->loc, "connector arguments must be literals, as in \"data/x.jsonl\"");
+      diags.error(arg.value->begin, "connector arguments must be literals, as in \"data/x.jsonl\"");
       ok = false;
       continue;
     }

@@ -96,10 +96,7 @@ bool ExprChecker::checkName(NameExpr &e) {
       diags.error(e.loc, "'" + e.qualifier + "' has no column '" + e.name + "'" +
                              didYouMean(e.name, fields));
     else if (dataNames.count(e.qualifier))
-      diags.error(e.loc, "columns of '" + e.qualifier +
-                             "' are not available here; only a source read or a table joined "
-                             "before this step (and not yet replaced by select or aggregate) "
-                             "qualifies column names");
+      diags.error(e.loc, "'" + e.qualifier + "' is not joined at this point of the pipeline");
     else
       diags.error(e.loc, "unknown name '" + e.qualifier + "' in '" + e.spelling() + "'");
     return false;
@@ -284,8 +281,10 @@ bool ExprChecker::checkCall(CallExpr &e) {
   ScalarCallResult result = checkScalarCall(*fn, types);
   if (!result.type) {
     int i = result.error.argIndex;
-    SourceLoc at = i >= 0 && size_t(i) < e.args.size() ? e.args[i]->loc : e.loc;
-    diags.error(at, result.error.message + ", but got " + describeTypes(types));
+    SourceLoc at = i >= 0 && size_t(i) < e.args.size() ? e.args[i]->begin : e.loc;
+    // Signature messages ("'f' expects (...)") say what was given too.
+    bool signature = result.error.message.find(" expects ") != std::string::npos;
+    diags.error(at, result.error.message + (signature ? ", but got " + describeTypes(types) : ""));
     return false;
   }
   if (result.type->kind == K::Null) {
@@ -306,7 +305,7 @@ bool ExprChecker::checkCall(CallExpr &e) {
   return true;
 }
 
-bool ExprChecker::checkAggregateCall(CallExpr &e, bool global) {
+bool ExprChecker::checkAggregateCall(CallExpr &e) {
   std::optional<AggFn> fn = lookupAggFn(e.callee);
   if (!fn) {
     if (lookupScalarFn(e.callee))
@@ -325,14 +324,11 @@ bool ExprChecker::checkAggregateCall(CallExpr &e, bool global) {
   AggCallResult result = weir::checkAggregateCall(*fn, types);
   if (!result.type) {
     int i = result.error.argIndex;
-    SourceLoc at = i >= 0 && size_t(i) < e.args.size() ? e.args[i]->loc : e.loc;
+    SourceLoc at = i >= 0 && size_t(i) < e.args.size() ? e.args[i]->begin : e.loc;
     diags.error(at, result.error.message);
     return false;
   }
-  Type t = *result.type;
-  if (global && *fn != AggFn::Count && *fn != AggFn::CountDistinct)
-    t.nullable = true;
-  e.type = t;
+  e.type = *result.type;
   return true;
 }
 

@@ -22,9 +22,8 @@ public:
   // Sets `e.type` throughout; returns false if it reported an error.
   bool check(ast::Expr &e);
 
-  // An aggregate item's call: `sum(amount)`; `global` aggregates (no key)
-  // may see no rows at all, so their results other than counts are nullable.
-  bool checkAggregateCall(ast::CallExpr &call, bool global);
+  // An aggregate item's call: `sum(amount)`.
+  bool checkAggregateCall(ast::CallExpr &call);
 
   // Gives a `null` literal the type its context implies (nullable).
   static void coerceNull(ast::Expr &e, Type to);

@@ -128,7 +128,7 @@ bool Sema::checkWhere(WhereStep &step, RowShape &row) {
     return true; // the rows are unchanged either way
   ExprChecker::coerceNull(*step.predicate, Type::of(K::Bool));
   if (step.predicate->type.kind != K::Bool) {
-    diags.error(step.predicate->loc, "the condition of 'where' must be bool, not " +
+    diags.error(step.predicate->begin, "the condition of 'where' must be bool, not " +
                                          typeName(step.predicate->type));
   }
   return true;
@@ -140,7 +140,7 @@ bool Sema::checkItemExpr(SelectItem &item, const RowShape &row, const char *step
   if (item.name.empty()) {
     auto *name = llvm::dyn_cast<NameExpr>(item.expr.get());
     if (!name) {
-      diags.error(item.expr->loc, std::string("this ") + stepName +
+      diags.error(item.expr->begin, std::string("this ") + stepName +
                                       " item needs a name: write `name = <expression>`");
       return false;
     }
@@ -151,7 +151,7 @@ bool Sema::checkItemExpr(SelectItem &item, const RowShape &row, const char *step
   if (!checker.check(*item.expr))
     return false;
   if (item.expr->type.kind == K::Null) {
-    diags.error(item.expr->loc, "cannot determine the type of 'null' here; give it one with a "
+    diags.error(item.expr->begin, "cannot determine the type of 'null' here; give it one with a "
                                 "cast such as int64(null)");
     return false;
   }
@@ -215,7 +215,7 @@ bool Sema::checkAggregate(ItemsStep &step, const ItemsStep *keyBy, RowShape &row
   for (SelectItem &item : step.items) {
     auto *call = llvm::dyn_cast<CallExpr>(item.expr.get());
     if (!call) {
-      diags.error(item.expr->loc, "an aggregate item is a single aggregate call, as in "
+      diags.error(item.expr->begin, "an aggregate item is a single aggregate call, as in "
                                   "`n = count()` or `total = sum(amount)`");
       ok = false;
       continue;
@@ -227,7 +227,7 @@ bool Sema::checkAggregate(ItemsStep &step, const ItemsStep *keyBy, RowShape &row
       continue;
     }
     item.outputName = item.name;
-    if (!checker.checkAggregateCall(*call, /*global=*/keyBy == nullptr)) {
+    if (!checker.checkAggregateCall(*call)) {
       ok = false;
       continue;
     }
@@ -318,7 +318,7 @@ bool Sema::extractJoinKeys(JoinStep &step, size_t inputColumns) {
   for (Expr *c : conjuncts) {
     auto *eq = llvm::dyn_cast<BinaryExpr>(c);
     if (!eq || eq->op != BinaryOp::Eq) {
-      diags.error(c->loc, "a join condition must be equalities joined by 'and', each comparing "
+      diags.error(c->begin, "a join condition must be equalities joined by 'and', each comparing "
                           "the stream with a column of '" + step.tableName + "'");
       ok = false;
       continue;
@@ -337,7 +337,7 @@ bool Sema::extractJoinKeys(JoinStep &step, size_t inputColumns) {
     if (probeType.kind != buildType.kind) {
       diags.error(eq->loc, "join keys have different types: " + typeName(probeType) + " and " +
                                typeName(buildType));
-      diags.note(probe->loc, "convert one side, e.g. with int64(...) or string(...)");
+      diags.note(probe->begin, "convert one side, e.g. with int64(...) or string(...)");
       ok = false;
       continue;
     }

@@ -83,8 +83,6 @@ std::string describeExpected(antlr4::Parser *parser, const antlr4::misc::Interva
     size_t type = static_cast<size_t>(t);
     if (expression && (startsExpression(type) || type == WeirParser::IDENT ||
                        isSoftKeyword(type))) {
-      if (type == WeirParser::MINUS)
-        anOperator = true; // a minus also continues an expression
       continue;
     }
     if (identifier && (type == WeirParser::IDENT || isSoftKeyword(type)))
@@ -116,7 +114,13 @@ std::string describeExpected(antlr4::Parser *parser, const antlr4::misc::Interva
   return out;
 }
 
+// Where a declaration or a step must start, the rule says it best; elsewhere
+// the expected tokens do.
 std::string expectedText(antlr4::Parser *parser, const antlr4::misc::IntervalSet &set) {
+  antlr4::ParserRuleContext *ctx = parser->getContext();
+  size_t rule = ctx ? ctx->getRuleIndex() : WeirParser::RuleModule;
+  if (rule == WeirParser::RuleModule || rule == WeirParser::RuleDecl || rule == WeirParser::RuleStep)
+    return expectationOfRule(parser);
   std::string listed = describeExpected(parser, set);
   return listed.empty() ? expectationOfRule(parser) : listed;
 }
@@ -144,8 +148,10 @@ bool SyntaxErrorStrategy::reportMissingSemicolon(antlr4::Parser *parser, antlr4:
 
 void SyntaxErrorStrategy::emit(SourceLoc loc, const std::string &message) {
   diags.error(loc, message);
-  if (diags.reachedErrorLimit())
+  if (diags.reachedErrorLimit()) {
+    diags.reportErrorLimit();
     throw ParseAborted{};
+  }
 }
 
 void SyntaxErrorStrategy::reportNoViableAlternative(antlr4::Parser *parser,

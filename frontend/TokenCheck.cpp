@@ -116,8 +116,10 @@ bool checkTokens(const std::vector<antlr4::Token *> &tokens, DiagnosticEngine &d
   bool ok = true;
   ComplexityCheck complexity(diags);
   for (const antlr4::Token *t : tokens) {
-    if (diags.reachedErrorLimit())
+    if (diags.reachedErrorLimit()) {
+      diags.reportErrorLimit();
       return false;
+    }
     if (reportBadToken(t, diags))
       ok = false;
     else if (!complexity.visit(t))
