@@ -386,7 +386,7 @@ CgValue ExprCodegen::emitCall(const ir::Expr &e, ArrayRef<CgValue> row) {
   auto asBool = [&](Value *byte) { return b_.CreateICmpNE(byte, ConstantInt::get(abi.i8(), 0)); };
   for (const CgValue &a : args)
     if (a.type.kind == TypeKind::Null && e.fn != ScalarFn::Coalesce && e.fn != ScalarFn::IsNull &&
-        e.fn != ScalarFn::If && e.fn != ScalarFn::Concat)
+        e.fn != ScalarFn::If)
       return nullOf(e.type);
 
   switch (e.fn) {
@@ -446,7 +446,7 @@ CgValue ExprCodegen::emitCall(const ir::Expr &e, ArrayRef<CgValue> row) {
     return callStringResult(fn, {args[0].value, args[0].length}, e.type.nullable ? anyNull : nullptr);
   }
   case ScalarFn::Concat: {
-    // SQL concat: null parts are skipped.
+    // Null in, null out (the type rule in stdlib/Builtins.cpp is strict).
     AllocaInst *parts = fc_.entryAlloca(abi.strType(), "parts", args.size());
     for (size_t i = 0; i < args.size(); ++i) {
       CgValue s = toStringValue(args[i]);
@@ -457,7 +457,8 @@ CgValue ExprCodegen::emitCall(const ir::Expr &e, ArrayRef<CgValue> row) {
       b_.CreateStore(ptr, b_.CreateStructGEP(abi.strType(), slot, 0));
       b_.CreateStore(len, b_.CreateStructGEP(abi.strType(), slot, 1));
     }
-    return callStringResult("weir_str_concat", {parts, ConstantInt::get(abi.i64(), args.size())}, nullptr);
+    return callStringResult("weir_str_concat", {parts, ConstantInt::get(abi.i64(), args.size())},
+                            e.type.nullable ? anyNull : nullptr);
   }
   case ScalarFn::Contains: case ScalarFn::StartsWith: case ScalarFn::EndsWith: {
     const char *fn = e.fn == ScalarFn::Contains     ? "weir_str_contains"
