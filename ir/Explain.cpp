@@ -5,6 +5,8 @@
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
+
 namespace weir::ir {
 namespace {
 
@@ -106,10 +108,16 @@ void explainLayout(const StateLayout &l, const char *perWhat, llvm::raw_ostream 
       what += ": pointer and length, bytes out of line";
     else if (f.typeName == "set")
       what += ": pointer to the distinct values, out of line";
+    if (f.nullBit >= 0)
+      what += "; null bit " + std::to_string(f.nullBit);
     row(f.offset, f.size, what + ")");
   }
-  if (l.nullBitmapBytes)
-    row(l.nullBitmapOffset, l.nullBitmapBytes, "null bitmap");
+  if (l.nullBitmapBytes) {
+    size_t bits = std::count_if(l.fields.begin(), l.fields.end(),
+                                [](const StateField &f) { return f.nullBit >= 0; });
+    row(l.nullBitmapOffset, l.nullBitmapBytes,
+        "null bitmap (" + std::to_string(bits) + (bits == 1 ? " bit)" : " bits)"));
+  }
   uint32_t used = l.nullBitmapOffset + l.nullBitmapBytes;
   if (used < l.entrySize)
     row(used, l.entrySize - used, "padding");

@@ -112,6 +112,7 @@ struct StateField { // one line of `weir explain`
   std::string typeName;
   uint32_t offset = 0;
   uint32_t size = 0;
+  int32_t nullBit = -1; // the slot's bit in the null bitmap, -1 if it cannot be null
 };
 struct StateLayout {
   uint32_t entrySize = 0;   // bytes per key, header and bitmap included

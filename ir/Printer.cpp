@@ -229,8 +229,12 @@ static void printLayout(const StateLayout &l, const char *perWhat, llvm::raw_ost
     return;
   os << Continuation << "state " << l.entrySize << " bytes/" << perWhat << ": header 0.."
      << l.headerSize;
-  for (const StateField &f : l.fields)
-    os << ", " << f.name << " (" << f.typeName << ") " << f.offset << ".." << f.offset + f.size;
+  for (const StateField &f : l.fields) {
+    os << ", " << f.name << " (" << f.typeName;
+    if (f.nullBit >= 0)
+      os << ", null bit " << f.nullBit;
+    os << ") " << f.offset << ".." << f.offset + f.size;
+  }
   if (l.nullBitmapBytes)
     os << ", null bitmap " << l.nullBitmapOffset << ".."
        << l.nullBitmapOffset + l.nullBitmapBytes;

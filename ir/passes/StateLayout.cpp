@@ -55,7 +55,7 @@ void place(StateLayout &layout, std::vector<PendingSlot> pending) {
     PendingSlot &s = pending[i];
     s.slot->offset = offset;
     s.slot->size = s.size;
-    layout.fields.push_back({s.name, s.typeName, offset, s.size});
+    layout.fields.push_back({s.name, s.typeName, offset, s.size, s.slot->nullBit});
     layout.outOfLineFields += s.outOfLine;
     offset += s.size;
   }

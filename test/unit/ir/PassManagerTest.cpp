@@ -109,7 +109,7 @@ TEST(ExplainTest, ExampleProgram) {
       << text;
   EXPECT_NE(text.find("          56     8  merchants: count_distinct (set: pointer to the distinct "
                       "values, out of line)\n"
-                      "          64     1  null bitmap\n"
+                      "          64     1  null bitmap (3 bits)\n"
                       "          65     7  padding\n"),
             std::string::npos)
       << text;

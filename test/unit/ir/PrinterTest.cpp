@@ -70,9 +70,10 @@ TEST(PrinterTest, AggregateWithLayoutAndJoin) {
                       "first_seen: timestamp = min($4:ts), merchants: int64 = "
                       "count_distinct($2:merchant)}\n"
                       "       state 72 bytes/key: header 0..16, key user_id (int64) 16..24, "
-                      "n: count (int64) 24..32, total: sum (float64) 32..40, biggest: max "
-                      "(float64) 40..48, first_seen: min (timestamp) 48..56, merchants: "
-                      "count_distinct (set) 56..64, null bitmap 64..65 (1 out of line)\n"),
+                      "n: count (int64) 24..32, total: sum (float64, null bit 0) 32..40, "
+                      "biggest: max (float64, null bit 1) 40..48, first_seen: min (timestamp, "
+                      "null bit 2) 48..56, merchants: count_distinct (set) 56..64, "
+                      "null bitmap 64..65 (1 out of line)\n"),
             std::string::npos)
       << text;
   EXPECT_NE(text.find("%8 = join %7 with %1 on [$2:merchant = name] : {txn_id: string, "

@@ -56,6 +56,9 @@ TEST(StateLayoutTest, PerUser) {
   EXPECT_EQ(l.fields[5].name, "merchants: count_distinct");
   EXPECT_EQ(l.fields[5].typeName, "set");
   EXPECT_EQ(l.fields[5].offset, 56u);
+  EXPECT_EQ(l.fields[0].nullBit, -1);
+  EXPECT_EQ(l.fields[2].nullBit, 0);
+  EXPECT_EQ(l.fields[4].nullBit, 2);
 }
 
 TEST(StateLayoutTest, StringsFirstThenEightThenOneByte) {
