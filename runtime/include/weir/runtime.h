@@ -95,8 +95,13 @@ typedef struct WeirStateDesc {
    * keeps of it (strings, distinct sets) must be copied into dst (key strings
    * with weir_ht_copy_str(dst, ...)) or taken over and cleared in src. */
   WeirStatus (*merge)(WeirHashTable *dst, WeirHashTable *src);
-  /* Frees what the entry owns out of line (distinct sets, owned strings). */
+  /* Frees what the entry owns out of line (owned strings). */
   void (*destroy_entry)(char *entry);
+  /* count_distinct aggregates: the byte offset of each one's int64 count in
+   * an entry, in aggregate order; their values live in the table's pair sets
+   * (weir_distinct_pair_add_*). */
+  uint32_t ndistinct;
+  const uint32_t *distinct_count_offsets;
 } WeirStateDesc;
 
 enum WeirStageKind { WEIR_STAGE_TABLE_BUILD = 0, WEIR_STAGE_SCAN = 1, WEIR_STAGE_EMIT = 2 };
@@ -187,6 +192,9 @@ struct WeirHashTable {
   uint32_t state_index;
   WeirArena *arena;       /* keys' strings, for the table's lifetime */
   const WeirStateDesc *desc;
+  /* Runtime-owned, appended last so the fields above keep their indices. */
+  uint64_t *remap;        /* during desc->merge(dst, this): this entry i -> dst entry index */
+  void *distinct;         /* count_distinct pair sets, one per distinct aggregate */
 };
 
 /* Appends a zeroed entry with `hash` and points slot `slot` at it (the slot
@@ -213,7 +221,24 @@ uint64_t weir_hash_u64(uint64_t value, uint64_t seed);
 void weir_owned_str_assign(WeirStr *dst, const char *src, int64_t len);
 void weir_owned_str_free(WeirStr *s);
 
-/* count_distinct: *set starts NULL; a set of values (exact). */
+/* count_distinct, exact, as a compiler-chosen layout: one set of (entry
+ * index, value) pairs per distinct aggregate per table, shared by all keys,
+ * with the values interned once; the key's struct holds just its int64
+ * count. Returns 1 when the pair is new (the caller increments the count).
+ * `agg` is the distinct aggregate's ordinal in WeirStateDesc.
+ * For thread partials: before desc->merge(dst, src) the runtime allocates
+ * src->remap; the generated merge stores each src entry's dst index there
+ * and leaves the distinct counts alone; then the runtime adds src's pairs to
+ * dst (remapped) and increments dst's counts for the new ones. */
+uint8_t weir_distinct_pair_add_i64(WeirHashTable *ht, uint32_t agg, uint64_t entry_index,
+                                   int64_t value);
+uint8_t weir_distinct_pair_add_f64(WeirHashTable *ht, uint32_t agg, uint64_t entry_index,
+                                   double value); /* -0.0 == 0.0; NaNs are one value */
+uint8_t weir_distinct_pair_add_str(WeirHashTable *ht, uint32_t agg, uint64_t entry_index,
+                                   const char *ptr, int64_t len);
+
+/* count_distinct per value set (older layout, kept for the unit tests):
+ * *set starts NULL; a set of values (exact). */
 void weir_distinct_add_i64(void **set, int64_t value);
 void weir_distinct_add_f64(void **set, double value);
 void weir_distinct_add_str(void **set, const char *ptr, int64_t len);
