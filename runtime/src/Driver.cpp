@@ -1,5 +1,6 @@
 #include "runtime/src/Driver.h"
 
+#include "runtime/src/DistinctPairs.h"
 #include "runtime/src/HashTable.h"
 #include "runtime/src/Task.h"
 
@@ -353,7 +354,7 @@ WeirStatus Run::runParallel(const WeirStageDesc &stage, SourceRuntime &src,
         if (real->count == 0) {
           // The first partial becomes the state: no need to merge into nothing.
           std::swap(real, privateStates[i]);
-        } else if (WeirStatus s = real->desc->merge(real, privateStates[i]); s < 0) {
+        } else if (WeirStatus s = mergePartialState(real, privateStates[i]); s < 0) {
           status = s;
           error = "merging the partial states of '" + std::string(real->desc->name) +
                   "' failed with status " + std::to_string(s);

@@ -5,6 +5,7 @@
 #include "runtime/src/HashTable.h"
 
 #include "runtime/src/Arena.h"
+#include "runtime/src/DistinctPairs.h"
 #include "runtime/src/Status.h"
 
 #include <cassert>
@@ -102,6 +103,7 @@ void destroyHashTable(WeirHashTable *ht) {
   std::free(ht->slots);
   std::free(ht->entries);
   delete ht->arena;
+  destroyDistinctPairs(ht);
   std::free(ht);
 }
 

@@ -33,7 +33,8 @@ public:
   const std::string &reason() const { return reason_; }
   // The raw text of the last record (without its line terminator).
   std::string_view recordText() const { return recordText_; }
-  // Newlines between the range's start and the last record's start.
+  // Newlines between the range's start and the last record's start (set
+  // after Bad; decoders may skip counting for good records).
   uint64_t recordLine() const { return recordLine_; }
 
 protected:
@@ -48,8 +49,11 @@ protected:
 
 const char *typeName(uint8_t typeCode);
 
-// JSON lines: one object per line; blank lines are skipped.
-std::unique_ptr<RecordDecoder> makeJsonDecoder(const SchemaView &schema, const ByteRange &range);
+// JSON lines: one object per line; blank lines are skipped. `linesOnly`
+// turns off the document-stream fast path (tests and the fuzzer compare
+// the two).
+std::unique_ptr<RecordDecoder> makeJsonDecoder(const SchemaView &schema, const ByteRange &range,
+                                               bool linesOnly = false);
 
 // CSV (RFC 4180) with a header row. The header is read once per file by
 // readCsvHeader, which maps declared fields to columns.

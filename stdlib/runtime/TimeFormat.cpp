@@ -104,7 +104,31 @@ unsigned daysInMonth(int64_t y, unsigned m) {
 }
 } // namespace
 
+// The form sinks write and most data has: "YYYY-MM-DDTHH:MM:SS.mmmZ".
+static bool parseCanonicalTimestamp(const char *p, int64_t &epochMs) {
+  unsigned v[7] = {};
+  static const unsigned char kStart[7] = {0, 5, 8, 11, 14, 17, 20};
+  static const unsigned char kLen[7] = {4, 2, 2, 2, 2, 2, 3};
+  for (int f = 0; f < 7; ++f) {
+    for (unsigned i = 0; i < kLen[f]; ++i) {
+      unsigned d = static_cast<unsigned>(p[kStart[f] + i]) - '0';
+      if (d > 9)
+        return false;
+      v[f] = v[f] * 10 + d;
+    }
+  }
+  if (v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > daysInMonth(v[0], v[1]) || v[3] > 23 ||
+      v[4] > 59 || v[5] > 60)
+    return false;
+  epochMs = daysFromCivil(v[0], v[1], v[2]) * 86400000 +
+            ((static_cast<int64_t>(v[3]) * 60 + v[4]) * 60 + v[5]) * 1000 + v[6];
+  return true;
+}
+
 bool parseTimestamp(const char *text, size_t n, int64_t &epochMs) {
+  if (n == 24 && text[4] == '-' && text[7] == '-' && text[10] == 'T' && text[13] == ':' &&
+      text[16] == ':' && text[19] == '.' && text[23] == 'Z')
+    return parseCanonicalTimestamp(text, epochMs);
   Scan s{text, text + n};
   unsigned year, month, day;
   if (!s.digits(4, year) || !s.accept('-') || !s.digits(2, month) || !s.accept('-') ||

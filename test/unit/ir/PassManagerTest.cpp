@@ -116,6 +116,7 @@ TEST(ExplainTest, ExampleProgram) {
   EXPECT_NE(text.find("stage 0: table-build \"merchants.build\"\n"
                       "  table merchants: file \"data/merchants.csv\" csv\n"
                       "    decodes 3 of 3 fields: name, category, risk\n"
+                      "    hash key: name\n"
                       "    state: 56 bytes per row, plus the out-of-line bytes of 2 fields\n"),
             std::string::npos)
       << text;

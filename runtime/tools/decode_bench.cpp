@@ -1,0 +1,160 @@
+// Measures the JSON-lines decoder against hand-written simdjson loops that
+// extract the same fields (the benchmark's hot spot). Not built by default:
+//   ninja weir_decode_bench && weir_decode_bench FILE.jsonl [rounds]
+// Fields: txn_id string, user_id int64, merchant string, amount float64,
+// ts timestamp.
+#include "runtime/src/RecordDecoder.h"
+#include "runtime/src/SourceData.h"
+#include "stdlib/runtime/TimeFormat.h"
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+using namespace weir::rt;
+namespace ondemand = simdjson::ondemand;
+
+namespace {
+
+struct Sums {
+  uint64_t rows = 0, strBytes = 0;
+  int64_t users = 0, ts = 0;
+  double amount = 0;
+  bool operator==(const Sums &o) const {
+    return rows == o.rows && strBytes == o.strBytes && users == o.users && ts == o.ts &&
+           amount == o.amount;
+  }
+};
+
+const WeirFieldDesc kFields[] = {{"txn_id", WEIR_STRING, 0},
+                                 {"user_id", WEIR_INT64, 0},
+                                 {"merchant", WEIR_STRING, 0},
+                                 {"amount", WEIR_FLOAT64, 0},
+                                 {"ts", WEIR_TIMESTAMP, 0}};
+const uint32_t kUsed[] = {0, 1, 2, 3, 4};
+
+Sums viaRuntime(const SourceData &data) {
+  SchemaView schema{5, kFields, 5, kUsed};
+  auto decoder = makeJsonDecoder(schema, data.whole());
+  WeirValue row[5];
+  Sums s;
+  DecodeOutcome o;
+  while ((o = decoder->next(row)) != DecodeOutcome::End) {
+    if (o == DecodeOutcome::Bad) {
+      std::fprintf(stderr, "bad record: %s\n", decoder->reason().c_str());
+      continue;
+    }
+    ++s.rows;
+    s.strBytes += row[0].len + row[2].len;
+    s.users += row[1].v.i64;
+    s.amount += row[3].v.f64;
+    s.ts += row[4].v.i64;
+  }
+  return s;
+}
+
+template <typename Doc> bool extract(Doc &doc, Sums &s) {
+  ondemand::object obj;
+  std::string_view id, merchant, tsText;
+  int64_t user = 0, ts = 0;
+  double amount = 0;
+  auto err = doc.get_object().get(obj);
+  if (!err) err = obj["txn_id"].get_string().get(id);
+  if (!err) err = obj["user_id"].get_int64().get(user);
+  if (!err) err = obj["merchant"].get_string().get(merchant);
+  if (!err) err = obj["amount"].get_double().get(amount);
+  if (!err) err = obj["ts"].get_string().get(tsText);
+  if (err || !parseTimestamp(tsText.data(), tsText.size(), ts))
+    return false;
+  ++s.rows;
+  s.strBytes += id.size() + merchant.size();
+  s.users += user;
+  s.amount += amount;
+  s.ts += ts;
+  return true;
+}
+
+Sums viaDocumentStream(const SourceData &data) {
+  ondemand::parser parser;
+  ondemand::document_stream stream;
+  Sums s;
+  if (parser.iterate_many(data.begin(), data.buffer.size(), 4 << 20).get(stream))
+    return s;
+  for (auto it = stream.begin(); it != stream.end(); ++it) {
+    ondemand::document_reference doc;
+    if ((*it).get(doc) || !extract(doc, s))
+      std::fprintf(stderr, "bad record\n");
+  }
+  return s;
+}
+
+Sums viaLines(const SourceData &data) {
+  ondemand::parser parser;
+  Sums s;
+  const char *p = data.begin(), *end = data.end();
+  while (p < end) {
+    const char *nl = static_cast<const char *>(std::memchr(p, '\n', end - p));
+    const char *lineEnd = nl ? nl : end;
+    ondemand::document doc;
+    if (parser.iterate(p, lineEnd - p, end + simdjson::SIMDJSON_PADDING - p).get(doc) ||
+        !extract(doc, s))
+      std::fprintf(stderr, "bad record\n");
+    p = lineEnd + 1;
+  }
+  return s;
+}
+
+template <typename F> double best(F f, const SourceData &data, int rounds, Sums &out) {
+  double bestSeconds = 1e9;
+  for (int i = 0; i < rounds; ++i) {
+    auto t0 = std::chrono::steady_clock::now();
+    out = f(data);
+    double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    bestSeconds = s < bestSeconds ? s : bestSeconds;
+  }
+  return bestSeconds;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: weir_decode_bench FILE.jsonl [rounds [runtime-only|stream-only]]\n");
+    return 2;
+  }
+  int rounds = argc > 2 ? std::atoi(argv[2]) : 5;
+  SourceData data;
+  std::string error;
+  if (!loadSourceFile(argv[1], data, error)) {
+    std::fprintf(stderr, "%s\n", error.c_str());
+    return 1;
+  }
+  double mb = data.buffer.size() / 1e6;
+  Sums a, b, c;
+  if (argc > 3 && std::strcmp(argv[3], "runtime-only") == 0) { // for perf record
+    double t = best(viaRuntime, data, rounds, a);
+    std::printf("runtime decoder      %.3f s  %.0f MB/s  (%llu rows)\n", t, mb / t,
+                (unsigned long long)a.rows);
+    return 0;
+  }
+  if (argc > 3 && std::strcmp(argv[3], "stream-only") == 0) {
+    double t = best(viaDocumentStream, data, rounds, b);
+    std::printf("simdjson iterate_many %.3f s  %.0f MB/s\n", t, mb / t);
+    return 0;
+  }
+  double tRuntime = best(viaRuntime, data, rounds, a);
+  double tStream = best(viaDocumentStream, data, rounds, b);
+  double tLines = best(viaLines, data, rounds, c);
+  std::printf("runtime decoder      %.3f s  %.0f MB/s  (%llu rows)\n", tRuntime, mb / tRuntime,
+              (unsigned long long)a.rows);
+  std::printf("simdjson iterate_many %.3f s  %.0f MB/s  ratio %.2f\n", tStream, mb / tStream,
+              tRuntime / tStream);
+  std::printf("simdjson per line     %.3f s  %.0f MB/s  ratio %.2f\n", tLines, mb / tLines,
+              tRuntime / tLines);
+  if (!(a == b) || !(a == c)) {
+    std::printf("MISMATCH between the decoders' sums\n");
+    return 1;
+  }
+  return 0;
+}
