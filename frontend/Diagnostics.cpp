@@ -101,24 +101,32 @@ void DiagnosticEngine::printLocation(SourceLoc loc) {
 }
 
 // Echoes the line and puts a caret under column `col`, counted in code points
-// (as the lexer counts them). Tabs are copied so the caret lines up.
+// (as the lexer counts them). Tabs are copied so the caret lines up. Long
+// lines are cut to a window around the column, marked with "...".
 void DiagnosticEngine::printSnippet(SourceLoc loc) {
   if (loc.line == 0 || loc.line > lines.size())
     return;
   const std::string &line = lines[loc.line - 1];
-  out << line << '\n';
-  std::string caret;
-  uint32_t codePoint = 1;
-  for (size_t i = 0; i < line.size() && codePoint < loc.col; ++i) {
-    unsigned char c = line[i];
-    if ((c & 0xC0) == 0x80)
-      continue; // a UTF-8 continuation byte
-    caret += c == '\t' ? '\t' : ' ';
-    ++codePoint;
+  // Byte offset of each code point.
+  std::vector<size_t> starts;
+  for (size_t i = 0; i < line.size(); ++i)
+    if ((static_cast<unsigned char>(line[i]) & 0xC0) != 0x80)
+      starts.push_back(i);
+  size_t count = starts.size();
+  size_t caretAt = loc.col ? loc.col - 1 : 0; // code point index, may be == count
+  constexpr size_t kHalfWindow = 60;
+  size_t first = 0, last = count; // shown code points [first, last)
+  if (count > 2 * kHalfWindow) {
+    first = caretAt > kHalfWindow ? std::min(caretAt - kHalfWindow, count - 2 * kHalfWindow) : 0;
+    last = std::min(count, first + 2 * kHalfWindow);
   }
-  // A column past the end of the line (e.g. "expected ';'" at the end).
-  for (; codePoint < loc.col && caret.size() <= line.size(); ++codePoint)
-    caret += ' ';
+  auto byteAt = [&](size_t cp) { return cp < count ? starts[cp] : line.size(); };
+  std::string prefix = first > 0 ? "..." : "";
+  out << prefix << line.substr(byteAt(first), byteAt(last) - byteAt(first))
+      << (last < count ? "..." : "") << '\n';
+  std::string caret(prefix.size(), ' ');
+  for (size_t cp = first; cp < std::min(caretAt, last + 1); ++cp)
+    caret += cp < count && line[starts[cp]] == '\t' ? '\t' : ' ';
   out << caret << "^\n";
 }
 

@@ -7,6 +7,7 @@
 
 #include <cassert>
 #include <map>
+#include <set>
 
 namespace weir {
 
@@ -45,8 +46,9 @@ public:
   std::unique_ptr<ir::Program> run() {
     // Data nodes first, in declaration order, so node ids do not depend on
     // which pipeline happens to use a source first.
+    std::set<const DataDecl *> used = usedData();
     for (const DeclPtr &d : module.decls)
-      if (auto *data = llvm::dyn_cast<DataDecl>(d.get()); data && isUsed(*data))
+      if (auto *data = llvm::dyn_cast<DataDecl>(d.get()); data && used.count(data))
         addDataNode(*data);
     for (const DeclPtr &d : module.decls)
       if (auto *p = llvm::dyn_cast<PipelineDecl>(d.get()))
@@ -55,18 +57,19 @@ public:
   }
 
 private:
-  bool isUsed(const DataDecl &data) const {
+  // The sources pipelines read and the tables they join.
+  std::set<const DataDecl *> usedData() const {
+    std::set<const DataDecl *> used;
     for (const DeclPtr &d : module.decls) {
       auto *p = llvm::dyn_cast<PipelineDecl>(d.get());
       if (!p)
         continue;
-      if (p->input == &data)
-        return true;
+      used.insert(p->input);
       for (const StepPtr &s : p->steps)
-        if (auto *j = llvm::dyn_cast<JoinStep>(s.get()); j && j->table == &data)
-          return true;
+        if (auto *j = llvm::dyn_cast<JoinStep>(s.get()))
+          used.insert(j->table);
     }
-    return false;
+    return used;
   }
 
   void addDataNode(const DataDecl &data) {

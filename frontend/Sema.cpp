@@ -41,7 +41,7 @@ bool Sema::run() {
     if (auto *data = llvm::dyn_cast<DataDecl>(d.get()))
       checkData(*data);
   for (DeclPtr &d : module.decls)
-    if (auto *p = llvm::dyn_cast<PipelineDecl>(d.get()))
+    if (auto *p = llvm::dyn_cast<PipelineDecl>(d.get()); p && !diags.reachedErrorLimit())
       checkPipeline(*p);
   if (pipelines.empty() && diags.errorCount() == errorsBefore)
     diags.warning({}, "no pipelines declared; nothing will run");

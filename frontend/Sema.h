@@ -11,6 +11,8 @@
 
 namespace weir {
 
+class ExprChecker;
+
 class Sema {
 public:
   Sema(ast::Module &module, DiagnosticEngine &diags) : module(module), diags(diags) {}
@@ -33,7 +35,7 @@ private:
   bool checkAggregate(ast::ItemsStep &step, const ast::ItemsStep *keyBy, ast::RowShape &row);
   bool checkJoin(ast::JoinStep &step, ast::RowShape &row);
   bool extractJoinKeys(ast::JoinStep &step, size_t inputColumns);
-  bool checkItemExpr(ast::SelectItem &item, const ast::RowShape &row, const char *stepName);
+  bool checkItemExpr(ast::SelectItem &item, ExprChecker &checker, const char *stepName);
   bool checkUniqueNames(const std::vector<const ast::SelectItem *> &items);
 
   ast::Module &module;

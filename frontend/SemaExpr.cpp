@@ -42,6 +42,16 @@ std::string describeTypes(const std::vector<Type> &types) {
   return s + ")";
 }
 
+ExprChecker::ExprChecker(DiagnosticEngine &diags, const RowShape &row,
+                         const std::set<std::string> &dataNames)
+    : diags(diags), row(row), dataNames(dataNames) {
+  for (size_t i = 0; i < row.size(); ++i) {
+    byName.try_emplace(row[i].name, static_cast<int>(i));
+    if (!row[i].qualifier.empty())
+      byQualifiedName.try_emplace(row[i].qualifier + "." + row[i].baseName, static_cast<int>(i));
+  }
+}
+
 void ExprChecker::coerceNull(Expr &e, Type to) {
   if (isNullLiteral(e) && to.kind != K::Null)
     e.type = to.withNullable(true);
@@ -72,17 +82,14 @@ bool ExprChecker::checkLiteral(LiteralExpr &e) {
 }
 
 bool ExprChecker::checkName(NameExpr &e) {
-  for (size_t i = 0; i < row.size(); ++i) {
-    const RowColumn &c = row[i];
-    bool match = e.qualifier.empty() ? c.name == e.name
-                                     : c.qualifier == e.qualifier && c.baseName == e.name;
-    if (match) {
-      if (c.type.kind == K::Null)
-        return false; // a field of an unknown type, reported at its declaration
-      e.column = static_cast<int>(i);
-      e.type = c.type;
-      return true;
-    }
+  const llvm::StringMap<int> &index = e.qualifier.empty() ? byName : byQualifiedName;
+  if (auto it = index.find(e.spelling()); it != index.end()) {
+    const RowColumn &c = row[it->second];
+    if (c.type.kind == K::Null)
+      return false; // a field of an unknown type, reported at its declaration
+    e.column = it->second;
+    e.type = c.type;
+    return true;
   }
   if (!e.qualifier.empty()) {
     bool qualifierKnown = false;

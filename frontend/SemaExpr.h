@@ -6,6 +6,8 @@
 #include "frontend/AST.h"
 #include "frontend/Diagnostics.h"
 
+#include "llvm/ADT/StringMap.h"
+
 #include <set>
 #include <string>
 
@@ -16,8 +18,7 @@ public:
   // `dataNames`: declared sources and tables, to explain `t.col` when t is
   // declared but not part of this row.
   ExprChecker(DiagnosticEngine &diags, const ast::RowShape &row,
-              const std::set<std::string> &dataNames)
-      : diags(diags), row(row), dataNames(dataNames) {}
+              const std::set<std::string> &dataNames);
 
   // Sets `e.type` throughout; returns false if it reported an error.
   bool check(ast::Expr &e);
@@ -44,6 +45,8 @@ private:
   DiagnosticEngine &diags;
   const ast::RowShape &row;
   const std::set<std::string> &dataNames;
+  // Column lookup: "name" and "qualifier.baseName" -> the first such column.
+  llvm::StringMap<int> byName, byQualifiedName;
 };
 
 // "(int64, string)": argument types for messages.

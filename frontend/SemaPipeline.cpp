@@ -6,6 +6,8 @@
 #include "frontend/SemaExpr.h"
 #include "frontend/Suggest.h"
 
+#include "llvm/ADT/StringSet.h"
+
 namespace weir {
 
 using namespace ast;
@@ -78,6 +80,8 @@ void Sema::checkPipeline(PipelineDecl &p) {
   std::set<std::string> joined;
   const ItemsStep *keyBy = nullptr;
   for (StepPtr &step : p.steps) {
+    if (diags.reachedErrorLimit())
+      return;
     if (auto *sink = llvm::dyn_cast<SinkStep>(step.get())) {
       checkConnector(sink->connector, ConnectorRole::Sink, diags);
       sink->output = row;
@@ -135,8 +139,7 @@ bool Sema::checkWhere(WhereStep &step, RowShape &row) {
 }
 
 // `name = expr` or a bare column reference, whose name the output keeps.
-bool Sema::checkItemExpr(SelectItem &item, const RowShape &row, const char *stepName) {
-  ExprChecker checker(diags, row, dataNames);
+bool Sema::checkItemExpr(SelectItem &item, ExprChecker &checker, const char *stepName) {
   if (item.name.empty()) {
     auto *name = llvm::dyn_cast<NameExpr>(item.expr.get());
     if (!name) {
@@ -175,8 +178,11 @@ bool Sema::checkUniqueNames(const std::vector<const SelectItem *> &items) {
 bool Sema::checkSelect(ItemsStep &step, RowShape &row) {
   bool ok = true;
   std::vector<const SelectItem *> items;
+  ExprChecker checker(diags, row, dataNames);
   for (SelectItem &item : step.items) {
-    if (checkItemExpr(item, row, "select"))
+    if (diags.reachedErrorLimit())
+      return false;
+    if (checkItemExpr(item, checker, "select"))
       items.push_back(&item);
     else
       ok = false;
@@ -194,8 +200,12 @@ bool Sema::checkSelect(ItemsStep &step, RowShape &row) {
 // The keys are checked here; the aggregate step that follows produces the rows.
 bool Sema::checkKeyBy(ItemsStep &step, const RowShape &row) {
   bool ok = true;
-  for (SelectItem &item : step.items)
-    ok = checkItemExpr(item, row, "key") && ok;
+  ExprChecker checker(diags, row, dataNames);
+  for (SelectItem &item : step.items) {
+    if (diags.reachedErrorLimit())
+      return false;
+    ok = checkItemExpr(item, checker, "key") && ok;
+  }
   return ok;
 }
 
@@ -213,6 +223,8 @@ bool Sema::checkAggregate(ItemsStep &step, const ItemsStep *keyBy, RowShape &row
   }
   ExprChecker checker(diags, row, dataNames);
   for (SelectItem &item : step.items) {
+    if (diags.reachedErrorLimit())
+      return false;
     auto *call = llvm::dyn_cast<CallExpr>(item.expr.get());
     if (!call) {
       diags.error(item.expr->begin, "an aggregate item is a single aggregate call, as in "
@@ -247,12 +259,10 @@ bool Sema::checkJoin(JoinStep &step, RowShape &row) {
     return false;
   size_t inputColumns = row.size();
   RowShape out = row;
-  auto taken = [&](const std::string &name) {
-    for (const RowColumn &c : out)
-      if (c.name == name)
-        return true;
-    return false;
-  };
+  llvm::StringSet<> names;
+  for (const RowColumn &c : out)
+    names.insert(c.name);
+  auto taken = [&](const std::string &name) { return names.contains(name); };
   for (const FieldDecl &f : step.table->schema->fields) {
     // A clashing table column is renamed `<table>_<column>`.
     std::string name = taken(f.name) ? step.tableName + "_" + f.name : f.name;
@@ -261,6 +271,7 @@ bool Sema::checkJoin(JoinStep &step, RowShape &row) {
                                  "named '" + name + "'; rename one with select first");
       return false;
     }
+    names.insert(name);
     out.push_back({name, f.resolved.withNullable(f.resolved.nullable || step.left),
                    step.tableName, f.name});
   }
