@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
-# Runs every test: the lit suites in the build's test directory, then each
-# GoogleTest executable given on the command line. Ends with one line,
-# "N passed, N failed", and exits non-zero when anything failed.
+# Runs a set of test suites and ends with one line, "N passed, N failed";
+# exits non-zero when anything failed.
 #
-# usage: run_all.sh BUILD_TEST_DIR [GTEST_BINARY...]
-# env:   WEIR_LIT (lit.py), WEIR_PYTHON (python3)
+# usage: run_all.sh [--lit DIR]... [--fuzz FUZZER CORPUS_DIR SECONDS]... [GTEST_BINARY]...
+#   --lit DIR     a lit suite in the build tree (a directory with lit.site.cfg.py,
+#                 or below one); every test counts
+#   --fuzz ...    a libFuzzer run for SECONDS over CORPUS_DIR; counts as one
+#                 test, failed when the fuzzer finds a crash
+#   GTEST_BINARY  a GoogleTest executable; every test case counts, and a
+#                 binary that crashes before reporting counts as one failure
+# env: WEIR_LIT (lit.py), WEIR_PYTHON (python3), WEIR_LIT_ASAN_OPTIONS
+#      (ASAN_OPTIONS for the programs lit runs)
 set -u
 
-build_test_dir=$1
-shift
 lit=${WEIR_LIT:-/usr/lib/llvm-19/build/utils/lit/lit.py}
 python=${WEIR_PYTHON:-python3}
 results=$(mktemp -d)
@@ -16,12 +20,24 @@ trap 'rm -rf "$results"' EXIT
 
 passed=0
 failed=0
+lit_dirs=()
+fuzz_runs=()
+gtests=()
+while (($#)); do
+  case $1 in
+    --lit) lit_dirs+=("$2"); shift 2 ;;
+    --fuzz) fuzz_runs+=("$2|$3|$4"); shift 4 ;;
+    *) gtests+=("$1"); shift ;;
+  esac
+done
 
 # lit: -o writes one JSON record per test with its result code.
-"$python" "$lit" -sv -o "$results/lit.json" "$build_test_dir"
-lit_status=$?
-if [[ -f $results/lit.json ]]; then
-  read -r p f < <("$python" - "$results/lit.json" <<'PY'
+for dir in "${lit_dirs[@]}"; do
+  report=$results/lit.$RANDOM.json
+  env ${WEIR_LIT_ASAN_OPTIONS:+ASAN_OPTIONS=$WEIR_LIT_ASAN_OPTIONS} "$python" "$lit" -sv -o "$report" "$dir"
+  lit_status=$?
+  if [[ -f $report ]]; then
+    read -r p f < <("$python" - "$report" <<'PY'
 import json, sys
 tests = json.load(open(sys.argv[1]))["tests"]
 # PASS and XFAIL are successes, UNSUPPORTED is neither; everything else
@@ -31,16 +47,30 @@ bad = sum(t["code"] not in ("PASS", "XFAIL", "UNSUPPORTED") for t in tests)
 print(ok, bad)
 PY
 )
-  passed=$((passed + p))
-  failed=$((failed + f))
-elif [[ $lit_status -ne 0 ]]; then
-  echo "lit did not run (exit $lit_status)"
-  failed=$((failed + 1))
-fi
+    passed=$((passed + p))
+    failed=$((failed + f))
+  else
+    echo "lit did not run on $dir (exit $lit_status)"
+    failed=$((failed + 1))
+  fi
+done
 
-# GoogleTest executables: count their test cases from the JSON report; a
-# binary that crashes before writing one counts as one failure.
-for bin in "$@"; do
+for run in "${fuzz_runs[@]}"; do
+  IFS='|' read -r fuzzer corpus seconds <<<"$run"
+  echo "== $(basename "$fuzzer") for ${seconds}s"
+  # Work on a copy: the fuzzer adds new inputs to its corpus directory.
+  work=$results/corpus.$RANDOM
+  mkdir -p "$work" && cp -r "$corpus"/. "$work"/ 2>/dev/null
+  if (cd "$results" && "$fuzzer" -max_total_time="$seconds" -print_final_stats=1 "$work" 2>&1 | tail -5); then
+    passed=$((passed + 1))
+  else
+    echo "$(basename "$fuzzer") failed"
+    failed=$((failed + 1))
+  fi
+done
+
+# GoogleTest executables: count their test cases from the JSON report.
+for bin in "${gtests[@]}"; do
   name=$(basename "$bin")
   echo "== $name"
   report=$results/$name.json
