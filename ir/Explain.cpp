@@ -123,6 +123,22 @@ void explainLayout(const StateLayout &l, const char *perWhat, llvm::raw_ostream 
     row(used, l.entrySize - used, "padding");
 }
 
+// The columns each join of `table` looks rows up by (one line per distinct
+// key list; rows with equal keys are chained in the hash table).
+void explainTableKeys(const Program &p, const Node &table, llvm::raw_ostream &os) {
+  std::vector<std::vector<int>> seen;
+  for (const auto &n : p.nodes) {
+    if (n->kind != NodeKind::Join || n->table != table.id ||
+        std::find(seen.begin(), seen.end(), n->buildKeys) != seen.end())
+      continue;
+    seen.push_back(n->buildKeys);
+    os << "    hash key: ";
+    for (size_t i = 0; i < n->buildKeys.size(); ++i)
+      os << (i ? ", " : "") << table.schema[n->buildKeys[i]].name;
+    os << '\n';
+  }
+}
+
 void explainOperator(const Program &p, const Node &n, bool stageStart, llvm::raw_ostream &os) {
   const Schema empty;
   const Schema &in = n.input >= 0 ? p.node(n.input).schema : empty;
@@ -132,8 +148,10 @@ void explainOperator(const Program &p, const Node &n, bool stageStart, llvm::raw
     os << "  " << nodeKindName(n.kind) << ' ' << n.name << ": " << formatConnector(n.connector)
        << '\n';
     explainDecoding(n, os);
-    if (n.kind == NodeKind::Table)
+    if (n.kind == NodeKind::Table) {
+      explainTableKeys(p, n, os);
       explainLayout(n.layout, "row", os);
+    }
     return;
   case NodeKind::Filter:
     os << "  filter " << infix(*n.predicate, in) << '\n';
