@@ -2,9 +2,10 @@
 // nullability) exactly: a folded value becomes a literal of the original
 // expression's type, and an operand replaces its parent only when the two
 // types are equal (or the operand is a literal that can take the parent's
-// type). Anything whose result the runtime defines in a way we would have to
-// guess (division by zero, overflow, float-to-string, non-ASCII case mapping,
-// hashing, parsing) is left for the generated code.
+// type). Integer arithmetic follows the generated code exactly (wrapping,
+// division by zero); anything whose result the runtime defines in a way we
+// would have to guess (float division by zero, float-to-string, non-ASCII
+// case mapping, hashing, parsing) is left for the generated code.
 #include "ir/passes/Passes.h"
 
 #include "ir/ExprUtil.h"
@@ -60,6 +61,9 @@ bool foldDouble(ExprPtr &e, double v) {
 
 // ------------------------------------------------------------------ operators
 
+// Two's-complement wrapping, like the generated add/sub/mul/neg.
+int64_t wrap(uint64_t v) { return static_cast<int64_t>(v); }
+
 void foldUnary(ExprPtr &e) {
   ExprPtr &a = e->args[0];
   if (isNullLiteral(*a)) {
@@ -74,8 +78,7 @@ void foldUnary(ExprPtr &e) {
     return;
   }
   if (auto *i = literalAs<int64_t>(a)) {
-    if (*i != std::numeric_limits<int64_t>::min())
-      foldTo(e, -*i);
+    foldTo(e, wrap(0 - static_cast<uint64_t>(*i)));
   } else if (auto *d = literalAs<double>(a)) {
     foldTo(e, -*d);
   }
@@ -137,25 +140,22 @@ void foldComparison(ExprPtr &e) {
     foldTo(e, compare(e->binaryOp, *x, *y));
 }
 
-std::optional<int64_t> intArithmetic(BinaryOp op, int64_t a, int64_t b) {
-  int64_t r;
+// Integer arithmetic as the generated code does it (codegen/ExprCodegen.cpp):
+// add, sub, mul and neg wrap; x / 0 and x % 0 are null when the type is
+// nullable (Sema makes it so unless the divisor is a non-zero literal), 0
+// otherwise; INT64_MIN / -1 wraps to INT64_MIN and x % -1 is 0.
+std::optional<LiteralValue> intArithmetic(BinaryOp op, int64_t a, int64_t b, Type t) {
+  uint64_t ua = static_cast<uint64_t>(a), ub = static_cast<uint64_t>(b);
   switch (op) {
-  case BinaryOp::Add:
-    if (__builtin_add_overflow(a, b, &r))
-      return std::nullopt;
-    return r;
-  case BinaryOp::Sub:
-    if (__builtin_sub_overflow(a, b, &r))
-      return std::nullopt;
-    return r;
-  case BinaryOp::Mul:
-    if (__builtin_mul_overflow(a, b, &r))
-      return std::nullopt;
-    return r;
+  case BinaryOp::Add: return wrap(ua + ub);
+  case BinaryOp::Sub: return wrap(ua - ub);
+  case BinaryOp::Mul: return wrap(ua * ub);
   case BinaryOp::Div:
   case BinaryOp::Mod:
-    if (b == 0 || (a == std::numeric_limits<int64_t>::min() && b == -1))
-      return std::nullopt;
+    if (b == 0)
+      return t.nullable ? LiteralValue{} : LiteralValue{int64_t(0)};
+    if (b == -1)
+      return op == BinaryOp::Div ? wrap(0 - ua) : int64_t(0);
     return op == BinaryOp::Div ? a / b : a % b; // truncating, like sdiv/srem
   default:
     return std::nullopt;
@@ -191,7 +191,7 @@ void foldArithmetic(ExprPtr &e) {
   // int64, timestamp and duration arithmetic is integer arithmetic on ms.
   auto *x = literalAs<int64_t>(a), *y = literalAs<int64_t>(b);
   if (x && y)
-    if (auto r = intArithmetic(e->binaryOp, *x, *y))
+    if (auto r = intArithmetic(e->binaryOp, *x, *y, e->type))
       foldTo(e, *r);
 }
 

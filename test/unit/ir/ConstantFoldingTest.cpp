@@ -47,12 +47,26 @@ TEST(ConstantFoldingTest, Arithmetic) {
             "timestamp \"2024-01-01T01:00:00Z\"");
 }
 
-TEST(ConstantFoldingTest, LeavesRuntimeDefinedCasesAlone) {
-  // division by zero, overflow, INT64_MIN negation: the generated code decides
-  EXPECT_EQ(fold(bin(BinaryOp::Div, lit(int64_t(1)), lit(int64_t(0)), I64)), "(div 1 0)");
-  EXPECT_EQ(fold(bin(BinaryOp::Div, lit(1.0), lit(0.0), F64)), "(div 1.0 0.0)");
+TEST(ConstantFoldingTest, IntegerEdgeCasesMatchTheGeneratedCode) {
+  // x / 0 is null when Sema typed the division nullable, 0 otherwise
+  EXPECT_EQ(fold(bin(BinaryOp::Div, lit(int64_t(1)), lit(int64_t(0)), I64N)), "null");
+  EXPECT_EQ(fold(bin(BinaryOp::Mod, lit(int64_t(1)), lit(int64_t(0)), I64N)), "null");
+  EXPECT_EQ(fold(bin(BinaryOp::Div, lit(int64_t(1)), lit(int64_t(0)), I64)), "0");
+  // wrapping add/mul/neg, INT64_MIN / -1 and % -1
   EXPECT_EQ(fold(bin(BinaryOp::Add, lit(INT64_MAX), lit(int64_t(1)), I64)),
-            "(add 9223372036854775807 1)");
+            "-9223372036854775808");
+  EXPECT_EQ(fold(bin(BinaryOp::Mul, lit(int64_t(1) << 62), lit(int64_t(4)), I64)), "0");
+  EXPECT_EQ(fold(Expr::makeUnary(UnaryOp::Neg, lit(INT64_MIN), I64)), "-9223372036854775808");
+  EXPECT_EQ(fold(bin(BinaryOp::Div, lit(INT64_MIN), lit(int64_t(-1)), I64N)),
+            "-9223372036854775808");
+  EXPECT_EQ(fold(bin(BinaryOp::Mod, lit(int64_t(7)), lit(int64_t(-1)), I64N)), "0");
+  EXPECT_EQ(fold(bin(BinaryOp::Div, lit(int64_t(7)), lit(int64_t(-1)), I64N)), "-7");
+}
+
+TEST(ConstantFoldingTest, LeavesRuntimeDefinedCasesAlone) {
+  // float division by zero (inf/nan), hashing, non-ASCII case mapping,
+  // float formatting: the generated code decides
+  EXPECT_EQ(fold(bin(BinaryOp::Div, lit(1.0), lit(0.0), F64)), "(div 1.0 0.0)");
   EXPECT_EQ(fold(call(ScalarFn::Hash, list(lit("x")))), "(hash \"x\")");
   EXPECT_EQ(fold(call(ScalarFn::Upper, list(lit("é")))), "(upper \"é\")");
   EXPECT_EQ(fold(call(ScalarFn::ToString, list(lit(1.5)))), "(string 1.5)");
