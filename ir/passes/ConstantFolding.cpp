@@ -4,12 +4,15 @@
 // types are equal (or the operand is a literal that can take the parent's
 // type). Integer arithmetic follows the generated code exactly (wrapping,
 // division by zero); anything whose result the runtime defines in a way we
-// would have to guess (float division by zero, float-to-string, non-ASCII
-// case mapping, hashing, parsing) is left for the generated code.
+// would have to guess (float division by zero, float-to-string, hashing,
+// parsing) is left for the generated code. String functions mirror
+// stdlib/runtime/Strings.cpp (code points, ASCII-only case mapping).
 #include "ir/passes/Passes.h"
 
 #include "ir/ExprUtil.h"
 #include "ir/Graph.h"
+
+#include "llvm/Support/Base64.h"
 
 #include <cmath>
 #include <cstdint>
@@ -214,18 +217,46 @@ void foldBinary(ExprPtr &e) {
 
 // ------------------------------------------------------------------ functions
 
-bool isAscii(const std::string &s) {
-  for (unsigned char c : s)
-    if (c >= 0x80)
-      return false;
-  return true;
-}
-
 int64_t codePoints(const std::string &s) {
   int64_t n = 0;
   for (unsigned char c : s)
     n += (c & 0xC0) != 0x80;
   return n;
+}
+
+// Byte offset of code point `cp` (0-based) of `s` counted from byte `from`,
+// or the end of `s`.
+size_t byteOffsetOfCodePoint(const std::string &s, size_t from, int64_t cp) {
+  size_t i = from;
+  while (i < s.size() && cp > 0) {
+    ++i;
+    while (i < s.size() && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80)
+      ++i;
+    --cp;
+  }
+  return i;
+}
+
+// substr(s, start[, len]) exactly as weir_str_substr (Spark SQL): 1-based
+// start, 0 behaves like 1, a negative start counts from the end and the part
+// before the string's start still counts against len; len < 0: to the end.
+std::string substr(const std::string &s, int64_t start, int64_t len) {
+  int64_t first;
+  if (start > 0) {
+    first = start - 1;
+  } else if (start == 0) {
+    first = 0;
+  } else {
+    first = codePoints(s) + start;
+    if (first < 0) {
+      if (len >= 0)
+        len = len + first > 0 ? len + first : 0;
+      first = 0;
+    }
+  }
+  size_t begin = byteOffsetOfCodePoint(s, 0, first);
+  size_t end = len >= 0 ? byteOffsetOfCodePoint(s, begin, len) : s.size();
+  return s.substr(begin, end - begin);
 }
 
 int64_t floorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
@@ -276,11 +307,15 @@ void foldLiteralCall(ExprPtr &e) {
     return;
   case ScalarFn::Upper:
   case ScalarFn::Lower:
-    if (auto *s = str(0); s && isAscii(*s)) {
+    // ASCII letters only, every other byte unchanged, like weir_str_upper/lower.
+    if (auto *s = str(0)) {
       std::string out = *s;
-      for (char &c : out)
-        c = e->fn == ScalarFn::Upper ? static_cast<char>(std::toupper(c))
-                                     : static_cast<char>(std::tolower(c));
+      for (char &c : out) {
+        if (e->fn == ScalarFn::Upper && c >= 'a' && c <= 'z')
+          c = static_cast<char>(c - 'a' + 'A');
+        else if (e->fn == ScalarFn::Lower && c >= 'A' && c <= 'Z')
+          c = static_cast<char>(c - 'A' + 'a');
+      }
       foldTo(e, out);
     }
     return;
@@ -306,21 +341,15 @@ void foldLiteralCall(ExprPtr &e) {
     }
     return;
   case ScalarFn::Substr: {
-    // 1-based start, optional length; only the unambiguous ASCII cases.
-    if (!str(0) || !isAscii(*str(0)) || !i64(1) || *i64(1) < 1)
+    if (!str(0) || !i64(1) || (args.size() == 3 && !i64(2)))
       return;
-    int64_t start = *i64(1) - 1, len = -1;
-    if (args.size() == 3) {
-      if (!i64(2) || *i64(2) < 0)
-        return;
-      len = *i64(2);
-    }
-    const std::string &s = *str(0);
-    foldTo(e, start >= static_cast<int64_t>(s.size())
-                  ? std::string()
-                  : s.substr(start, len < 0 ? std::string::npos : size_t(len)));
+    foldTo(e, substr(*str(0), *i64(1), args.size() == 3 ? *i64(2) : -1));
     return;
   }
+  case ScalarFn::Base64:
+    if (auto *s = str(0))
+      foldTo(e, llvm::encodeBase64(*s)); // RFC 4648, '=' padded, as the runtime
+    return;
   case ScalarFn::Abs:
     if (auto *i = i64(0); i && *i != std::numeric_limits<int64_t>::min())
       foldTo(e, *i < 0 ? -*i : *i);
@@ -369,7 +398,7 @@ void foldLiteralCall(ExprPtr &e) {
     if (args.size() == 2 && i64(0) && i64(1) && *i64(1) > 0)
       foldTo(e, *i64(0) - floorMod(*i64(0), *i64(1)));
     return;
-  default: // hash, base64: the runtime's exact output is its own business
+  default: // hash: the runtime's seed and mixing are its own business
     return;
   }
 }
