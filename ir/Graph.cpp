@@ -32,7 +32,8 @@ std::vector<int> topologicalOrder(const Program &p) {
       state[id] = Open;
       const Node &n = p.node(id);
       bool ready = true;
-      for (int dep : {n.input, n.kind == NodeKind::Join ? n.table : -1}) {
+      // Pushed in reverse so the input is placed before the join's table.
+      for (int dep : {n.kind == NodeKind::Join ? n.table : -1, n.input}) {
         if (dep >= 0 && dep < count && state[dep] == Unseen) {
           todo.push_back(dep);
           ready = false;

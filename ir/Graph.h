@@ -15,8 +15,9 @@ namespace weir::ir {
 std::vector<std::vector<int>> computeConsumers(const Program &p);
 
 // Node ids ordered so that every node comes after its input and after the
-// Table it joins; among independent nodes the lower id comes first. Assumes an
-// acyclic graph (the verifier checks that first).
+// Table it joins: depth-first from each node in id order, placing a node's
+// input chain, then its join table, then the node. Already ordered programs
+// keep their order. Terminates on cycles (which the verifier reports).
 std::vector<int> topologicalOrder(const Program &p);
 
 // Rewires the consumers of node `id` (a node with an input) to its input,
