@@ -53,8 +53,9 @@ bool looksLikeInteger(std::string_view raw) {
 // grows again while the input is clean.
 class JsonDecoder final : public RecordDecoder {
 public:
-  JsonDecoder(const SchemaView &schema, const ByteRange &range, bool linesOnly)
-      : pos_(range.begin), end_(range.end), readableEnd_(range.readableEnd),
+  JsonDecoder(const SchemaView &schema, const ByteRange &range, bool linesOnly, size_t chunkBytes)
+      : minChunk_(chunkBytes ? chunkBytes : kMinChunk), chunkBytes_(chunkBytes ? chunkBytes : 1024 * 1024),
+        pos_(range.begin), end_(range.end), readableEnd_(range.readableEnd),
         carefulUntil_(linesOnly ? range.end : nullptr), countedUpTo_(range.begin) {
     for (uint32_t k = 0; k < schema.nused; ++k) {
       const WeirFieldDesc &f = schema.fields[schema.used[k]];
@@ -62,6 +63,8 @@ public:
                        f.nullable});
     }
     seen_.assign(used_.size(), 0);
+    // A small input gets small buffers.
+    batchBytes_ = std::clamp(static_cast<size_t>(range.end - range.begin), minChunk_, kBatchBytes);
   }
 
   DecodeOutcome next(WeirValue *row) override {
@@ -84,7 +87,9 @@ public:
       if (nextFromStream(row))
         return DecodeOutcome::Row;
       streaming_ = false;
-      chunkBytes_ = kMinChunk;
+      if (!lastInChunk_)
+        chunkBytes_ = minChunk_;
+      lastInChunk_ = false;
       carefulUntil_ = pos_ + 1; // the line at pos_ (after blank lines)
       return nextLine(row);
     }
@@ -120,7 +125,7 @@ private:
     chunkEnd_ = nl ? nl + 1 : end_;
     chunkBegin_ = pos_;
     size_t len = static_cast<size_t>(chunkEnd_ - chunkBegin_);
-    if (streamParser_.iterate_many(chunkBegin_, len, std::max(len, kBatchBytes)).get(stream_)) {
+    if (streamParser_.iterate_many(chunkBegin_, len, std::max(len, batchBytes_)).get(stream_)) {
       carefulUntil_ = chunkEnd_;
       return false;
     }
@@ -144,7 +149,6 @@ private:
       firstInChunk_ = false;
     }
     const char *nl = static_cast<const char *>(std::memchr(docStart, '\n', chunkEnd_ - docStart));
-    const char *lineEnd = nl ? nl : chunkEnd_;
     if (!decodeFields(doc, row))
       return false;
     // The next token must be the first one after this line: then the
@@ -153,11 +157,14 @@ private:
     const char *nextToken = skipSpace(afterLine, chunkEnd_);
     auto location = doc.current_location();
     if (location.error() == simdjson::OUT_OF_BOUNDS) {
-      if (nextToken != chunkEnd_)
-        return false;
-    } else if (location.error() || location.value_unsafe() != nextToken) {
+      // The stream's last document: nothing tells where it ended (the rest
+      // of its line may be something the stream dropped), so its line goes
+      // the careful way (once per chunk; not a reason to shrink chunks).
+      lastInChunk_ = true;
       return false;
     }
+    if (location.error() || location.value_unsafe() != nextToken)
+      return false;
     pos_ = nl ? nl + 1 : chunkEnd_;
     advancePending_ = true;
     return true;
@@ -441,6 +448,8 @@ private:
     return bad(std::string("malformed JSON (") + simdjson::error_message(err) + ")");
   }
 
+  size_t minChunk_;   // chunk size after a problem
+  size_t chunkBytes_; // the next chunk's size: doubles up to kMaxChunk while clean
   std::vector<UsedField> used_;
   std::vector<uint64_t> seen_; // per used field: the stamp of the last record that had it
   uint64_t stamp_ = 0;
@@ -451,9 +460,9 @@ private:
   ondemand::parser streamParser_;
   ondemand::document_stream stream_;
   ondemand::document_stream::iterator it_;
-  bool streaming_ = false, firstInChunk_ = false, advancePending_ = false;
+  bool streaming_ = false, firstInChunk_ = false, advancePending_ = false, lastInChunk_ = false;
   const char *chunkBegin_ = nullptr, *chunkEnd_ = nullptr;
-  size_t chunkBytes_ = 1024 * 1024;
+  size_t batchBytes_;
 
   // The careful way, for lines before carefulUntil_.
   ondemand::parser lineParser_;
@@ -467,8 +476,8 @@ private:
 } // namespace
 
 std::unique_ptr<RecordDecoder> makeJsonDecoder(const SchemaView &schema, const ByteRange &range,
-                                               bool linesOnly) {
-  return std::make_unique<JsonDecoder>(schema, range, linesOnly);
+                                               bool linesOnly, size_t chunkBytes) {
+  return std::make_unique<JsonDecoder>(schema, range, linesOnly, chunkBytes);
 }
 
 } // namespace weir::rt

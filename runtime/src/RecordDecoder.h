@@ -49,11 +49,11 @@ protected:
 
 const char *typeName(uint8_t typeCode);
 
-// JSON lines: one object per line; blank lines are skipped. `linesOnly`
-// turns off the document-stream fast path (tests and the fuzzer compare
-// the two).
+// JSON lines: one object per line; blank lines are skipped. For tests and
+// the fuzzer, which compare the two ways through the input: `linesOnly`
+// turns off the document-stream fast path, `chunkBytes` sets its chunk size.
 std::unique_ptr<RecordDecoder> makeJsonDecoder(const SchemaView &schema, const ByteRange &range,
-                                               bool linesOnly = false);
+                                               bool linesOnly = false, size_t chunkBytes = 0);
 
 // CSV (RFC 4180) with a header row. The header is read once per file by
 // readCsvHeader, which maps declared fields to columns.

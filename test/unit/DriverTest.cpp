@@ -106,7 +106,7 @@ struct TestProgram {
     source = {"txns", sourceUri.c_str(), "json", onError.c_str(), 0, 3, kTxnFields, 3, kUsed};
     sinks[0] = {"copy", copyUri.c_str(), "json", 3, kTxnFields};
     sinks[1] = {"per_user", perUserUri.c_str(), "csv", 3, kPerUserFields};
-    state = {"per_user.aggregate", sizeof(UserEntry), 0, mergeUsers, nullptr};
+    state = {"per_user.aggregate", sizeof(UserEntry), 0, mergeUsers, nullptr, 0, nullptr};
     stages[0] = {"copy", WEIR_STAGE_SCAN, 0, -1, -1, 0, 1, copyStage};
     stages[1] = {"per_user.scan", WEIR_STAGE_SCAN, 0, -1, 0, -1, 1, aggregateStage};
     stages[2] = {"per_user.emit", WEIR_STAGE_EMIT, -1, 0, -1, 1, 0, emitStage};

@@ -137,12 +137,13 @@ namespace {
 
 // Decodes with the document-stream fast path or line by line; returns one
 // text per record: the row, or "BAD line N: reason".
-std::vector<std::string> decodeEither(const std::string &content, bool linesOnly) {
+std::vector<std::string> decodeEither(const std::string &content, bool linesOnly,
+                                      size_t chunkBytes = 0) {
   SourceData data;
   data.setBytes(simdjson::padded_string(content));
   std::vector<uint32_t> used = {0, 1, 2, 3, 4};
   SchemaView schema{static_cast<uint32_t>(kTxn.size()), kTxn.data(), 5, used.data()};
-  auto decoder = makeJsonDecoder(schema, data.whole(), linesOnly);
+  auto decoder = makeJsonDecoder(schema, data.whole(), linesOnly, chunkBytes);
   std::vector<WeirValue> row(kTxn.size());
   std::vector<std::string> out;
   for (;;) {
@@ -195,6 +196,7 @@ TEST(JsonDecoder, StreamFastPathAgreesWithLineByLine) {
   std::vector<std::string> fast = decodeEither(in, false);
   std::vector<std::string> careful = decodeEither(in, true);
   ASSERT_EQ(fast.size(), careful.size());
+  EXPECT_EQ(decodeEither(in, false, 300), careful); // many small chunks
   size_t bad = 0;
   for (size_t i = 0; i < fast.size(); ++i) {
     ASSERT_EQ(fast[i], careful[i]) << "record " << i;
