@@ -114,15 +114,24 @@ std::string describeExpected(antlr4::Parser *parser, const antlr4::misc::Interva
   return out;
 }
 
-// Where a declaration or a step must start, the rule says it best; elsewhere
-// the expected tokens do.
+// Where a declaration or a step must start, the rule says it best; inside
+// one (`join t merchant == ...` lacks `on`) the expected tokens do.
 std::string expectedText(antlr4::Parser *parser, const antlr4::misc::IntervalSet &set) {
   antlr4::ParserRuleContext *ctx = parser->getContext();
   size_t rule = ctx ? ctx->getRuleIndex() : WeirParser::RuleModule;
-  if (rule == WeirParser::RuleModule || rule == WeirParser::RuleDecl || rule == WeirParser::RuleStep)
+  bool atRuleStart = !ctx || ctx->getStart() == parser->getCurrentToken();
+  if (rule == WeirParser::RuleModule ||
+      ((rule == WeirParser::RuleDecl || rule == WeirParser::RuleStep) && atRuleStart))
     return expectationOfRule(parser);
   std::string listed = describeExpected(parser, set);
   return listed.empty() ? expectationOfRule(parser) : listed;
+}
+
+// `where a = 1`: a single '=' where a comparison was meant.
+std::string hintFor(const antlr4::Token *t) {
+  if (t && t->getType() == WeirParser::ASSIGN)
+    return "use '==' to compare values";
+  return "";
 }
 
 // A statement left without its ';' is noticed at the next line's first token;
@@ -146,6 +155,23 @@ bool SyntaxErrorStrategy::reportMissingSemicolon(antlr4::Parser *parser, antlr4:
   return true;
 }
 
+// After a syntax error the parser's recovery often trips over the rest of the
+// same statement; like clang, report one error per statement (up to its ';',
+// or the '}' that ends a schema).
+bool SyntaxErrorStrategy::isCascade(antlr4::Parser *parser) {
+  antlr4::TokenStream *tokens = parser->getTokenStream();
+  size_t current = tokens->index();
+  bool cascade = false;
+  if (lastErrorToken) {
+    cascade = true;
+    for (size_t i = *lastErrorToken; i < current && cascade; ++i)
+      cascade = tokens->get(i)->getType() != WeirParser::SEMI &&
+                tokens->get(i)->getType() != WeirParser::RBRACE;
+  }
+  lastErrorToken = current;
+  return cascade;
+}
+
 void SyntaxErrorStrategy::emit(SourceLoc loc, const std::string &message) {
   diags.error(loc, message);
   if (diags.reachedErrorLimit()) {
@@ -156,6 +182,8 @@ void SyntaxErrorStrategy::emit(SourceLoc loc, const std::string &message) {
 
 void SyntaxErrorStrategy::reportNoViableAlternative(antlr4::Parser *parser,
                                                    const antlr4::NoViableAltException &e) {
+  if (isCascade(parser))
+    return;
   antlr4::Token *t = e.getOffendingToken();
   if (reportMissingSemicolon(parser, t, e.getExpectedTokens()))
     return;
@@ -163,18 +191,24 @@ void SyntaxErrorStrategy::reportNoViableAlternative(antlr4::Parser *parser,
   if (expected.empty())
     expected = expectedText(parser, e.getExpectedTokens());
   std::string message = "unexpected " + describeToken(t);
-  if (!expected.empty())
+  if (!hintFor(t).empty())
+    message += "; " + hintFor(t);
+  else if (!expected.empty())
     message += "; expected " + expected;
   emit(locOf(t), message);
 }
 
 void SyntaxErrorStrategy::reportInputMismatch(antlr4::Parser *parser,
                                              const antlr4::InputMismatchException &e) {
+  if (isCascade(parser))
+    return;
   antlr4::Token *t = e.getOffendingToken();
   if (reportMissingSemicolon(parser, t, e.getExpectedTokens()))
     return;
   std::string expected = expectedText(parser, e.getExpectedTokens());
-  if (expected.empty())
+  if (!hintFor(t).empty())
+    emit(locOf(t), "unexpected " + describeToken(t) + "; " + hintFor(t));
+  else if (expected.empty())
     emit(locOf(t), "unexpected " + describeToken(t));
   else
     emit(locOf(t), "expected " + expected + ", found " + describeToken(t));
@@ -182,6 +216,8 @@ void SyntaxErrorStrategy::reportInputMismatch(antlr4::Parser *parser,
 
 void SyntaxErrorStrategy::reportFailedPredicate(antlr4::Parser *parser,
                                                const antlr4::FailedPredicateException &e) {
+  if (isCascade(parser))
+    return;
   emit(locOf(e.getOffendingToken()), "unexpected " + describeToken(e.getOffendingToken()));
 }
 
@@ -189,12 +225,16 @@ void SyntaxErrorStrategy::reportUnwantedToken(antlr4::Parser *parser) {
   if (inErrorRecoveryMode(parser))
     return;
   beginErrorCondition(parser);
+  if (isCascade(parser))
+    return;
   antlr4::Token *t = parser->getCurrentToken();
   if (reportMissingSemicolon(parser, t, getExpectedTokens(parser)))
     return;
   std::string expected = expectedText(parser, getExpectedTokens(parser));
   std::string message = "unexpected " + describeToken(t);
-  if (!expected.empty())
+  if (!hintFor(t).empty())
+    message += "; " + hintFor(t);
+  else if (!expected.empty())
     message += "; expected " + expected;
   emit(locOf(t), message);
 }
@@ -203,6 +243,8 @@ void SyntaxErrorStrategy::reportMissingToken(antlr4::Parser *parser) {
   if (inErrorRecoveryMode(parser))
     return;
   beginErrorCondition(parser);
+  if (isCascade(parser))
+    return;
   antlr4::Token *t = parser->getCurrentToken();
   antlr4::Token *previous = parser->getTokenStream()->LT(-1);
   std::string expected = expectedText(parser, getExpectedTokens(parser));

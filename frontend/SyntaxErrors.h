@@ -8,6 +8,8 @@
 
 #include "DefaultErrorStrategy.h"
 
+#include <optional>
+
 namespace weir {
 
 // Thrown out of the parser when the diagnostic engine's error limit is hit.
@@ -31,7 +33,10 @@ private:
   void emit(SourceLoc loc, const std::string &message);
   bool reportMissingSemicolon(antlr4::Parser *parser, antlr4::Token *offending,
                               const antlr4::misc::IntervalSet &expected);
+  bool isCascade(antlr4::Parser *parser);
+
   DiagnosticEngine &diags;
+  std::optional<size_t> lastErrorToken; // token index of the last reported error
 };
 
 } // namespace weir

@@ -21,8 +21,17 @@ std::string describeChar(const std::string &text) {
 
 bool reportBadToken(const antlr4::Token *t, DiagnosticEngine &diags) {
   switch (t->getType()) {
-  case WeirLexer::UNKNOWN_CHAR:
-    diags.error(locOf(t), "unexpected character '" + describeChar(t->getText()) + "'");
+  case WeirLexer::UNKNOWN_CHAR: {
+    std::string c = t->getText();
+    std::string hint = c == "&"   ? "; use 'and' for a logical and"
+                       : c == "!" ? "; use 'not' for a negation, '!=' for inequality"
+                       : c == "'" ? "; strings are written in double quotes"
+                                  : "";
+    diags.error(locOf(t), "unexpected character '" + describeChar(c) + "'" + hint);
+    return true;
+  }
+  case WeirLexer::SINGLE_QUOTED_STRING:
+    diags.error(locOf(t), "strings are written in double quotes, as in \"text\"");
     return true;
   case WeirLexer::UNTERMINATED_STRING:
     diags.error(locOf(t), "unterminated string literal");
@@ -115,11 +124,20 @@ private:
 bool checkTokens(const std::vector<antlr4::Token *> &tokens, DiagnosticEngine &diags) {
   bool ok = true;
   ComplexityCheck complexity(diags);
+  const antlr4::Token *previous = nullptr;
   for (const antlr4::Token *t : tokens) {
     if (diags.reachedErrorLimit()) {
       diags.reportErrorLimit();
       return false;
     }
+    // `&&` is one mistake, not two.
+    bool repeated = previous && previous->getType() == WeirLexer::UNKNOWN_CHAR &&
+                    t->getType() == WeirLexer::UNKNOWN_CHAR &&
+                    previous->getText() == t->getText() &&
+                    previous->getStopIndex() + 1 == t->getStartIndex();
+    previous = t;
+    if (repeated)
+      continue;
     if (reportBadToken(t, diags))
       ok = false;
     else if (!complexity.visit(t))

@@ -142,6 +142,8 @@ BAD_NUMBER : (DIGITS ('.' DIGITS)? EXPONENT?) [a-zA-Z_] [a-zA-Z_0-9]* ;
 IDENT  : [a-zA-Z_] [a-zA-Z_0-9]* ;
 
 STRING : '"' ( ~["\\\r\n] | '\\' ~[\r\n] )* '"' ;
+// 'text': reported by the frontend (strings take double quotes).
+SINGLE_QUOTED_STRING : '\'' ~['\r\n]* '\'' ;
 // A string that reaches the end of its line: reported by the frontend.
 UNTERMINATED_STRING : '"' ( ~["\\\r\n] | '\\' ~[\r\n] )* '\\'? ;
 
