@@ -106,8 +106,8 @@ void explainLayout(const StateLayout &l, const char *perWhat, llvm::raw_ostream 
     std::string what = f.name + " (" + f.typeName;
     if (f.typeName == "string")
       what += ": pointer and length, bytes out of line";
-    else if (f.typeName == "set")
-      what += ": pointer to the distinct values, out of line";
+    else if (f.typeName == "distinct")
+      what += ": the int64 count, the values out of line";
     if (f.nullBit >= 0)
       what += "; null bit " + std::to_string(f.nullBit);
     row(f.offset, f.size, what + ")");

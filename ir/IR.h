@@ -99,8 +99,9 @@ struct AggCall {
 //
 // entry = WeirEntryHeader (16 bytes: hash, chain link) | slots | null bitmap.
 // Slot sizes: bool 1; int64, float64, timestamp, duration 8; string 16
-// (WeirStr {ptr,len}, the bytes out of line); a count_distinct set 8 (a
-// pointer, the set out of line). Slots are ordered by size, largest first, so
+// (WeirStr {ptr,len}, the bytes out of line); a count_distinct 8 (its int64
+// count; the values live out of line in the table's pair sets, see
+// weir_distinct_pair_add_*). Slots are ordered by size, largest first, so
 // the struct packs without padding; entrySize is rounded up to 8.
 struct StateSlot {
   uint32_t offset = 0;
@@ -121,7 +122,7 @@ struct StateLayout {
   // schema (size 0 for columns no pipeline uses).
   std::vector<StateSlot> keySlots;
   // Aggregate only, one per AggCall. The accumulator: count, sum, min, max,
-  // avg's running sum (float64), the distinct set pointer, first/last value.
+  // avg's running sum (float64), count_distinct's count, first/last value.
   // nullBit marks "no non-null input yet" (sum/min/max/avg/first/last).
   std::vector<StateSlot> aggSlots;
   std::vector<StateSlot> aggAuxSlots; // avg's count (int64); size 0 otherwise

@@ -17,7 +17,6 @@ namespace weir::ir {
 namespace {
 
 constexpr uint32_t HeaderSize = 16; // sizeof(WeirEntryHeader)
-constexpr uint32_t PointerSize = 8;
 
 uint32_t valueSize(TypeKind k) {
   switch (k) {
@@ -88,7 +87,8 @@ void layoutAggregate(Node &n) {
       pending.push_back({slot, 8, false, name, "int64", false});
       break;
     case AggFn::CountDistinct:
-      pending.push_back({slot, PointerSize, false, name, "set", true});
+      // The count; the distinct values themselves live out of line.
+      pending.push_back({slot, 8, false, name, "distinct", true});
       break;
     case AggFn::Sum:
       pending.push_back({slot, 8, true, name, typeKindName(a.resultType.kind), false});

@@ -107,8 +107,8 @@ TEST(ExplainTest, ExampleProgram) {
                       "          16     8  key user_id (int64)\n"),
             std::string::npos)
       << text;
-  EXPECT_NE(text.find("          56     8  merchants: count_distinct (set: pointer to the distinct "
-                      "values, out of line)\n"
+  EXPECT_NE(text.find("          56     8  merchants: count_distinct (distinct: the int64 count, the "
+                      "values out of line)\n"
                       "          64     1  null bitmap (3 bits)\n"
                       "          65     7  padding\n"),
             std::string::npos)

@@ -72,7 +72,7 @@ TEST(PrinterTest, AggregateWithLayoutAndJoin) {
                       "       state 72 bytes/key: header 0..16, key user_id (int64) 16..24, "
                       "n: count (int64) 24..32, total: sum (float64, null bit 0) 32..40, "
                       "biggest: max (float64, null bit 1) 40..48, first_seen: min (timestamp, "
-                      "null bit 2) 48..56, merchants: count_distinct (set) 56..64, "
+                      "null bit 2) 48..56, merchants: count_distinct (distinct) 56..64, "
                       "null bitmap 64..65 (1 out of line)\n"),
             std::string::npos)
       << text;

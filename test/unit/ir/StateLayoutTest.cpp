@@ -48,13 +48,13 @@ TEST(StateLayoutTest, PerUser) {
   EXPECT_EQ(l.nullBitmapOffset, 64u);
   EXPECT_EQ(l.nullBitmapBytes, 1u);
   EXPECT_EQ(l.entrySize, 72u);
-  EXPECT_EQ(l.outOfLineFields, 1u); // the distinct set
+  EXPECT_EQ(l.outOfLineFields, 1u); // the distinct values
   ASSERT_EQ(l.fields.size(), 6u);
   EXPECT_EQ(l.fields[0].name, "key user_id");
   EXPECT_EQ(l.fields[2].name, "total: sum");
   EXPECT_EQ(l.fields[2].typeName, "float64");
   EXPECT_EQ(l.fields[5].name, "merchants: count_distinct");
-  EXPECT_EQ(l.fields[5].typeName, "set");
+  EXPECT_EQ(l.fields[5].typeName, "distinct");
   EXPECT_EQ(l.fields[5].offset, 56u);
   EXPECT_EQ(l.fields[0].nullBit, -1);
   EXPECT_EQ(l.fields[2].nullBit, 0);
