@@ -35,6 +35,32 @@ const char *skipToLineEnd(const char *p, const char *end, uint64_t &lines) {
   return static_cast<const char *>(nl) + 1;
 }
 
+// The common case: a line without quotes is split at its commas with memchr.
+// Returns false (and leaves everything alone) when the line has a quote.
+bool splitUnquotedLine(const char *&pos, const char *end, std::vector<CsvField> &fields,
+                       uint64_t &lines) {
+  const char *nl = static_cast<const char *>(std::memchr(pos, '\n', static_cast<size_t>(end - pos)));
+  const char *lineEnd = nl ? nl : end;
+  if (std::memchr(pos, '"', static_cast<size_t>(lineEnd - pos)))
+    return false;
+  const char *textEnd = lineEnd > pos && lineEnd[-1] == '\r' ? lineEnd - 1 : lineEnd;
+  fields.clear();
+  const char *p = pos;
+  for (;;) {
+    const char *comma = static_cast<const char *>(std::memchr(p, ',', static_cast<size_t>(textEnd - p)));
+    CsvField f;
+    f.ptr = p;
+    f.len = static_cast<size_t>((comma ? comma : textEnd) - p);
+    fields.push_back(f);
+    if (!comma)
+      break;
+    p = comma + 1;
+  }
+  lines += nl != nullptr;
+  pos = nl ? nl + 1 : end;
+  return true;
+}
+
 // Parses the record at `pos` into `fields` and moves `pos` past its line end
 // (on Bad: past the line where the problem is). `lines` counts the newlines
 // consumed, quoted ones included.
@@ -124,8 +150,10 @@ public:
       }
       const char *start = pos_;
       recordLine_ = lines_;
-      std::string why;
-      CsvParse r = parseCsvRecord(pos_, end_, fields_, lines_, why);
+      why_.clear();
+      CsvParse r = splitUnquotedLine(pos_, end_, fields_, lines_)
+                       ? CsvParse::Ok
+                       : parseCsvRecord(pos_, end_, fields_, lines_, why_);
       const char *textEnd = pos_;
       if (textEnd > start && textEnd[-1] == '\n')
         --textEnd;
@@ -133,12 +161,13 @@ public:
         --textEnd;
       recordText_ = std::string_view(start, static_cast<size_t>(textEnd - start));
       if (r == CsvParse::Bad)
-        return bad(why);
+        return bad(why_);
       if (fields_.size() != layout_.ncolumns)
         return bad("expected " + std::to_string(layout_.ncolumns) + " columns, got " +
                    std::to_string(fields_.size()));
       unescaped_.clear();
-      unescaped_.reserve(recordText_.size());
+      if (unescaped_.capacity() < recordText_.size())
+        unescaped_.reserve(recordText_.size());
       for (uint32_t k = 0; k < schema_.nused; ++k) {
         uint32_t index = schema_.used[k];
         const WeirFieldDesc &f = schema_.fields[index];
@@ -157,8 +186,8 @@ public:
           continue;
         }
         std::string_view text = fieldText(cell, unescaped_);
-        if (!parseTextValue(text, f.type, out, why))
-          return bad(std::string("field '") + f.name + "': " + why);
+        if (!parseTextValue(text, f.type, out, why_))
+          return bad(std::string("field '") + f.name + "': " + why_);
       }
       return DecodeOutcome::Row;
     }
@@ -178,6 +207,7 @@ private:
   uint64_t lines_ = 0;
   std::vector<CsvField> fields_;
   std::string unescaped_;
+  std::string why_;
 };
 
 } // namespace
