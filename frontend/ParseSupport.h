@@ -25,6 +25,20 @@ inline size_t codePointCount(const std::string &utf8) {
   return n;
 }
 
+// Token text for a message: long tokens (a huge string literal) are cut.
+inline std::string shortened(const std::string &text, size_t max = 40) {
+  if (codePointCount(text) <= max)
+    return text;
+  std::string out;
+  size_t n = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80 && n++ == max)
+      break;
+    out += text[i];
+  }
+  return out + "...";
+}
+
 // The position just after a token (where a missing ';' belongs).
 inline SourceLoc locAfter(const antlr4::Token *t) {
   SourceLoc loc = locOf(t);

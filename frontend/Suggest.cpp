@@ -9,8 +9,14 @@ std::string closestMatch(llvm::StringRef name, llvm::ArrayRef<std::string> candi
   unsigned budget = std::max<unsigned>(1, (static_cast<unsigned>(name.size()) + 2) / 3);
   std::string best;
   unsigned bestDistance = budget + 1;
+  // Edit distance is quadratic in the lengths: long names get no suggestion.
+  constexpr size_t kMaxLength = 64;
+  if (name.size() > kMaxLength)
+    return best;
   for (const std::string &candidate : candidates) {
-    if (candidate == name)
+    size_t lengthDifference = candidate.size() > name.size() ? candidate.size() - name.size()
+                                                             : name.size() - candidate.size();
+    if (candidate == name || candidate.size() > kMaxLength || lengthDifference > budget)
       continue;
     unsigned d = name.edit_distance(candidate, /*AllowReplacements=*/true, bestDistance);
     // Case-only differences are always worth suggesting.

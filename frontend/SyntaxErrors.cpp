@@ -15,7 +15,7 @@ namespace {
 std::string describeToken(const antlr4::Token *t) {
   if (!t || t->getType() == antlr4::Token::EOF)
     return "end of file";
-  return "'" + t->getText() + "'";
+  return "'" + shortened(t->getText()) + "'";
 }
 
 bool isSoftKeyword(size_t type) { return type >= WeirParser::SCHEMA && type <= WeirParser::SINK; }

@@ -40,7 +40,7 @@ bool reportBadToken(const antlr4::Token *t, DiagnosticEngine &diags) {
     diags.error(locOf(t), "unterminated /* comment");
     return true;
   case WeirLexer::BAD_NUMBER:
-    diags.error(locOf(t), "invalid number '" + t->getText() + "'");
+    diags.error(locOf(t), "invalid number '" + shortened(t->getText()) + "'");
     diags.note(locOf(t), "durations are an integer and a unit (250ms, 5s, 10m, 1h, 2d)");
     return true;
   default:
