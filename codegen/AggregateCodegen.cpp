@@ -100,7 +100,23 @@ void AggregateCodegen::assign(Value *entry, size_t i, const CgValue &v) {
   markSet(entry, i);
 }
 
-void AggregateCodegen::update(Value *entry, ArrayRef<CgValue> row) {
+int AggregateCodegen::distinctOrdinal(const ir::Node &aggregate, size_t i) {
+  if (aggregate.aggs[i].fn != AggFn::CountDistinct)
+    return -1;
+  int ordinal = 0;
+  for (size_t j = 0; j < i; ++j)
+    ordinal += aggregate.aggs[j].fn == AggFn::CountDistinct;
+  return ordinal;
+}
+
+size_t AggregateCodegen::distinctCount(const ir::Node &aggregate) {
+  size_t n = 0;
+  for (const ir::AggCall &agg : aggregate.aggs)
+    n += agg.fn == AggFn::CountDistinct;
+  return n;
+}
+
+void AggregateCodegen::update(Value *table, Value *entry, Value *entryIndex, ArrayRef<CgValue> row) {
   IRBuilder<> &b = fc_.builder();
   RuntimeABI &abi = fc_.abi();
   for (size_t i = 0; i < node_.aggs.size(); ++i) {
@@ -158,15 +174,20 @@ void AggregateCodegen::update(Value *entry, ArrayRef<CgValue> row) {
         break;
       case AggFn::Last: assign(entry, i, expr_.coerce(x, acc.type)); break;
       case AggFn::CountDistinct: {
-        Value *set = state_.fieldPtr(entry, slot.offset);
+        // The table's pair set says whether (this key, x) is new.
+        Value *ordinal = ConstantInt::get(abi.i32(), distinctOrdinal(node_, i));
+        Value *isNew;
         if (x.type.kind == TypeKind::String)
-          b.CreateCall(abi.fn("weir_distinct_add_str"), {set, x.value, x.length});
+          isNew = b.CreateCall(abi.fn("weir_distinct_pair_add_str"), {table, ordinal, entryIndex, x.value, x.length});
         else if (x.type.kind == TypeKind::Float64)
-          b.CreateCall(abi.fn("weir_distinct_add_f64"), {set, x.value});
+          isNew = b.CreateCall(abi.fn("weir_distinct_pair_add_f64"), {table, ordinal, entryIndex, x.value});
         else {
           Value *bits = x.type.kind == TypeKind::Bool ? b.CreateZExt(x.value, abi.i64()) : x.value;
-          b.CreateCall(abi.fn("weir_distinct_add_i64"), {set, bits});
+          isNew = b.CreateCall(abi.fn("weir_distinct_pair_add_i64"), {table, ordinal, entryIndex, bits});
         }
+        Value *at = state_.fieldPtr(entry, slot.offset);
+        Value *increment = b.CreateZExt(isNew, abi.i64());
+        b.CreateStore(b.CreateAdd(b.CreateLoad(abi.i64(), at), increment), at);
         break;
       }
       }
@@ -185,8 +206,7 @@ std::vector<CgValue> AggregateCodegen::outputRow(Value *entry) {
     CgValue out;
     out.type = agg.resultType;
     if (agg.fn == AggFn::CountDistinct) {
-      Value *set = b.CreateLoad(abi.ptr(), state_.fieldPtr(entry, slot.offset));
-      out.value = b.CreateCall(abi.fn("weir_distinct_count"), {set});
+      out.value = b.CreateLoad(abi.i64(), state_.fieldPtr(entry, slot.offset));
     } else if (agg.fn == AggFn::Avg) {
       CgValue sum = accumulator(entry, i);
       Value *n = b.CreateLoad(abi.i64(), state_.fieldPtr(entry, node_.layout.aggAuxSlots[i].offset));
@@ -218,11 +238,9 @@ void AggregateCodegen::combine(Value *dst, Value *src) {
       b.CreateStore(b.CreateAdd(b.CreateLoad(abi.i64(), d), s), d);
       continue;
     }
-    if (agg.fn == AggFn::CountDistinct) {
-      Value *s = b.CreateLoad(abi.ptr(), state_.fieldPtr(src, slot.offset));
-      b.CreateCall(abi.fn("weir_distinct_merge"), {state_.fieldPtr(dst, slot.offset), s});
-      continue;
-    }
+    if (agg.fn == AggFn::CountDistinct)
+      continue; // the runtime merges the pair sets and counts
+
     Value *srcSet = b.CreateNot(isUnset(src, i));
     when(srcSet, [&] {
       CgValue s = accumulator(src, i), d = accumulator(dst, i);
@@ -265,8 +283,6 @@ void AggregateCodegen::combine(Value *dst, Value *src) {
 
 bool AggregateCodegen::needsDestroy(const ir::Node &aggregate) {
   for (const ir::AggCall &agg : aggregate.aggs) {
-    if (agg.fn == AggFn::CountDistinct)
-      return true;
     bool keepsValue = agg.fn == AggFn::Min || agg.fn == AggFn::Max || agg.fn == AggFn::First ||
                       agg.fn == AggFn::Last;
     if (keepsValue && accumulatorType(agg).kind == TypeKind::String)
@@ -276,14 +292,12 @@ bool AggregateCodegen::needsDestroy(const ir::Node &aggregate) {
 }
 
 void AggregateCodegen::destroy(Value *entry) {
-  IRBuilder<> &b = fc_.builder();
   for (size_t i = 0; i < node_.aggs.size(); ++i) {
-    const ir::StateSlot &slot = node_.layout.aggSlots[i];
-    if (node_.aggs[i].fn == AggFn::CountDistinct)
-      b.CreateCall(fc_.abi().fn("weir_distinct_free"), {state_.fieldPtr(entry, slot.offset)});
-    else if (node_.aggs[i].arg && node_.aggs[i].fn != AggFn::Count && node_.aggs[i].fn != AggFn::Sum &&
-             node_.aggs[i].fn != AggFn::Avg && accumulatorType(node_.aggs[i]).kind == TypeKind::String)
-      b.CreateCall(fc_.abi().fn("weir_owned_str_free"), {state_.fieldPtr(entry, slot.offset)});
+    AggFn fn = node_.aggs[i].fn;
+    bool keepsValue = fn == AggFn::Min || fn == AggFn::Max || fn == AggFn::First || fn == AggFn::Last;
+    if (keepsValue && accumulatorType(node_.aggs[i]).kind == TypeKind::String)
+      fc_.builder().CreateCall(fc_.abi().fn("weir_owned_str_free"),
+                               {state_.fieldPtr(entry, node_.layout.aggSlots[i].offset)});
   }
 }
 

@@ -18,12 +18,17 @@ public:
   // Null-aware equality of the entry's keys and `keys`.
   llvm::Value *keysEqual(llvm::Value *entry, llvm::ArrayRef<CgValue> keys);
   llvm::SmallVector<CgValue, 4> loadKeys(llvm::Value *entry);
-  // Folds one input row into the entry.
-  void update(llvm::Value *entry, llvm::ArrayRef<CgValue> row);
+  // Folds one input row into the entry, which is entry `entryIndex` of `table`.
+  void update(llvm::Value *table, llvm::Value *entry, llvm::Value *entryIndex,
+              llvm::ArrayRef<CgValue> row);
   // keys ++ final aggregate values: the node's output row.
   std::vector<CgValue> outputRow(llvm::Value *entry);
-  // Folds the accumulators of entry `src` into `dst` (same keys).
+  // Folds the accumulators of entry `src` into `dst` (same keys); the
+  // runtime merges count_distinct's pair sets afterwards.
   void combine(llvm::Value *dst, llvm::Value *src);
+  // The ordinal of aggregate i among the count_distinct ones, or -1.
+  static int distinctOrdinal(const ir::Node &aggregate, size_t i);
+  static size_t distinctCount(const ir::Node &aggregate);
   // Frees the out-of-line memory the entry owns.
   void destroy(llvm::Value *entry);
   // Whether an entry owns out-of-line memory (distinct sets, owned strings).

@@ -143,8 +143,20 @@ Constant *ModuleCodegen::stateDesc(const ir::Node &n) {
     if (AggregateCodegen::needsDestroy(n))
       destroy = emitDestroy(n);
   }
+  std::vector<Constant *> distinctOffsets;
+  if (isAggregate)
+    for (size_t i = 0; i < n.aggs.size(); ++i)
+      if (n.aggs[i].fn == AggFn::CountDistinct)
+        distinctOffsets.push_back(i32(n.layout.aggSlots[i].offset));
+  Constant *offsets = ConstantPointerNull::get(abi_.ptr());
+  if (!distinctOffsets.empty()) {
+    auto *type = ArrayType::get(abi_.i32(), distinctOffsets.size());
+    offsets = new GlobalVariable(module_, type, true, GlobalValue::PrivateLinkage,
+                                 ConstantArray::get(type, distinctOffsets), name + ".distinct");
+  }
   return ConstantStruct::get(abi_.stateDescType(),
-                             {string(name), i32(n.layout.entrySize), i32(isAggregate ? 0 : 1), merge, destroy});
+                             {string(name), i32(n.layout.entrySize), i32(isAggregate ? 0 : 1), merge, destroy,
+                              i32(distinctOffsets.size()), offsets});
 }
 
 Constant *ModuleCodegen::stageDesc(const ir::Stage &stage, Function *fn) {
@@ -203,6 +215,8 @@ Function *ModuleCodegen::emitMerge(const ir::Node &aggregate) {
   b.CreateBr(combine);
   b.SetInsertPoint(probe.notFound);
   Value *fresh = b.CreateCall(abi_.fn("weir_ht_insert"), {dst, hash, probe.slot});
+  Value *dstCount = b.CreateLoad(i64, b.CreateStructGEP(htType, dst, RuntimeABI::HT_Count));
+  Value *freshIndex = b.CreateSub(dstCount, ConstantInt::get(i64, 1));
   agg.initEntry(dst, fresh, keys);
   BasicBlock *insertedEnd = b.GetInsertBlock();
   b.CreateBr(combine);
@@ -210,7 +224,13 @@ Function *ModuleCodegen::emitMerge(const ir::Node &aggregate) {
   PHINode *dstEntry = b.CreatePHI(abi_.ptr(), 2);
   dstEntry->addIncoming(probe.entry, probe.found);
   dstEntry->addIncoming(fresh, insertedEnd);
+  PHINode *dstIndex = b.CreatePHI(i64, 2);
+  dstIndex->addIncoming(probe.entryIndex, probe.found);
+  dstIndex->addIncoming(freshIndex, insertedEnd);
   agg.combine(dstEntry, srcEntry);
+  // Where each partial entry went, for the runtime's merge of the pair sets.
+  Value *remap = b.CreateLoad(abi_.ptr(), b.CreateStructGEP(htType, src, RuntimeABI::HT_Remap));
+  b.CreateStore(dstIndex, b.CreateGEP(i64, remap, i));
   b.CreateBr(latch);
   b.SetInsertPoint(latch);
   i->addIncoming(b.CreateAdd(i, ConstantInt::get(i64, 1)), latch);

@@ -30,7 +30,7 @@ public:
   llvm::StructType *strType() const { return strType_; }
   // WeirHashTable; see the field indices below.
   llvm::StructType *hashTableType() const { return hashTableType_; }
-  enum HashTableField { HT_Slots = 0, HT_Mask = 1, HT_Entries = 2, HT_Count = 3 };
+  enum HashTableField { HT_Slots = 0, HT_Mask = 1, HT_Entries = 2, HT_Count = 3, HT_Remap = 9 };
   enum ValueField { V_Payload = 0, V_Len = 1, V_IsNull = 2 };
   static constexpr unsigned kValueSize = 16;
   static constexpr unsigned kEntryHeaderSize = 16; // WeirEntryHeader

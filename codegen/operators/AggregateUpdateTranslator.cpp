@@ -29,6 +29,8 @@ void StageCodegen::consumeAggregateUpdate(FunctionContext &fc, const ir::Node &a
   b.CreateBr(update);
   b.SetInsertPoint(probe.notFound);
   Value *fresh = b.CreateCall(abi_.fn("weir_ht_insert"), {ht, hash, probe.slot}, "newkey");
+  Value *count = b.CreateLoad(abi_.i64(), b.CreateStructGEP(abi_.hashTableType(), ht, RuntimeABI::HT_Count));
+  Value *freshIndex = b.CreateSub(count, ConstantInt::get(abi_.i64(), 1));
   agg.initEntry(ht, fresh, keys);
   BasicBlock *insertedEnd = b.GetInsertBlock();
   b.CreateBr(update);
@@ -37,7 +39,10 @@ void StageCodegen::consumeAggregateUpdate(FunctionContext &fc, const ir::Node &a
   PHINode *entry = b.CreatePHI(abi_.ptr(), 2, "state");
   entry->addIncoming(probe.entry, probe.found);
   entry->addIncoming(fresh, insertedEnd);
-  agg.update(entry, row);
+  PHINode *index = b.CreatePHI(abi_.i64(), 2, "index");
+  index->addIncoming(probe.entryIndex, probe.found);
+  index->addIncoming(freshIndex, insertedEnd);
+  agg.update(ht, entry, index, row);
   b.CreateBr(next);
 }
 
