@@ -9,6 +9,7 @@
 
 #include "ir/IR.h"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <stdexcept>
@@ -28,8 +29,11 @@ public:
   // Rows for each Source and Table, by node name.
   explicit Interpreter(std::map<std::string, Rows> inputs) : inputs_(std::move(inputs)) {}
 
-  // Sink name -> the rows it writes, in order.
-  std::map<std::string, Rows> run(const Program &p) {
+  // Sink name -> the rows it writes, in order. With `onlyUsedFields`, sources
+  // and tables fill only their `usedFields` (the rest read as null), as the
+  // generated code's decoding does after projection pruning.
+  std::map<std::string, Rows> run(const Program &p, bool onlyUsedFields = false) {
+    onlyUsedFields_ = onlyUsedFields;
     std::map<std::string, Rows> out;
     for (const auto &n : p.nodes)
       if (n->kind == NodeKind::Sink)
@@ -59,12 +63,24 @@ public:
 
 private:
   std::map<std::string, Rows> inputs_;
+  bool onlyUsedFields_ = false;
+
+  Rows decoded(const Node &n) {
+    Rows rows = inputs_.at(n.name);
+    if (!onlyUsedFields_)
+      return rows;
+    for (Row &r : rows)
+      for (size_t c = 0; c < r.size(); ++c)
+        if (std::find(n.usedFields.begin(), n.usedFields.end(), int(c)) == n.usedFields.end())
+          r[c] = Value{};
+    return rows;
+  }
 
   Rows rowsOf(const Program &p, int id) {
     const Node &n = p.node(id);
     switch (n.kind) {
     case NodeKind::Source:
-    case NodeKind::Table: return inputs_.at(n.name);
+    case NodeKind::Table: return decoded(n);
     case NodeKind::Filter: {
       Rows out;
       for (Row &r : rowsOf(p, n.input)) {
@@ -86,7 +102,7 @@ private:
     }
     case NodeKind::Join: {
       const Node &table = p.node(n.table);
-      const Rows &build = inputs_.at(table.name);
+      const Rows build = decoded(table);
       Rows out;
       for (const Row &r : rowsOf(p, n.input)) {
         bool matched = false;
