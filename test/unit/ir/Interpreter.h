@@ -1,10 +1,10 @@
-// A reference interpreter for filter/project/join/sink programs, for tests
+// A reference interpreter for filter/project/join/aggregate/sink programs, for tests
 // only: runs a Program over in-memory rows and returns what each sink would
 // write. It follows the language's semantics as the generated code does
 // (SQL three-valued logic, strict built-ins, wrapping integer arithmetic,
 // integer division by zero giving null) but shares no code with the passes,
 // so running it before and after the passes checks that they preserve
-// meaning. Aggregates are not supported.
+// meaning. Aggregates: count, sum, min, max, first, last.
 #pragma once
 
 #include "ir/IR.h"
@@ -129,9 +129,69 @@ private:
       return out;
     }
     case NodeKind::Sink: return rowsOf(p, n.input);
-    case NodeKind::Aggregate: break;
+    case NodeKind::Aggregate: return aggregate(n, rowsOf(p, n.input));
     }
-    throw std::logic_error("the test interpreter runs no aggregates");
+    throw std::logic_error("bad node");
+  }
+
+  // One row per key tuple (null keys group together), in first-seen order.
+  Rows aggregate(const Node &n, const Rows &input) {
+    std::vector<Row> keys;
+    std::vector<Row> accs; // one value per aggregate, null until set
+    std::vector<std::vector<int64_t>> counts;
+    for (const Row &r : input) {
+      Row key;
+      for (const ExprPtr &k : n.keys)
+        key.push_back(eval(*k, r));
+      size_t g = std::find(keys.begin(), keys.end(), key) - keys.begin();
+      if (g == keys.size()) {
+        keys.push_back(key);
+        accs.emplace_back(n.aggs.size());
+        counts.emplace_back(n.aggs.size(), 0);
+      }
+      for (size_t j = 0; j < n.aggs.size(); ++j) {
+        const AggCall &a = n.aggs[j];
+        Value v = a.arg ? eval(*a.arg, r) : Value{true};
+        if (isNull(v))
+          continue;
+        Value &acc = accs[g][j];
+        ++counts[g][j];
+        switch (a.fn) {
+        case AggFn::Count: acc = counts[g][j]; break;
+        case AggFn::Sum:
+          if (isNull(acc))
+            acc = v;
+          else if (auto *i = std::get_if<int64_t>(&acc))
+            *i = static_cast<int64_t>(static_cast<uint64_t>(*i) +
+                                      static_cast<uint64_t>(std::get<int64_t>(v)));
+          else
+            acc = std::get<double>(acc) + std::get<double>(v);
+          break;
+        case AggFn::Min:
+          if (isNull(acc) || compare(v, acc) < 0)
+            acc = v;
+          break;
+        case AggFn::Max:
+          if (isNull(acc) || compare(v, acc) > 0)
+            acc = v;
+          break;
+        case AggFn::First:
+          if (isNull(acc))
+            acc = v;
+          break;
+        case AggFn::Last: acc = v; break;
+        default: throw std::logic_error("the test interpreter lacks this aggregate");
+        }
+      }
+    }
+    Rows out;
+    for (size_t g = 0; g < keys.size(); ++g) {
+      Row o = keys[g];
+      for (size_t j = 0; j < n.aggs.size(); ++j)
+        o.push_back(n.aggs[j].fn == AggFn::Count ? Value{counts[g][j]} : accs[g][j]);
+      out.push_back(std::move(o));
+    }
+    return out;
   }
 
   static double asDouble(const Value &v) {

@@ -1,5 +1,5 @@
 // Randomized check that the passes keep a program's meaning: generate small
-// filter/project/join programs with random expressions (nulls, literals that
+// filter/project/join/aggregate programs with random expressions (nulls, literals that
 // fold, division by zero, and/or chains, pass-through columns), run them in
 // the test interpreter before and after runPasses on random rows, and require
 // identical sink output; after the passes, sources and tables fill only the
@@ -105,7 +105,42 @@ private:
         joined = true; // column names of a second join would repeat
       }
     }
+    if (chance(3)) {
+      current = addRandomAggregate(p, current);
+      if (chance(2))
+        current = addFilter(p, current, expr(K::Bool, p.node(current).schema, 2));
+    }
     addPipeline(p, name, addSink(p, current, name));
+  }
+
+  // key by 0-2 columns or expressions | aggregate a few of count, sum, min,
+  // max, first, last.
+  int addRandomAggregate(Program &p, int input) {
+    const Schema in = p.node(input).schema;
+    std::vector<std::string> keyNames;
+    std::vector<ExprPtr> keys;
+    int nkeys = pick(3);
+    for (int k = 0; k < nkeys; ++k) {
+      keyNames.push_back("k" + std::to_string(k));
+      static const K kinds[] = {K::Bool, K::Int64, K::String};
+      keys.push_back(chance(2) ? col(in, pick(static_cast<int>(in.size())))
+                               : expr(kinds[pick(3)], in, 1));
+    }
+    std::vector<Agg> aggs;
+    int naggs = 1 + pick(3);
+    for (int a = 0; a < naggs; ++a) {
+      std::string name = "a" + std::to_string(a);
+      switch (pick(5)) {
+      case 0: aggs.push_back({AggFn::Count, chance(2) ? nullptr : leaf(K::String, in), name}); break;
+      case 1: aggs.push_back({AggFn::Sum, expr(pick(2) ? K::Int64 : K::Float64, in, 1), name}); break;
+      case 2: aggs.push_back({pick(2) ? AggFn::Min : AggFn::Max,
+                              expr(pick(2) ? K::Int64 : K::String, in, 1), name});
+        break;
+      default:
+        aggs.push_back({pick(2) ? AggFn::First : AggFn::Last, expr(K::Bool, in, 1), name});
+      }
+    }
+    return addAggregate(p, input, keyNames, std::move(keys), std::move(aggs));
   }
 
   int columnOf(K kind, const Schema &in) {
