@@ -9,8 +9,7 @@
 #                 test, failed when the fuzzer finds a crash
 #   GTEST_BINARY  a GoogleTest executable; every test case counts, and a
 #                 binary that crashes before reporting counts as one failure
-# env: WEIR_LIT (lit.py), WEIR_PYTHON (python3), WEIR_LIT_ASAN_OPTIONS
-#      (ASAN_OPTIONS for the programs lit runs)
+# env: WEIR_LIT (lit.py), WEIR_PYTHON (python3)
 set -u
 
 lit=${WEIR_LIT:-/usr/lib/llvm-19/build/utils/lit/lit.py}
@@ -34,7 +33,7 @@ done
 # lit: -o writes one JSON record per test with its result code.
 for dir in "${lit_dirs[@]}"; do
   report=$results/lit.$RANDOM.json
-  env ${WEIR_LIT_ASAN_OPTIONS:+ASAN_OPTIONS=$WEIR_LIT_ASAN_OPTIONS} "$python" "$lit" -sv -o "$report" "$dir"
+  "$python" "$lit" -sv -o "$report" "$dir"
   lit_status=$?
   if [[ -f $report ]]; then
     read -r p f < <("$python" - "$report" <<'PY'
@@ -61,10 +60,17 @@ for run in "${fuzz_runs[@]}"; do
   # Work on a copy: the fuzzer adds new inputs to its corpus directory.
   work=$results/corpus.$RANDOM
   mkdir -p "$work" && cp -r "$corpus"/. "$work"/ 2>/dev/null
-  if (cd "$results" && "$fuzzer" -max_total_time="$seconds" -print_final_stats=1 "$work" 2>&1 | tail -5); then
+  fuzzer=$(realpath "$fuzzer")
+  # Run inside the scratch directory: crash reproducers land there.
+  (cd "$results" && "$fuzzer" -max_total_time="$seconds" -print_final_stats=1 "$work") \
+    > "$results/fuzz.log" 2>&1
+  status=$?
+  tail -5 "$results/fuzz.log"
+  if [[ $status -eq 0 ]]; then
     passed=$((passed + 1))
   else
-    echo "$(basename "$fuzzer") failed"
+    grep -m1 -A20 "ERROR:" "$results/fuzz.log"
+    echo "$(basename "$fuzzer") failed (exit $status)"
     failed=$((failed + 1))
   fi
 done
