@@ -5,10 +5,52 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 namespace weir::rt {
+
+// Files are mapped rather than read: no copy, and the pages are the page
+// cache's. simdjson needs zeroed, readable padding after the data, so a
+// zero-filled anonymous region one padding larger is reserved first and the
+// file is mapped over its start (the tail of the file's last page reads as
+// zeros too).
+bool SourceData::mapFile(int fd, size_t size) {
+  size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+  size_t bytes = (size + simdjson::SIMDJSON_PADDING + page - 1) / page * page;
+  void *base = ::mmap(nullptr, bytes, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (base == MAP_FAILED)
+    return false;
+  if (size > 0 && ::mmap(base, size, PROT_READ, MAP_PRIVATE | MAP_FIXED | MAP_POPULATE, fd, 0) ==
+                      MAP_FAILED) {
+    ::munmap(base, bytes);
+    return false;
+  }
+  ::madvise(base, bytes, MADV_SEQUENTIAL);
+  map_ = base;
+  mapBytes_ = bytes;
+  data_ = static_cast<const char *>(base);
+  size_ = size;
+  afterLoad();
+  return true;
+}
+
+SourceData::~SourceData() {
+  if (map_)
+    ::munmap(map_, mapBytes_);
+}
+
+void SourceData::setBytes(simdjson::padded_string bytes) {
+  owned_ = std::move(bytes);
+  data_ = owned_.data();
+  size_ = owned_.size();
+  afterLoad();
+}
+
+void SourceData::afterLoad() {
+  dataStart = size_ >= 3 && std::memcmp(data_, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+}
 
 bool loadSourceFile(const std::string &path, SourceData &out, std::string &error) {
   out.path = path;
@@ -24,6 +66,10 @@ bool loadSourceFile(const std::string &path, SourceData &out, std::string &error
     return false;
   }
   size_t size = static_cast<size_t>(st.st_size);
+  if (out.mapFile(fd, size)) {
+    ::close(fd);
+    return true;
+  }
   simdjson::padded_string buffer(size); // zeroed padding after the data
   size_t got = 0;
   while (got < size) {
@@ -40,11 +86,6 @@ bool loadSourceFile(const std::string &path, SourceData &out, std::string &error
   ::close(fd);
   out.setBytes(std::move(buffer));
   return true;
-}
-
-void SourceData::setBytes(simdjson::padded_string bytes) {
-  buffer = std::move(bytes);
-  dataStart = buffer.size() >= 3 && std::memcmp(buffer.data(), "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
 }
 
 uint64_t countNewlines(const char *from, const char *to) {

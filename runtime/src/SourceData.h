@@ -23,17 +23,34 @@ struct ByteRange {
 };
 
 struct SourceData {
+  SourceData() = default;
+  ~SourceData();
+  SourceData(const SourceData &) = delete;
+  SourceData &operator=(const SourceData &) = delete;
+
   std::string path; // as the user wrote it (for messages)
-  simdjson::padded_string buffer;
   size_t dataStart = 0; // after a UTF-8 byte order mark (and, for CSV, the header row)
 
   // Takes the file's bytes; skips a UTF-8 byte order mark.
   void setBytes(simdjson::padded_string bytes);
-  const char *begin() const { return buffer.data(); }
-  const char *end() const { return buffer.data() + buffer.size(); }
+  // Maps `size` bytes of `fd` followed by at least SIMDJSON_PADDING zero
+  // bytes. False when the file cannot be mapped (the caller reads it).
+  bool mapFile(int fd, size_t size);
+
+  const char *begin() const { return data_; }
+  const char *end() const { return data_ + size_; }
+  size_t size() const { return size_; }
   ByteRange whole() const {
     return {begin(), begin() + dataStart, end(), end() + simdjson::SIMDJSON_PADDING};
   }
+
+private:
+  void afterLoad();
+  const char *data_ = "";
+  size_t size_ = 0;
+  simdjson::padded_string owned_; // setBytes
+  void *map_ = nullptr;           // mapFile: the whole reservation
+  size_t mapBytes_ = 0;
 };
 
 // Reads the whole file; on failure returns false and explains in `error`.

@@ -130,7 +130,7 @@ Sums viaDocumentStream(const SourceData &data) {
   ondemand::parser parser;
   ondemand::document_stream stream;
   Sums s;
-  if (parser.iterate_many(data.begin(), data.buffer.size(), 4 << 20).get(stream))
+  if (parser.iterate_many(data.begin(), data.size(), 4 << 20).get(stream))
     return s;
   for (auto it = stream.begin(); it != stream.end(); ++it) {
     ondemand::document_reference doc;
@@ -181,7 +181,7 @@ int main(int argc, char **argv) {
     std::fprintf(stderr, "%s\n", error.c_str());
     return 1;
   }
-  double mb = data.buffer.size() / 1e6;
+  double mb = data.size() / 1e6;
   Sums a, b, c;
   if (argc > 3 && std::strcmp(argv[3], "csv") == 0) {
     double tRuntime = best(viaRuntimeCsv, data, rounds, a);
