@@ -68,9 +68,10 @@ private:
   }
 
   void printStep(const Step &s, unsigned depth) {
-    line(depth) << stepKindName(s.kind);
-    if (auto *j = llvm::dyn_cast<JoinStep>(&s))
-      os << (j->left ? " left " : " ") << j->tableName;
+    auto *join = llvm::dyn_cast<JoinStep>(&s);
+    line(depth) << (join && join->left ? "left " : "") << stepKindName(s.kind);
+    if (join)
+      os << " " << join->tableName;
     os << "\n";
     if (auto *w = llvm::dyn_cast<WhereStep>(&s))
       printExpr(*w->predicate, depth + 1);
