@@ -2,6 +2,7 @@
 // without crashing or hanging, and every program the checker accepts must
 // lower to IR that the IR verifier accepts.
 #include "frontend/Frontend.h"
+#include "ir/PassManager.h"
 #include "ir/Verifier.h"
 
 #include "llvm/Support/raw_ostream.h"
@@ -31,6 +32,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (llvm::Error err = weir::ir::verifyProgram(*program)) {
     llvm::errs() << "lowered IR does not verify: " << llvm::toString(std::move(err)) << "\n"
                  << text << "\n";
+    std::abort();
+  }
+  if (llvm::Error err = weir::ir::runPasses(*program, weir::ir::PassOptions{})) {
+    llvm::errs() << "IR passes failed: " << llvm::toString(std::move(err)) << "\n" << text << "\n";
     std::abort();
   }
   return 0;
