@@ -224,7 +224,9 @@ WeirStatus Run::runStage(uint32_t index, std::string &error) {
       return status;
     ByteRange whole = src->data->whole();
     std::vector<ByteRange> ranges{whole};
-    if (stage.kind == WEIR_STAGE_SCAN && stage.splittable && options_.threads > 1) {
+    // Partial states need a merge function to be combined.
+    bool mergeable = stage.target_state < 0 || program_.states[stage.target_state].merge;
+    if (stage.kind == WEIR_STAGE_SCAN && stage.splittable && mergeable && options_.threads > 1) {
       size_t bytes = static_cast<size_t>(whole.end - whole.begin);
       size_t byBytes = std::max<size_t>(1, bytes / std::max<size_t>(1, options_.minBytesPerThread));
       unsigned parts = static_cast<unsigned>(std::min<size_t>(options_.threads, byBytes));
