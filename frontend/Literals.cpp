@@ -201,7 +201,7 @@ Decoded<int64_t> decodeTimestamp(std::string_view s) {
     ++pos;
     if (!readDigits(s, pos, 2, second))
       return bad("the seconds must be two digits");
-    if (pos < s.size() && s[pos] == '.') {
+    if (pos < s.size() && (s[pos] == '.' || s[pos] == ',')) {
       ++pos;
       size_t digits = 0;
       unsigned scale = 100;
@@ -209,11 +209,12 @@ Decoded<int64_t> decodeTimestamp(std::string_view s) {
         millis += static_cast<unsigned>(s[pos] - '0') * scale; // digits past ms truncate
         scale /= 10;
       }
-      if (digits == 0 || digits > 9)
-        return bad("the fraction of a second must have 1 to 9 digits");
+      if (digits == 0)
+        return bad("the fraction of a second needs digits");
     }
   }
-  if (hour > 23 || minute > 59 || second > 59)
+  // Second 60 is a leap second, folded into the next minute.
+  if (hour > 23 || minute > 59 || second > 60)
     return bad("time of day out of range");
   ms += (hour * 3600 + minute * 60 + second) * 1000LL + millis;
   if (pos == s.size())
@@ -223,13 +224,15 @@ Decoded<int64_t> decodeTimestamp(std::string_view s) {
   if (s[pos] != '+' && s[pos] != '-')
     return bad("expected 'Z' or a UTC offset like +02:00");
   int sign = s[pos++] == '+' ? 1 : -1;
-  unsigned offHour, offMinute;
+  unsigned offHour, offMinute = 0;
   if (!readDigits(s, pos, 2, offHour))
     return bad("the UTC offset must be +HH:MM");
-  if (pos < s.size() && s[pos] == ':')
-    ++pos;
-  if (!readDigits(s, pos, 2, offMinute) || pos != s.size())
+  bool colon = pos < s.size() && s[pos] == ':';
+  pos += colon;
+  if ((colon || pos < s.size()) && !readDigits(s, pos, 2, offMinute))
     return bad("the UTC offset must be +HH:MM");
+  if (pos != s.size())
+    return bad("unexpected text after the UTC offset");
   if (offHour > 23 || offMinute > 59)
     return bad("UTC offset out of range");
   // 12:00+02:00 is 10:00 UTC.

@@ -23,8 +23,10 @@ Decoded<double> decodeFloat(std::string_view spelling);
 Decoded<int64_t> decodeDuration(std::string_view spelling);
 // A quoted string with escapes \n \t \r \0 \\ \" \' \uXXXX -> its UTF-8 text.
 Decoded<std::string> decodeString(std::string_view quoted);
-// YYYY-MM-DD[(T| )HH:MM[:SS[.fraction]]][Z|(+|-)HH[:]MM] -> epoch ms (UTC when
-// no offset is given).
+// YYYY-MM-DD[(T| )HH:MM[:SS[(.|,)fraction]][Z|(+|-)HH[[:]MM]]] -> epoch ms
+// (UTC when no offset is given). The same rules as the runtime's
+// timestamp(string) cast (stdlib/runtime/TimeFormat.h), so a literal and a
+// cast of the same text agree.
 Decoded<int64_t> decodeTimestamp(std::string_view text);
 
 } // namespace weir
