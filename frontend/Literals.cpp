@@ -1,9 +1,6 @@
 #include "frontend/Literals.h"
 
-#include <cerrno>
 #include <charconv>
-#include <cmath>
-#include <cstdlib>
 #include <limits>
 
 namespace weir {
@@ -89,14 +86,14 @@ Decoded<int64_t> decodeInt(std::string_view digits, bool negative) {
 }
 
 Decoded<double> decodeFloat(std::string_view spelling) {
+  // from_chars, unlike strtod, ignores the C locale's decimal point.
+  double v = 0;
+  auto [end, ec] = std::from_chars(spelling.data(), spelling.data() + spelling.size(), v);
   std::string text(spelling);
-  errno = 0;
-  char *end = nullptr;
-  double v = std::strtod(text.c_str(), &end);
-  if (end != text.c_str() + text.size())
-    return failure<double>("invalid floating-point literal '" + text + "'");
-  if (errno == ERANGE && std::isinf(v))
+  if (ec == std::errc::result_out_of_range)
     return failure<double>("floating-point literal '" + text + "' is out of range");
+  if (ec != std::errc() || end != spelling.data() + spelling.size())
+    return failure<double>("invalid floating-point literal '" + text + "'");
   return success(v);
 }
 

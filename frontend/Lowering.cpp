@@ -81,6 +81,25 @@ private:
     dataNodes[&data] = n.id;
   }
 
+  // The Table node a join probes: one hash table per table and key, so a
+  // table joined on two different keys is read into two tables.
+  int tableNodeFor(const DataDecl &table, const std::vector<int> &buildKeys) {
+    int first = dataNodes.at(&table);
+    for (const auto &n : program->nodes)
+      if (n->kind == ir::NodeKind::Join && program->node(n->table).name == table.name &&
+          n->buildKeys == buildKeys)
+        return n->table;
+    bool firstIsTaken = false;
+    for (const auto &n : program->nodes)
+      firstIsTaken |= n->kind == ir::NodeKind::Join && n->table == first;
+    if (!firstIsTaken)
+      return first;
+    addDataNode(table); // the same declaration again, built on other keys
+    int again = program->nodes.back()->id;
+    dataNodes[&table] = first;
+    return again;
+  }
+
   // Appends a node fed by `input` and returns it.
   ir::Node &append(ir::NodeKind kind, int input, const Step &step, ir::Pipeline &pipeline) {
     ir::Node &n = program->addNode(kind);
@@ -137,7 +156,7 @@ private:
       case StepKind::Join: {
         auto &join = llvm::cast<JoinStep>(*step);
         ir::Node &n = append(ir::NodeKind::Join, current, *step, pipeline);
-        n.table = dataNodes.at(join.table);
+        n.table = tableNodeFor(*join.table, join.buildKeys);
         n.leftJoin = join.left;
         for (const Expr *probe : join.probeKeys)
           n.probeKeys.push_back(lowerExpr(*probe));
