@@ -86,7 +86,7 @@ private:
   int tableNodeFor(const DataDecl &table, const std::vector<int> &buildKeys) {
     int first = dataNodes.at(&table);
     for (const auto &n : program->nodes)
-      if (n->kind == ir::NodeKind::Join && program->node(n->table).name == table.name &&
+      if (n->kind == ir::NodeKind::Join && n->table >= 0 && program->node(n->table).name == table.name &&
           n->buildKeys == buildKeys)
         return n->table;
     bool firstIsTaken = false;
