@@ -43,6 +43,7 @@ bool Sema::run() {
   for (DeclPtr &d : module.decls)
     if (auto *p = llvm::dyn_cast<PipelineDecl>(d.get()); p && !diags.reachedErrorLimit())
       checkPipeline(*p);
+  checkSinkFiles();
   if (pipelines.empty() && diags.errorCount() == errorsBefore)
     diags.warning({}, "no pipelines declared; nothing will run");
   diags.flushDeferred();
@@ -122,6 +123,27 @@ void Sema::checkData(DataDecl &data) {
   }
   checkConnector(data.connector, data.isTable() ? ConnectorRole::Table : ConnectorRole::Source,
                  diags);
+}
+
+// Two pipelines writing one file would overwrite each other's rows.
+void Sema::checkSinkFiles() {
+  llvm::StringMap<const SinkStep *> writers;
+  for (DeclPtr &d : module.decls) {
+    auto *p = llvm::dyn_cast<PipelineDecl>(d.get());
+    if (!p || p->steps.empty())
+      continue;
+    auto *sink = llvm::dyn_cast<SinkStep>(p->steps.back().get());
+    if (!sink || !llvm::StringRef(sink->connector.uri).starts_with("file:") ||
+        sink->connector.uri == "file:")
+      continue;
+    auto [it, inserted] = writers.try_emplace(sink->connector.uri, sink);
+    if (!inserted) {
+      diags.error(sink->connector.loc, "pipeline '" + p->name + "' writes \"" +
+                                           sink->connector.uri.substr(5) +
+                                           "\", which another pipeline writes too");
+      diags.note(it->second->connector.loc, "the other sink is here");
+    }
+  }
 }
 
 bool checkModule(Module &module, DiagnosticEngine &diags) { return Sema(module, diags).run(); }

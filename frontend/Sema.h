@@ -27,6 +27,7 @@ private:
 
   // Pipelines
   void checkPipeline(ast::PipelineDecl &p);
+  void checkSinkFiles();
   bool checkStructure(ast::PipelineDecl &p);
   const ast::DataDecl *resolveData(const std::string &name, SourceLoc loc, bool wantTable);
   bool checkWhere(ast::WhereStep &step, ast::RowShape &row);
