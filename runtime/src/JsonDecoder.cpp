@@ -225,8 +225,14 @@ private:
       if (std::move(fieldResult).get(field))
         return false;
       int k = match(field.key().raw());
-      if (k < 0 || seen_[k] == stamp_)
+      if (k < 0 || seen_[k] == stamp_) {
+        // simdjson skips the value; a stream document is checked less than a
+        // line document, so at least the value must start like one.
+        ondemand::json_type t;
+        if (field.value().type().get(t))
+          return false;
         continue;
+      }
       const UsedField &f = used_[k];
       if (!decodeValueQuietly(field.value(), f, row[f.index]))
         return false;
