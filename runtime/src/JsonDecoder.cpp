@@ -149,6 +149,15 @@ private:
       firstInChunk_ = false;
     }
     const char *nl = static_cast<const char *>(std::memchr(docStart, '\n', chunkEnd_ - docStart));
+    // The document, as the stream's structure sees it, must be exactly this
+    // line's text: simdjson's object iteration can stop quietly at a token
+    // it does not expect (e.g. the next line's '{' after an unclosed object).
+    const char *textEnd = nl ? nl : chunkEnd_;
+    while (textEnd > docStart && isSpace(textEnd[-1]))
+      --textEnd;
+    std::string_view extent = it_.source();
+    if (extent.data() != docStart || extent.data() + extent.size() != textEnd)
+      return false;
     if (!decodeFields(doc, row))
       return false;
     // The next token must be the first one after this line: then the
