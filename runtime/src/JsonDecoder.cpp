@@ -234,7 +234,9 @@ private:
       if (std::move(fieldResult).get(field))
         return false;
       int k = match(field.key().raw());
-      if (k < 0 || seen_[k] == stamp_) {
+      if (k >= 0 && seen_[k] == stamp_)
+        return false; // a repeated key: rare, and the careful way is stricter with what follows
+      if (k < 0) {
         // simdjson skips the value; a stream document is checked less than a
         // line document, so at least the value must start like one.
         ondemand::json_type t;
