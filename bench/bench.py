@@ -118,6 +118,7 @@ class Bench:
         self.build_times = {}     # fmt -> seconds of `weir build`
         self.duckdb_version = ""
         self.load_before = self.load_after = "?"
+        self.fusion_extra = None  # dict: fused_s, nofuse_s (medians), or an error string
 
     # ------------------------------------------------------------ contenders
 
@@ -304,6 +305,31 @@ class Bench:
                         "total_ms": self.median(c, "compile_ms"),
                         "jit_ms": self.median(c, "jit_ms")})
 
+    def measure_fusion_on_clean(self):
+        """The fusion target on a pipeline where fusion has something to
+        remove: pipelines/clean_json.weir (where + select with computed
+        columns), fused vs --no-fuse, 1 thread, round-robin; the two outputs
+        must be equal row for row."""
+        if self.weir_available() or "json" not in self.args.formats:
+            return
+        pipeline = BENCH / "pipelines" / "clean_json.weir"
+        outs = {"fused": self.out_dir / "weir_clean_fused.jsonl",
+                "nofuse": self.out_dir / "weir_clean_nofuse.jsonl"}
+        times = {"fused": [], "nofuse": []}
+        for _ in range(self.args.repeat):
+            for mode, out in outs.items():
+                cmd = [self.args.weir, "run", pipeline] + (["--no-fuse"] if mode == "nofuse" else []) \
+                    + ["--threads", 1, "--sink", f"clean=file:{out}"]
+                rc, wall, _, o, err, _ = run_timed(cmd, BENCH)
+                if rc != 0:
+                    self.fusion_extra = f"`weir run` failed: {error_summary(err or o)}"
+                    return
+                times[mode].append(wall)
+        problems = compare(outs["fused"], outs["nofuse"], key="txn_id", ordered=True)
+        self.checks.append(("clean_json: fused output = --no-fuse output (same row order)",
+                            not problems, "; ".join(problems[:3])))
+        self.fusion_extra = {m: statistics.median(t) for m, t in times.items()}
+
     def measure_startup(self):
         """Built binary on a 1-row input, start to exit (which is after the
         first and only record is read and its result written): an upper bound
@@ -391,6 +417,14 @@ class Bench:
 
         ratio_row("fused speed-up: time(--no-fuse) / time(JIT)", "weir-nofuse", "weir-jit",
                   TARGET_FUSION_SPEEDUP, ">=", self.args.threads)
+        if isinstance(self.fusion_extra, dict):
+            r = self.fusion_extra["nofuse"] / self.fusion_extra["fused"]
+            rows.append(f"| fused speed-up on pipelines/clean_json.weir (where + select): "
+                        f"{self.fusion_extra['nofuse']:.3f} s / {self.fusion_extra['fused']:.3f} s "
+                        f"| json | 1 | {r:.2f}x | >= {TARGET_FUSION_SPEEDUP}x | {verdict(r >= TARGET_FUSION_SPEEDUP)} |")
+        elif self.fusion_extra:
+            rows.append(f"| fused speed-up on pipelines/clean_json.weir | json | 1 | {self.fusion_extra} "
+                        f"| >= {TARGET_FUSION_SPEEDUP}x | |")
         ratio_row("time(built binary) / time(hand-written)", "weir-built", "handwritten",
                   TARGET_VS_HANDWRITTEN, "<=", self.args.threads)
         ratio_row("time(JIT run) / time(hand-written)", "weir-jit", "handwritten",
@@ -454,6 +488,7 @@ class Bench:
                                "threads": c.threads, "cmd": [str(x) for x in c.cmd],
                                "runs": c.runs, "error": c.error} for c in self.contenders],
                "compile_times": self.compile_times, "startup": self.startup,
+               "fusion_clean_json": self.fusion_extra,
                "checks": [{"check": d, "ok": ok, "detail": det} for d, ok, det in self.checks]}
         (self.results_dir / "results.json").write_text(json.dumps(raw, indent=1))
 
@@ -495,6 +530,7 @@ def main():
     print("measuring (round-robin)...", file=sys.stderr)
     bench.measure()
     bench.check_outputs()
+    bench.measure_fusion_on_clean()
     bench.measure_compile_times()
     bench.measure_startup()
     report = bench.report()
