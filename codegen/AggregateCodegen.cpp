@@ -1,5 +1,7 @@
 #include "codegen/AggregateCodegen.h"
 
+#include <cassert>
+
 using namespace llvm;
 
 namespace weir::codegen {
@@ -116,15 +118,59 @@ size_t AggregateCodegen::distinctCount(const ir::Node &aggregate) {
   return n;
 }
 
+// The step a row's value and a partial's accumulator both take: fold a
+// present (non-null) value `v` into accumulator i of `entry`.
+void AggregateCodegen::foldValue(Value *entry, size_t i, const CgValue &v0) {
+  IRBuilder<> &b = fc_.builder();
+  RuntimeABI &abi = fc_.abi();
+  CgValue acc = accumulator(entry, i);
+  CgValue v = expr_.coerce(v0, acc.type);
+  v.isNull = nullptr;
+  switch (node_.aggs[i].fn) {
+  case AggFn::Sum: case AggFn::Avg: {
+    CgValue sum = acc;
+    sum.value = acc.type.kind == TypeKind::Float64 ? b.CreateFAdd(acc.value, v.value)
+                                                   : b.CreateAdd(acc.value, v.value);
+    assign(entry, i, sum);
+    break;
+  }
+  case AggFn::Min: case AggFn::Max: {
+    bool isMin = node_.aggs[i].fn == AggFn::Min;
+    Value *lhs = v.value, *rhs = acc.value;
+    if (v.type.kind == TypeKind::String) {
+      lhs = expr_.compareStrings(v, acc);
+      rhs = ConstantInt::get(abi.i32(), 0);
+    }
+    Value *better;
+    if (v.type.kind == TypeKind::Float64)
+      better = isMin ? b.CreateFCmpOLT(lhs, rhs) : b.CreateFCmpOGT(lhs, rhs);
+    else if (v.type.kind == TypeKind::Bool)
+      better = isMin ? b.CreateICmpULT(lhs, rhs) : b.CreateICmpUGT(lhs, rhs);
+    else
+      better = isMin ? b.CreateICmpSLT(lhs, rhs) : b.CreateICmpSGT(lhs, rhs);
+    when(b.CreateOr(isUnset(entry, i), better), [&] { assign(entry, i, v); });
+    break;
+  }
+  case AggFn::First: when(isUnset(entry, i), [&] { assign(entry, i, v); }); break;
+  case AggFn::Last: assign(entry, i, v); break;
+  case AggFn::Count: case AggFn::CountDistinct: assert(false && "not a value-keeping aggregate");
+  }
+}
+
+void AggregateCodegen::addToCount(Value *at, Value *increment) {
+  IRBuilder<> &b = fc_.builder();
+  b.CreateStore(b.CreateAdd(b.CreateLoad(fc_.abi().i64(), at), increment), at);
+}
+
 void AggregateCodegen::update(Value *table, Value *entry, Value *entryIndex, ArrayRef<CgValue> row) {
   IRBuilder<> &b = fc_.builder();
   RuntimeABI &abi = fc_.abi();
+  Value *one = ConstantInt::get(abi.i64(), 1);
   for (size_t i = 0; i < node_.aggs.size(); ++i) {
     const ir::AggCall &agg = node_.aggs[i];
-    const ir::StateSlot &slot = node_.layout.aggSlots[i];
+    Value *slot = state_.fieldPtr(entry, node_.layout.aggSlots[i].offset);
     if (!agg.arg) { // count()
-      Value *at = state_.fieldPtr(entry, slot.offset);
-      b.CreateStore(b.CreateAdd(b.CreateLoad(abi.i64(), at), ConstantInt::get(abi.i64(), 1)), at);
+      addToCount(slot, one);
       continue;
     }
     CgValue x = expr_.emit(*agg.arg, row);
@@ -132,47 +178,8 @@ void AggregateCodegen::update(Value *table, Value *entry, Value *entryIndex, Arr
       continue; // a null literal never contributes
     Value *present = x.isNull ? b.CreateNot(x.isNull) : ConstantInt::getTrue(fc_.context());
     when(present, [&] {
-      CgValue acc = accumulator(entry, i);
       switch (agg.fn) {
-      case AggFn::Count: {
-        Value *at = state_.fieldPtr(entry, slot.offset);
-        b.CreateStore(b.CreateAdd(b.CreateLoad(abi.i64(), at), ConstantInt::get(abi.i64(), 1)), at);
-        break;
-      }
-      case AggFn::Sum: case AggFn::Avg: {
-        CgValue v = expr_.coerce(x, acc.type);
-        CgValue sum = acc;
-        sum.value = acc.type.kind == TypeKind::Float64 ? b.CreateFAdd(acc.value, v.value)
-                                                       : b.CreateAdd(acc.value, v.value);
-        assign(entry, i, sum);
-        if (agg.fn == AggFn::Avg) {
-          Value *at = state_.fieldPtr(entry, node_.layout.aggAuxSlots[i].offset);
-          b.CreateStore(b.CreateAdd(b.CreateLoad(abi.i64(), at), ConstantInt::get(abi.i64(), 1)), at);
-        }
-        break;
-      }
-      case AggFn::Min: case AggFn::Max: {
-        CgValue v = expr_.coerce(x, acc.type);
-        Value *better;
-        bool isMin = agg.fn == AggFn::Min;
-        if (v.type.kind == TypeKind::String) {
-          Value *c = expr_.compareStrings(v, acc);
-          better = isMin ? b.CreateICmpSLT(c, ConstantInt::get(abi.i32(), 0))
-                         : b.CreateICmpSGT(c, ConstantInt::get(abi.i32(), 0));
-        } else if (v.type.kind == TypeKind::Float64) {
-          better = isMin ? b.CreateFCmpOLT(v.value, acc.value) : b.CreateFCmpOGT(v.value, acc.value);
-        } else if (v.type.kind == TypeKind::Bool) {
-          better = isMin ? b.CreateICmpULT(v.value, acc.value) : b.CreateICmpUGT(v.value, acc.value);
-        } else {
-          better = isMin ? b.CreateICmpSLT(v.value, acc.value) : b.CreateICmpSGT(v.value, acc.value);
-        }
-        when(b.CreateOr(isUnset(entry, i), better), [&] { assign(entry, i, v); });
-        break;
-      }
-      case AggFn::First:
-        when(isUnset(entry, i), [&] { assign(entry, i, expr_.coerce(x, acc.type)); });
-        break;
-      case AggFn::Last: assign(entry, i, expr_.coerce(x, acc.type)); break;
+      case AggFn::Count: addToCount(slot, one); break;
       case AggFn::CountDistinct: {
         // The table's pair set says whether (this key, x) is new.
         Value *ordinal = ConstantInt::get(abi.i32(), distinctOrdinal(node_, i));
@@ -185,11 +192,13 @@ void AggregateCodegen::update(Value *table, Value *entry, Value *entryIndex, Arr
           Value *bits = x.type.kind == TypeKind::Bool ? b.CreateZExt(x.value, abi.i64()) : x.value;
           isNew = b.CreateCall(abi.fn("weir_distinct_pair_add_i64"), {table, ordinal, entryIndex, bits});
         }
-        Value *at = state_.fieldPtr(entry, slot.offset);
-        Value *increment = b.CreateZExt(isNew, abi.i64());
-        b.CreateStore(b.CreateAdd(b.CreateLoad(abi.i64(), at), increment), at);
+        addToCount(slot, b.CreateZExt(isNew, abi.i64()));
         break;
       }
+      default:
+        foldValue(entry, i, x);
+        if (agg.fn == AggFn::Avg)
+          addToCount(state_.fieldPtr(entry, node_.layout.aggAuxSlots[i].offset), one);
       }
     });
   }
@@ -229,53 +238,21 @@ std::vector<CgValue> AggregateCodegen::outputRow(Value *entry) {
 void AggregateCodegen::combine(Value *dst, Value *src) {
   IRBuilder<> &b = fc_.builder();
   RuntimeABI &abi = fc_.abi();
+  auto countAt = [&](Value *entry, const ir::StateSlot &slot) { return state_.fieldPtr(entry, slot.offset); };
   for (size_t i = 0; i < node_.aggs.size(); ++i) {
     const ir::AggCall &agg = node_.aggs[i];
     const ir::StateSlot &slot = node_.layout.aggSlots[i];
-    if (agg.fn == AggFn::Count) {
-      Value *d = state_.fieldPtr(dst, slot.offset);
-      Value *s = b.CreateLoad(abi.i64(), state_.fieldPtr(src, slot.offset));
-      b.CreateStore(b.CreateAdd(b.CreateLoad(abi.i64(), d), s), d);
-      continue;
-    }
     if (agg.fn == AggFn::CountDistinct)
       continue; // the runtime merges the pair sets and counts
-
-    Value *srcSet = b.CreateNot(isUnset(src, i));
-    when(srcSet, [&] {
-      CgValue s = accumulator(src, i), d = accumulator(dst, i);
-      s.isNull = d.isNull = nullptr;
-      switch (agg.fn) {
-      case AggFn::Sum: case AggFn::Avg: {
-        CgValue sum = d;
-        sum.value = d.type.kind == TypeKind::Float64 ? b.CreateFAdd(d.value, s.value) : b.CreateAdd(d.value, s.value);
-        assign(dst, i, sum);
-        if (agg.fn == AggFn::Avg) {
-          Value *dn = state_.fieldPtr(dst, node_.layout.aggAuxSlots[i].offset);
-          Value *sn = b.CreateLoad(abi.i64(), state_.fieldPtr(src, node_.layout.aggAuxSlots[i].offset));
-          b.CreateStore(b.CreateAdd(b.CreateLoad(abi.i64(), dn), sn), dn);
-        }
-        break;
-      }
-      case AggFn::Min: case AggFn::Max: {
-        bool isMin = agg.fn == AggFn::Min;
-        Value *better;
-        if (s.type.kind == TypeKind::String) {
-          Value *c = expr_.compareStrings(s, d);
-          better = isMin ? b.CreateICmpSLT(c, ConstantInt::get(abi.i32(), 0)) : b.CreateICmpSGT(c, ConstantInt::get(abi.i32(), 0));
-        } else if (s.type.kind == TypeKind::Float64) {
-          better = isMin ? b.CreateFCmpOLT(s.value, d.value) : b.CreateFCmpOGT(s.value, d.value);
-        } else if (s.type.kind == TypeKind::Bool) {
-          better = isMin ? b.CreateICmpULT(s.value, d.value) : b.CreateICmpUGT(s.value, d.value);
-        } else {
-          better = isMin ? b.CreateICmpSLT(s.value, d.value) : b.CreateICmpSGT(s.value, d.value);
-        }
-        when(b.CreateOr(isUnset(dst, i), better), [&] { assign(dst, i, s); });
-        break;
-      }
-      case AggFn::First: when(isUnset(dst, i), [&] { assign(dst, i, s); }); break;
-      case AggFn::Last: assign(dst, i, s); break;
-      default: break;
+    if (agg.fn == AggFn::Count) {
+      addToCount(countAt(dst, slot), b.CreateLoad(abi.i64(), countAt(src, slot)));
+      continue;
+    }
+    when(b.CreateNot(isUnset(src, i)), [&] {
+      foldValue(dst, i, accumulator(src, i));
+      if (agg.fn == AggFn::Avg) {
+        const ir::StateSlot &aux = node_.layout.aggAuxSlots[i];
+        addToCount(countAt(dst, aux), b.CreateLoad(abi.i64(), countAt(src, aux)));
       }
     });
   }

@@ -36,6 +36,8 @@ public:
 
 private:
   CgValue accumulator(llvm::Value *entry, size_t i);
+  void foldValue(llvm::Value *entry, size_t i, const CgValue &v);
+  void addToCount(llvm::Value *at, llvm::Value *increment);
   // Replaces accumulator i with `v` (strings are copied into owned memory).
   void assign(llvm::Value *entry, size_t i, const CgValue &v);
   llvm::Value *isUnset(llvm::Value *entry, size_t i);
