@@ -92,6 +92,7 @@ ProbeResult emitProbe(FunctionContext &fc, Value *table, Value *hash, uint32_t e
   r.entry = entry;
   r.entryIndex = index;
   r.slot = i;
+  r.hash = hash;
   b.ClearInsertionPoint();
   return r;
 }

@@ -21,6 +21,7 @@ struct ProbeResult {
   llvm::Value *entry;
   llvm::Value *entryIndex;
   llvm::Value *slot;
+  llvm::Value *hash;          // the hash that was probed for
 };
 
 // Probes `table` for an entry whose hash is `hash` and for which `keysEqual`

@@ -2,7 +2,7 @@
 // key and passes on one row per matching table row (inner), or the row with
 // null table columns when nothing matches (left).
 #include "codegen/ExprCodegen.h"
-#include "codegen/HashProbe.h"
+#include "codegen/JoinTable.h"
 #include "codegen/StageCodegen.h"
 #include "codegen/StateAccess.h"
 
@@ -43,28 +43,10 @@ void StageCodegen::consumeJoinProbe(FunctionContext &fc, const ir::Stage &stage,
   BasicBlock *noMatch = fc.newBlock("join.nomatch");
 
   Row keys;
-  Value *anyNull = nullptr;
-  for (size_t k = 0; k < join.probeKeys.size(); ++k) {
-    CgValue key = expr.coerce(expr.emit(*join.probeKeys[k], row), table.schema[join.buildKeys[k]].type);
-    anyNull = expr.orNull(anyNull, key.isNull);
-    key.isNull = nullptr;
-    keys.push_back(key);
-  }
-  if (anyNull) { // a null key matches nothing
-    BasicBlock *lookup = fc.newBlock("join.lookup");
-    b.CreateCondBr(anyNull, noMatch, lookup);
-    b.SetInsertPoint(lookup);
-  }
-  Value *hash = emitKeyHash(fc, keys);
-  ProbeResult probe = emitProbe(fc, ht, hash, table.layout.entrySize, [&](Value *entry) {
-    Value *all = ConstantInt::getTrue(fc.context());
-    for (size_t k = 0; k < keys.size(); ++k) {
-      CgValue stored = state.load(entry, table.layout.keySlots[join.buildKeys[k]],
-                                  table.schema[join.buildKeys[k]].type.withNullable(false));
-      all = b.CreateAnd(all, expr.equal(stored, keys[k]));
-    }
-    return all;
-  });
+  for (size_t k = 0; k < join.probeKeys.size(); ++k)
+    keys.push_back(expr.coerce(expr.emit(*join.probeKeys[k], row), table.schema[join.buildKeys[k]].type));
+  keys = requireNonNullKeys(fc, std::move(keys), noMatch);
+  ProbeResult probe = probeJoinTable(fc, table, join.buildKeys, ht, keys);
   b.SetInsertPoint(probe.notFound);
   b.CreateBr(noMatch);
 

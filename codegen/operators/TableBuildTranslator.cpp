@@ -2,7 +2,7 @@
 // rows with equal keys chained behind the first. Rows with a null key can
 // never match and are left out.
 #include "codegen/ExprCodegen.h"
-#include "codegen/HashProbe.h"
+#include "codegen/JoinTable.h"
 #include "codegen/StageCodegen.h"
 #include "codegen/StateAccess.h"
 
@@ -29,34 +29,17 @@ void StageCodegen::consumeTableBuild(FunctionContext &fc, const ir::Node &table,
   const std::vector<int> &buildKeys = buildKeysOf(program_, table);
 
   Row keys;
-  Value *anyNull = nullptr;
-  for (int column : buildKeys) {
-    CgValue key = row[column];
-    anyNull = expr.orNull(anyNull, key.isNull);
-    key.isNull = nullptr;
-    keys.push_back(key);
-  }
-  if (anyNull) {
-    BasicBlock *insert = fc.newBlock("build.insert");
-    b.CreateCondBr(anyNull, next, insert);
-    b.SetInsertPoint(insert);
-  }
-  Value *hash = emitKeyHash(fc, keys);
-  ProbeResult probe = emitProbe(fc, ht, hash, table.layout.entrySize, [&](Value *entry) {
-    Value *all = ConstantInt::getTrue(fc.context());
-    for (size_t k = 0; k < keys.size(); ++k) {
-      CgValue stored = state.load(entry, table.layout.keySlots[buildKeys[k]], keys[k].type.withNullable(false));
-      all = b.CreateAnd(all, expr.equal(stored, keys[k]));
-    }
-    return all;
-  });
+  for (int column : buildKeys)
+    keys.push_back(row[column]);
+  keys = requireNonNullKeys(fc, std::move(keys), next); // a row with a null key can never match
+  ProbeResult probe = probeJoinTable(fc, table, buildKeys, ht, keys);
   BasicBlock *store = fc.newBlock("build.store");
   b.SetInsertPoint(probe.found);
   Value *duplicate = b.CreateCall(abi_.fn("weir_ht_insert_duplicate"), {ht, probe.entryIndex});
   b.CreateBr(store);
   BasicBlock *foundEnd = b.GetInsertBlock();
   b.SetInsertPoint(probe.notFound);
-  Value *fresh = b.CreateCall(abi_.fn("weir_ht_insert"), {ht, hash, probe.slot});
+  Value *fresh = b.CreateCall(abi_.fn("weir_ht_insert"), {ht, probe.hash, probe.slot});
   BasicBlock *notFoundEnd = b.GetInsertBlock();
   b.CreateBr(store);
 
