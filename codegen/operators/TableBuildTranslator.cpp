@@ -23,7 +23,6 @@ static const std::vector<int> &buildKeysOf(const ir::Program &program, const ir:
 void StageCodegen::consumeTableBuild(FunctionContext &fc, const ir::Node &table, const Row &row,
                                      BasicBlock *next) {
   IRBuilder<> &b = fc.builder();
-  ExprCodegen expr(fc);
   StateAccess state(fc, table.layout);
   Value *ht = fc.state(index_.stateOf.at(table.id));
   const std::vector<int> &buildKeys = buildKeysOf(program_, table);
