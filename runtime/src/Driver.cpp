@@ -442,6 +442,8 @@ std::string formatReport(const RunReport &r) {
     if (s.bad > 0 || s.mode != OnError::Fail) {
       if (s.mode == OnError::DeadLetter)
         out += ", " + std::to_string(s.bad) + " dead-lettered to " + s.deadLetterPath;
+      else if (s.mode == OnError::Fail) // the run stopped at it
+        out += ", " + std::to_string(s.bad) + " malformed (on_error = \"fail\")";
       else
         out += ", " + std::to_string(s.bad) + " skipped";
     }
