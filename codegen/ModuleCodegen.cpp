@@ -38,6 +38,9 @@ private:
   Constant *stateDesc(const ir::Node &n);
   Constant *stageDesc(const ir::Stage &stage, Function *fn);
   Function *emitMerge(const ir::Node &aggregate);
+  // "per_user" for a pipeline's aggregate ("per_user.2" for its second),
+  // the table's name for a join table.
+  std::string stateName(const ir::Node &n) const;
   Function *emitDestroy(const ir::Node &aggregate);
 
   const ir::Program &program_;
@@ -137,7 +140,7 @@ Constant *ModuleCodegen::stateDesc(const ir::Node &n) {
   bool isAggregate = n.kind == ir::NodeKind::Aggregate;
   Constant *merge = ConstantPointerNull::get(abi_.ptr());
   Constant *destroy = ConstantPointerNull::get(abi_.ptr());
-  std::string name = n.name.empty() ? std::string(ir::nodeKindName(n.kind)) + std::to_string(n.id) : n.name;
+  std::string name = stateName(n);
   if (isAggregate) {
     merge = emitMerge(n);
     if (AggregateCodegen::needsDestroy(n))
@@ -179,11 +182,25 @@ Constant *ModuleCodegen::stageDesc(const ir::Stage &stage, Function *fn) {
                               i32(source), i32(readState), i32(targetState), i32(sink), i32(splittable), fn});
 }
 
+std::string ModuleCodegen::stateName(const ir::Node &n) const {
+  if (n.kind != ir::NodeKind::Aggregate)
+    return n.name;
+  for (const ir::Pipeline &p : program_.pipelines) {
+    int ordinal = 0;
+    for (int id : p.nodes) {
+      ordinal += program_.node(id).kind == ir::NodeKind::Aggregate;
+      if (id == n.id)
+        return ordinal == 1 ? p.name : p.name + "." + std::to_string(ordinal);
+    }
+  }
+  return "aggregate" + std::to_string(n.id);
+}
+
 // Folds every entry of a thread's partial state into the final one, in the
 // partial's insertion order (so keys stay in first-seen order).
 Function *ModuleCodegen::emitMerge(const ir::Node &aggregate) {
   auto *type = FunctionType::get(abi_.i32(), {abi_.ptr(), abi_.ptr()}, false);
-  Function *f = Function::Create(type, Function::InternalLinkage, "merge." + aggregate.name, module_);
+  Function *f = Function::Create(type, Function::InternalLinkage, "merge." + stateName(aggregate), module_);
   FunctionContext fc(abi_, f);
   IRBuilder<> &b = fc.builder();
   Value *dst = f->getArg(0), *src = f->getArg(1);
@@ -241,7 +258,7 @@ Function *ModuleCodegen::emitMerge(const ir::Node &aggregate) {
 
 Function *ModuleCodegen::emitDestroy(const ir::Node &aggregate) {
   auto *type = FunctionType::get(llvm::Type::getVoidTy(module_.getContext()), {abi_.ptr()}, false);
-  Function *f = Function::Create(type, Function::InternalLinkage, "destroy." + aggregate.name, module_);
+  Function *f = Function::Create(type, Function::InternalLinkage, "destroy." + stateName(aggregate), module_);
   FunctionContext fc(abi_, f);
   AggregateCodegen(fc, aggregate).destroy(f->getArg(0));
   fc.builder().CreateRetVoid();
