@@ -142,6 +142,8 @@ public:
   CsvDecoder(const SchemaView &schema, const CsvLayout &layout, const ByteRange &range)
       : schema_(schema), layout_(layout), pos_(range.begin), end_(range.end) {}
 
+  const char *consumedUpTo() const override { return pos_; }
+
   DecodeOutcome next(WeirValue *row) override {
     while (pos_ < end_) {
       if (isBlankLine(pos_, end_)) {

@@ -1,5 +1,8 @@
 #include "runtime/src/FileCursor.h"
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 using namespace weir::rt;
 
 uint64_t WeirCursor::lastRecordLine() {
@@ -8,13 +11,30 @@ uint64_t WeirCursor::lastRecordLine() {
   return static_cast<uint64_t>(lineBase_) + decoder->recordLine() + 1;
 }
 
+void WeirCursor::releaseConsumedPages() {
+  static const uintptr_t page = static_cast<uintptr_t>(::sysconf(_SC_PAGESIZE));
+  constexpr uintptr_t kBatch = 16u << 20; // one madvise per 16 MiB scanned
+  auto pageDown = [](const char *p) { return reinterpret_cast<uintptr_t>(p) & ~(page - 1); };
+  if (!releasedUpTo_)
+    releasedUpTo_ = reinterpret_cast<const char *>(pageDown(range.begin));
+  uintptr_t from = reinterpret_cast<uintptr_t>(releasedUpTo_);
+  uintptr_t to = pageDown(decoder->consumedUpTo());
+  if (to < from + kBatch)
+    return;
+  // Read-only private file pages: dropping them loses nothing; a later read
+  // (another pipeline's scan, a line count for an error) faults them back.
+  ::madvise(reinterpret_cast<void *>(from), to - from, MADV_DONTNEED);
+  releasedUpTo_ = reinterpret_cast<const char *>(to);
+}
+
 WeirStatus WeirCursor::next(WeirValue *row) {
   for (;;) {
     if (firstFailedRange && firstFailedRange->load(std::memory_order_relaxed) < rangeIndex)
       return error.set(WEIR_ERR_INTERNAL, "cancelled: an earlier part of the input failed");
     DecodeOutcome outcome = decoder->next(row);
     if (outcome == DecodeOutcome::Row) {
-      ++recordsRead;
+      if ((++recordsRead & 0xFFFF) == 0 && range.fileMapped)
+        releaseConsumedPages();
       return WEIR_ROW;
     }
     if (outcome == DecodeOutcome::End)

@@ -49,5 +49,9 @@ struct WeirCursor {
   uint32_t rangeIndex = 0;
 
 private:
+  // Hands the pages the decoder is done with back to the kernel.
+  void releaseConsumedPages();
+
   int64_t lineBase_ = -1; // newlines before range.begin, counted when first needed
+  const char *releasedUpTo_ = nullptr;
 };

@@ -67,6 +67,9 @@ public:
     batchBytes_ = std::clamp(static_cast<size_t>(range.end - range.begin), minChunk_, kBatchBytes);
   }
 
+  // A chunk's document stream reads from its start until it is done.
+  const char *consumedUpTo() const override { return streaming_ ? chunkBegin_ : pos_; }
+
   DecodeOutcome next(WeirValue *row) override {
     for (;;) {
       if (advancePending_) { // deferred so the last row's strings stayed valid

@@ -29,6 +29,10 @@ public:
   // call continues with the record after it.
   virtual DecodeOutcome next(WeirValue *row) = 0;
 
+  // Where decoding has got to: the bytes before it are not read again by
+  // this decoder (the cursor may drop their pages).
+  virtual const char *consumedUpTo() const = 0;
+
   // "field 'amount': expected float64, got string \"abc\""
   const std::string &reason() const { return reason_; }
   // The raw text of the last record (without its line terminator).

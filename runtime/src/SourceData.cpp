@@ -12,7 +12,9 @@
 namespace weir::rt {
 
 // Files are mapped rather than read: no copy, and the pages are the page
-// cache's. simdjson needs zeroed, readable padding after the data, so a
+// cache's. They are faulted in as the scan reaches them (sequential
+// read-ahead) and dropped behind it by the cursor, so resident memory stays
+// a window, not the file. simdjson needs zeroed, readable padding after the data, so a
 // zero-filled anonymous region one padding larger is reserved first and the
 // file is mapped over its start (the tail of the file's last page reads as
 // zeros too).
@@ -22,7 +24,7 @@ bool SourceData::mapFile(int fd, size_t size) {
   void *base = ::mmap(nullptr, bytes, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (base == MAP_FAILED)
     return false;
-  if (size > 0 && ::mmap(base, size, PROT_READ, MAP_PRIVATE | MAP_FIXED | MAP_POPULATE, fd, 0) ==
+  if (size > 0 && ::mmap(base, size, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0) ==
                       MAP_FAILED) {
     ::munmap(base, bytes);
     return false;
@@ -115,11 +117,11 @@ std::vector<ByteRange> splitAtRecordBoundaries(const ByteRange &whole, Format fo
       target = start;
     const void *nl = std::memchr(target, '\n', static_cast<size_t>(whole.end - target));
     const char *cut = nl ? static_cast<const char *>(nl) + 1 : whole.end;
-    ranges.push_back({whole.fileBegin, start, cut, whole.readableEnd});
+    ranges.push_back({whole.fileBegin, start, cut, whole.readableEnd, whole.fileMapped});
     start = cut;
   }
   if (start < whole.end)
-    ranges.push_back({whole.fileBegin, start, whole.end, whole.readableEnd});
+    ranges.push_back({whole.fileBegin, start, whole.end, whole.readableEnd, whole.fileMapped});
   return ranges;
 }
 

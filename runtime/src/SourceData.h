@@ -20,6 +20,9 @@ struct ByteRange {
   const char *begin = nullptr;
   const char *end = nullptr;
   const char *readableEnd = nullptr;
+  // The bytes are a read-only file mapping: pages a cursor is done with can be
+  // handed back to the kernel (they read back from the file if needed again).
+  bool fileMapped = false;
 };
 
 struct SourceData {
@@ -41,7 +44,7 @@ struct SourceData {
   const char *end() const { return data_ + size_; }
   size_t size() const { return size_; }
   ByteRange whole() const {
-    return {begin(), begin() + dataStart, end(), end() + simdjson::SIMDJSON_PADDING};
+    return {begin(), begin() + dataStart, end(), end() + simdjson::SIMDJSON_PADDING, map_ != nullptr};
   }
 
 private:
