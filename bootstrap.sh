@@ -43,7 +43,8 @@ build() {
 case "${1:-}" in
   demo)
     install_packages
-    build "$BUILD_DIR"
+    configure "$BUILD_DIR"
+    ninja -C "$BUILD_DIR" -j2 weir
     cd examples/flagship
     rm -rf out
     "../../$BUILD_DIR/bin/weir" run flagship.weir
