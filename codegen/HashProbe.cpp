@@ -97,4 +97,35 @@ ProbeResult emitProbe(FunctionContext &fc, Value *table, Value *hash, uint32_t e
   return r;
 }
 
+void emitEntryLoop(FunctionContext &fc, Value *table, uint32_t entrySize,
+                   const std::function<void(Value *, Value *, BasicBlock *)> &body,
+                   const std::function<void()> &atLatch) {
+  IRBuilder<> &b = fc.builder();
+  RuntimeABI &abi = fc.abi();
+  StructType *htType = abi.hashTableType();
+  llvm::Type *i64 = abi.i64();
+  BasicBlock *pre = b.GetInsertBlock();
+  BasicBlock *loop = fc.newBlock("entries.next"), *visit = fc.newBlock("entries.visit");
+  BasicBlock *latch = fc.newBlock("entries.latch"), *done = fc.newBlock("entries.done");
+  b.CreateBr(loop);
+
+  b.SetInsertPoint(loop);
+  PHINode *i = b.CreatePHI(i64, 2, "i");
+  i->addIncoming(ConstantInt::get(i64, 0), pre);
+  Value *count = b.CreateLoad(i64, b.CreateStructGEP(htType, table, RuntimeABI::HT_Count));
+  b.CreateCondBr(b.CreateICmpULT(i, count), visit, done);
+
+  b.SetInsertPoint(visit);
+  Value *entries = b.CreateLoad(abi.ptr(), b.CreateStructGEP(htType, table, RuntimeABI::HT_Entries));
+  Value *entry = b.CreateGEP(abi.i8(), entries, b.CreateMul(i, ConstantInt::get(i64, entrySize)), "entry");
+  body(entry, i, latch);
+
+  b.SetInsertPoint(latch);
+  if (atLatch)
+    atLatch();
+  i->addIncoming(b.CreateAdd(i, ConstantInt::get(i64, 1)), b.GetInsertBlock());
+  b.CreateBr(loop);
+  b.SetInsertPoint(done);
+}
+
 } // namespace weir::codegen

@@ -31,4 +31,12 @@ ProbeResult emitProbe(FunctionContext &fc, llvm::Value *table, llvm::Value *hash
                       uint32_t entrySize,
                       const std::function<llvm::Value *(llvm::Value *entry)> &keysEqual);
 
+// Visits the entries of `table` in insertion order. `body` gets the entry, its
+// index and the block to branch to when done with it; `atLatch`, if given,
+// runs after each entry. Leaves the builder in the (open) block after the loop.
+void emitEntryLoop(FunctionContext &fc, llvm::Value *table, uint32_t entrySize,
+                   const std::function<void(llvm::Value *entry, llvm::Value *index,
+                                            llvm::BasicBlock *next)> &body,
+                   const std::function<void()> &atLatch = {});
+
 } // namespace weir::codegen

@@ -208,50 +208,35 @@ Function *ModuleCodegen::emitMerge(const ir::Node &aggregate) {
   llvm::Type *i64 = abi_.i64();
   AggregateCodegen agg(fc, aggregate);
 
-  BasicBlock *pre = b.GetInsertBlock();
-  BasicBlock *loop = fc.newBlock("merge.next"), *body = fc.newBlock("merge.entry");
-  BasicBlock *end = fc.newBlock("merge.end"), *latch = fc.newBlock("merge.latch");
-  b.CreateBr(loop);
-  b.SetInsertPoint(loop);
-  PHINode *i = b.CreatePHI(i64, 2, "i");
-  i->addIncoming(ConstantInt::get(i64, 0), pre);
-  Value *count = b.CreateLoad(i64, b.CreateStructGEP(htType, src, RuntimeABI::HT_Count));
-  b.CreateCondBr(b.CreateICmpULT(i, count), body, end);
-  b.SetInsertPoint(end);
+  emitEntryLoop(fc, src, aggregate.layout.entrySize, [&](Value *srcEntry, Value *i, BasicBlock *next) {
+    Value *hash = b.CreateLoad(i64, srcEntry);
+    SmallVector<CgValue, 4> keys = agg.loadKeys(srcEntry);
+    ProbeResult probe = emitProbe(fc, dst, hash, aggregate.layout.entrySize,
+                                  [&](Value *entry) { return agg.keysEqual(entry, keys); });
+    BasicBlock *combine = fc.newBlock("merge.combine");
+    b.SetInsertPoint(probe.found);
+    b.CreateBr(combine);
+    b.SetInsertPoint(probe.notFound);
+    Value *fresh = b.CreateCall(abi_.fn("weir_ht_insert"), {dst, hash, probe.slot});
+    Value *dstCount = b.CreateLoad(i64, b.CreateStructGEP(htType, dst, RuntimeABI::HT_Count));
+    Value *freshIndex = b.CreateSub(dstCount, ConstantInt::get(i64, 1));
+    agg.initEntry(dst, fresh, keys);
+    BasicBlock *insertedEnd = b.GetInsertBlock();
+    b.CreateBr(combine);
+    b.SetInsertPoint(combine);
+    PHINode *dstEntry = b.CreatePHI(abi_.ptr(), 2);
+    dstEntry->addIncoming(probe.entry, probe.found);
+    dstEntry->addIncoming(fresh, insertedEnd);
+    PHINode *dstIndex = b.CreatePHI(i64, 2);
+    dstIndex->addIncoming(probe.entryIndex, probe.found);
+    dstIndex->addIncoming(freshIndex, insertedEnd);
+    agg.combine(dstEntry, srcEntry);
+    // Where each partial entry went, for the runtime's merge of the pair sets.
+    Value *remap = b.CreateLoad(abi_.ptr(), b.CreateStructGEP(htType, src, RuntimeABI::HT_Remap));
+    b.CreateStore(dstIndex, b.CreateGEP(i64, remap, i));
+    b.CreateBr(next);
+  });
   fc.exitWith(i32(0));
-
-  b.SetInsertPoint(body);
-  Value *entries = b.CreateLoad(abi_.ptr(), b.CreateStructGEP(htType, src, RuntimeABI::HT_Entries));
-  Value *srcEntry = b.CreateGEP(abi_.i8(), entries, b.CreateMul(i, ConstantInt::get(i64, aggregate.layout.entrySize)));
-  Value *hash = b.CreateLoad(i64, srcEntry);
-  SmallVector<CgValue, 4> keys = agg.loadKeys(srcEntry);
-  ProbeResult probe = emitProbe(fc, dst, hash, aggregate.layout.entrySize,
-                                [&](Value *entry) { return agg.keysEqual(entry, keys); });
-  BasicBlock *combine = fc.newBlock("merge.combine");
-  b.SetInsertPoint(probe.found);
-  b.CreateBr(combine);
-  b.SetInsertPoint(probe.notFound);
-  Value *fresh = b.CreateCall(abi_.fn("weir_ht_insert"), {dst, hash, probe.slot});
-  Value *dstCount = b.CreateLoad(i64, b.CreateStructGEP(htType, dst, RuntimeABI::HT_Count));
-  Value *freshIndex = b.CreateSub(dstCount, ConstantInt::get(i64, 1));
-  agg.initEntry(dst, fresh, keys);
-  BasicBlock *insertedEnd = b.GetInsertBlock();
-  b.CreateBr(combine);
-  b.SetInsertPoint(combine);
-  PHINode *dstEntry = b.CreatePHI(abi_.ptr(), 2);
-  dstEntry->addIncoming(probe.entry, probe.found);
-  dstEntry->addIncoming(fresh, insertedEnd);
-  PHINode *dstIndex = b.CreatePHI(i64, 2);
-  dstIndex->addIncoming(probe.entryIndex, probe.found);
-  dstIndex->addIncoming(freshIndex, insertedEnd);
-  agg.combine(dstEntry, srcEntry);
-  // Where each partial entry went, for the runtime's merge of the pair sets.
-  Value *remap = b.CreateLoad(abi_.ptr(), b.CreateStructGEP(htType, src, RuntimeABI::HT_Remap));
-  b.CreateStore(dstIndex, b.CreateGEP(i64, remap, i));
-  b.CreateBr(latch);
-  b.SetInsertPoint(latch);
-  i->addIncoming(b.CreateAdd(i, ConstantInt::get(i64, 1)), latch);
-  b.CreateBr(loop);
   fc.finish();
   return f;
 }
