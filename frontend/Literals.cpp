@@ -1,5 +1,7 @@
 #include "frontend/Literals.h"
 
+#include "stdlib/runtime/TimeFormat.h"
+
 #include <charconv>
 #include <limits>
 
@@ -36,23 +38,6 @@ int hexValue(char c) {
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
-}
-
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-int64_t daysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-
-bool isLeap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-unsigned daysInMonth(int64_t y, unsigned m) {
-  static const unsigned days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return m == 2 && isLeap(y) ? 29 : days[m - 1];
 }
 
 // Reads exactly `n` digits at `pos`.
@@ -182,9 +167,9 @@ Decoded<int64_t> decodeTimestamp(std::string_view s) {
     return bad("the date must be YYYY-MM-DD");
   if (month < 1 || month > 12)
     return bad("month out of range");
-  if (day < 1 || day > daysInMonth(year, month))
+  if (day < 1 || day > rt::daysInMonth(year, month))
     return bad("day out of range");
-  int64_t ms = daysFromCivil(year, month, day) * 86'400'000;
+  int64_t ms = rt::daysFromCivil(year, month, day) * 86'400'000;
   if (pos == s.size())
     return success(ms);
   if (s[pos] != 'T' && s[pos] != 't' && s[pos] != ' ')

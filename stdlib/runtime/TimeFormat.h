@@ -11,8 +11,23 @@ namespace weir::rt {
 // Days since 1970-01-01 of a proleptic Gregorian date, and back (Howard
 // Hinnant's days_from_civil / civil_from_days; exact for all int64 ranges we
 // meet).
-int64_t daysFromCivil(int64_t year, unsigned month, unsigned day);
+inline int64_t daysFromCivil(int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
 void civilFromDays(int64_t days, int64_t &year, unsigned &month, unsigned &day);
+
+// Proleptic Gregorian leap years and month lengths (m in 1..12). Header-only,
+// so the compiler's timestamp literals use the very same calendar.
+inline bool isLeapYear(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+inline unsigned daysInMonth(int64_t y, unsigned m) {
+  static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return m == 2 && isLeapYear(y) ? 29 : kDays[m - 1];
+}
 
 // Floor division and modulo (the C operators truncate toward zero, which is
 // wrong for timestamps before 1970).
