@@ -96,7 +96,13 @@ static std::unique_ptr<Node> cloneNode(const Node &n) {
   c->keys = cloneAll(n.keys);
   c->aggs.reserve(n.aggs.size());
   for (const AggCall &a : n.aggs)
-    c->aggs.push_back(AggCall{a.fn, a.arg ? a.arg->clone() : nullptr, a.resultType, a.name});
+    c->aggs.push_back(
+        AggCall{a.fn, a.arg ? a.arg->clone() : nullptr, a.resultType, a.name, a.param});
+  c->window = n.window;
+  c->timeColumn = n.timeColumn;
+  c->eventTimeField = n.eventTimeField;
+  c->watermarkDelayMs = n.watermarkDelayMs;
+  c->ttlMs = n.ttlMs;
   c->layout = n.layout;
   c->stage = n.stage;
   return c;

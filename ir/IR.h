@@ -91,6 +91,39 @@ struct AggCall {
   ExprPtr arg;      // null for count()
   Type resultType;
   std::string name; // output column name
+  // approx_percentile(x, p): the constant fraction p in [0, 1]. Unused otherwise.
+  double param = 0.0;
+};
+
+// ------------------------------------------------------------ event time
+//
+// A source with `event_time COL watermark D` has event time: the watermark
+// is (the largest event time seen so far) - D. An Aggregate with a window
+// groups rows by key and window; its time column is the source's event-time
+// column as it reaches the aggregate (lowering keeps it in the row).
+
+enum class WindowKind : uint8_t {
+  None,     // an unwindowed aggregate: results at the end of input
+  Tumbling, // [start, start + size), starts aligned to multiples of size from the epoch
+  Hopping,  // [start, start + size), starts aligned to multiples of slide
+  Session,  // per key: events closer than gap; [first event, last event + gap)
+  Rolling,  // one row per input row: aggregates over the key's rows in [ts - size, ts]
+};
+enum class EmitPolicy : uint8_t {
+  Final,   // one row per window once the watermark passes its end (default)
+  Updates, // a row each time a key's window result changes
+};
+struct WindowSpec {
+  WindowKind kind = WindowKind::None;
+  int64_t sizeMs = 0;  // tumbling, hopping; rolling's range
+  int64_t slideMs = 0; // hopping (tumbling: == sizeMs)
+  int64_t gapMs = 0;   // session
+  EmitPolicy emit = EmitPolicy::Final;
+  // Rows behind the watermark: dropped and counted, or written to `lateSink`
+  // (the aggregate's input rows, its input schema).
+  bool lateToSink = false;
+  Connector lateSink;
+  SourceLoc loc;
 };
 
 // How keyed state is laid out: one packed fixed-width struct per key (or per
@@ -130,6 +163,27 @@ struct StateLayout {
   uint32_t nullBitmapBytes = 0;
   std::vector<StateField> fields; // every slot, in offset order
   uint32_t outOfLineFields = 0;   // strings and sets whose bytes live out of line
+
+  // Windowed aggregates. The accumulators (aggSlots, aggAuxSlots and their
+  // null bits at nullBitmapOffset) form a "slice" of sliceSize bytes, their
+  // offsets relative to the slice's start; keys keep entry offsets and their
+  // null bits live in the key bitmap at keyNullBitmapOffset.
+  //   tumbling, hopping: entry = header | keys | key bitmap | ringSlices
+  //     slices; slice k at sliceOffset + k * sliceSize holds slice id
+  //     floor(ts / slide) at sliceIdOffset (INT64_MIN: empty).
+  //   session: the same ring of session slots: the session's first event at
+  //     sliceIdOffset (INT64_MIN: empty), its last event at sliceEndOffset.
+  //   rolling: entry = header | keys | key bitmap | a WeirEventBuffer* at
+  //     rowBufferOffset; the slice is a temporary accumulator.
+  // Unwindowed: one slice that is the entry itself (sliceOffset 0,
+  // ringSlices 1, keyNullBitmapOffset == nullBitmapOffset).
+  uint32_t keyNullBitmapOffset = 0;
+  uint32_t sliceOffset = 0;
+  uint32_t sliceSize = 0;
+  uint32_t ringSlices = 1;
+  uint32_t sliceIdOffset = 0;
+  uint32_t sliceEndOffset = 0;
+  uint32_t rowBufferOffset = 0;
 };
 
 struct Node {
@@ -158,9 +212,21 @@ struct Node {
   std::vector<ExprPtr> probeKeys;  // over the stream row
   std::vector<int> buildKeys;      // column indices of the Table node's schema
 
-  // Aggregate: output = keys ++ aggregates
+  // Source: `event_time COL watermark D`; -1 when the source has no event time.
+  int eventTimeField = -1;   // index into schema (a timestamp column)
+  // Source: the watermark delay D. Windowed Aggregate: its source's D (it
+  // bounds how many windows per key can be open at once).
+  int64_t watermarkDelayMs = 0;
+
+  // Aggregate. Output columns:
+  //   unwindowed:                keys ++ aggregates
+  //   tumbling, hopping, session: keys ++ window_start, window_end (timestamps) ++ aggregates
+  //   rolling:                   the input row's columns ++ aggregates
   std::vector<ExprPtr> keys;
   std::vector<AggCall> aggs;
+  WindowSpec window;
+  int timeColumn = -1;          // windowed: the event-time column of the input row
+  int64_t ttlMs = 0;            // unwindowed `ttl D`: keys idle for D of event time expire; 0 = none
   StateLayout layout; // Aggregate and Table
 
   int stage = -1; // assigned by fusion

@@ -44,6 +44,10 @@ enum class AggFn : uint8_t {
   CountDistinct,
   First,
   Last,
+  StdDev,              // stddev(x): sample standard deviation (n - 1), float64?, null below 2 values
+  Var,                 // var(x): sample variance, float64?, null below 2 values
+  ApproxCountDistinct, // approx_count_distinct(x): int64, HyperLogLog
+  ApproxPercentile,    // approx_percentile(x, p): float64?, p a constant in [0, 1] (AggCall::param)
 };
 
 struct BuiltinSignatureError {

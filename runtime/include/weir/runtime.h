@@ -84,6 +84,23 @@ typedef struct WeirSinkDesc {
 typedef struct WeirHashTable WeirHashTable;
 typedef struct WeirTask WeirTask;
 
+/* A field of a state entry the runtime must understand to save it (durable
+ * state, --checkpoint) or to compare keys without generated code. */
+enum WeirSlotKind {
+  WEIR_SLOT_VALUE = 0,      /* a plain value of `type` (strings: WeirStr into the table arena, weir_ht_copy_str) */
+  WEIR_SLOT_OWNED_STR = 1,  /* WeirStr owned by the entry (weir_owned_str_assign) */
+  WEIR_SLOT_HLL = 2,        /* void* sketch (weir_hll_*), NULL when empty */
+  WEIR_SLOT_QUANTILES = 3,  /* void* sketch (weir_quantiles_*), NULL when empty */
+  WEIR_SLOT_DISTINCT_SET = 4, /* void* value set (weir_distinct_add_*), NULL when empty */
+  WEIR_SLOT_EVENT_BUFFER = 5, /* WeirEventBuffer* (rolling windows), NULL when empty */
+};
+typedef struct WeirSlotDesc {
+  uint32_t offset;   /* bytes from the start of the entry */
+  uint8_t kind;      /* WeirSlotKind */
+  uint8_t type;      /* WeirTypeCode (WEIR_SLOT_VALUE, WEIR_SLOT_OWNED_STR) */
+  int16_t null_bit;  /* bit in the key null bitmap, -1 if never null (keys only) */
+} WeirSlotDesc;
+
 /* Keyed state: an aggregation's per-key structs or a join's build side. */
 typedef struct WeirStateDesc {
   const char *name;          /* e.g. "per_user.aggregate" */
@@ -102,7 +119,25 @@ typedef struct WeirStateDesc {
    * (weir_distinct_pair_add_*). */
   uint32_t ndistinct;
   const uint32_t *distinct_count_offsets;
+  /* Appended for durable state (ABI version 2). Aggregates only. */
+  uint32_t nkeys;                 /* the key slots, in key order */
+  const WeirSlotDesc *keys;
+  uint32_t key_null_bitmap_offset;
+  uint32_t nowned;                /* every slot (ring slices included) that points out of line */
+  const WeirSlotDesc *owned;
+  /* The layout as text (window kind and sizes, keys, accumulators, offsets):
+   * a checkpoint records it, and a restore with a different one fails and
+   * names `name`. */
+  const char *fingerprint;
+  uint32_t windowed;              /* has a WeirClock (weir_task_clock) */
 } WeirStateDesc;
+
+/* Aggregate entries: header.pad_ is the dirty flag. Generated code sets it to
+ * 1 whenever it changes an entry; the runtime clears it when a checkpoint
+ * has saved the entry. header.next == WEIR_ENTRY_DEAD marks an entry whose
+ * state is gone (all its windows fired, its ttl expired): weir_ht_compact
+ * removes such entries (destroy_entry, and a delete in the next checkpoint). */
+#define WEIR_ENTRY_DEAD 0xFFFFFFFFu
 
 enum WeirStageKind { WEIR_STAGE_TABLE_BUILD = 0, WEIR_STAGE_SCAN = 1, WEIR_STAGE_EMIT = 2 };
 
@@ -128,7 +163,7 @@ typedef struct WeirProgramDesc {
   uint32_t nstages;  const WeirStageDesc *stages; /* in execution order */
 } WeirProgramDesc;
 
-#define WEIR_ABI_VERSION 1u
+#define WEIR_ABI_VERSION 2u
 
 /* --------------------------------------------------------------- driver */
 
@@ -147,6 +182,26 @@ WeirCursor *weir_task_cursor(WeirTask *task);
 WeirHashTable *weir_task_state(WeirTask *task, uint32_t state_index);
 WeirSinkWriter *weir_task_sink(WeirTask *task, uint32_t sink_index);
 WeirArena *weir_task_scratch(WeirTask *task);
+
+/* Event time of a windowed aggregate's state. Layout is ABI: generated code
+ * reads and writes it; the runtime checkpoints and restores it with the
+ * state and reports late_rows.
+ * Per record (ts = the row's event time):
+ *   ts < watermark                 -> late: late_rows++ (or the late sink)
+ *   max_event_time = max(.., ts); watermark = max_event_time - delay
+ *   watermark >= next_fire         -> the state's fire function emits what
+ *                                     the watermark completed
+ *   fold the row.
+ * At the end of a bounded source the watermark becomes INT64_MAX. */
+typedef struct WeirClock {
+  int64_t max_event_time; /* INT64_MIN before the first event */
+  int64_t watermark;      /* INT64_MIN before the first event */
+  int64_t next_fire;      /* INT64_MAX when nothing is pending */
+  int64_t fired_upto;     /* windows ending at or before this were emitted */
+  int64_t oldest;         /* a lower bound of what is still open (slice id, session end, pending ts) */
+  int64_t late_rows;
+} WeirClock;
+WeirClock *weir_task_clock(WeirTask *task, uint32_t state_index);
 
 /* ------------------------------------------------------------- per record */
 
@@ -195,7 +250,20 @@ struct WeirHashTable {
   /* Runtime-owned, appended last so the fields above keep their indices. */
   uint64_t *remap;        /* during desc->merge(dst, this): this entry i -> dst entry index */
   void *distinct;         /* count_distinct pair sets, one per distinct aggregate */
+  /* Non-null when some entries live only in the durable store
+   * (--state-memory): generated code calls weir_ht_fault_in on a probe miss. */
+  void *spill;
 };
+
+/* A probe for `hash` missed and ht->spill is set: loads the spilled entries
+ * with this hash back into the table. Returns 1 when it loaded any (the
+ * caller probes again), 0 otherwise. */
+uint8_t weir_ht_fault_in(WeirHashTable *ht, uint64_t hash);
+
+/* Removes the entries marked WEIR_ENTRY_DEAD, keeping the others' order.
+ * Entry indices change: call it only between records (fire functions do, at
+ * their end). */
+void weir_ht_compact(WeirHashTable *ht);
 
 /* Appends a zeroed entry with `hash` and points slot `slot` at it (the slot
  * the caller found empty while probing); grows the table when needed.
@@ -245,6 +313,21 @@ void weir_distinct_add_str(void **set, const char *ptr, int64_t len);
 int64_t weir_distinct_count(const void *set);
 void weir_distinct_merge(void **dst, const void *src);
 void weir_distinct_free(void **set);
+
+/* Approximate aggregates (runtime/src/sketches/). A sketch pointer starts
+ * NULL; add allocates it. Sketches are mergeable (thread partials, window
+ * slices) and serializable (runtime-internal, for checkpoints).
+ * approx_count_distinct: HyperLogLog over 64-bit value hashes.
+ * approx_percentile: a relative-error quantile sketch (DDSketch). */
+void weir_hll_add(void **sketch, uint64_t hash);
+int64_t weir_hll_estimate(const void *sketch);           /* 0 for NULL */
+void weir_hll_merge(void **dst, const void *src);        /* src may be NULL */
+void weir_hll_free(void **sketch);
+void weir_quantiles_add(void **sketch, double value);    /* NaN ignored */
+/* q in [0, 1]; *out undefined and 0 returned when the sketch is empty. */
+uint8_t weir_quantiles_query(const void *sketch, double q, double *out);
+void weir_quantiles_merge(void **dst, const void *src);
+void weir_quantiles_free(void **sketch);
 
 /* --------------------------------------------------- scalar built-ins */
 /* (stdlib/runtime/) Strings returned in *out live in the scratch arena. */
