@@ -4,6 +4,7 @@
 #include "codegen/Codegen.h"
 #include "codegen/HashProbe.h"
 #include "codegen/StageCodegen.h"
+#include "codegen/StateDescription.h"
 
 #include "llvm/IR/Module.h"
 #include "llvm/IR/Verifier.h"
@@ -15,7 +16,7 @@ namespace weir::codegen {
 
 namespace {
 
-constexpr uint32_t kAbiVersion = 1; // WEIR_ABI_VERSION
+constexpr uint32_t kAbiVersion = 2; // WEIR_ABI_VERSION
 
 class ModuleCodegen {
 public:
@@ -36,6 +37,7 @@ private:
   Constant *sourceDesc(const ir::Node &n);
   Constant *sinkDesc(const ir::Node &n);
   Constant *stateDesc(const ir::Node &n);
+  Constant *slotDescs(const std::vector<SlotDescription> &slots, StringRef name);
   Constant *stageDesc(const ir::Stage &stage, Function *fn);
   Function *emitMerge(const ir::Node &aggregate);
   // "per_user" for a pipeline's aggregate ("per_user.2" for its second),
@@ -157,9 +159,31 @@ Constant *ModuleCodegen::stateDesc(const ir::Node &n) {
     offsets = new GlobalVariable(module_, type, true, GlobalValue::PrivateLinkage,
                                  ConstantArray::get(type, distinctOffsets), name + ".distinct");
   }
-  return ConstantStruct::get(abi_.stateDescType(),
-                             {string(name), i32(n.layout.entrySize), i32(isAggregate ? 0 : 1), merge, destroy,
-                              i32(distinctOffsets.size()), offsets});
+  std::vector<SlotDescription> keys, owned;
+  std::string fingerprint;
+  if (isAggregate) {
+    keys = describeKeySlots(n);
+    owned = describeOwnedSlots(n);
+    fingerprint = layoutFingerprint(n);
+  }
+  bool windowed = isAggregate && (n.window.kind != ir::WindowKind::None || n.ttlMs > 0);
+  return ConstantStruct::get(
+      abi_.stateDescType(),
+      {string(name), i32(n.layout.entrySize), i32(isAggregate ? 0 : 1), merge, destroy,
+       i32(distinctOffsets.size()), offsets, i32(keys.size()), slotDescs(keys, name + ".keys"),
+       i32(n.layout.keyNullBitmapOffset), i32(owned.size()), slotDescs(owned, name + ".owned"),
+       string(fingerprint), i32(windowed)});
+}
+
+Constant *ModuleCodegen::slotDescs(const std::vector<SlotDescription> &slots, StringRef name) {
+  std::vector<Constant *> items;
+  for (const SlotDescription &s : slots)
+    items.push_back(ConstantStruct::get(
+        abi_.slotDescType(), {i32(s.offset), ConstantInt::get(abi_.i8(), s.kind),
+                              ConstantInt::get(abi_.i8(), s.type),
+                              ConstantInt::get(llvm::Type::getInt16Ty(module_.getContext()),
+                                               (uint16_t)s.nullBit)}));
+  return array(abi_.slotDescType(), items, name);
 }
 
 Constant *ModuleCodegen::stageDesc(const ir::Stage &stage, Function *fn) {

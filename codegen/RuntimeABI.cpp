@@ -41,12 +41,15 @@ RuntimeABI::RuntimeABI(Module &module) : module_(module) {
        *i32 = llvm::Type::getInt32Ty(ctx), *i64 = llvm::Type::getInt64Ty(ctx);
   valueType_ = StructType::create(ctx, {i64, i32, i8, ArrayType::get(i8, 3)}, "WeirValue");
   strType_ = StructType::create(ctx, {p, i64}, "WeirStr");
-  hashTableType_ = StructType::create(ctx, {p, i64, p, i64, i64, i32, i32, p, p, p, p}, "WeirHashTable");
+  hashTableType_ = StructType::create(ctx, {p, i64, p, i64, i64, i32, i32, p, p, p, p, p}, "WeirHashTable");
+  slotDescType_ = StructType::create(ctx, {i32, i8, i8, llvm::Type::getInt16Ty(ctx)}, "WeirSlotDesc");
+  clockType_ = StructType::create(ctx, {i64, i64, i64, i64, i64, i64}, "WeirClock");
   fieldDescType_ = StructType::create(ctx, {p, i8, i8}, "WeirFieldDesc");
   sourceDescType_ =
       StructType::create(ctx, {p, p, p, p, i32, i32, p, i32, p}, "WeirSourceDesc");
   sinkDescType_ = StructType::create(ctx, {p, p, p, i32, p}, "WeirSinkDesc");
-  stateDescType_ = StructType::create(ctx, {p, i32, i32, p, p, i32, p}, "WeirStateDesc");
+  stateDescType_ = StructType::create(ctx, {p, i32, i32, p, p, i32, p, i32, p, i32, i32, p, p, i32},
+                                      "WeirStateDesc");
   stageDescType_ = StructType::create(ctx, {p, i32, i32, i32, i32, i32, i32, p}, "WeirStageDesc");
   programDescType_ =
       StructType::create(ctx, {i32, p, i32, p, i32, p, i32, p, i32, p}, "WeirProgramDesc");

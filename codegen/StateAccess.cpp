@@ -72,4 +72,10 @@ void StateAccess::initBitmap(Value *entry, const std::vector<int> &initiallySet)
                               fieldPtr(entry, layout_.nullBitmapOffset + i));
 }
 
+void markDirty(FunctionContext &fc, llvm::Value *entry) {
+  llvm::IRBuilder<> &b = fc.builder();
+  b.CreateStore(b.getInt32(1), b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), entry,
+                                                            RuntimeABI::kEntryDirtyOffset));
+}
+
 } // namespace weir::codegen

@@ -27,4 +27,8 @@ private:
   const ir::StateLayout &layout_;
 };
 
+// Checkpoints save only the entries changed since the last one: sets the
+// entry's dirty flag (runtime.h: header.pad_ of aggregate entries).
+void markDirty(FunctionContext &fc, llvm::Value *entry);
+
 } // namespace weir::codegen

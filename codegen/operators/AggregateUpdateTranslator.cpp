@@ -21,13 +21,25 @@ void StageCodegen::consumeAggregateUpdate(FunctionContext &fc, const ir::Node &a
     keys.push_back(key);
   }
   Value *hash = emitKeyHash(fc, keys);
+  BasicBlock *probeStart = fc.newBlock("agg.probe");
+  b.CreateBr(probeStart);
+  b.SetInsertPoint(probeStart);
   ProbeResult probe = emitProbe(fc, ht, hash, aggregate.layout.entrySize,
                                 [&](Value *entry) { return agg.keysEqual(entry, keys); });
 
   BasicBlock *update = fc.newBlock("agg.update");
   b.SetInsertPoint(probe.found);
   b.CreateBr(update);
+  // A miss may be a key whose entry was spilled (--state-memory): bring it
+  // back and probe again.
   b.SetInsertPoint(probe.notFound);
+  BasicBlock *faultIn = fc.newBlock("agg.faultin"), *insert = fc.newBlock("agg.insert");
+  Value *spill = b.CreateLoad(abi_.ptr(), b.CreateStructGEP(abi_.hashTableType(), ht, RuntimeABI::HT_Spill));
+  b.CreateCondBr(b.CreateIsNotNull(spill), faultIn, insert);
+  b.SetInsertPoint(faultIn);
+  Value *loaded = b.CreateCall(abi_.fn("weir_ht_fault_in"), {ht, hash});
+  b.CreateCondBr(b.CreateIsNotNull(loaded), probeStart, insert);
+  b.SetInsertPoint(insert);
   Value *fresh = b.CreateCall(abi_.fn("weir_ht_insert"), {ht, hash, probe.slot}, "newkey");
   Value *count = b.CreateLoad(abi_.i64(), b.CreateStructGEP(abi_.hashTableType(), ht, RuntimeABI::HT_Count));
   Value *freshIndex = b.CreateSub(count, ConstantInt::get(abi_.i64(), 1));
@@ -43,6 +55,7 @@ void StageCodegen::consumeAggregateUpdate(FunctionContext &fc, const ir::Node &a
   index->addIncoming(probe.entryIndex, probe.found);
   index->addIncoming(freshIndex, insertedEnd);
   agg.update(ht, entry, index, row);
+  markDirty(fc, entry);
   b.CreateBr(next);
 }
 

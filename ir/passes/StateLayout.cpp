@@ -6,8 +6,9 @@
 // Slots keep declaration order within a size class (keys, then aggregates,
 // an avg's count right after its sum); ordering by size leaves no padding.
 // Null bits are numbered in declaration order over the slots that can be
-// null: nullable keys and table columns, and every accumulator except count
-// and count_distinct (its bit means "no non-null input yet"). entrySize is
+// null: nullable keys and table columns, and every accumulator except count,
+// count_distinct, stddev/var and the sketches (its bit means "no non-null
+// input yet"). entrySize is
 // rounded up to 8 so entries stay 8-aligned in the table's entry array.
 #include "ir/passes/Passes.h"
 
@@ -61,6 +62,7 @@ void place(StateLayout &layout, std::vector<PendingSlot> pending) {
   layout.headerSize = HeaderSize;
   layout.nullBitmapOffset = offset;
   layout.nullBitmapBytes = (nextBit + 7) / 8;
+  layout.keyNullBitmapOffset = offset;
   layout.entrySize = (offset + layout.nullBitmapBytes + 7) / 8 * 8;
 }
 
@@ -106,6 +108,19 @@ void layoutAggregate(Node &n) {
       pending.push_back(std::move(s));
       break;
     }
+    case AggFn::StdDev:
+    case AggFn::Var:
+      // Welford's running mean and M2 side by side in one 16-byte slot, the
+      // count of non-null values in the aux slot (codegen/SketchAggregates.cpp).
+      pending.push_back({slot, 16, false, name + ".mean_m2", "float64 x2", false});
+      pending.push_back({&l.aggAuxSlots[j], 8, false, name + ".count", "int64", false});
+      break;
+    case AggFn::ApproxCountDistinct:
+    case AggFn::ApproxPercentile:
+      // The sketch's pointer (NULL until the first value); the sketch lives
+      // out of line, owned by the entry.
+      pending.push_back({slot, 8, false, name, a.fn == AggFn::ApproxCountDistinct ? "hll" : "ddsketch", true});
+      break;
     }
   }
   place(l, std::move(pending));

@@ -69,8 +69,14 @@ WeirStatus Run::start(std::string &error) {
       return WEIR_ERR_CONFIG;
     }
     s.info.path = loc.path;
+    s.schema = {d.nfields, d.fields, d.nused, d.used};
     std::string format = d.format ? d.format : "json";
-    if (format == "json") {
+    if (isGeneratorUri(uri)) { // whatever the declared format
+      if (!(s.generator = openGenerator(uri, s.schema, error))) {
+        error = "source '" + s.info.name + "': " + error;
+        return WEIR_ERR_CONFIG;
+      }
+    } else if (format == "json") {
       s.format = Format::Json;
     } else if (format == "csv") {
       s.format = Format::Csv;
@@ -82,7 +88,6 @@ WeirStatus Run::start(std::string &error) {
       error = "source '" + s.info.name + "': " + error;
       return WEIR_ERR_CONFIG;
     }
-    s.schema = {d.nfields, d.fields, d.nused, d.used};
   }
   sinks_.resize(program_.nsinks);
   for (uint32_t i = 0; i < program_.nsinks; ++i) {
@@ -102,6 +107,7 @@ WeirStatus Run::start(std::string &error) {
   }
   for (uint32_t i = 0; i < program_.nstates; ++i)
     states_.push_back(createHashTable(&program_.states[i], i, 0));
+  clocks_.assign(program_.nstates, WeirClock{INT64_MIN, INT64_MIN, INT64_MAX, INT64_MIN, INT64_MIN, 0});
   for (uint32_t i = 0; i < program_.nstages; ++i) {
     const WeirStageDesc &st = program_.stages[i];
     bool reads = st.kind == WEIR_STAGE_SCAN || st.kind == WEIR_STAGE_TABLE_BUILD;
@@ -122,6 +128,10 @@ WeirStatus Run::loadSource(SourceRuntime &src, std::string &error) {
   if (src.data)
     return WEIR_OK;
   auto data = std::make_unique<SourceData>();
+  if (src.generator) { // no bytes: one empty range, never split
+    src.data = std::move(data);
+    return WEIR_OK;
+  }
   if (!loadSourceFile(src.info.path, *data, error)) {
     error = "source '" + src.info.name + "': " + error;
     return WEIR_ERR_IO;
@@ -172,9 +182,9 @@ WeirSinkWriter *Run::sinkWriter(uint32_t index, ErrorSlot &error) {
 
 std::unique_ptr<WeirCursor> Run::makeCursor(SourceRuntime &src, const ByteRange &range,
                                             ErrorSlot &error) {
-  std::unique_ptr<RecordDecoder> decoder = src.format == Format::Json
-                                               ? makeJsonDecoder(src.schema, range)
-                                               : makeCsvDecoder(src.schema, src.csv, range);
+  std::unique_ptr<RecordDecoder> decoder = src.generator             ? src.generator->makeDecoder()
+                                          : src.format == Format::Json ? makeJsonDecoder(src.schema, range)
+                                                                       : makeCsvDecoder(src.schema, src.csv, range);
   auto cursor = std::make_unique<WeirCursor>(src.info, std::move(decoder), range, error);
   cursor->logBadRecords = !src.scanned;
   return cursor;

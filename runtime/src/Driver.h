@@ -7,6 +7,7 @@
 #include "runtime/src/Output.h"
 #include "runtime/src/SinkWriter.h"
 #include "runtime/src/SourceData.h"
+#include "runtime/src/generators/GeneratorSource.h"
 
 #include <memory>
 #include <string>
@@ -53,6 +54,7 @@ public:
 
   // Task access.
   WeirHashTable *state(uint32_t index) const { return states_[index]; }
+  WeirClock *clock(uint32_t index) { return &clocks_[index]; }
   WeirSinkWriter *sinkWriter(uint32_t index, ErrorSlot &error);
 
 private:
@@ -63,6 +65,7 @@ private:
     SchemaView schema;
     std::unique_ptr<SourceData> data;
     CsvLayout csv;
+    std::unique_ptr<GeneratorSource> generator; // a generator: URI instead of a file
     int lastStage = -1;
     bool scanned = false;
     uint64_t read = 0, bad = 0;
@@ -91,6 +94,7 @@ private:
   std::vector<SourceRuntime> sources_;
   std::vector<SinkRuntime> sinks_;
   std::vector<WeirHashTable *> states_;
+  std::vector<WeirClock> clocks_; // one per state; used by windowed aggregates
 };
 
 } // namespace weir::rt

@@ -18,6 +18,10 @@ WeirSinkWriter *weir_task_sink(WeirTask *task, uint32_t sinkIndex) {
   return task->run.sinkWriter(sinkIndex, task->error);
 }
 
+WeirClock *weir_task_clock(WeirTask *task, uint32_t stateIndex) {
+  return task->run.clock(stateIndex);
+}
+
 WeirArena *weir_task_scratch(WeirTask *task) { return &task->scratch; }
 
 } // extern "C"
