@@ -7,6 +7,9 @@
   run_reference.py expected EXAMPLES_DIR INPUTS_DIR
       regenerates the committed expected outputs:
       INPUTS_DIR/<example>/expected_<pipeline>.jsonl for every example
+  run_reference.py window CASE DATA_DIR OUT_DIR
+      runs a window test's pipelines (window_cases.py): OUT_DIR/<output>.jsonl
+      for each output and OUT_DIR/report.txt, the run report's late-row lines
 """
 import os
 import sys
@@ -14,6 +17,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from examples import EXAMPLES  # noqa: E402
+from window_cases import CASES  # noqa: E402
 from weir_ref import write_json_lines  # noqa: E402
 
 
@@ -24,9 +28,20 @@ def run(example, data_dir, out_dir, prefix=""):
         write_json_lines(os.path.join(out_dir, f"{prefix}{pipeline}.jsonl"), rows)
 
 
+def run_window_case(case, data_dir, out_dir):
+    outputs = CASES[case](data_dir)
+    os.makedirs(out_dir, exist_ok=True)
+    for name, rows in outputs.files.items():
+        write_json_lines(os.path.join(out_dir, f"{name}.jsonl"), rows)
+    with open(os.path.join(out_dir, "report.txt"), "w", encoding="utf-8") as f:
+        f.writelines(line + "\n" for line in outputs.report)
+
+
 def main(argv):
     if len(argv) == 5 and argv[1] == "run":
         run(argv[2], argv[3], argv[4])
+    elif len(argv) == 5 and argv[1] == "window":
+        run_window_case(argv[2], argv[3], argv[4])
     elif len(argv) == 4 and argv[1] == "expected":
         examples_dir, inputs_dir = argv[2], argv[3]
         for example, (_, data) in EXAMPLES.items():

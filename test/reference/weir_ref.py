@@ -28,6 +28,9 @@ Semantics modelled (docs/language.md is the contract):
     count() counts rows; count(x), sum, min, max, avg, count_distinct, first
     and last ignore nulls (first/last: first/last non-null value); an
     aggregate that saw no non-null input is null (count: 0).
+    var/stddev are sample statistics (n - 1), null below two values; the
+    approximate aggregates are modelled by their exact values.
+  * Event time and windows: weir_windows.py.
   * JSON-lines output: compact objects, columns in output order, timestamps
     as "YYYY-MM-DDTHH:MM:SS.mmmZ", floats as the shortest round-trip form with
     ".0" when integral, strings as UTF-8 with JSON escapes, null as null.
@@ -37,6 +40,7 @@ import base64
 import csv
 import datetime
 import decimal
+import fractions
 import json
 import math
 import re
@@ -294,10 +298,12 @@ def lookup_join(rows, table_rows, probe, build, left=False):
 
 
 class Agg:
-    """An aggregate: `arg` is a function of the row, None for count()."""
+    """An aggregate: `arg` is a function of the row, None for count();
+    `param` is approx_percentile's fraction p. run() folds rows in the order
+    given: first/last depend on it (window operators pass event-time order)."""
 
-    def __init__(self, kind, arg=None):
-        self.kind, self.arg = kind, arg
+    def __init__(self, kind, arg=None, param=None):
+        self.kind, self.arg, self.param = kind, arg, param
 
     def run(self, rows):
         if self.kind == "count" and self.arg is None:
@@ -305,10 +311,20 @@ class Agg:
         values = [v for v in (self.arg(r) for r in rows) if v is not None]
         if self.kind == "count":
             return len(values)
-        if self.kind == "count_distinct":
+        if self.kind in ("count_distinct", "approx_count_distinct"):
+            # approx_count_distinct: the exact count; tests compare the
+            # HyperLogLog estimate with a tolerance.
             return len(set(values))
+        if self.kind in ("var", "stddev"):
+            return _sample_spread(self.kind, values)
         if not values:
             return None
+        if self.kind == "approx_percentile":
+            # The exact value at rank floor(p * (n - 1)) of the sorted values
+            # (the rank a DDSketch query answers); tests compare the sketch's
+            # answer with a relative tolerance.
+            ordered = sorted(values)
+            return float(ordered[math.floor(self.param * (len(ordered) - 1))])
         if self.kind == "sum":
             total = values[0]
             for v in values[1:]:
@@ -328,6 +344,22 @@ class Agg:
         if self.kind == "last":
             return values[-1]
         raise AssertionError(self.kind)
+
+
+def _sample_spread(kind, values):
+    """Sample variance (n - 1) or its square root, computed exactly and
+    rounded once; null below two values. Every value is a dyadic rational
+    p / q (q a power of two), so over the common denominator Q the sums are
+    integers: var = (n * S2 - S1^2) / (n * (n - 1) * Q^2)."""
+    if len(values) < 2:
+        return None
+    ratios = [v.as_integer_ratio() for v in values]
+    common = max(q for _, q in ratios)
+    scaled = [p * (common // q) for p, q in ratios]
+    n = len(scaled)
+    s1, s2 = sum(scaled), sum(x * x for x in scaled)
+    variance = fractions.Fraction(n * s2 - s1 * s1, n * (n - 1) * common * common)
+    return float(variance) if kind == "var" else math.sqrt(variance)
 
 
 def col(name):
