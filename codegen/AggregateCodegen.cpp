@@ -1,5 +1,7 @@
 #include "codegen/AggregateCodegen.h"
 
+#include "codegen/SketchAggregates.h"
+
 #include <cassert>
 
 using namespace llvm;
@@ -121,6 +123,10 @@ size_t AggregateCodegen::distinctCount(const ir::Node &aggregate) {
 // The step a row's value and a partial's accumulator both take: fold a
 // present (non-null) value `v` into accumulator i of `entry`.
 void AggregateCodegen::foldValue(Value *entry, size_t i, const CgValue &v0) {
+  if (SketchAggregates::handles(node_.aggs[i].fn)) { // stddev, var, approx_*
+    SketchAggregates(fc_, node_).fold(entry, i, v0);
+    return;
+  }
   IRBuilder<> &b = fc_.builder();
   RuntimeABI &abi = fc_.abi();
   CgValue acc = accumulator(entry, i);
@@ -154,6 +160,8 @@ void AggregateCodegen::foldValue(Value *entry, size_t i, const CgValue &v0) {
   case AggFn::First: when(isUnset(entry, i), [&] { assign(entry, i, v); }); break;
   case AggFn::Last: assign(entry, i, v); break;
   case AggFn::Count: case AggFn::CountDistinct: assert(false && "not a value-keeping aggregate");
+  case AggFn::StdDev: case AggFn::Var: case AggFn::ApproxCountDistinct: case AggFn::ApproxPercentile:
+    break; // SketchAggregates, above
   }
 }
 
@@ -221,6 +229,8 @@ std::vector<CgValue> AggregateCodegen::outputRow(Value *entry) {
       Value *n = b.CreateLoad(abi.i64(), state_.fieldPtr(entry, node_.layout.aggAuxSlots[i].offset));
       out.value = b.CreateFDiv(sum.value, b.CreateSIToFP(n, abi.f64()));
       out.isNull = sum.isNull;
+    } else if (SketchAggregates::handles(agg.fn)) {
+      out = SketchAggregates(fc_, node_).output(entry, i);
     } else {
       CgValue acc = accumulator(entry, i);
       out = expr_.coerce(acc, agg.resultType);
@@ -244,6 +254,10 @@ void AggregateCodegen::combine(Value *dst, Value *src) {
     const ir::StateSlot &slot = node_.layout.aggSlots[i];
     if (agg.fn == AggFn::CountDistinct)
       continue; // the runtime merges the pair sets and counts
+    if (SketchAggregates::handles(agg.fn)) {
+      SketchAggregates(fc_, node_).combine(dst, src, i);
+      continue;
+    }
     if (agg.fn == AggFn::Count) {
       addToCount(countAt(dst, slot), b.CreateLoad(abi.i64(), countAt(src, slot)));
       continue;
@@ -260,6 +274,8 @@ void AggregateCodegen::combine(Value *dst, Value *src) {
 
 bool AggregateCodegen::needsDestroy(const ir::Node &aggregate) {
   for (const ir::AggCall &agg : aggregate.aggs) {
+    if (SketchAggregates::ownsMemory(agg.fn))
+      return true;
     bool keepsValue = agg.fn == AggFn::Min || agg.fn == AggFn::Max || agg.fn == AggFn::First ||
                       agg.fn == AggFn::Last;
     if (keepsValue && accumulatorType(agg).kind == TypeKind::String)
@@ -271,6 +287,8 @@ bool AggregateCodegen::needsDestroy(const ir::Node &aggregate) {
 void AggregateCodegen::destroy(Value *entry) {
   for (size_t i = 0; i < node_.aggs.size(); ++i) {
     AggFn fn = node_.aggs[i].fn;
+    if (SketchAggregates::ownsMemory(fn))
+      SketchAggregates(fc_, node_).destroy(entry, i);
     bool keepsValue = fn == AggFn::Min || fn == AggFn::Max || fn == AggFn::First || fn == AggFn::Last;
     if (keepsValue && accumulatorType(node_.aggs[i]).kind == TypeKind::String)
       fc_.builder().CreateCall(fc_.abi().fn("weir_owned_str_free"),

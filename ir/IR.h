@@ -155,10 +155,12 @@ struct StateLayout {
   // schema (size 0 for columns no pipeline uses).
   std::vector<StateSlot> keySlots;
   // Aggregate only, one per AggCall. The accumulator: count, sum, min, max,
-  // avg's running sum (float64), count_distinct's count, first/last value.
+  // avg's running sum (float64), count_distinct's count, first/last value,
+  // stddev/var's Welford mean and M2 (two float64s in one 16-byte slot),
+  // approx_count_distinct's/approx_percentile's sketch pointer (NULL: empty).
   // nullBit marks "no non-null input yet" (sum/min/max/avg/first/last).
   std::vector<StateSlot> aggSlots;
-  std::vector<StateSlot> aggAuxSlots; // avg's count (int64); size 0 otherwise
+  std::vector<StateSlot> aggAuxSlots; // avg's, stddev's, var's count (int64); size 0 otherwise
   uint32_t nullBitmapOffset = 0;
   uint32_t nullBitmapBytes = 0;
   std::vector<StateField> fields; // every slot, in offset order

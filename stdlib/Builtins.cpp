@@ -49,6 +49,9 @@ constexpr AggName kAggNames[] = {
     {AggFn::Count, "count"}, {AggFn::Sum, "sum"},     {AggFn::Min, "min"},
     {AggFn::Max, "max"},     {AggFn::Avg, "avg"},     {AggFn::CountDistinct, "count_distinct"},
     {AggFn::First, "first"}, {AggFn::Last, "last"},
+    {AggFn::StdDev, "stddev"}, {AggFn::Var, "var"},
+    {AggFn::ApproxCountDistinct, "approx_count_distinct"},
+    {AggFn::ApproxPercentile, "approx_percentile"},
 };
 
 using K = TypeKind;
@@ -308,6 +311,20 @@ AggCallResult checkAggregateCall(AggFn fn, const std::vector<Type> &args) {
   const char *name = aggFnName(fn);
   if (fn == AggFn::Count && args.empty())
     return {Type::of(K::Int64), {}};
+  if (fn == AggFn::ApproxPercentile) {
+    // (x, p): the frontend checks that p is a literal in [0, 1] and keeps its
+    // value in AggCall::param.
+    if (args.size() != 2)
+      return failAgg("'approx_percentile' expects (value, fraction), e.g. approx_percentile(amount, 0.95)");
+    if (args[0].kind == K::Null)
+      return failAgg("cannot aggregate a null literal with 'approx_percentile'", 0);
+    if (!fits(args[0], {K::Int64, K::Float64}))
+      return failAgg("'approx_percentile' expects int64 or float64 values, not " + typeName(args[0]), 0);
+    if (args[1].kind != K::Float64 || args[1].nullable)
+      return failAgg("'approx_percentile' expects its fraction as a float64 literal in [0, 1], e.g. 0.95",
+                     1);
+    return {Type::of(K::Float64, true), {}}; // null when no non-null value came
+  }
   if (args.size() != 1)
     return failAgg(fn == AggFn::Count ? "'count' expects () or (value)"
                                       : std::string("'") + name + "' expects one argument");
@@ -337,6 +354,15 @@ AggCallResult checkAggregateCall(AggFn fn, const std::vector<Type> &args) {
   case AggFn::First:
   case AggFn::Last:
     return {arg, {}};
+  case AggFn::StdDev:
+  case AggFn::Var:
+    if (!fits(arg, {K::Int64, K::Float64}))
+      return failAgg(std::string("'") + name + "' expects int64 or float64, not " + typeName(arg), 0);
+    return {Type::of(K::Float64, true), {}}; // null below two non-null values
+  case AggFn::ApproxCountDistinct:
+    return {Type::of(K::Int64), {}};
+  case AggFn::ApproxPercentile:
+    break; // checked above
   }
   return failAgg("unknown aggregate");
 }
