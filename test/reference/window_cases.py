@@ -7,13 +7,15 @@ the run report's late-row lines. Keep each one a line-by-line transcription of t
 """
 import os
 
-from weir_ref import (Agg, col, count, gt, key_by_aggregate, read_json_lines, schema,
-                      select, where)
+from weir_ref import (Agg, col, count, gt, int64, key_by_aggregate, lookup_join, mul, read_csv,
+                      read_json_lines, schema, select, where)
 from weir_windows import (Hopping, Rolling, Session, Tumbling, arrivals, check_final, minutes,
                           seconds, ttl_aggregate, windowed_aggregate)
 
 EV = schema("id: string, user: int64, amount: float64, ts: timestamp")
 TAGGED = schema("id: string, user: int64, tag: string?, amount: float64, ts: timestamp")
+EV_M = schema("id: string, user: int64, merchant: string, amount: float64, ts: timestamp")
+MERCHANT = schema("name: string, category: string")
 RICH = schema("id: string, user: int64, merchant: string, amount: float64, tip: float64?, "
               "ts: timestamp")
 
@@ -142,6 +144,27 @@ def ttl(data_dir):
     return out
 
 
+def join_select(data_dir):
+    """join_select.weir"""
+    rows = _read(data_dir, "join_select.jsonl", EV_M)
+    merchants = read_csv(os.path.join(data_dir, "merchants.csv"), MERCHANT)
+    out = Outputs()
+    joined = arrivals(rows, lambda rs: lookup_join(rs, merchants, col("merchant"), "name",
+                                                   left=True))
+    out.window("by_category", joined, 0, _key("category"),
+               {"n": count(), "total": Agg("sum", col("amount"))}, Tumbling(minutes(1)))
+    cents = arrivals(rows, lambda rs: select(rs, user=col("user"),
+                                             cents=lambda r: int64(mul(r["amount"], 100.0)),
+                                             ts=col("ts")))
+    out.window("cents", cents, 0, _key("user"),
+               {"n": count(), "total_cents": Agg("sum", col("cents"))}, Session(seconds(30)))
+    filtered = arrivals(_read(data_dir, "watermark.jsonl", EV_M),
+                        lambda rs: where(rs, lambda r: gt(r["amount"], 0.0)))
+    out.window("filtered", filtered, 0, _key("user"),
+               {"n": count(), "ids": Agg("last", col("id"))}, Tumbling(seconds(10)))
+    return out
+
+
 def _all_aggregates():
     return {"n": count(), "tips": Agg("count", col("tip")),
             "total": Agg("sum", col("amount")), "lo": Agg("min", col("amount")),
@@ -206,6 +229,7 @@ CASES = {
     "global": global_windows,
     "null_keys": null_keys,
     "ttl": ttl,
+    "join_select": join_select,
     "aggregates": aggregates,
     "shuffled": shuffled,
 }
