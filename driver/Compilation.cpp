@@ -50,9 +50,9 @@ bool Compilation::parse() {
   return module_ != nullptr;
 }
 
-bool Compilation::check() {
+bool Compilation::check(const CheckOptions &options) {
   auto start = std::chrono::steady_clock::now();
-  bool ok = checkModule(*module_, diags_);
+  bool ok = checkModule(*module_, diags_, options);
   times_.add("check", start);
   return ok;
 }

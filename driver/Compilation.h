@@ -42,7 +42,7 @@ public:
 
   // Each returns false after printing diagnostics (exit code 1).
   bool parse();     // -> ast()
-  bool check();     // names and types
+  bool check(const CheckOptions &options = {}); // names and types
   bool lower();     // -> program()
   // Internal failures are errors, not diagnostics.
   llvm::Error optimizeIR();                  // passes, verifier after each

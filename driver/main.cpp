@@ -61,9 +61,13 @@ std::unique_ptr<raw_fd_ostream> openOutput(const std::string &path, bool binary)
   return out;
 }
 
+// Only `check` warns about state that grows without bound: it is advice on
+// the program, not a problem with one run of it.
 int commandCheck(const CommonOptions &o) {
   Compilation c(o.file, o.compile());
-  if (!c.parse() || !c.check())
+  CheckOptions checkOptions;
+  checkOptions.warnUnboundedState = true;
+  if (!c.parse() || !c.check(checkOptions))
     return 1;
   return 0;
 }

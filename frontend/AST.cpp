@@ -26,9 +26,20 @@ const char *stepKindName(StepKind k) {
   case StepKind::Where: return "where";
   case StepKind::Select: return "select";
   case StepKind::KeyBy: return "key by";
+  case StepKind::Window: return "window";
   case StepKind::Aggregate: return "aggregate";
   case StepKind::Join: return "join";
   case StepKind::Sink: return "sink";
+  }
+  return "?";
+}
+
+const char *windowKindName(WindowKind k) {
+  switch (k) {
+  case WindowKind::Tumbling: return "tumbling";
+  case WindowKind::Hopping: return "hopping";
+  case WindowKind::Session: return "session";
+  case WindowKind::Rolling: return "rolling";
   }
   return "?";
 }

@@ -90,6 +90,7 @@ struct CallExpr : Expr {
   // Sema: what the callee resolved to (one of them, in the right context).
   std::optional<ScalarFn> scalarFn;
   std::optional<AggFn> aggFn;
+  double aggParam = 0; // Sema: approx_percentile's fraction p (its second argument)
 
   CallExpr(SourceLoc loc, std::string callee, std::vector<ExprPtr> args)
       : Expr(ExprKind::Call, loc), callee(std::move(callee)), args(std::move(args)) {}
@@ -99,7 +100,7 @@ struct CallExpr : Expr {
 // ---------------------------------------------------------------- connectors
 
 // `file("data/txns.jsonl", format = "json")`: positional arguments have an
-// empty name.
+// empty name. Window calls (`hopping(size = 10m, slide = 1m)`) take the same.
 struct ConnectorArg {
   std::string name;
   SourceLoc loc;
@@ -107,18 +108,18 @@ struct ConnectorArg {
 };
 
 struct Connector {
-  std::string kind; // "file", "stdout"
+  std::string kind; // "file", "stdout", "generator"
   SourceLoc loc;
   std::vector<ConnectorArg> args;
   // Sema: the validated settings, defaults filled in.
-  std::string uri;     // "file:PATH" or "stdout:"
-  std::string format;  // "json" or "csv"
-  std::string onError; // "fail", "skip" or "dead_letter:PATH"; sources and tables
+  std::string uri;     // "file:PATH", "stdout:" or "generator:NAME?k1=v1&k2=v2"
+  std::string format;  // "json", "csv" or "generator"
+  std::string onError; // "fail", "skip" or "dead_letter:PATH"; file sources and tables
 };
 
 // ---------------------------------------------------------------- steps
 
-enum class StepKind : uint8_t { Where, Select, KeyBy, Aggregate, Join, Sink };
+enum class StepKind : uint8_t { Where, Select, KeyBy, Window, Aggregate, Join, Sink };
 const char *stepKindName(StepKind k);
 
 // `name = expr`, or just `expr` when it names a column.
@@ -136,6 +137,9 @@ struct RowColumn {
   Type type;
   std::string qualifier; // the source or table it came from; empty if computed
   std::string baseName;  // its name in that source or table
+  // The pipeline source's event-time column, unchanged and under its own name
+  // (joins and filters keep it; a select keeps it only as a bare `ts`).
+  bool eventTime = false;
 };
 using RowShape = std::vector<RowColumn>;
 
@@ -165,6 +169,47 @@ struct ItemsStep : Step {
     return s->kind == StepKind::Select || s->kind == StepKind::KeyBy ||
            s->kind == StepKind::Aggregate;
   }
+};
+
+enum class WindowKind : uint8_t { Tumbling, Hopping, Session, Rolling };
+const char *windowKindName(WindowKind k); // "tumbling", ...
+
+// `window KIND(args) [emit MODE] [late ACTION [connector]]`; Sema resolves it
+// and its aggregate (the next step) lowers it.
+struct WindowStep : Step {
+  std::string kindName;
+  SourceLoc kindLoc;
+  std::vector<ConnectorArg> args;
+  std::string emitMode; // "final", "updates", ...; empty when not written
+  SourceLoc emitLoc;    // the mode word
+  std::string lateAction; // "drop", "to", ...; empty when not written
+  SourceLoc lateLoc;      // the action word
+  std::optional<Connector> lateSink;
+  // Sema
+  WindowKind windowKind = WindowKind::Tumbling;
+  int64_t sizeMs = 0;  // tumbling, hopping, rolling
+  int64_t slideMs = 0; // hopping (tumbling: sizeMs)
+  int64_t gapMs = 0;   // session
+  bool emitUpdates = false;
+
+  explicit WindowStep(SourceLoc loc) : Step(StepKind::Window, loc) {}
+  static bool classof(const Step *s) { return s->kind == StepKind::Window; }
+};
+
+// `aggregate items [ttl D]`, after an optional `key by` and `window`.
+struct AggregateStep : ItemsStep {
+  ExprPtr ttl; // null when not written
+  SourceLoc ttlLoc; // the `ttl` word
+  // Sema
+  const ItemsStep *keyBy = nullptr;
+  const WindowStep *window = nullptr;
+  int64_t ttlMs = 0;
+  // The event-time column in the input row, when a window or ttl needs it.
+  int timeColumn = -1;
+  int64_t watermarkMs = 0; // the source's watermark delay
+
+  explicit AggregateStep(SourceLoc loc) : ItemsStep(StepKind::Aggregate, loc) {}
+  static bool classof(const Step *s) { return s->kind == StepKind::Aggregate; }
 };
 
 struct JoinStep : Step {
@@ -220,17 +265,25 @@ struct SchemaDecl : Decl {
   static bool classof(const Decl *d) { return d->kind == DeclKind::Schema; }
 };
 
-// `source NAME: SCHEMA = connector;` or `table NAME: SCHEMA = connector;`.
+// `source NAME: SCHEMA = connector [event_time COL [watermark D]];` or
+// `table NAME: SCHEMA = connector;`.
 struct DataDecl : Decl {
   std::string schemaName;
   SourceLoc schemaLoc;
   Connector connector;
+  std::string eventTimeColumn; // empty without an event_time clause
+  SourceLoc eventTimeLoc;      // the `event_time` word
+  SourceLoc eventTimeColumnLoc;
+  ExprPtr watermark; // null when not written (0s)
   const SchemaDecl *schema = nullptr; // Sema
+  int eventTimeField = -1;            // Sema: index into the schema's fields
+  int64_t watermarkMs = 0;            // Sema
   DataDecl(DeclKind kind, SourceLoc loc) : Decl(kind, loc) {}
   static bool classof(const Decl *d) {
     return d->kind == DeclKind::Source || d->kind == DeclKind::Table;
   }
   bool isTable() const { return kind == DeclKind::Table; }
+  bool hasEventTime() const { return !eventTimeColumn.empty(); }
 };
 
 struct PipelineDecl : Decl {

@@ -35,9 +35,9 @@ private:
     if (auto *s = ctx->schemaDecl())
       return buildSchema(s);
     if (auto *s = ctx->sourceDecl())
-      return buildData(DeclKind::Source, s, s->name, s->schema, s->connector());
+      return buildData(DeclKind::Source, s, s->name, s->schema, s->connector(), s->eventTime());
     if (auto *t = ctx->tableDecl())
-      return buildData(DeclKind::Table, t, t->name, t->schema, t->connector());
+      return buildData(DeclKind::Table, t, t->name, t->schema, t->connector(), t->eventTime());
     if (auto *p = ctx->pipelineDecl())
       return buildPipeline(p);
     return nullptr;
@@ -60,27 +60,41 @@ private:
   }
 
   DeclPtr buildData(DeclKind kind, antlr4::ParserRuleContext *ctx, WeirParser::IdentContext *name,
-                    WeirParser::IdentContext *schemaName, WeirParser::ConnectorContext *conn) {
+                    WeirParser::IdentContext *schemaName, WeirParser::ConnectorContext *conn,
+                    WeirParser::EventTimeContext *eventTime) {
     auto decl = std::make_unique<DataDecl>(kind, loc(ctx));
     decl->name = text(name);
     decl->nameLoc = loc(name);
     decl->schemaName = text(schemaName);
     decl->schemaLoc = loc(schemaName);
     decl->connector = buildConnector(conn);
+    if (eventTime) {
+      decl->eventTimeColumn = text(eventTime->column);
+      decl->eventTimeLoc = loc(eventTime);
+      decl->eventTimeColumnLoc = loc(eventTime->column);
+      if (eventTime->delay)
+        decl->watermark = buildExpr(eventTime->delay);
+    }
     return decl;
+  }
+
+  std::vector<ConnectorArg> buildArgs(const std::vector<WeirParser::ArgumentContext *> &args) {
+    std::vector<ConnectorArg> out;
+    for (WeirParser::ArgumentContext *a : args) {
+      ConnectorArg arg;
+      arg.name = text(a->name);
+      arg.loc = loc(a);
+      arg.value = buildExpr(a->expr());
+      out.push_back(std::move(arg));
+    }
+    return out;
   }
 
   Connector buildConnector(WeirParser::ConnectorContext *ctx) {
     Connector c;
     c.kind = text(ctx->kind);
     c.loc = loc(ctx);
-    for (WeirParser::ConnectorArgContext *a : ctx->connectorArg()) {
-      ConnectorArg arg;
-      arg.name = text(a->name);
-      arg.loc = loc(a);
-      arg.value = buildExpr(a->expr());
-      c.args.push_back(std::move(arg));
-    }
+    c.args = buildArgs(ctx->argument());
     return c;
   }
 
@@ -106,8 +120,17 @@ private:
       return buildItems(StepKind::Select, ctx, s->selectItem());
     if (auto *k = dynamic_cast<WeirParser::KeyByStepContext *>(ctx))
       return buildItems(StepKind::KeyBy, ctx, k->selectItem());
-    if (auto *a = dynamic_cast<WeirParser::AggregateStepContext *>(ctx))
-      return buildItems(StepKind::Aggregate, ctx, a->selectItem());
+    if (auto *a = dynamic_cast<WeirParser::AggregateStepContext *>(ctx)) {
+      auto step = std::make_unique<AggregateStep>(loc(ctx));
+      fillItems(*step, a->selectItem());
+      if (a->ttl) {
+        step->ttl = buildExpr(a->ttl);
+        step->ttlLoc = locOf(a->TTL()->getSymbol());
+      }
+      return step;
+    }
+    if (auto *w = dynamic_cast<WeirParser::WindowStepContext *>(ctx))
+      return buildWindow(w);
     if (auto *j = dynamic_cast<WeirParser::JoinStepContext *>(ctx)) {
       auto step = std::make_unique<JoinStep>(loc(ctx));
       step->left = j->LEFT() != nullptr;
@@ -127,12 +150,47 @@ private:
   StepPtr buildItems(StepKind kind, WeirParser::StepContext *ctx,
                      const std::vector<WeirParser::SelectItemContext *> &items) {
     auto step = std::make_unique<ItemsStep>(kind, loc(ctx));
+    fillItems(*step, items);
+    return step;
+  }
+
+  void fillItems(ItemsStep &step, const std::vector<WeirParser::SelectItemContext *> &items) {
     for (WeirParser::SelectItemContext *i : items) {
       SelectItem item;
       item.name = text(i->name);
       item.nameLoc = i->name ? loc(i->name) : loc(i);
       item.expr = buildExpr(i->expr());
-      step->items.push_back(std::move(item));
+      step.items.push_back(std::move(item));
+    }
+  }
+
+  // A clause written twice is reported here: the AST keeps one of each.
+  StepPtr buildWindow(WeirParser::WindowStepContext *ctx) {
+    auto step = std::make_unique<WindowStep>(loc(ctx));
+    WeirParser::WindowCallContext *call = ctx->windowCall();
+    step->kindName = text(call->kind);
+    step->kindLoc = loc(call->kind);
+    step->args = buildArgs(call->argument());
+    for (WeirParser::WindowClauseContext *clause : ctx->windowClause()) {
+      if (auto *e = dynamic_cast<WeirParser::EmitClauseContext *>(clause)) {
+        if (!step->emitMode.empty()) {
+          diags.error(loc(e), "the window already has an 'emit' clause");
+          diags.note(step->emitLoc, "the first one is here");
+          continue;
+        }
+        step->emitMode = text(e->policy);
+        step->emitLoc = loc(e->policy);
+      } else if (auto *l = dynamic_cast<WeirParser::LateClauseContext *>(clause)) {
+        if (!step->lateAction.empty()) {
+          diags.error(loc(l), "the window already has a 'late' clause");
+          diags.note(step->lateLoc, "the first one is here");
+          continue;
+        }
+        step->lateAction = text(l->action);
+        step->lateLoc = loc(l->action);
+        if (l->connector())
+          step->lateSink = buildConnector(l->connector());
+      }
     }
     return step;
   }

@@ -34,6 +34,7 @@ private:
       line(depth) << (data->isTable() ? "table " : "source ") << data->name << ": "
                   << data->schemaName << "\n";
       printConnector(data->connector, depth + 1);
+      printEventTime(*data, depth + 1);
     } else if (auto *p = llvm::dyn_cast<PipelineDecl>(&d)) {
       line(depth) << "pipeline " << p->name << " from " << p->inputName << "\n";
       for (const StepPtr &s : p->steps)
@@ -55,6 +56,55 @@ private:
     }
   }
 
+  // `event_time ts #4 watermark 5000 ms` once checked; the watermark's
+  // expression below it.
+  void printEventTime(const DataDecl &data, unsigned depth) {
+    if (!data.hasEventTime())
+      return;
+    line(depth) << "event_time " << data.eventTimeColumn;
+    if (data.eventTimeField >= 0)
+      os << " #" << data.eventTimeField << " watermark " << data.watermarkMs << " ms";
+    os << "\n";
+    if (data.watermark) {
+      line(depth + 1) << "watermark\n";
+      printExpr(*data.watermark, depth + 2);
+    }
+  }
+
+  // `window hopping size=600000ms slide=60000ms emit=final late=drop` once
+  // checked; the arguments and clauses as written below it.
+  void printWindow(const WindowStep &w, unsigned depth) {
+    if (module.checked) {
+      os << " " << windowKindName(w.windowKind);
+      switch (w.windowKind) {
+      case WindowKind::Hopping:
+        os << " size=" << w.sizeMs << "ms slide=" << w.slideMs << "ms";
+        break;
+      case WindowKind::Session:
+        os << " gap=" << w.gapMs << "ms";
+        break;
+      default:
+        os << " size=" << w.sizeMs << "ms";
+      }
+      os << " emit=" << (w.emitUpdates ? "updates" : "final")
+         << " late=" << (w.lateSink ? "sink" : "drop");
+    } else {
+      os << " " << w.kindName;
+    }
+    os << "\n";
+    for (const ConnectorArg &a : w.args) {
+      line(depth) << "arg" << (a.name.empty() ? "" : " " + a.name) << "\n";
+      printExpr(*a.value, depth + 1);
+    }
+    if (!w.emitMode.empty())
+      line(depth) << "emit " << w.emitMode << "\n";
+    if (!w.lateAction.empty()) {
+      line(depth) << "late " << w.lateAction << "\n";
+      if (w.lateSink)
+        printConnector(*w.lateSink, depth + 1);
+    }
+  }
+
   void printItems(const ItemsStep &s, unsigned depth) {
     for (const SelectItem &item : s.items) {
       line(depth) << "item";
@@ -72,11 +122,22 @@ private:
     line(depth) << (join && join->left ? "left " : "") << stepKindName(s.kind);
     if (join)
       os << " " << join->tableName;
+    if (auto *w = llvm::dyn_cast<WindowStep>(&s)) {
+      printWindow(*w, depth + 1);
+      return;
+    }
+    auto *agg = llvm::dyn_cast<AggregateStep>(&s);
+    if (agg && agg->timeColumn >= 0)
+      os << " time #" << agg->timeColumn;
     os << "\n";
     if (auto *w = llvm::dyn_cast<WhereStep>(&s))
       printExpr(*w->predicate, depth + 1);
     else if (auto *items = llvm::dyn_cast<ItemsStep>(&s))
       printItems(*items, depth + 1);
+    if (agg && agg->ttl) {
+      line(depth + 1) << "ttl\n";
+      printExpr(*agg->ttl, depth + 2);
+    }
     else if (auto *j = llvm::dyn_cast<JoinStep>(&s))
       printExpr(*j->condition, depth + 1);
     else if (auto *sink = llvm::dyn_cast<SinkStep>(&s))

@@ -27,9 +27,15 @@ struct SourceFile {
 // makes it show snippets from `file`). Returns nullptr if there were any.
 std::unique_ptr<ast::Module> parseModule(const SourceFile &file, DiagnosticEngine &diags);
 
+struct CheckOptions {
+  // `weir check` only: warn about keyed aggregates whose state grows with
+  // the number of keys forever (no window, no ttl).
+  bool warnUnboundedState = false;
+};
+
 // Resolves names and checks types, annotating the module in place. Returns
 // false if it reported errors (warnings alone keep it true).
-bool checkModule(ast::Module &module, DiagnosticEngine &diags);
+bool checkModule(ast::Module &module, DiagnosticEngine &diags, const CheckOptions &options = {});
 
 // Lowers a module that checkModule accepted.
 std::unique_ptr<ir::Program> lowerToIR(const ast::Module &module);

@@ -39,6 +39,32 @@ ir::Connector connectorOf(const ast::Connector &c) {
   return out;
 }
 
+ir::WindowKind windowKindOf(ast::WindowKind k) {
+  switch (k) {
+  case ast::WindowKind::Tumbling: return ir::WindowKind::Tumbling;
+  case ast::WindowKind::Hopping: return ir::WindowKind::Hopping;
+  case ast::WindowKind::Session: return ir::WindowKind::Session;
+  case ast::WindowKind::Rolling: return ir::WindowKind::Rolling;
+  }
+  return ir::WindowKind::None;
+}
+
+ir::WindowSpec windowOf(const WindowStep &w) {
+  ir::WindowSpec spec;
+  spec.kind = windowKindOf(w.windowKind);
+  spec.sizeMs = w.windowKind == ast::WindowKind::Session ? 0 : w.sizeMs;
+  spec.slideMs = w.windowKind == ast::WindowKind::Hopping    ? w.slideMs
+                 : w.windowKind == ast::WindowKind::Tumbling ? w.sizeMs
+                                                             : 0;
+  spec.gapMs = w.gapMs;
+  spec.emit = w.emitUpdates ? ir::EmitPolicy::Updates : ir::EmitPolicy::Final;
+  spec.lateToSink = w.lateSink.has_value();
+  if (w.lateSink)
+    spec.lateSink = connectorOf(*w.lateSink);
+  spec.loc = w.loc;
+  return spec;
+}
+
 class Lowering {
 public:
   explicit Lowering(const Module &module) : module(module) {}
@@ -78,6 +104,8 @@ private:
     n.loc = data.loc;
     n.name = data.name;
     n.connector = connectorOf(data.connector);
+    n.eventTimeField = data.eventTimeField;
+    n.watermarkDelayMs = data.watermarkMs;
     dataNodes[&data] = n.id;
   }
 
@@ -116,7 +144,6 @@ private:
     pipeline.loc = p.loc;
     int current = dataNodes.at(p.input);
     pipeline.nodes.push_back(current);
-    const ItemsStep *keyBy = nullptr;
     for (const StepPtr &step : p.steps) {
       switch (step->kind) {
       case StepKind::Where: {
@@ -133,23 +160,30 @@ private:
         break;
       }
       case StepKind::KeyBy:
-        keyBy = llvm::cast<ItemsStep>(step.get()); // lowered with its aggregate
-        break;
+      case StepKind::Window:
+        break; // lowered with their aggregate
       case StepKind::Aggregate: {
+        auto &aggregate = llvm::cast<AggregateStep>(*step);
         ir::Node &n = append(ir::NodeKind::Aggregate, current, *step, pipeline);
-        if (keyBy)
-          for (const SelectItem &key : keyBy->items)
+        if (aggregate.keyBy)
+          for (const SelectItem &key : aggregate.keyBy->items)
             n.keys.push_back(lowerExpr(*key.expr));
-        for (const SelectItem &item : llvm::cast<ItemsStep>(*step).items) {
+        for (const SelectItem &item : aggregate.items) {
           auto &call = llvm::cast<CallExpr>(*item.expr);
           ir::AggCall agg;
           agg.fn = *call.aggFn;
+          // approx_percentile(x, p): p is a constant of the call, not an input.
           agg.arg = call.args.empty() ? nullptr : lowerExpr(*call.args[0]);
           agg.resultType = call.type;
           agg.name = item.outputName;
+          agg.param = call.aggParam;
           n.aggs.push_back(std::move(agg));
         }
-        keyBy = nullptr;
+        if (aggregate.window)
+          n.window = windowOf(*aggregate.window);
+        n.timeColumn = aggregate.timeColumn;
+        n.watermarkDelayMs = aggregate.timeColumn >= 0 ? aggregate.watermarkMs : 0;
+        n.ttlMs = aggregate.ttlMs;
         current = n.id;
         break;
       }

@@ -123,29 +123,41 @@ void Sema::checkData(DataDecl &data) {
   }
   checkConnector(data.connector, data.isTable() ? ConnectorRole::Table : ConnectorRole::Source,
                  diags);
+  checkEventTime(data);
 }
 
-// Two pipelines writing one file would overwrite each other's rows.
+// Two sinks writing one file would overwrite each other's rows: pipelines'
+// sinks and windows' `late to` sinks alike.
 void Sema::checkSinkFiles() {
-  llvm::StringMap<const SinkStep *> writers;
+  llvm::StringMap<std::pair<const Connector *, const PipelineDecl *>> writers;
+  auto claim = [&](const PipelineDecl &p, const Connector &c) {
+    if (!llvm::StringRef(c.uri).starts_with("file:") || c.uri == "file:")
+      return;
+    auto [it, inserted] = writers.try_emplace(c.uri, &c, &p);
+    if (inserted)
+      return;
+    std::string file = "\"" + c.uri.substr(5) + "\"";
+    if (it->second.second == &p)
+      diags.error(c.loc, "pipeline '" + p.name + "' writes " + file + " twice");
+    else
+      diags.error(c.loc, "pipeline '" + p.name + "' writes " + file +
+                             ", which another pipeline writes too");
+    diags.note(it->second.first->loc, "the other sink is here");
+  };
   for (DeclPtr &d : module.decls) {
     auto *p = llvm::dyn_cast<PipelineDecl>(d.get());
     if (!p || p->steps.empty())
       continue;
-    auto *sink = llvm::dyn_cast<SinkStep>(p->steps.back().get());
-    if (!sink || !llvm::StringRef(sink->connector.uri).starts_with("file:") ||
-        sink->connector.uri == "file:")
-      continue;
-    auto [it, inserted] = writers.try_emplace(sink->connector.uri, sink);
-    if (!inserted) {
-      diags.error(sink->connector.loc, "pipeline '" + p->name + "' writes \"" +
-                                           sink->connector.uri.substr(5) +
-                                           "\", which another pipeline writes too");
-      diags.note(it->second->connector.loc, "the other sink is here");
-    }
+    for (const StepPtr &step : p->steps)
+      if (auto *w = llvm::dyn_cast<WindowStep>(step.get()); w && w->lateSink)
+        claim(*p, *w->lateSink);
+    if (auto *sink = llvm::dyn_cast<SinkStep>(p->steps.back().get()))
+      claim(*p, sink->connector);
   }
 }
 
-bool checkModule(Module &module, DiagnosticEngine &diags) { return Sema(module, diags).run(); }
+bool checkModule(Module &module, DiagnosticEngine &diags, const CheckOptions &options) {
+  return Sema(module, diags, options).run();
+}
 
 } // namespace weir

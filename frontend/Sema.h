@@ -4,6 +4,7 @@
 
 #include "frontend/AST.h"
 #include "frontend/Diagnostics.h"
+#include "frontend/Frontend.h"
 
 #include "llvm/ADT/StringMap.h"
 
@@ -15,7 +16,8 @@ class ExprChecker;
 
 class Sema {
 public:
-  Sema(ast::Module &module, DiagnosticEngine &diags) : module(module), diags(diags) {}
+  Sema(ast::Module &module, DiagnosticEngine &diags, CheckOptions options)
+      : module(module), diags(diags), options(options) {}
   bool run();
 
 private:
@@ -33,18 +35,32 @@ private:
   bool checkWhere(ast::WhereStep &step, ast::RowShape &row);
   bool checkSelect(ast::ItemsStep &step, ast::RowShape &row);
   bool checkKeyBy(ast::ItemsStep &step, const ast::RowShape &row);
-  bool checkAggregate(ast::ItemsStep &step, const ast::ItemsStep *keyBy, ast::RowShape &row);
+  bool checkAggregate(ast::AggregateStep &step, const ast::ItemsStep *keyBy,
+                      const ast::WindowStep *window, ast::RowShape &row);
+  bool checkAggregateOutputName(const ast::SelectItem &item, const ast::WindowStep *window,
+                                const ast::RowShape &input);
   bool checkJoin(ast::JoinStep &step, ast::RowShape &row);
   bool extractJoinKeys(ast::JoinStep &step, size_t inputColumns);
   bool checkItemExpr(ast::SelectItem &item, ExprChecker &checker, const char *stepName);
   bool checkUniqueNames(const std::vector<const ast::SelectItem *> &items);
 
+  // Event time, windows and ttl (SemaTime.cpp)
+  void checkEventTime(ast::DataDecl &data);
+  bool checkWindow(ast::WindowStep &step);
+  void checkWindowArgs(ast::WindowStep &step);
+  void checkWindowClauses(ast::WindowStep &step);
+  void checkAggregateTime(ast::AggregateStep &step, const ast::PipelineDecl &p,
+                          const ast::RowShape &input, const ast::Step *eventTimeLostAt);
+  void warnUnboundedState(const ast::AggregateStep &step, const ast::PipelineDecl &p);
+
   ast::Module &module;
   DiagnosticEngine &diags;
+  CheckOptions options;
   llvm::StringMap<ast::SchemaDecl *> schemas;
   llvm::StringMap<ast::DataDecl *> datas; // sources and tables share one namespace
   llvm::StringMap<ast::PipelineDecl *> pipelines;
   std::set<std::string> dataNames;
+  std::set<const ast::DataDecl *> notedNoEventTime; // sources a warning's note named
 };
 
 } // namespace weir

@@ -23,9 +23,12 @@ const char *roleName(ConnectorRole role) {
 }
 
 std::vector<std::string> connectorsFor(ConnectorRole role) {
-  if (role == ConnectorRole::Sink)
-    return {"file", "stdout"};
-  return {"file"};
+  switch (role) {
+  case ConnectorRole::Source: return {"file", "generator"};
+  case ConnectorRole::Table: return {"file"};
+  case ConnectorRole::Sink: return {"file", "stdout"};
+  }
+  return {};
 }
 
 std::vector<std::string> optionsFor(ConnectorRole role) {
@@ -74,6 +77,95 @@ bool checkOnError(const ConnectorArg &arg, Connector &c, DiagnosticEngine &diags
   return false;
 }
 
+// A generator option's value as the runtime reads it: strings as they are,
+// numbers and bools as written, durations and timestamps in milliseconds.
+std::optional<std::string> generatorValue(const LiteralExpr &lit) {
+  switch (lit.literalKind) {
+  case LiteralKind::String: return lit.stringValue;
+  case LiteralKind::Int:
+  case LiteralKind::Float:
+  case LiteralKind::Bool: return lit.spelling;
+  case LiteralKind::Duration:
+  case LiteralKind::Timestamp: return std::to_string(lit.intValue);
+  case LiteralKind::Null: return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+// `generator("nexmark_bids", events = 1000000)`: a built-in source of
+// synthetic rows. Its options are the generator's own (the runtime checks
+// names and values), kept in source order in the uri
+// "generator:NAME?k1=v1&k2=v2".
+bool checkGenerator(Connector &c, DiagnosticEngine &diags) {
+  bool ok = true;
+  std::string name, options;
+  std::map<std::string, const ConnectorArg *> named;
+  const ConnectorArg *positional = nullptr;
+  for (ConnectorArg &arg : c.args) {
+    auto *lit = llvm::dyn_cast<LiteralExpr>(arg.value.get());
+    if (!lit) {
+      diags.error(arg.value->begin, "connector arguments must be literals, as in events = 1000000");
+      ok = false;
+      continue;
+    }
+    static const RowShape noColumns;
+    static const std::set<std::string> noNames;
+    ExprChecker(diags, noColumns, noNames).check(*lit); // types for the AST dump
+    if (arg.name.empty()) {
+      if (positional) {
+        diags.error(arg.loc, "generator() takes one name; name the other arguments, as in "
+                             "events = 1000000");
+        ok = false;
+      }
+      positional = &arg;
+      continue;
+    }
+    if (auto [it, inserted] = named.emplace(arg.name, &arg); !inserted) {
+      diags.error(arg.loc, "duplicate argument '" + arg.name + "'");
+      diags.note(it->second->loc, "previous value is here");
+      ok = false;
+      continue;
+    }
+    if (arg.name == "format") {
+      diags.error(arg.loc, "generator() takes no format: it makes rows, not text");
+      ok = false;
+      continue;
+    }
+    if (arg.name == "on_error") {
+      diags.error(arg.loc, "on_error does not apply to generator(): its rows are never malformed");
+      ok = false;
+      continue;
+    }
+    std::optional<std::string> value = generatorValue(*lit);
+    if (!value) {
+      diags.error(lit->loc, "generator option '" + arg.name + "' needs a value, not null");
+      ok = false;
+    } else if (value->find_first_of("&=?#") != std::string::npos) {
+      diags.error(lit->loc, "generator option '" + arg.name +
+                                "' cannot contain '&', '=', '?' or '#'");
+      ok = false;
+    } else {
+      options += (options.empty() ? "?" : "&") + arg.name + "=" + *value;
+    }
+  }
+  if (!positional) {
+    diags.error(c.loc, "generator() needs a name: generator(\"nexmark_bids\")");
+    ok = false;
+  } else if (const LiteralExpr *lit = stringValue(*positional, "the generator's name", diags)) {
+    name = lit->stringValue;
+    if (name.empty() || name.find_first_of("&=?#") != std::string::npos) {
+      diags.error(lit->loc, "invalid generator name \"" + name + "\"");
+      ok = false;
+    }
+  } else {
+    ok = false;
+  }
+  c.uri = "generator:" + name + options;
+  c.format = "generator";
+  c.onError = "";
+  return ok;
+}
+
 } // namespace
 
 bool checkConnector(Connector &c, ConnectorRole role, DiagnosticEngine &diags) {
@@ -82,10 +174,15 @@ bool checkConnector(Connector &c, ConnectorRole role, DiagnosticEngine &diags) {
     if (c.kind == "stdout")
       diags.error(c.loc, std::string("'stdout' cannot be ") + roleName(role) +
                              "; it is only for sinks");
+    else if (c.kind == "generator")
+      diags.error(c.loc, std::string("'generator' cannot be ") + roleName(role) +
+                             "; it is only for sources");
     else
       diags.error(c.loc, "unknown connector '" + c.kind + "'" + didYouMean(c.kind, kinds));
     return false;
   }
+  if (c.kind == "generator")
+    return checkGenerator(c, diags);
   bool ok = true;
   std::vector<const ConnectorArg *> positional;
   std::map<std::string, const ConnectorArg *> named;

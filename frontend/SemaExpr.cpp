@@ -28,9 +28,28 @@ std::vector<std::string> allScalarNames() {
 
 std::vector<std::string> allAggNames() {
   std::vector<std::string> names;
-  for (int i = 0; i <= static_cast<int>(AggFn::Last); ++i)
+  for (int i = 0; i <= static_cast<int>(AggFn::ApproxPercentile); ++i)
     names.push_back(aggFnName(static_cast<AggFn>(i)));
   return names;
+}
+
+// "count, sum, ... or approx_percentile".
+std::string aggNameList() {
+  std::vector<std::string> names = allAggNames();
+  std::string list;
+  for (size_t i = 0; i < names.size(); ++i)
+    list += (i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + names[i];
+  return list;
+}
+
+// approx_percentile's fraction: a float literal in [0, 1] (the sketch is
+// queried for it when results are emitted).
+std::optional<double> percentileFraction(const Expr &p) {
+  auto *lit = llvm::dyn_cast<LiteralExpr>(&p);
+  if (!lit || lit->literalKind != LiteralKind::Float || !(lit->floatValue >= 0.0) ||
+      lit->floatValue > 1.0)
+    return std::nullopt;
+  return lit->floatValue;
 }
 
 } // namespace
@@ -317,8 +336,8 @@ bool ExprChecker::checkAggregateCall(CallExpr &e) {
   if (!fn) {
     if (lookupScalarFn(e.callee))
       diags.error(e.loc, "'" + e.callee +
-                             "' is not an aggregate function; aggregate items are calls of "
-                             "count, sum, min, max, avg, count_distinct, first or last");
+                             "' is not an aggregate function; aggregate items are calls of " +
+                             aggNameList());
     else
       diags.error(e.loc, "unknown aggregate function '" + e.callee + "'" +
                              didYouMean(e.callee, allAggNames()));
@@ -328,6 +347,15 @@ bool ExprChecker::checkAggregateCall(CallExpr &e) {
   std::vector<Type> types;
   if (!checkArgs(e, types))
     return false;
+  if (*fn == AggFn::ApproxPercentile && e.args.size() == 2) {
+    std::optional<double> p = percentileFraction(*e.args[1]);
+    if (!p) {
+      diags.error(e.args[1]->begin, "the percentile of 'approx_percentile' must be a float "
+                                    "literal between 0.0 and 1.0, as in 0.99");
+      return false;
+    }
+    e.aggParam = *p;
+  }
   AggCallResult result = weir::checkAggregateCall(*fn, types);
   if (!result.type) {
     int i = result.error.argIndex;

@@ -19,7 +19,16 @@ RowShape rowOfData(const DataDecl &data) {
   RowShape row;
   for (const FieldDecl &f : data.schema->fields)
     row.push_back({f.name, f.resolved, data.name, f.name});
+  if (data.eventTimeField >= 0)
+    row[data.eventTimeField].eventTime = true;
   return row;
+}
+
+bool carriesEventTime(const RowShape &row) {
+  for (const RowColumn &c : row)
+    if (c.eventTime)
+      return true;
+  return false;
 }
 
 } // namespace
@@ -57,8 +66,17 @@ bool Sema::checkStructure(PipelineDecl &p) {
       diags.error(s.loc, "'sink' must be the last step of a pipeline");
       ok = false;
     }
-    if (s.kind == StepKind::KeyBy && (last || p.steps[i + 1]->kind != StepKind::Aggregate)) {
+    StepKind next = last ? StepKind::Sink : p.steps[i + 1]->kind;
+    if (s.kind == StepKind::KeyBy && next != StepKind::Aggregate && next != StepKind::Window) {
       diags.error(s.loc, "'key by' must be followed by 'aggregate'");
+      ok = false;
+    }
+    if (s.kind == StepKind::Window && next == StepKind::KeyBy) {
+      diags.error(s.loc, "'window' must come right before 'aggregate': write "
+                         "`key by ... | window ... | aggregate ...`");
+      ok = false;
+    } else if (s.kind == StepKind::Window && next != StepKind::Aggregate) {
+      diags.error(s.loc, "'window' must be followed by 'aggregate'");
       ok = false;
     }
   }
@@ -79,9 +97,16 @@ void Sema::checkPipeline(PipelineDecl &p) {
     row = rowOfData(*p.input);
   std::set<std::string> joined;
   const ItemsStep *keyBy = nullptr;
+  const WindowStep *window = nullptr;
+  const Step *eventTimeLostAt = nullptr; // the step whose output lost the event-time column
+  std::vector<const AggregateStep *> unbounded; // warned about if the pipeline is fine
+  unsigned errorsBefore = diags.errorCount();
   for (StepPtr &step : p.steps) {
     if (diags.reachedErrorLimit())
       return;
+    bool hadEventTime = rowKnown && carriesEventTime(row);
+    if (step->kind != StepKind::Window && step->kind != StepKind::Aggregate)
+      window = nullptr;
     if (auto *sink = llvm::dyn_cast<SinkStep>(step.get())) {
       checkConnector(sink->connector, ConnectorRole::Sink, diags);
       sink->output = row;
@@ -103,11 +128,22 @@ void Sema::checkPipeline(PipelineDecl &p) {
       keyBy = llvm::cast<ItemsStep>(step.get());
       rowKnown = checkKeyBy(llvm::cast<ItemsStep>(*step), row);
       break;
-    case StepKind::Aggregate:
-      rowKnown = checkAggregate(llvm::cast<ItemsStep>(*step), keyBy, row);
+    case StepKind::Window:
+      window = llvm::cast<WindowStep>(step.get());
+      rowKnown = checkWindow(llvm::cast<WindowStep>(*step));
+      break;
+    case StepKind::Aggregate: {
+      auto &aggregate = llvm::cast<AggregateStep>(*step);
+      aggregate.window = window;
+      checkAggregateTime(aggregate, p, row, eventTimeLostAt);
+      rowKnown = checkAggregate(aggregate, keyBy, window, row);
+      if (rowKnown && options.warnUnboundedState)
+        unbounded.push_back(&aggregate);
       keyBy = nullptr;
+      window = nullptr;
       joined.clear();
       break;
+    }
     case StepKind::Join: {
       auto &join = llvm::cast<JoinStep>(*step);
       if (!joined.insert(join.tableName).second) {
@@ -122,8 +158,13 @@ void Sema::checkPipeline(PipelineDecl &p) {
       break;
     }
     step->output = row;
+    if (hadEventTime && rowKnown && !carriesEventTime(row) && !eventTimeLostAt)
+      eventTimeLostAt = step.get();
   }
   checkStructure(p);
+  if (diags.errorCount() == errorsBefore)
+    for (const AggregateStep *aggregate : unbounded)
+      warnUnboundedState(*aggregate, p);
 }
 
 bool Sema::checkWhere(WhereStep &step, RowShape &row) {
@@ -191,8 +232,12 @@ bool Sema::checkSelect(ItemsStep &step, RowShape &row) {
   if (!ok)
     return false;
   RowShape out;
-  for (const SelectItem &item : step.items)
+  for (const SelectItem &item : step.items) {
     out.push_back({item.outputName, item.expr->type, "", ""});
+    // `select ..., ts` passes the event-time column on; `t = ts` does not.
+    if (auto *name = llvm::dyn_cast<NameExpr>(item.expr.get()))
+      out.back().eventTime = row[name->column].eventTime && row[name->column].name == item.outputName;
+  }
   row = std::move(out);
   return true;
 }
@@ -209,17 +254,34 @@ bool Sema::checkKeyBy(ItemsStep &step, const RowShape &row) {
   return ok;
 }
 
-bool Sema::checkAggregate(ItemsStep &step, const ItemsStep *keyBy, RowShape &row) {
+// Output rows: keys ++ aggregates; with a tumbling, hopping or session window
+// keys ++ window_start, window_end ++ aggregates; with a rolling window the
+// input row ++ aggregates.
+bool Sema::checkAggregate(AggregateStep &step, const ItemsStep *keyBy, const WindowStep *window,
+                          RowShape &row) {
   bool ok = true;
+  bool rolling = window && window->windowKind == WindowKind::Rolling;
+  step.keyBy = keyBy;
   std::vector<const SelectItem *> names;
   RowShape out;
   if (keyBy) {
     for (const SelectItem &key : keyBy->items) {
       if (key.outputName.empty())
         return false; // the key step reported its error
+      if (rolling)
+        continue; // the input row carries the keys' columns
+      ok = checkAggregateOutputName(key, window, row) && ok;
       names.push_back(&key);
       out.push_back({key.outputName, key.expr->type, "", ""});
     }
+  }
+  if (rolling) {
+    out = row;
+    for (RowColumn &c : out)
+      c.eventTime = false; // one aggregate per pipeline reads event time
+  } else if (window) {
+    out.push_back({"window_start", Type::of(K::Timestamp), "", ""});
+    out.push_back({"window_end", Type::of(K::Timestamp), "", ""});
   }
   ExprChecker checker(diags, row, dataNames);
   for (SelectItem &item : step.items) {
@@ -239,6 +301,10 @@ bool Sema::checkAggregate(ItemsStep &step, const ItemsStep *keyBy, RowShape &row
       continue;
     }
     item.outputName = item.name;
+    if (!checkAggregateOutputName(item, window, row)) {
+      ok = false;
+      continue;
+    }
     if (!checker.checkAggregateCall(*call)) {
       ok = false;
       continue;
@@ -250,6 +316,32 @@ bool Sema::checkAggregate(ItemsStep &step, const ItemsStep *keyBy, RowShape &row
   if (!ok)
     return false;
   row = std::move(out);
+  return true;
+}
+
+// A window adds window_start and window_end; a rolling window keeps the
+// input's columns: neither may be shadowed.
+bool Sema::checkAggregateOutputName(const SelectItem &item, const WindowStep *window,
+                                    const RowShape &input) {
+  if (!window)
+    return true;
+  if (window->windowKind == WindowKind::Rolling) {
+    for (const RowColumn &c : input) {
+      if (c.name == item.outputName) {
+        diags.error(item.nameLoc, "aggregate '" + item.outputName +
+                                      "' has the name of an input column; a rolling window's "
+                                      "rows keep their input columns, so choose another name");
+        return false;
+      }
+    }
+    return true;
+  }
+  if (item.outputName == "window_start" || item.outputName == "window_end") {
+    diags.error(item.nameLoc, "'" + item.outputName + "' is a column the " +
+                                  windowKindName(window->windowKind) +
+                                  " window adds; choose another name");
+    return false;
+  }
   return true;
 }
 

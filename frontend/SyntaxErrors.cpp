@@ -18,7 +18,9 @@ std::string describeToken(const antlr4::Token *t) {
   return "'" + shortened(t->getText()) + "'";
 }
 
-bool isSoftKeyword(size_t type) { return type >= WeirParser::SCHEMA && type <= WeirParser::SINK; }
+// The declaration, step and clause words (grammar/Weir.g4 keeps them in one
+// token range); they are identifiers too.
+bool isSoftKeyword(size_t type) { return type >= WeirParser::SCHEMA && type <= WeirParser::TTL; }
 
 bool isBinaryOperator(size_t type) {
   switch (type) {
@@ -54,7 +56,7 @@ std::string expectationOfRule(antlr4::Parser *parser) {
   case WeirParser::RuleDecl:
     return "a declaration (schema, source, table or pipeline)";
   case WeirParser::RuleStep:
-    return "a pipeline step (where, select, key by, aggregate, join or sink)";
+    return "a pipeline step (where, select, key by, window, aggregate, join or sink)";
   case WeirParser::RuleExpr:
   case WeirParser::RulePrimary:
   case WeirParser::RuleLiteral:

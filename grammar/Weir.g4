@@ -8,9 +8,10 @@
 // Only operators and the literal words are reserved. Declaration and step
 // words (`schema`, `key`, `join`, ...) are soft keywords: they may also name
 // columns, sources and functions, which keeps common column names such as
-// `source` or `key` usable and leaves room for new step and clause words
-// (`window`, `emit`, `late`, `event_time`, `watermark`) without breaking
-// existing programs.
+// `source`, `key` or `window` usable and lets new step and clause words
+// (`window`, `emit`, `late`, `event_time`, `watermark`, `ttl`) arrive without
+// breaking existing programs. Window kinds and clause values (`tumbling`,
+// `final`, `drop`, `to`, ...) are plain identifiers checked by Sema.
 grammar Weir;
 
 module : decl* EOF ;
@@ -26,10 +27,11 @@ schemaDecl : SCHEMA name=ident '{' (fieldDecl (',' fieldDecl)* ','?)? '}' ;
 fieldDecl  : name=ident ':' typeRef ;
 typeRef    : name=ident nullable='?'? ;
 
-// Clauses after the connector (e.g. `event_time ts watermark 5s`) will go
-// between `connector` and ';'.
-sourceDecl : SOURCE name=ident ':' schema=ident '=' connector ';' ;
-tableDecl  : TABLE name=ident ':' schema=ident '=' connector ';' ;
+// `event_time ts watermark 5s` after the connector. Tables take the clause
+// too, so Sema can say why it does not apply to them.
+sourceDecl : SOURCE name=ident ':' schema=ident '=' connector eventTime? ';' ;
+tableDecl  : TABLE name=ident ':' schema=ident '=' connector eventTime? ';' ;
+eventTime  : EVENT_TIME column=ident (WATERMARK delay=expr)? ;
 
 pipelineDecl : PIPELINE name=ident '=' input=ident ('|' step)+ ';' ;
 
@@ -37,7 +39,8 @@ step
   : WHERE expr                                         # whereStep
   | SELECT selectItem (',' selectItem)*                # selectStep
   | KEY BY selectItem (',' selectItem)*                # keyByStep
-  | AGGREGATE selectItem (',' selectItem)*             # aggregateStep
+  | AGGREGATE selectItem (',' selectItem)* (TTL ttl=expr)? # aggregateStep
+  | WINDOW windowCall windowClause*                    # windowStep
   | LEFT? JOIN table=ident ON expr                     # joinStep
   | SINK connector                                     # sinkStep
   ;
@@ -45,8 +48,18 @@ step
 // `name = expr`, or an expression whose name is implied (a column reference).
 selectItem : (name=ident '=')? expr ;
 
-connector    : kind=ident '(' (connectorArg (',' connectorArg)*)? ')' ;
-connectorArg : (name=ident '=')? expr ;
+connector    : kind=ident '(' (argument (',' argument)*)? ')' ;
+// A connector's or a window's argument: positional or `name = value`.
+argument     : (name=ident '=')? expr ;
+
+// `tumbling(1m)`, `hopping(size = 10m, slide = 1m)`, ...: Sema checks the kind
+// and its arguments. The clauses may come in any order (Sema rejects repeats);
+// `emit final|updates`, `late drop|late to CONNECTOR`.
+windowCall   : kind=ident '(' (argument (',' argument)*)? ')' ;
+windowClause
+  : EMIT policy=ident                                  # emitClause
+  | LATE action=ident connector?                       # lateClause
+  ;
 
 // Alternatives are listed from the tightest binding to the loosest.
 expr
@@ -83,6 +96,7 @@ ident
   : IDENT
   | SCHEMA | SOURCE | TABLE | PIPELINE
   | WHERE | SELECT | KEY | BY | AGGREGATE | LEFT | JOIN | ON | SINK
+  | WINDOW | EMIT | LATE | EVENT_TIME | WATERMARK | TTL
   ;
 
 // ------------------------------------------------------------------ lexer
@@ -100,6 +114,14 @@ LEFT      : 'left' ;
 JOIN      : 'join' ;
 ON        : 'on' ;
 SINK      : 'sink' ;
+// Soft keywords too; they stay between SCHEMA and TTL (SyntaxErrors.cpp
+// treats that token range as identifiers).
+WINDOW     : 'window' ;
+EMIT       : 'emit' ;
+LATE       : 'late' ;
+EVENT_TIME : 'event_time' ;
+WATERMARK  : 'watermark' ;
+TTL        : 'ttl' ;
 AND       : 'and' ;
 OR        : 'or' ;
 NOT       : 'not' ;

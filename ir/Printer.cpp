@@ -185,7 +185,7 @@ std::string formatConnector(const Connector &c) {
     target = target.substr(c.kind.size() + 1);
   if (!target.empty())
     out += " " + quoteString(target);
-  if (!c.format.empty())
+  if (!c.format.empty() && c.format != c.kind) // a generator's format is itself
     out += " " + c.format;
   if (!c.onError.empty())
     out += " on_error=" + c.onError;
@@ -235,11 +235,65 @@ static void printLayout(const StateLayout &l, const char *perWhat, llvm::raw_ost
       os << ", null bit " << f.nullBit;
     os << ") " << f.offset << ".." << f.offset + f.size;
   }
-  if (l.nullBitmapBytes)
-    os << ", null bitmap " << l.nullBitmapOffset << ".."
-       << l.nullBitmapOffset + l.nullBitmapBytes;
+  // A windowed entry's slices follow its keys; the fields list the first
+  // slice's at entry offsets, and so does this.
+  // (A rolling window's entry stores no slice.)
+  uint32_t slice0 = l.sliceOffset;
+  bool slicesStored = !slice0 || l.entrySize > l.sliceOffset;
+  if (slice0 && l.sliceOffset > l.keyNullBitmapOffset)
+    os << ", key null bitmap " << l.keyNullBitmapOffset << ".." << l.sliceOffset;
+  if (l.nullBitmapBytes && slicesStored)
+    os << (slice0 ? ", slice[0] null bitmap " : ", null bitmap ") << slice0 + l.nullBitmapOffset
+       << ".." << slice0 + l.nullBitmapOffset + l.nullBitmapBytes;
+  if (slice0 && slicesStored)
+    os << ", " << l.ringSlices << " slices of " << l.sliceSize << " bytes from " << l.sliceOffset;
   if (l.outOfLineFields)
     os << " (" << l.outOfLineFields << " out of line)";
+}
+
+const char *windowKindName(WindowKind k) {
+  switch (k) {
+  case WindowKind::None: return "none";
+  case WindowKind::Tumbling: return "tumbling";
+  case WindowKind::Hopping: return "hopping";
+  case WindowKind::Session: return "session";
+  case WindowKind::Rolling: return "rolling";
+  }
+  return "?";
+}
+
+// ` window hopping 10m slide 1m emit final late drop`
+static void printWindow(const WindowSpec &w, llvm::raw_ostream &os) {
+  os << " window " << windowKindName(w.kind);
+  switch (w.kind) {
+  case WindowKind::None:
+    break;
+  case WindowKind::Tumbling:
+  case WindowKind::Rolling:
+    os << ' ' << formatDuration(w.sizeMs);
+    break;
+  case WindowKind::Hopping:
+    os << ' ' << formatDuration(w.sizeMs) << " slide " << formatDuration(w.slideMs);
+    break;
+  case WindowKind::Session:
+    os << " gap " << formatDuration(w.gapMs);
+    break;
+  }
+  os << " emit " << (w.emit == EmitPolicy::Updates ? "updates" : "final");
+  if (w.lateToSink)
+    os << " late to " << formatConnector(w.lateSink);
+  else
+    os << " late drop";
+}
+
+// ` time $4:ts watermark 5s`: the event time a window or ttl reads.
+static void printTime(const Node &n, const Schema *in, llvm::raw_ostream &os) {
+  if (n.timeColumn < 0)
+    return;
+  os << " time $" << n.timeColumn;
+  if (in && n.timeColumn < static_cast<int>(in->size()))
+    os << ':' << (*in)[n.timeColumn].name;
+  os << " watermark " << formatDuration(n.watermarkDelayMs);
 }
 
 static void printExprList(const std::vector<ExprPtr> &exprs, const Schema *input,
@@ -263,6 +317,14 @@ static void printNode(const Program &p, const Node &n, llvm::raw_ostream &os) {
   case NodeKind::Table:
     os << ' ' << n.name << " : " << formatSchema(n.schema) << ' '
        << formatConnector(n.connector);
+    if (n.eventTimeField >= 0) {
+      os << " event_time ";
+      if (n.eventTimeField < static_cast<int>(n.schema.size()))
+        os << n.schema[n.eventTimeField].name;
+      else
+        os << '$' << n.eventTimeField;
+      os << " watermark " << formatDuration(n.watermarkDelayMs);
+    }
     printDecodedFields(n, os);
     printLayout(n.layout, "row", os);
     break;
@@ -307,15 +369,25 @@ static void printNode(const Program &p, const Node &n, llvm::raw_ostream &os) {
   case NodeKind::Aggregate: {
     os << " by ";
     printExprList(n.keys, in, os);
+    if (n.window.kind != WindowKind::None)
+      printWindow(n.window, os);
+    if (n.ttlMs)
+      os << " ttl " << formatDuration(n.ttlMs);
+    printTime(n, in, os);
     os << " : {";
+    // The aggregates are the last columns (after keys, window bounds or the
+    // rolling window's input row).
+    size_t firstAgg = n.schema.size() >= n.aggs.size() ? n.schema.size() - n.aggs.size() : 0;
     for (size_t i = 0; i < n.schema.size(); ++i) {
       os << (i ? ", " : "") << n.schema[i].name << ": " << typeName(n.schema[i].type);
-      size_t a = i - n.keys.size();
-      if (i < n.keys.size() || a >= n.aggs.size())
+      size_t a = i - firstAgg;
+      if (i < firstAgg || a >= n.aggs.size())
         continue;
       os << " = " << aggFnName(n.aggs[a].fn) << '(';
       if (n.aggs[a].arg)
         printExpr(*n.aggs[a].arg, in, os);
+      if (n.aggs[a].fn == AggFn::ApproxPercentile)
+        os << ", " << formatDouble(n.aggs[a].param);
       os << ')';
     }
     os << '}';

@@ -11,6 +11,10 @@
 //   %4 = aggregate %3 by [$1:user_id] : {user_id: int64, n: int64 = count(), total: float64? = sum($3:amount)}
 //          state 48 bytes/key: header 0..16, key user_id (int64) 16..24, ..., null bitmap 40..41
 //   %5 = sink %4 "per_user" file "out/per_user.jsonl" json
+//   A source with event time: `... json on_error=fail event_time ts watermark 5s`;
+//   an aggregate with a window or ttl, between its keys and its columns:
+//   `window hopping 10m slide 1m emit final late drop time $4:ts watermark 5s`,
+//   `ttl 1d time $4:ts watermark 0s`.
 //   %7 = table merchants : {...} file "data/merchants.csv" csv
 //          decode [name, category] (2 of 3)
 //          state 48 bytes/row: header 0..16, name (string) 16..32, category (string) 32..48
@@ -50,5 +54,6 @@ std::string formatConnector(const Connector &c);
 
 const char *binaryOpMnemonic(BinaryOp op); // "add", "eq", "and", ...
 const char *stageKindName(StageKind k);    // "table-build", "scan", "emit"
+const char *windowKindName(WindowKind k);  // "none", "tumbling", "hopping", ...
 
 } // namespace weir::ir

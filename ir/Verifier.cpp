@@ -251,8 +251,14 @@ private:
   void checkNode(const Node &n) {
     if (n.kind == NodeKind::Source || n.kind == NodeKind::Table) {
       checkDeclared(n);
+      checkEventTime(n);
       return;
     }
+    if (n.eventTimeField != -1)
+      fail(n, "only a source has an event-time field");
+    if (n.kind != NodeKind::Aggregate &&
+        (n.window.kind != WindowKind::None || n.timeColumn != -1 || n.ttlMs != 0))
+      fail(n, "only an aggregate has a window, a time column or a ttl");
     if (!valid(n.input))
       return; // reported by checkEdges
     const Schema &in = p.node(n.input).schema;
@@ -326,6 +332,82 @@ private:
       fail(n, "a source or table has no expressions");
   }
 
+  // `event_time COL watermark D` on a source: COL a non-nullable timestamp.
+  void checkEventTime(const Node &n) {
+    if (n.watermarkDelayMs < 0)
+      fail(n, "negative watermark delay " + std::to_string(n.watermarkDelayMs) + " ms");
+    if (n.eventTimeField == -1)
+      return;
+    if (n.kind != NodeKind::Source) {
+      fail(n, "only a source has an event-time field");
+      return;
+    }
+    if (n.eventTimeField < 0 || n.eventTimeField >= static_cast<int>(n.schema.size())) {
+      fail(n, "event-time field " + std::to_string(n.eventTimeField) + " out of range");
+      return;
+    }
+    const Column &c = n.schema[n.eventTimeField];
+    if (c.type != Type::of(TypeKind::Timestamp))
+      fail(n, "event-time field " + c.name + " is " + typeName(c.type) +
+                  ", not a non-nullable timestamp");
+  }
+
+  // The window's parameters, the time column and ttl; the output columns
+  // are checked by checkAggregate.
+  void checkWindow(const Node &n, const Schema &in) {
+    const WindowSpec &w = n.window;
+    auto positive = [&](int64_t ms, const char *what) {
+      if (ms <= 0)
+        fail(n, std::string("the ") + windowKindName(w.kind) + " window's " + what + " is " +
+                    std::to_string(ms) + " ms, not positive");
+    };
+    switch (w.kind) {
+    case WindowKind::None:
+      break;
+    case WindowKind::Tumbling:
+      positive(w.sizeMs, "size");
+      if (w.slideMs != w.sizeMs)
+        fail(n, "a tumbling window's slide is its size");
+      break;
+    case WindowKind::Hopping:
+      positive(w.sizeMs, "size");
+      positive(w.slideMs, "slide");
+      if (w.sizeMs > 0 && w.slideMs > 0 && w.sizeMs % w.slideMs != 0)
+        fail(n, "the hopping window's size " + std::to_string(w.sizeMs) +
+                    " ms is not a multiple of its slide " + std::to_string(w.slideMs) + " ms");
+      break;
+    case WindowKind::Session:
+      positive(w.gapMs, "gap");
+      break;
+    case WindowKind::Rolling:
+      positive(w.sizeMs, "size");
+      break;
+    }
+    if (w.lateToSink && w.lateSink.kind.empty())
+      fail(n, "the late sink has no connector kind");
+    if (n.ttlMs < 0)
+      fail(n, "negative ttl");
+    if (n.ttlMs > 0 && w.kind != WindowKind::None)
+      fail(n, "a windowed aggregate has no ttl");
+    if (n.watermarkDelayMs < 0)
+      fail(n, "negative watermark delay");
+    bool needsTime = w.kind != WindowKind::None || n.ttlMs > 0;
+    if (!needsTime) {
+      if (n.timeColumn != -1)
+        fail(n, "a time column without a window or ttl");
+      return;
+    }
+    if (n.timeColumn < 0 || n.timeColumn >= static_cast<int>(in.size())) {
+      fail(n, "time column $" + std::to_string(n.timeColumn) + " out of range (input has " +
+                  std::to_string(in.size()) + " columns)");
+      return;
+    }
+    const Column &c = in[n.timeColumn];
+    if (c.type != Type::of(TypeKind::Timestamp))
+      fail(n, "time column $" + std::to_string(n.timeColumn) + ":" + c.name + " is " +
+                  typeName(c.type) + ", not a non-nullable timestamp");
+  }
+
   void checkJoin(const Node &n, const Schema &in) {
     if (!valid(n.table) || p.node(n.table).kind != NodeKind::Table) {
       fail(n, "joins %" + std::to_string(n.table) + ", which is not a table");
@@ -359,27 +441,51 @@ private:
                   formatSchema(want));
   }
 
+  // Output columns: keys ++ aggregates; a tumbling, hopping or session
+  // window adds window_start, window_end after the keys; a rolling window's
+  // rows are its input row ++ aggregates.
   void checkAggregate(const Node &n, const Schema &in) {
+    checkWindow(n, in);
+    bool rolling = n.window.kind == WindowKind::Rolling;
+    bool bounds = n.window.kind != WindowKind::None && !rolling;
     size_t nk = n.keys.size();
-    if (n.schema.size() != nk + n.aggs.size()) {
+    size_t prefix = rolling ? in.size() : nk + (bounds ? 2 : 0); // columns before the aggregates
+    if (n.schema.size() != prefix + n.aggs.size()) {
       fail(n, "the output has " + std::to_string(n.schema.size()) + " columns for " +
-                  std::to_string(nk) + " keys and " + std::to_string(n.aggs.size()) +
-                  " aggregates");
+                  (rolling ? std::to_string(in.size()) + " input columns"
+                           : std::to_string(nk) + " keys" + (bounds ? " and 2 window bounds" : "")) +
+                  " and " + std::to_string(n.aggs.size()) + " aggregates");
       return;
+    }
+    if (rolling) {
+      for (size_t i = 0; i < in.size(); ++i)
+        if (n.schema[i].name != in[i].name || n.schema[i].type != in[i].type)
+          fail(n, "output column " + std::to_string(i) + " (" + n.schema[i].name + ": " +
+                      typeName(n.schema[i].type) + ") is not the rolling window's input column " +
+                      in[i].name + ": " + typeName(in[i].type));
+    }
+    if (bounds) {
+      for (size_t b = 0; b < 2; ++b) {
+        const Column &c = n.schema[nk + b];
+        const char *want = b == 0 ? "window_start" : "window_end";
+        if (c.name != want || c.type != Type::of(TypeKind::Timestamp))
+          fail(n, "output column " + std::to_string(nk + b) + " must be " + want +
+                      ": timestamp, not " + c.name + ": " + typeName(c.type));
+      }
     }
     for (size_t i = 0; i < nk; ++i) {
       if (!n.keys[i]) {
         fail(n, "key " + std::to_string(i) + " is missing");
         continue;
       }
-      checkExpr(n, *n.keys[i], in, "key " + n.schema[i].name);
-      if (n.keys[i]->type != n.schema[i].type)
+      checkExpr(n, *n.keys[i], in, "key " + (rolling ? std::to_string(i) : n.schema[i].name));
+      if (!rolling && n.keys[i]->type != n.schema[i].type)
         fail(n, "key column " + n.schema[i].name + " is " + typeName(n.schema[i].type) +
                     " but its expression is " + typeName(n.keys[i]->type));
     }
     for (size_t j = 0; j < n.aggs.size(); ++j) {
       const AggCall &a = n.aggs[j];
-      const Column &out = n.schema[nk + j];
+      const Column &out = n.schema[prefix + j];
       std::vector<Type> argTypes;
       if (a.arg) {
         checkExpr(n, *a.arg, in, "aggregate " + a.name);
@@ -387,6 +493,12 @@ private:
       } else if (a.fn != AggFn::Count) {
         fail(n, "aggregate " + a.name + " has no argument");
         continue;
+      }
+      if (a.fn == AggFn::ApproxPercentile) {
+        argTypes.push_back(Type::of(TypeKind::Float64)); // p, a constant (AggCall::param)
+        if (!(a.param >= 0.0 && a.param <= 1.0))
+          fail(n, "aggregate " + a.name + ": percentile " + std::to_string(a.param) +
+                      " is outside [0, 1]");
       }
       AggCallResult r = checkAggregateCall(a.fn, argTypes);
       if (!r.type)
@@ -535,6 +647,39 @@ private:
 
   // -------------------------------------------------------- state layouts
 
+  struct Placed {
+    StateSlot slot;
+    std::string what;
+  };
+
+  // Slots laid out from `begin` up to a null bitmap at `bitmapOffset` of
+  // `bitmapBytes` bytes: no overlaps, aligned, distinct null bits inside it.
+  // Offsets are relative to the region's base (an entry or a window slice).
+  void checkRegion(const Node &n, std::vector<Placed> slots, uint32_t begin,
+                   uint32_t bitmapOffset, uint32_t bitmapBytes, const std::string &region) {
+    std::sort(slots.begin(), slots.end(),
+              [](const Placed &a, const Placed &b) { return a.slot.offset < b.slot.offset; });
+    uint32_t end = begin;
+    std::set<int> bits;
+    for (const Placed &s : slots) {
+      if (s.slot.offset < end)
+        fail(n, s.what + " at " + std::to_string(s.slot.offset) + " overlaps what ends at " +
+                    std::to_string(end) + region);
+      if (s.slot.offset % std::min<uint32_t>(s.slot.size, 8))
+        fail(n, s.what + " at " + std::to_string(s.slot.offset) + " is misaligned" + region);
+      end = std::max(end, s.slot.offset + s.slot.size);
+      if (s.slot.nullBit >= 0) {
+        if (static_cast<uint32_t>(s.slot.nullBit) >= bitmapBytes * 8)
+          fail(n, s.what + "'s null bit " + std::to_string(s.slot.nullBit) +
+                      " is outside the bitmap" + region);
+        if (!bits.insert(s.slot.nullBit).second)
+          fail(n, s.what + " shares null bit " + std::to_string(s.slot.nullBit) + region);
+      }
+    }
+    if (end > bitmapOffset)
+      fail(n, "slots run past the null bitmap at " + std::to_string(bitmapOffset) + region);
+  }
+
   void checkLayout(const Node &n) {
     const StateLayout &l = n.layout;
     if (l.entrySize == 0)
@@ -546,21 +691,15 @@ private:
     if (l.entrySize % 8 || l.headerSize != 16)
       fail(n, "entry size " + std::to_string(l.entrySize) + " / header " +
                   std::to_string(l.headerSize) + " (want a multiple of 8 / 16)");
-    if (l.nullBitmapOffset < l.headerSize ||
-        l.nullBitmapOffset + l.nullBitmapBytes > l.entrySize)
-      fail(n, "the null bitmap lies outside the entry");
 
-    struct Placed {
-      StateSlot slot;
-      std::string what;
-    };
-    std::vector<Placed> slots;
-    auto add = [&](const StateSlot &s, Type t, bool typed, const std::string &what) {
+    std::vector<Placed> keys, accumulators;
+    auto add = [&](std::vector<Placed> &to, const StateSlot &s, Type t, bool typed,
+                   const std::string &what) {
       if (s.size == 0)
         return;
       if (typed && s.size != expectedSlotSize(t))
         fail(n, what + " has size " + std::to_string(s.size) + " for " + typeName(t));
-      slots.push_back({s, what});
+      to.push_back({s, what});
     };
     if (n.kind == NodeKind::Table) {
       if (l.keySlots.size() != n.schema.size()) {
@@ -568,7 +707,7 @@ private:
         return;
       }
       for (size_t i = 0; i < n.schema.size(); ++i)
-        add(l.keySlots[i], n.schema[i].type, true, "column " + n.schema[i].name);
+        add(keys, l.keySlots[i], n.schema[i].type, true, "column " + n.schema[i].name);
       for (int f : n.usedFields)
         if (f >= 0 && f < static_cast<int>(l.keySlots.size()) && l.keySlots[f].size == 0)
           fail(n, "used column " + n.schema[f].name + " has no slot");
@@ -581,37 +720,60 @@ private:
       for (size_t i = 0; i < n.keys.size(); ++i) {
         if (l.keySlots[i].size == 0)
           fail(n, "key " + std::to_string(i) + " has no slot");
-        add(l.keySlots[i], n.keys[i] ? n.keys[i]->type : Type{}, n.keys[i] != nullptr,
+        add(keys, l.keySlots[i], n.keys[i] ? n.keys[i]->type : Type{}, n.keys[i] != nullptr,
             "key " + std::to_string(i));
       }
       for (size_t j = 0; j < n.aggs.size(); ++j) {
         if (l.aggSlots[j].size == 0)
           fail(n, "aggregate " + n.aggs[j].name + " has no slot");
-        add(l.aggSlots[j], {}, false, "aggregate " + n.aggs[j].name);
-        add(l.aggAuxSlots[j], {}, false, "aggregate " + n.aggs[j].name + " (aux)");
+        add(accumulators, l.aggSlots[j], {}, false, "aggregate " + n.aggs[j].name);
+        add(accumulators, l.aggAuxSlots[j], {}, false, "aggregate " + n.aggs[j].name + " (aux)");
       }
     }
-    std::sort(slots.begin(), slots.end(),
-              [](const Placed &a, const Placed &b) { return a.slot.offset < b.slot.offset; });
-    uint32_t end = l.headerSize;
-    std::set<int> bits;
-    for (const Placed &s : slots) {
-      if (s.slot.offset < end)
-        fail(n, s.what + " at " + std::to_string(s.slot.offset) + " overlaps what ends at " +
-                    std::to_string(end));
-      if (s.slot.offset % std::min<uint32_t>(s.slot.size, 8))
-        fail(n, s.what + " at " + std::to_string(s.slot.offset) + " is misaligned");
-      end = std::max(end, s.slot.offset + s.slot.size);
-      if (s.slot.nullBit >= 0) {
-        if (static_cast<uint32_t>(s.slot.nullBit) >= l.nullBitmapBytes * 8)
-          fail(n, s.what + "'s null bit " + std::to_string(s.slot.nullBit) +
-                      " is outside the bitmap");
-        if (!bits.insert(s.slot.nullBit).second)
-          fail(n, s.what + " shares null bit " + std::to_string(s.slot.nullBit));
-      }
+    // One region: the entry is header | slots | null bitmap.
+    if (l.sliceOffset == 0) {
+      if (l.nullBitmapOffset < l.headerSize ||
+          l.nullBitmapOffset + l.nullBitmapBytes > l.entrySize)
+        fail(n, "the null bitmap lies outside the entry");
+      keys.insert(keys.end(), accumulators.begin(), accumulators.end());
+      checkRegion(n, std::move(keys), l.headerSize, l.nullBitmapOffset, l.nullBitmapBytes, "");
+      return;
     }
-    if (end > l.nullBitmapOffset)
-      fail(n, "slots run past the null bitmap at " + std::to_string(l.nullBitmapOffset));
+    checkSlicedLayout(n, std::move(keys), std::move(accumulators));
+  }
+
+  // A windowed (or ttl) aggregate: header | keys | key bitmap, then a ring of
+  // `ringSlices` slices (rolling: none stored), each slice
+  // accumulators | bookkeeping | accumulator bitmap with slice-relative offsets.
+  void checkSlicedLayout(const Node &n, std::vector<Placed> keys,
+                         std::vector<Placed> accumulators) {
+    const StateLayout &l = n.layout;
+    if (n.kind != NodeKind::Aggregate) {
+      fail(n, "only an aggregate's state has window slices");
+      return;
+    }
+    bool rolling = n.window.kind == WindowKind::Rolling;
+    if (rolling)
+      keys.push_back({{l.rowBufferOffset, 8, -1}, "the rolling window's row buffer"});
+    if (l.keyNullBitmapOffset < l.headerSize || l.keyNullBitmapOffset > l.sliceOffset)
+      fail(n, "the key null bitmap at " + std::to_string(l.keyNullBitmapOffset) +
+                  " lies outside the keys' part of the entry");
+    else
+      checkRegion(n, std::move(keys), l.headerSize, l.keyNullBitmapOffset,
+                  l.sliceOffset - l.keyNullBitmapOffset, " (keys)");
+    if (l.sliceSize == 0 || l.sliceSize % 8 || l.ringSlices == 0) {
+      fail(n, "slices of " + std::to_string(l.sliceSize) + " bytes x " +
+                  std::to_string(l.ringSlices) + " (want a positive multiple of 8, at least one)");
+      return;
+    }
+    if (l.nullBitmapOffset + l.nullBitmapBytes > l.sliceSize)
+      fail(n, "the accumulators' null bitmap lies outside the slice");
+    checkRegion(n, std::move(accumulators), 0, l.nullBitmapOffset, l.nullBitmapBytes, " (slice)");
+    uint64_t stored = rolling ? 0 : uint64_t(l.ringSlices) * l.sliceSize;
+    if (l.sliceOffset % 8 || l.sliceOffset + stored > l.entrySize)
+      fail(n, "the ring of slices at " + std::to_string(l.sliceOffset) + " (" +
+                  std::to_string(stored) + " bytes) does not fit the entry of " +
+                  std::to_string(l.entrySize) + " bytes");
   }
 };
 

@@ -8,8 +8,12 @@
 //              plain `$i` pass-through only when the output column is read
 //   join       its probe keys, plus the stream-side columns its consumers read;
 //              the table side is demanded of the table (with the build keys)
-//   aggregate  every key's and argument's columns
-// A Source's or Table's demand becomes its `usedFields`.
+//   aggregate  every key's and argument's columns, and its time column (a
+//              window's or ttl's event time); a rolling window also the input
+//              columns it passes on that are read, and `late to` a sink every
+//              input column (late rows are written whole)
+// A Source's or Table's demand becomes its `usedFields`; a source with event
+// time always decodes its event-time column (it drives the watermark).
 #include "ir/passes/Passes.h"
 
 #include "ir/ExprUtil.h"
@@ -65,13 +69,24 @@ void propagate(const Program &p, const Node &n, Demand &demand) {
     }
     break;
   }
-  case NodeKind::Aggregate:
+  case NodeKind::Aggregate: {
     for (const ExprPtr &k : n.keys)
       demandAll(in, *k);
     for (const AggCall &a : n.aggs)
       if (a.arg)
         demandAll(in, *a.arg);
+    if (n.timeColumn >= 0)
+      in.insert(n.timeColumn);
+    int inputWidth = static_cast<int>(p.node(n.input).schema.size());
+    if (n.window.kind == WindowKind::Rolling)
+      for (int c : out)
+        if (c < inputWidth)
+          in.insert(c);
+    if (n.window.lateToSink)
+      for (int c = 0; c < inputWidth; ++c)
+        in.insert(c);
     break;
+  }
   case NodeKind::Source:
   case NodeKind::Table:
     break;
@@ -87,9 +102,12 @@ llvm::Error runProjectionPruning(Program &p) {
   // node's demand is complete before it is passed on.
   for (auto it = order.rbegin(); it != order.rend(); ++it)
     propagate(p, p.node(*it), demand);
-  for (auto &n : p.nodes)
+  for (auto &n : p.nodes) {
+    if (n->kind == NodeKind::Source && n->eventTimeField >= 0)
+      demand[n->id].insert(n->eventTimeField);
     if (n->kind == NodeKind::Source || n->kind == NodeKind::Table)
       n->usedFields.assign(demand[n->id].begin(), demand[n->id].end());
+  }
   return llvm::Error::success();
 }
 
