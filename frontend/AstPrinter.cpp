@@ -62,7 +62,7 @@ private:
     if (!data.hasEventTime())
       return;
     line(depth) << "event_time " << data.eventTimeColumn;
-    if (data.eventTimeField >= 0)
+    if (module.checked)
       os << " #" << data.eventTimeField << " watermark " << data.watermarkMs << " ms";
     os << "\n";
     if (data.watermark) {
@@ -127,7 +127,7 @@ private:
       return;
     }
     auto *agg = llvm::dyn_cast<AggregateStep>(&s);
-    if (agg && agg->timeColumn >= 0)
+    if (module.checked && agg && agg->timeColumn >= 0)
       os << " time #" << agg->timeColumn;
     os << "\n";
     if (auto *w = llvm::dyn_cast<WhereStep>(&s))

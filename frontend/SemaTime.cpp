@@ -4,6 +4,7 @@
 #include "frontend/Sema.h"
 
 #include "frontend/SemaConnector.h"
+#include "frontend/SemaExpr.h"
 #include "frontend/Suggest.h"
 
 namespace weir {
@@ -15,7 +16,7 @@ namespace {
 
 // A duration literal's milliseconds (`-5s` is read as negative), or an error
 // naming `what` ("the watermark delay").
-std::optional<int64_t> durationOf(const Expr &e, const std::string &what, bool allowZero,
+std::optional<int64_t> durationOf(Expr &e, const std::string &what, bool allowZero,
                                   const char *example, DiagnosticEngine &diags) {
   const auto *lit = llvm::dyn_cast<LiteralExpr>(&e);
   bool negative = false;
@@ -27,6 +28,10 @@ std::optional<int64_t> durationOf(const Expr &e, const std::string &what, bool a
     diags.error(e.begin, what + " must be a duration literal, as in " + example);
     return std::nullopt;
   }
+  // Types for the AST dump; a (negated) literal reads no columns.
+  static const RowShape noColumns;
+  static const std::set<std::string> noNames;
+  ExprChecker(diags, noColumns, noNames).check(e);
   if (negative || (lit->intValue == 0 && !allowZero)) {
     diags.error(e.begin, what + (allowZero ? " must not be negative" : " must be greater than 0"));
     return std::nullopt;
