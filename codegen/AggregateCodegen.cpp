@@ -9,7 +9,9 @@ using namespace llvm;
 namespace weir::codegen {
 
 AggregateCodegen::AggregateCodegen(FunctionContext &fc, const ir::Node &aggregate)
-    : fc_(fc), node_(aggregate), expr_(fc), state_(fc, aggregate.layout) {}
+    : fc_(fc), node_(aggregate), expr_(fc), state_(fc, aggregate.layout),
+      keyState_(fc, aggregate.layout, aggregate.layout.keyNullBitmapOffset),
+      windowed_(aggregate.window.kind != ir::WindowKind::None || aggregate.ttlMs > 0) {}
 
 Type AggregateCodegen::accumulatorType(const ir::AggCall &agg) {
   switch (agg.fn) {
@@ -35,26 +37,37 @@ void AggregateCodegen::when(Value *cond, const std::function<void()> &body) {
 
 void AggregateCodegen::initEntry(Value *table, Value *entry, ArrayRef<CgValue> keys) {
   const ir::StateLayout &layout = node_.layout;
-  std::vector<int> unset;
-  for (const ir::StateSlot &slot : layout.aggSlots)
-    if (slot.nullBit >= 0)
-      unset.push_back(slot.nullBit);
-  state_.initBitmap(entry, unset);
+  if (!windowed_) // the accumulators share the entry (windowed: initSlice)
+    initAccumulators(entry);
   IRBuilder<> &b = fc_.builder();
   for (size_t k = 0; k < keys.size(); ++k) {
     CgValue key = keys[k];
     if (key.type.kind == TypeKind::String) // the row's bytes go away with the row
       key.value = b.CreateCall(fc_.abi().fn("weir_ht_copy_str"), {table, key.value, key.length});
-    state_.storePayload(entry, layout.keySlots[k], key);
+    keyState_.storePayload(entry, layout.keySlots[k], key);
     if (key.isNull && layout.keySlots[k].nullBit >= 0)
-      state_.setNullBit(entry, layout.keySlots[k].nullBit, key.isNull);
+      keyState_.setNullBit(entry, layout.keySlots[k].nullBit, key.isNull);
   }
+}
+
+void AggregateCodegen::initAccumulators(Value *slice) {
+  std::vector<int> unset;
+  for (const ir::StateSlot &slot : node_.layout.aggSlots)
+    if (slot.nullBit >= 0)
+      unset.push_back(slot.nullBit);
+  state_.initBitmap(slice, unset);
+}
+
+void AggregateCodegen::initSlice(Value *slice) {
+  IRBuilder<> &b = fc_.builder();
+  b.CreateMemSet(slice, b.getInt8(0), node_.layout.sliceSize, MaybeAlign(8));
+  initAccumulators(slice);
 }
 
 SmallVector<CgValue, 4> AggregateCodegen::loadKeys(Value *entry) {
   SmallVector<CgValue, 4> keys;
   for (size_t k = 0; k < node_.keys.size(); ++k)
-    keys.push_back(state_.load(entry, node_.layout.keySlots[k], node_.keys[k]->type));
+    keys.push_back(keyState_.load(entry, node_.layout.keySlots[k], node_.keys[k]->type));
   return keys;
 }
 
@@ -165,6 +178,27 @@ void AggregateCodegen::foldValue(Value *entry, size_t i, const CgValue &v0) {
   }
 }
 
+bool AggregateCodegen::byEventTime(size_t i) const {
+  AggFn fn = node_.aggs[i].fn;
+  return windowed_ && (fn == AggFn::First || fn == AggFn::Last);
+}
+
+// first/last of a window: the value with the earliest (latest) event time;
+// of equal times, the first (last) to arrive.
+void AggregateCodegen::foldAt(Value *entry, size_t i, const CgValue &v0, Value *at) {
+  assert(at && "windowed first/last need the row's event time (setEventTime)");
+  IRBuilder<> &b = fc_.builder();
+  CgValue v = expr_.coerce(v0, accumulator(entry, i).type);
+  v.isNull = nullptr;
+  Value *atSlot = state_.fieldPtr(entry, node_.layout.aggAuxSlots[i].offset);
+  Value *current = b.CreateLoad(fc_.abi().i64(), atSlot);
+  Value *better = node_.aggs[i].fn == AggFn::First ? b.CreateICmpSLT(at, current) : b.CreateICmpSGE(at, current);
+  when(b.CreateOr(isUnset(entry, i), better), [&] {
+    assign(entry, i, v);
+    b.CreateStore(at, atSlot);
+  });
+}
+
 void AggregateCodegen::addToCount(Value *at, Value *increment) {
   IRBuilder<> &b = fc_.builder();
   b.CreateStore(b.CreateAdd(b.CreateLoad(fc_.abi().i64(), at), increment), at);
@@ -189,6 +223,16 @@ void AggregateCodegen::update(Value *table, Value *entry, Value *entryIndex, Arr
       switch (agg.fn) {
       case AggFn::Count: addToCount(slot, one); break;
       case AggFn::CountDistinct: {
+        if (windowed_) { // the slice's own value set
+          if (x.type.kind == TypeKind::String)
+            b.CreateCall(abi.fn("weir_distinct_add_str"), {slot, x.value, x.length});
+          else if (x.type.kind == TypeKind::Float64)
+            b.CreateCall(abi.fn("weir_distinct_add_f64"), {slot, x.value});
+          else
+            b.CreateCall(abi.fn("weir_distinct_add_i64"),
+                         {slot, x.type.kind == TypeKind::Bool ? b.CreateZExt(x.value, abi.i64()) : x.value});
+          break;
+        }
         // The table's pair set says whether (this key, x) is new.
         Value *ordinal = ConstantInt::get(abi.i32(), distinctOrdinal(node_, i));
         Value *isNew;
@@ -204,6 +248,10 @@ void AggregateCodegen::update(Value *table, Value *entry, Value *entryIndex, Arr
         break;
       }
       default:
+        if (byEventTime(i)) {
+          foldAt(entry, i, x, eventTime_);
+          break;
+        }
         foldValue(entry, i, x);
         if (agg.fn == AggFn::Avg)
           addToCount(state_.fieldPtr(entry, node_.layout.aggAuxSlots[i].offset), one);
@@ -213,16 +261,27 @@ void AggregateCodegen::update(Value *table, Value *entry, Value *entryIndex, Arr
 }
 
 std::vector<CgValue> AggregateCodegen::outputRow(Value *entry) {
-  IRBuilder<> &b = fc_.builder();
-  RuntimeABI &abi = fc_.abi();
   SmallVector<CgValue, 4> keys = loadKeys(entry);
   std::vector<CgValue> row(keys.begin(), keys.end());
+  std::vector<CgValue> values = aggregateValues(entry);
+  row.insert(row.end(), values.begin(), values.end());
+  return row;
+}
+
+std::vector<CgValue> AggregateCodegen::aggregateValues(Value *slice) {
+  IRBuilder<> &b = fc_.builder();
+  RuntimeABI &abi = fc_.abi();
+  Value *entry = slice;
+  std::vector<CgValue> row;
   for (size_t i = 0; i < node_.aggs.size(); ++i) {
     const ir::AggCall &agg = node_.aggs[i];
     const ir::StateSlot &slot = node_.layout.aggSlots[i];
     CgValue out;
     out.type = agg.resultType;
-    if (agg.fn == AggFn::CountDistinct) {
+    if (agg.fn == AggFn::CountDistinct && windowed_) {
+      out.value = b.CreateCall(abi.fn("weir_distinct_count"),
+                               {b.CreateLoad(abi.ptr(), state_.fieldPtr(entry, slot.offset))});
+    } else if (agg.fn == AggFn::CountDistinct) {
       out.value = b.CreateLoad(abi.i64(), state_.fieldPtr(entry, slot.offset));
     } else if (agg.fn == AggFn::Avg) {
       CgValue sum = accumulator(entry, i);
@@ -252,6 +311,11 @@ void AggregateCodegen::combine(Value *dst, Value *src) {
   for (size_t i = 0; i < node_.aggs.size(); ++i) {
     const ir::AggCall &agg = node_.aggs[i];
     const ir::StateSlot &slot = node_.layout.aggSlots[i];
+    if (agg.fn == AggFn::CountDistinct && windowed_) { // slices: union of the value sets
+      b.CreateCall(abi.fn("weir_distinct_merge"),
+                   {countAt(dst, slot), b.CreateLoad(abi.ptr(), countAt(src, slot))});
+      continue;
+    }
     if (agg.fn == AggFn::CountDistinct)
       continue; // the runtime merges the pair sets and counts
     if (SketchAggregates::handles(agg.fn)) {
@@ -260,6 +324,13 @@ void AggregateCodegen::combine(Value *dst, Value *src) {
     }
     if (agg.fn == AggFn::Count) {
       addToCount(countAt(dst, slot), b.CreateLoad(abi.i64(), countAt(src, slot)));
+      continue;
+    }
+    if (byEventTime(i)) {
+      when(b.CreateNot(isUnset(src, i)), [&] {
+        foldAt(dst, i, accumulator(src, i),
+               b.CreateLoad(abi.i64(), countAt(src, node_.layout.aggAuxSlots[i])));
+      });
       continue;
     }
     when(b.CreateNot(isUnset(src, i)), [&] {
@@ -273,7 +344,12 @@ void AggregateCodegen::combine(Value *dst, Value *src) {
 }
 
 bool AggregateCodegen::needsDestroy(const ir::Node &aggregate) {
+  if (aggregate.window.kind == ir::WindowKind::Rolling)
+    return true; // the row buffer
+  bool windowed = aggregate.window.kind != ir::WindowKind::None || aggregate.ttlMs > 0;
   for (const ir::AggCall &agg : aggregate.aggs) {
+    if (windowed && agg.fn == AggFn::CountDistinct)
+      return true;
     if (SketchAggregates::ownsMemory(agg.fn))
       return true;
     bool keepsValue = agg.fn == AggFn::Min || agg.fn == AggFn::Max || agg.fn == AggFn::First ||
@@ -285,8 +361,21 @@ bool AggregateCodegen::needsDestroy(const ir::Node &aggregate) {
 }
 
 void AggregateCodegen::destroy(Value *entry) {
+  if (node_.window.kind == ir::WindowKind::Rolling) {
+    fc_.builder().CreateCall(fc_.abi().fn("weir_event_buffer_free"),
+                             {state_.fieldPtr(entry, node_.layout.rowBufferOffset)});
+    return;
+  }
+  for (uint32_t k = 0; k < node_.layout.ringSlices; ++k)
+    destroySlice(state_.fieldPtr(entry, node_.layout.sliceOffset + k * node_.layout.sliceSize));
+}
+
+void AggregateCodegen::destroySlice(Value *entry) {
   for (size_t i = 0; i < node_.aggs.size(); ++i) {
     AggFn fn = node_.aggs[i].fn;
+    if (windowed_ && fn == AggFn::CountDistinct)
+      fc_.builder().CreateCall(fc_.abi().fn("weir_distinct_free"),
+                               {state_.fieldPtr(entry, node_.layout.aggSlots[i].offset)});
     if (SketchAggregates::ownsMemory(fn))
       SketchAggregates(fc_, node_).destroy(entry, i);
     bool keepsValue = fn == AggFn::Min || fn == AggFn::Max || fn == AggFn::First || fn == AggFn::Last;

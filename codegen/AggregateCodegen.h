@@ -18,6 +18,16 @@ public:
   // Null-aware equality of the entry's keys and `keys`.
   llvm::Value *keysEqual(llvm::Value *entry, llvm::ArrayRef<CgValue> keys);
   llvm::SmallVector<CgValue, 4> loadKeys(llvm::Value *entry);
+  // Windowed aggregates: empties a slice (zeroes it, marks every accumulator
+  // unset); the caller sets its id.
+  void initSlice(llvm::Value *slice);
+  // The final aggregate values of a slice (unwindowed: of the entry).
+  std::vector<CgValue> aggregateValues(llvm::Value *slice);
+  // Frees what one slice owns and leaves it to be re-initialized.
+  void destroySlice(llvm::Value *slice);
+  // Windowed aggregates: the event time of the rows update() folds next
+  // (first/last follow event time, not arrival).
+  void setEventTime(llvm::Value *ts) { eventTime_ = ts; }
   // Folds one input row into the entry, which is entry `entryIndex` of `table`.
   void update(llvm::Value *table, llvm::Value *entry, llvm::Value *entryIndex,
               llvm::ArrayRef<CgValue> row);
@@ -29,12 +39,15 @@ public:
   // The ordinal of aggregate i among the count_distinct ones, or -1.
   static int distinctOrdinal(const ir::Node &aggregate, size_t i);
   static size_t distinctCount(const ir::Node &aggregate);
-  // Frees the out-of-line memory the entry owns.
+  // Frees the out-of-line memory the entry owns (every slice's).
   void destroy(llvm::Value *entry);
   // Whether an entry owns out-of-line memory (distinct sets, owned strings).
   static bool needsDestroy(const ir::Node &aggregate);
 
 private:
+  void initAccumulators(llvm::Value *slice);
+  bool byEventTime(size_t i) const;
+  void foldAt(llvm::Value *entry, size_t i, const CgValue &v, llvm::Value *at);
   CgValue accumulator(llvm::Value *entry, size_t i);
   void foldValue(llvm::Value *entry, size_t i, const CgValue &v);
   void addToCount(llvm::Value *at, llvm::Value *increment);
@@ -49,7 +62,10 @@ private:
   FunctionContext &fc_;
   const ir::Node &node_;
   ExprCodegen expr_;
-  StateAccess state_;
+  StateAccess state_;    // accumulators: unwindowed, the entry; windowed, a slice
+  StateAccess keyState_; // keys, with their own null bitmap when windowed
+  bool windowed_;
+  llvm::Value *eventTime_ = nullptr;
 };
 
 } // namespace weir::codegen

@@ -52,6 +52,13 @@ Value *FunctionContext::sink(int sinkIndex) {
   return slot;
 }
 
+Value *FunctionContext::clock(int stateIndex) {
+  Value *&slot = clocks_[stateIndex];
+  if (!slot)
+    slot = fetchInEntry("weir_task_clock", ConstantInt::get(abi_.i32(), stateIndex));
+  return slot;
+}
+
 BasicBlock *FunctionContext::newBlock(const Twine &name) {
   return BasicBlock::Create(context(), name, function_);
 }

@@ -26,6 +26,7 @@ public:
   llvm::Value *scratch();                // WeirArena* for computed strings
   llvm::Value *state(int stateIndex);    // WeirHashTable*
   llvm::Value *sink(int sinkIndex);      // WeirSinkWriter*
+  llvm::Value *clock(int stateIndex);    // WeirClock* of a windowed state
   void noteScratchUsed() { scratchUsed_ = true; }
   bool scratchUsed() const { return scratchUsed_; }
 
@@ -53,7 +54,7 @@ private:
   llvm::Value *task_;
   llvm::Value *scratch_ = nullptr;
   bool scratchUsed_ = false;
-  std::map<int, llvm::Value *> states_, sinks_;
+  std::map<int, llvm::Value *> states_, sinks_, clocks_;
   llvm::BasicBlock *exit_;
   llvm::AllocaInst *statusSlot_;
 };

@@ -5,6 +5,7 @@
 #include "codegen/HashProbe.h"
 #include "codegen/StageCodegen.h"
 #include "codegen/StateDescription.h"
+#include "codegen/WindowCodegen.h"
 
 #include "llvm/IR/Module.h"
 #include "llvm/IR/Verifier.h"
@@ -36,6 +37,7 @@ private:
   Constant *fields(const ir::Schema &schema, StringRef name);
   Constant *sourceDesc(const ir::Node &n);
   Constant *sinkDesc(const ir::Node &n);
+  Constant *lateSinkDesc(const ir::Node &aggregate);
   Constant *stateDesc(const ir::Node &n);
   Constant *slotDescs(const std::vector<SlotDescription> &slots, StringRef name);
   Constant *stageDesc(const ir::Stage &stage, Function *fn);
@@ -51,6 +53,7 @@ private:
   CodegenOptions options_;
   ProgramIndex index_;
   std::vector<const ir::Node *> sources_, sinks_, states_;
+  std::vector<const ir::Node *> lateSinks_; // windowed aggregates with a late sink
 };
 
 Error ModuleCodegen::checkSupported() {
@@ -95,6 +98,12 @@ void ModuleCodegen::indexNodes() {
     default: break;
     }
   }
+  // `late to C` side outputs come after the pipelines' sinks.
+  for (const auto &n : program_.nodes)
+    if (n->kind == ir::NodeKind::Aggregate && n->window.lateToSink) {
+      index_.lateSinkOf[n->id] = sinks_.size() + lateSinks_.size();
+      lateSinks_.push_back(n.get());
+    }
 }
 
 Constant *ModuleCodegen::array(StructType *type, ArrayRef<Constant *> items, StringRef name) {
@@ -136,6 +145,17 @@ Constant *ModuleCodegen::sinkDesc(const ir::Node &n) {
   return ConstantStruct::get(abi_.sinkDescType(),
                              {string(n.name), string(n.connector.uri), string(n.connector.format),
                               i32(n.schema.size()), fields(n.schema, n.name + ".sink.fields")});
+}
+
+// A late sink writes the aggregate's input rows; it is named after the
+// pipeline ("per_minute.late") for --sink rebinding.
+Constant *ModuleCodegen::lateSinkDesc(const ir::Node &aggregate) {
+  const ir::Connector &c = aggregate.window.lateSink;
+  std::string name = stateName(aggregate) + ".late";
+  return ConstantStruct::get(abi_.sinkDescType(),
+                             {string(name), string(c.uri), string(c.format),
+                              i32(program_.node(aggregate.input).schema.size()),
+                              fields(program_.node(aggregate.input).schema, name + ".sink.fields")});
 }
 
 Constant *ModuleCodegen::stateDesc(const ir::Node &n) {
@@ -200,7 +220,10 @@ Constant *ModuleCodegen::stageDesc(const ir::Stage &stage, Function *fn) {
     targetState = index_.stateOf.at(last.id);
   else if (last.kind == ir::NodeKind::Sink)
     sink = index_.sinkOf.at(last.id);
-  bool splittable = stage.kind == ir::StageKind::Scan;
+  // Windows fire as the watermark moves through the input in order: a
+  // windowed aggregate's scan runs on one thread.
+  bool splittable = stage.kind == ir::StageKind::Scan &&
+                    !(last.kind == ir::NodeKind::Aggregate && WindowCodegen::hasEventTimeState(last));
   return ConstantStruct::get(abi_.stageDescType(),
                              {string(stage.name), i32((uint32_t)stage.kind), // StageKind mirrors WeirStageKind
                               i32(source), i32(readState), i32(targetState), i32(sink), i32(splittable), fn});
@@ -289,6 +312,8 @@ Error ModuleCodegen::run() {
     sourceItems.push_back(sourceDesc(*n));
   for (const ir::Node *n : sinks_)
     sinkItems.push_back(sinkDesc(*n));
+  for (const ir::Node *n : lateSinks_)
+    sinkItems.push_back(lateSinkDesc(*n));
   for (const ir::Node *n : states_)
     stateItems.push_back(stateDesc(*n));
 

@@ -12,6 +12,7 @@
 #include "ir/IR.h"
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <vector>
 
@@ -22,6 +23,7 @@ struct ProgramIndex {
   std::map<int, int> sourceOf; // Source/Table node id -> sources[]
   std::map<int, int> sinkOf;   // Sink node id -> sinks[]
   std::map<int, int> stateOf;  // Aggregate/Table node id -> states[]
+  std::map<int, int> lateSinkOf; // windowed Aggregate with `late to` -> sinks[]
 };
 
 class StageCodegen {
@@ -52,6 +54,37 @@ private:
                         llvm::BasicBlock *next);
   void consumeAggregateUpdate(FunctionContext &fc, const ir::Node &aggregate, const Row &row,
                               llvm::BasicBlock *next);
+  // The row's key's entry in the aggregate's table, inserted (and passed to
+  // `initNew`) when new.
+  struct KeyEntry {
+    llvm::Value *table, *entry, *index;
+  };
+  KeyEntry findOrInsertKey(FunctionContext &fc, const ir::Node &aggregate, const Row &row,
+                           const std::function<void(llvm::Value *entry)> &initNew = {});
+
+  // Windows and ttl (operators/WindowUpdateTranslator.cpp, WindowFire.cpp):
+  // late rows, the clock, firing, then folding the row into its slice,
+  // session or rolling buffer (and, under `emit updates`, emitting).
+  void consumeWindowedUpdate(FunctionContext &fc, const ir::Node &aggregate, const Row &row,
+                             llvm::BasicBlock *next);
+  // `i32 fire.<state>(ptr task, i64 watermark, i8 resetScratch)`: emits what
+  // the watermark completed (under emit final), drops expired state,
+  // compacts the table and sets the clock's next_fire.
+  llvm::Function *windowFireFunction(const ir::Node &aggregate);
+  // The emit stage: fire with an infinite watermark.
+  void produceWindowedResults(FunctionContext &fc, const ir::Stage &stage);
+  const ir::Stage &emitStageOf(const ir::Node &aggregate) const;
+  // The row the aggregate emits for one window, handed down its emit stage.
+  void emitWindowRow(FunctionContext &fc, const ir::Node &aggregate, const Row &row,
+                     llvm::BasicBlock *next);
+  // Row builders: keys ++ window_start, window_end ++ values (or keys ++
+  // values for ttl).
+  Row windowRow(FunctionContext &fc, const ir::Node &aggregate, llvm::Value *entry,
+                llvm::Value *windowStart, llvm::Value *windowEnd, const Row &values);
+  // Rolling: the aggregates over the buffered rows [lo, hi) of one key,
+  // folded into the temporary slice `temp` (destroySlice it after use).
+  Row rollingValues(FunctionContext &fc, const ir::Node &aggregate, llvm::Value *temp,
+                    llvm::Value *buffer, llvm::Value *lo, llvm::Value *hi);
   void consumeTableBuild(FunctionContext &fc, const ir::Node &table, const Row &row,
                          llvm::BasicBlock *next);
   void consumeSink(FunctionContext &fc, const ir::Node &sink, const Row &row, llvm::BasicBlock *next);
@@ -69,6 +102,7 @@ private:
   // --no-fuse: the position whose operator the function being generated translates.
   size_t translateInlineAt_ = SIZE_MAX;
   std::map<std::pair<int, size_t>, llvm::Function *> operatorFunctions_;
+  std::map<int, llvm::Function *> fireFunctions_; // aggregate id -> fire function
 };
 
 } // namespace weir::codegen

@@ -47,14 +47,14 @@ void StateAccess::storePayload(Value *entry, const ir::StateSlot &slot, const Cg
 
 Value *StateAccess::nullBitSet(Value *entry, int bit) {
   IRBuilder<> &b = fc_.builder();
-  Value *byte = b.CreateLoad(fc_.abi().i8(), fieldPtr(entry, layout_.nullBitmapOffset + bit / 8));
+  Value *byte = b.CreateLoad(fc_.abi().i8(), fieldPtr(entry, bitmapOffset_ + bit / 8));
   Value *masked = b.CreateAnd(byte, ConstantInt::get(fc_.abi().i8(), 1u << (bit % 8)));
   return b.CreateICmpNE(masked, ConstantInt::get(fc_.abi().i8(), 0));
 }
 
 void StateAccess::setNullBit(Value *entry, int bit, Value *isNull) {
   IRBuilder<> &b = fc_.builder();
-  Value *at = fieldPtr(entry, layout_.nullBitmapOffset + bit / 8);
+  Value *at = fieldPtr(entry, bitmapOffset_ + bit / 8);
   Value *byte = b.CreateLoad(fc_.abi().i8(), at);
   uint8_t mask = 1u << (bit % 8);
   Value *cleared = b.CreateAnd(byte, ConstantInt::get(fc_.abi().i8(), (uint8_t)~mask));
@@ -69,7 +69,7 @@ void StateAccess::initBitmap(Value *entry, const std::vector<int> &initiallySet)
     bytes[bit / 8] |= 1u << (bit % 8);
   for (size_t i = 0; i < bytes.size(); ++i)
     fc_.builder().CreateStore(ConstantInt::get(fc_.abi().i8(), bytes[i]),
-                              fieldPtr(entry, layout_.nullBitmapOffset + i));
+                              fieldPtr(entry, bitmapOffset_ + i));
 }
 
 void markDirty(FunctionContext &fc, llvm::Value *entry) {

@@ -10,7 +10,11 @@ namespace weir::codegen {
 
 class StateAccess {
 public:
-  StateAccess(FunctionContext &fc, const ir::StateLayout &layout) : fc_(fc), layout_(layout) {}
+  StateAccess(FunctionContext &fc, const ir::StateLayout &layout)
+      : fc_(fc), layout_(layout), bitmapOffset_(layout.nullBitmapOffset) {}
+  // Null bits at another bitmap: a windowed aggregate's keys have their own.
+  StateAccess(FunctionContext &fc, const ir::StateLayout &layout, uint32_t bitmapOffset)
+      : fc_(fc), layout_(layout), bitmapOffset_(bitmapOffset) {}
 
   llvm::Value *fieldPtr(llvm::Value *entry, uint32_t offset);
   // A slot's value; nullable values read their null bit.
@@ -25,6 +29,7 @@ public:
 private:
   FunctionContext &fc_;
   const ir::StateLayout &layout_;
+  uint32_t bitmapOffset_;
 };
 
 // Checkpoints save only the entries changed since the last one: sets the

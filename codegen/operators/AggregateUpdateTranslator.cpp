@@ -3,13 +3,15 @@
 #include "codegen/AggregateCodegen.h"
 #include "codegen/HashProbe.h"
 #include "codegen/StageCodegen.h"
+#include "codegen/WindowCodegen.h"
 
 using namespace llvm;
 
 namespace weir::codegen {
 
-void StageCodegen::consumeAggregateUpdate(FunctionContext &fc, const ir::Node &aggregate,
-                                          const Row &row, BasicBlock *next) {
+StageCodegen::KeyEntry StageCodegen::findOrInsertKey(FunctionContext &fc, const ir::Node &aggregate,
+                                                     const Row &row,
+                                                     const std::function<void(Value *entry)> &initNew) {
   IRBuilder<> &b = fc.builder();
   ExprCodegen expr(fc);
   AggregateCodegen agg(fc, aggregate);
@@ -27,9 +29,9 @@ void StageCodegen::consumeAggregateUpdate(FunctionContext &fc, const ir::Node &a
   ProbeResult probe = emitProbe(fc, ht, hash, aggregate.layout.entrySize,
                                 [&](Value *entry) { return agg.keysEqual(entry, keys); });
 
-  BasicBlock *update = fc.newBlock("agg.update");
+  BasicBlock *found = fc.newBlock("agg.found");
   b.SetInsertPoint(probe.found);
-  b.CreateBr(update);
+  b.CreateBr(found);
   // A miss may be a key whose entry was spilled (--state-memory): bring it
   // back and probe again.
   b.SetInsertPoint(probe.notFound);
@@ -44,19 +46,29 @@ void StageCodegen::consumeAggregateUpdate(FunctionContext &fc, const ir::Node &a
   Value *count = b.CreateLoad(abi_.i64(), b.CreateStructGEP(abi_.hashTableType(), ht, RuntimeABI::HT_Count));
   Value *freshIndex = b.CreateSub(count, ConstantInt::get(abi_.i64(), 1));
   agg.initEntry(ht, fresh, keys);
+  if (initNew)
+    initNew(fresh);
   BasicBlock *insertedEnd = b.GetInsertBlock();
-  b.CreateBr(update);
+  b.CreateBr(found);
 
-  b.SetInsertPoint(update);
+  b.SetInsertPoint(found);
   PHINode *entry = b.CreatePHI(abi_.ptr(), 2, "state");
   entry->addIncoming(probe.entry, probe.found);
   entry->addIncoming(fresh, insertedEnd);
   PHINode *index = b.CreatePHI(abi_.i64(), 2, "index");
   index->addIncoming(probe.entryIndex, probe.found);
   index->addIncoming(freshIndex, insertedEnd);
-  agg.update(ht, entry, index, row);
-  markDirty(fc, entry);
-  b.CreateBr(next);
+  return {ht, entry, index};
+}
+
+void StageCodegen::consumeAggregateUpdate(FunctionContext &fc, const ir::Node &aggregate,
+                                          const Row &row, BasicBlock *next) {
+  if (WindowCodegen::hasEventTimeState(aggregate))
+    return consumeWindowedUpdate(fc, aggregate, row, next);
+  KeyEntry key = findOrInsertKey(fc, aggregate, row);
+  AggregateCodegen(fc, aggregate).update(key.table, key.entry, key.index, row);
+  markDirty(fc, key.entry);
+  fc.builder().CreateBr(next);
 }
 
 } // namespace weir::codegen

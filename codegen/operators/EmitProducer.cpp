@@ -3,6 +3,7 @@
 #include "codegen/AggregateCodegen.h"
 #include "codegen/HashProbe.h"
 #include "codegen/StageCodegen.h"
+#include "codegen/WindowCodegen.h"
 
 using namespace llvm;
 
@@ -10,6 +11,8 @@ namespace weir::codegen {
 
 void StageCodegen::produceAggregateResults(FunctionContext &fc, const ir::Stage &stage) {
   const ir::Node &aggregate = node(stage.nodes[0]);
+  if (WindowCodegen::hasEventTimeState(aggregate))
+    return produceWindowedResults(fc, stage);
   Value *table = fc.state(index_.stateOf.at(aggregate.id));
   AggregateCodegen agg(fc, aggregate);
   emitEntryLoop(

@@ -37,7 +37,16 @@ struct PendingSlot {
   bool outOfLine;
 };
 
-void place(StateLayout &layout, std::vector<PendingSlot> pending) {
+// Where a group of slots went: they start at `base`, their null bitmap follows
+// them, and the group ends (8-aligned) at `end`.
+struct Region {
+  uint32_t bitmapOffset = 0;
+  uint32_t bitmapBytes = 0;
+  uint32_t end = 0;
+};
+
+Region placeRegion(std::vector<PendingSlot> &pending, uint32_t base, std::vector<StateField> &fields,
+                   uint32_t &outOfLine) {
   int nextBit = 0;
   for (PendingSlot &s : pending) // declaration order
     if (s.nullable)
@@ -48,27 +57,105 @@ void place(StateLayout &layout, std::vector<PendingSlot> pending) {
   std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
     return pending[a].size != pending[b].size ? pending[a].size > pending[b].size : a < b;
   });
-  uint32_t offset = HeaderSize;
-  layout.fields.clear();
-  layout.outOfLineFields = 0;
+  uint32_t offset = base;
   for (size_t i : order) {
     PendingSlot &s = pending[i];
     s.slot->offset = offset;
     s.slot->size = s.size;
-    layout.fields.push_back({s.name, s.typeName, offset, s.size, s.slot->nullBit});
-    layout.outOfLineFields += s.outOfLine;
+    fields.push_back({s.name, s.typeName, offset, s.size, s.slot->nullBit});
+    outOfLine += s.outOfLine;
     offset += s.size;
   }
+  Region r;
+  r.bitmapOffset = offset;
+  r.bitmapBytes = (nextBit + 7) / 8;
+  r.end = (offset + r.bitmapBytes + 7) / 8 * 8;
+  return r;
+}
+
+void place(StateLayout &layout, std::vector<PendingSlot> pending) {
+  layout.fields.clear();
+  layout.outOfLineFields = 0;
+  Region r = placeRegion(pending, HeaderSize, layout.fields, layout.outOfLineFields);
   layout.headerSize = HeaderSize;
-  layout.nullBitmapOffset = offset;
-  layout.nullBitmapBytes = (nextBit + 7) / 8;
-  layout.keyNullBitmapOffset = offset;
-  layout.entrySize = (offset + layout.nullBitmapBytes + 7) / 8 * 8;
+  layout.nullBitmapOffset = r.bitmapOffset;
+  layout.nullBitmapBytes = r.bitmapBytes;
+  layout.keyNullBitmapOffset = r.bitmapOffset;
+  layout.entrySize = r.end;
+  layout.sliceOffset = 0;
+  layout.sliceSize = r.end;
+  layout.ringSlices = 1;
 }
 
 PendingSlot valueSlot(StateSlot *slot, Type t, std::string name) {
   return {slot, valueSize(t.kind), t.nullable, std::move(name), typeKindName(t.kind),
           t.kind == TypeKind::String};
+}
+
+int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+// How many slices (or session slots) a key can have open at once. A row is
+// folded only after the windows the watermark completed have fired, so the
+// open ones span from the watermark back by one window to the largest event
+// time, at most `delay` ahead of it.
+uint32_t ringSize(const Node &n) {
+  const WindowSpec &w = n.window;
+  int64_t delay = n.watermarkDelayMs;
+  switch (w.kind) {
+  case WindowKind::Tumbling:
+  case WindowKind::Hopping: // slices of the oldest open window .. the newest row's slice
+    return static_cast<uint32_t>(w.sizeMs / w.slideMs + ceilDiv(delay, w.slideMs) + 1);
+  case WindowKind::Session: // open sessions lie apart by >= gap within [wm - gap, wm + delay], plus a new one
+    return static_cast<uint32_t>(ceilDiv(delay, w.gapMs) + 3);
+  default: // ttl: the key's one running aggregate; rolling: a temporary
+    return 1;
+  }
+}
+
+// entry = header | keys | key bitmap | ring of slices, each slice =
+// accumulators | slice id (| session end) | accumulator bitmap.
+void layoutWindowed(Node &n, std::vector<PendingSlot> keys, std::vector<PendingSlot> accumulators) {
+  StateLayout &l = n.layout;
+  const WindowSpec &w = n.window;
+  l.fields.clear();
+  l.outOfLineFields = 0;
+  StateSlot bufferSlot;
+  if (w.kind == WindowKind::Rolling)
+    keys.push_back({&bufferSlot, 8, false, "rows", "event buffer", true});
+  Region keyRegion = placeRegion(keys, HeaderSize, l.fields, l.outOfLineFields);
+  l.headerSize = HeaderSize;
+  l.keyNullBitmapOffset = keyRegion.bitmapOffset;
+  l.rowBufferOffset = bufferSlot.offset;
+
+  StateSlot idSlot, endSlot;
+  bool session = w.kind == WindowKind::Session;
+  if (w.kind == WindowKind::Tumbling || w.kind == WindowKind::Hopping)
+    accumulators.push_back({&idSlot, 8, false, "slice id", "int64", false});
+  else if (session || n.ttlMs > 0) {
+    accumulators.push_back({&idSlot, 8, false, session ? "session start" : "unused", "timestamp", false});
+    accumulators.push_back({&endSlot, 8, false, session ? "session last event" : "last event", "timestamp", false});
+  }
+  std::vector<StateField> sliceFields;
+  uint32_t sliceOutOfLine = 0;
+  Region slice = placeRegion(accumulators, 0, sliceFields, sliceOutOfLine);
+  l.nullBitmapOffset = slice.bitmapOffset;
+  l.nullBitmapBytes = slice.bitmapBytes;
+  l.sliceIdOffset = idSlot.offset;
+  l.sliceEndOffset = endSlot.offset;
+  l.sliceSize = slice.end;
+  l.ringSlices = ringSize(n);
+  l.sliceOffset = keyRegion.end;
+  bool stored = w.kind != WindowKind::Rolling; // rolling's slice is a temporary
+  l.entrySize = l.sliceOffset + (stored ? l.ringSlices * l.sliceSize : 0);
+  if (stored) {
+    // `weir explain` lists the first slice's fields at their entry offsets.
+    for (StateField f : sliceFields) {
+      f.name = "slice[0] " + f.name;
+      f.offset += l.sliceOffset;
+      l.fields.push_back(f);
+    }
+    l.outOfLineFields += sliceOutOfLine * l.ringSlices;
+  }
 }
 
 void layoutAggregate(Node &n) {
@@ -77,9 +164,10 @@ void layoutAggregate(Node &n) {
   l.keySlots.resize(n.keys.size());
   l.aggSlots.resize(n.aggs.size());
   l.aggAuxSlots.resize(n.aggs.size());
-  std::vector<PendingSlot> pending;
+  std::vector<PendingSlot> keys, pending; // pending: the accumulators
   for (size_t i = 0; i < n.keys.size(); ++i)
-    pending.push_back(valueSlot(&l.keySlots[i], n.keys[i]->type, "key " + n.schema[i].name));
+    keys.push_back(valueSlot(&l.keySlots[i], n.keys[i]->type, "key " + n.schema[i].name));
+  bool windowed = n.window.kind != WindowKind::None || n.ttlMs > 0;
   for (size_t j = 0; j < n.aggs.size(); ++j) {
     const AggCall &a = n.aggs[j];
     std::string name = a.name + ": " + aggFnName(a.fn);
@@ -89,8 +177,10 @@ void layoutAggregate(Node &n) {
       pending.push_back({slot, 8, false, name, "int64", false});
       break;
     case AggFn::CountDistinct:
-      // The count; the distinct values themselves live out of line.
-      pending.push_back({slot, 8, false, name, "distinct", true});
+      if (windowed) // a value set per window slice (slices are combined per window)
+        pending.push_back({slot, 8, false, name, "distinct set", true});
+      else // the count; the distinct values live in the table's pair sets
+        pending.push_back({slot, 8, false, name, "distinct", true});
       break;
     case AggFn::Sum:
       pending.push_back({slot, 8, true, name, typeKindName(a.resultType.kind), false});
@@ -106,6 +196,9 @@ void layoutAggregate(Node &n) {
       PendingSlot s = valueSlot(slot, a.arg->type, name);
       s.nullable = true; // unset until the first non-null input
       pending.push_back(std::move(s));
+      // Windows follow event time: first/last keep the time of their value.
+      if (windowed && (a.fn == AggFn::First || a.fn == AggFn::Last))
+        pending.push_back({&l.aggAuxSlots[j], 8, false, name + ".at", "timestamp", false});
       break;
     }
     case AggFn::StdDev:
@@ -123,7 +216,13 @@ void layoutAggregate(Node &n) {
       break;
     }
   }
-  place(l, std::move(pending));
+  if (!windowed) {
+    keys.insert(keys.end(), std::make_move_iterator(pending.begin()),
+                std::make_move_iterator(pending.end()));
+    place(l, std::move(keys));
+    return;
+  }
+  layoutWindowed(n, std::move(keys), std::move(pending));
 }
 
 void layoutTable(Node &n) {

@@ -1,7 +1,9 @@
 #include "runtime/src/Driver.h"
 
+#include "runtime/src/Checkpoint.h"
 #include "runtime/src/DistinctPairs.h"
 #include "runtime/src/HashTable.h"
+#include "runtime/src/SinkCommit.h"
 #include "runtime/src/Task.h"
 
 #include <algorithm>
@@ -45,6 +47,7 @@ Run::Run(const WeirProgramDesc &program, const Options &options)
     : program_(program), options_(options) {}
 
 Run::~Run() {
+  durability_.reset(); // it points into the states
   for (WeirHashTable *ht : states_)
     destroyHashTable(ht);
 }
@@ -121,6 +124,10 @@ WeirStatus Run::start(std::string &error) {
     if (reads)
       sources_[st.source].lastStage = static_cast<int>(i);
   }
+  if (!options_.checkpointDir.empty() || options_.stateMemory > 0) {
+    durability_ = std::make_unique<Durability>(*this, program_, options_);
+    return durability_->open(error);
+  }
   return WEIR_OK;
 }
 
@@ -152,8 +159,19 @@ WeirStatus Run::openSink(uint32_t index, std::string &error) {
   SinkRuntime &s = sinks_[index];
   if (s.writer)
     return WEIR_OK;
+  uint64_t resumeLength = 0, resumeRows = 0;
+  bool resume = false;
   if (s.location.toStdout) {
     s.out = std::make_unique<StdoutOutput>();
+  } else if (durability_ && !options_.checkpointDir.empty()) {
+    // Committed with each checkpoint, resumed after a restart.
+    resume = durability_->sinkResume(index, resumeLength, resumeRows);
+    auto file = std::make_unique<CommittedFileOutput>();
+    if (!file->open(s.location.path, resume ? &resumeLength : nullptr, error)) {
+      error = "sink '" + std::string(s.desc->name) + "': " + error;
+      return WEIR_ERR_IO;
+    }
+    s.out = std::move(file);
   } else {
     auto file = std::make_unique<FileOutput>();
     if (!file->open(s.location.path, error)) {
@@ -163,7 +181,10 @@ WeirStatus Run::openSink(uint32_t index, std::string &error) {
     s.out = std::move(file);
   }
   s.writer = std::make_unique<WeirSinkWriter>(*s.desc, s.format, s.out.get());
-  s.writer->writeHeader();
+  if (resume)
+    s.writer->rows = resumeRows; // the header is in the file already
+  else
+    s.writer->writeHeader();
   return WEIR_OK;
 }
 
@@ -219,6 +240,17 @@ std::string Run::taskError(const WeirStageDesc &stage, WeirStatus status, const 
 
 WeirStatus Run::runStage(uint32_t index, std::string &error) {
   const WeirStageDesc &stage = program_.stages[index];
+  if (durability_ && (durability_->alreadyComplete() ||
+                      (stage.kind != WEIR_STAGE_TABLE_BUILD && durability_->stageDone(index))))
+    return WEIR_OK; // done by an earlier run (static tables are always rebuilt)
+  WeirStatus status = runStageOnce(index, error);
+  if (status == WEIR_OK && durability_)
+    status = durability_->stageFinished(index, error);
+  return status;
+}
+
+WeirStatus Run::runStageOnce(uint32_t index, std::string &error) {
+  const WeirStageDesc &stage = program_.stages[index];
   auto t0 = Clock::now();
   // The sink is opened once the input is there: a missing input file must
   // not replace an earlier run's output with an empty one.
@@ -263,11 +295,28 @@ WeirStatus Run::runStage(uint32_t index, std::string &error) {
 WeirStatus Run::runSingle(const WeirStageDesc &stage, SourceRuntime *src, std::string &error) {
   WeirTask task(*this, stage);
   std::unique_ptr<WeirCursor> cursor;
+  uint32_t stageIndex = static_cast<uint32_t>(&stage - program_.stages);
   if (src) {
-    cursor = makeCursor(*src, src->data->whole(), task.error);
+    ByteRange range = src->data->whole();
+    uint64_t skip = 0, read = 0, bad = 0;
+    if (durability_)
+      durability_->prepareScan(stageIndex, range, skip, read, bad);
+    cursor = makeCursor(*src, range, task.error);
     task.cursor = cursor.get();
+    if (durability_) {
+      // A resumed scan: skip what the checkpoint had read (sources without
+      // byte positions), keep its counts.
+      std::vector<WeirValue> row(std::max<uint32_t>(src->schema.nfields, 1));
+      for (uint64_t k = 0; k < skip && cursor->decoder->next(row.data()) != DecodeOutcome::End; ++k) {
+      }
+      cursor->recordsRead = read;
+      cursor->recordsBad = bad;
+      durability_->attach(*cursor, stageIndex);
+    }
   }
-  WeirStatus status = stage.fn(&task);
+  WeirStatus status = durability_ && durability_->emitsInBatches(stage)
+                          ? durability_->runEmitInBatches(stage, task)
+                          : stage.fn(&task);
   if (status >= 0 && task.error.failed())
     status = task.error.status; // an error the stage did not pass on
   const WeirSinkWriter *sink = stage.sink >= 0 ? sinks_[stage.sink].writer.get() : nullptr;
@@ -380,6 +429,8 @@ WeirStatus Run::runParallel(const WeirStageDesc &stage, SourceRuntime &src,
 
 WeirStatus Run::finish(bool succeeded, std::string &error) {
   WeirStatus status = WEIR_OK;
+  if (durability_ && durability_->alreadyComplete())
+    succeeded = false; // nothing to open: the outputs are in place
   if (succeeded) // every sink exists after a successful run, if only with a header
     for (uint32_t i = 0; i < sinks_.size(); ++i)
       if (WeirStatus s = openSink(i, error); s != WEIR_OK)
@@ -393,11 +444,31 @@ WeirStatus Run::finish(bool succeeded, std::string &error) {
       status = flushed;
       error = s.writer->error.message;
     }
+  }
+  // A durable run's output is renamed into place only after the checkpoint
+  // that marks the run complete; a failed one stays .inprogress to resume.
+  if (durability_ && succeeded && status == WEIR_OK)
+    status = durability_->finalCheckpoint(error);
+  for (SinkRuntime &s : sinks_) {
+    if (!s.writer || !s.out)
+      continue;
+    std::string message;
+    if (auto *file = dynamic_cast<CommittedFileOutput *>(s.out.get())) {
+      if (succeeded && status == WEIR_OK && !file->commit(message)) {
+        status = WEIR_ERR_IO;
+        error = "sink '" + std::string(s.desc->name) + "': " + message;
+      }
+      continue;
+    }
     if (auto *file = dynamic_cast<FileOutput *>(s.out.get()))
       if (!file->commit(message) && status == WEIR_OK) {
         status = WEIR_ERR_IO;
         error = "sink '" + std::string(s.desc->name) + "': " + message;
       }
+  }
+  if (durability_) {
+    durabilityReport_ = durability_->reportText();
+    durability_.reset();
   }
   for (WeirHashTable *&ht : states_) {
     destroyHashTable(ht);
@@ -405,6 +476,45 @@ WeirStatus Run::finish(bool succeeded, std::string &error) {
   }
   states_.clear();
   return status;
+}
+
+RunSource Run::sourceInfo(uint32_t index) const {
+  const SourceRuntime &s = sources_[index];
+  return {s.info.path, s.info.policy, s.read, s.bad, s.scanned, s.generator != nullptr};
+}
+
+void Run::restoreSourceCounts(uint32_t index, uint64_t read, uint64_t bad, bool scanned) {
+  SourceRuntime &s = sources_[index];
+  s.read = read;
+  s.bad = bad;
+  s.scanned = scanned;
+}
+
+void Run::restoreSinkRows(uint32_t index, uint64_t rows) { sinks_[index].completedRows = rows; }
+
+std::string Run::sinkPath(uint32_t index) const {
+  const SinkRuntime &s = sinks_[index];
+  return s.location.toStdout ? std::string() : s.location.path;
+}
+
+bool Run::syncSink(uint32_t index, uint64_t &length, uint64_t &rows, std::string &error) {
+  SinkRuntime &s = sinks_[index];
+  length = UINT64_MAX;
+  rows = s.writer ? s.writer->rows : 0;
+  if (!s.writer || !s.out)
+    return true;
+  if (s.writer->flush() != WEIR_OK) {
+    error = s.writer->error.message;
+    return false;
+  }
+  if (auto *file = dynamic_cast<CommittedFileOutput *>(s.out.get())) {
+    if (!file->sync(error)) {
+      error = "sink '" + std::string(s.desc->name) + "': " + error;
+      return false;
+    }
+    length = file->length();
+  }
+  return true;
 }
 
 void Run::fillReport(RunReport &report) const {
@@ -416,7 +526,13 @@ void Run::fillReport(RunReport &report) const {
   report.sinks.clear();
   for (const SinkRuntime &s : sinks_)
     report.sinks.push_back({s.desc->name, s.location.toStdout ? "stdout" : s.location.path,
-                            s.writer ? s.writer->rows : 0, s.writer != nullptr});
+                            s.writer ? s.writer->rows : s.completedRows == UINT64_MAX ? 0 : s.completedRows,
+                            s.writer != nullptr || s.completedRows != UINT64_MAX});
+  report.durability = durabilityReport_;
+  report.lateRows.clear();
+  for (uint32_t i = 0; i < program_.nstates && i < clocks_.size(); ++i)
+    if (clocks_[i].late_rows > 0)
+      report.lateRows.emplace_back(program_.states[i].name, static_cast<uint64_t>(clocks_[i].late_rows));
 }
 
 WeirStatus runProgram(const WeirProgramDesc &program, const Options &options, std::string &error,
@@ -465,6 +581,9 @@ std::string formatReport(const RunReport &r) {
     out += "  sink " + s.name + " -> " + s.where + ": " + std::to_string(s.rows) + " row" +
            (s.rows == 1 ? "" : "s") + "\n";
   }
+  for (const auto &[name, rows] : r.lateRows)
+    out += "  " + name + ": " + std::to_string(rows) + " late row" + (rows == 1 ? "" : "s") + " dropped\n";
+  out += r.durability;
   return out;
 }
 

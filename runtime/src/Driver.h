@@ -33,6 +33,18 @@ struct RunReport {
   double seconds = 0;
   std::vector<Source> sources;
   std::vector<Sink> sinks;
+  std::vector<std::pair<std::string, uint64_t>> lateRows; // windowed state -> rows dropped behind its watermark
+  std::string durability; // checkpoint and state-memory lines (Checkpoint.h)
+};
+
+class Durability;
+
+// What durable state needs to know of a source (Checkpoint.cpp).
+struct RunSource {
+  std::string path;
+  ErrorPolicy policy;
+  uint64_t read = 0, bad = 0;
+  bool scanned = false, generated = false;
 };
 
 // The whole run; on failure returns the status and sets `error`.
@@ -57,6 +69,15 @@ public:
   WeirClock *clock(uint32_t index) { return &clocks_[index]; }
   WeirSinkWriter *sinkWriter(uint32_t index, ErrorSlot &error);
 
+  // For durable state (Checkpoint.cpp).
+  RunSource sourceInfo(uint32_t index) const;
+  void restoreSourceCounts(uint32_t index, uint64_t read, uint64_t bad, bool scanned);
+  void restoreSinkRows(uint32_t index, uint64_t rows);
+  std::string sinkPath(uint32_t index) const; // "" for stdout
+  // Flushes an open file sink and syncs it; `length` is UINT64_MAX for a
+  // sink that is not an open file.
+  bool syncSink(uint32_t index, uint64_t &length, uint64_t &rows, std::string &error);
+
 private:
   struct SourceRuntime {
     const WeirSourceDesc *desc = nullptr;
@@ -76,8 +97,10 @@ private:
     SinkFormat format = SinkFormat::Json;
     std::unique_ptr<Output> out;
     std::unique_ptr<WeirSinkWriter> writer;
+    uint64_t completedRows = UINT64_MAX; // a completed durable run's count (not reopened)
   };
 
+  WeirStatus runStageOnce(uint32_t index, std::string &error);
   WeirStatus loadSource(SourceRuntime &src, std::string &error);
   WeirStatus openSink(uint32_t index, std::string &error);
   std::unique_ptr<WeirCursor> makeCursor(SourceRuntime &src, const ByteRange &range,
@@ -94,6 +117,8 @@ private:
   std::vector<SourceRuntime> sources_;
   std::vector<SinkRuntime> sinks_;
   std::vector<WeirHashTable *> states_;
+  std::unique_ptr<Durability> durability_; // --checkpoint / --state-memory
+  std::string durabilityReport_;
   std::vector<WeirClock> clocks_; // one per state; used by windowed aggregates
 };
 

@@ -1,0 +1,118 @@
+#include "codegen/WindowCodegen.h"
+
+#include <climits>
+
+using namespace llvm;
+
+namespace weir::codegen {
+
+WindowCodegen::WindowCodegen(FunctionContext &fc, const ir::Node &aggregate, Value *clock)
+    : fc_(fc), node_(aggregate), clock_(clock) {}
+
+int64_t WindowCodegen::slide() const {
+  return spec().kind == ir::WindowKind::Hopping ? spec().slideMs : spec().sizeMs;
+}
+
+int64_t WindowCodegen::slicesPerWindow() const { return spec().sizeMs / slide(); }
+
+Value *WindowCodegen::i64(int64_t v) { return ConstantInt::get(fc_.abi().i64(), v); }
+Value *WindowCodegen::emptyId() const { return ConstantInt::get(fc_.abi().i64(), INT64_MIN); }
+
+Value *WindowCodegen::loadClock(RuntimeABI::ClockField field) {
+  IRBuilder<> &b = fc_.builder();
+  return b.CreateLoad(fc_.abi().i64(), b.CreateStructGEP(fc_.abi().clockType(), clock_, field));
+}
+
+void WindowCodegen::storeClock(RuntimeABI::ClockField field, Value *v) {
+  IRBuilder<> &b = fc_.builder();
+  b.CreateStore(v, b.CreateStructGEP(fc_.abi().clockType(), clock_, field));
+}
+
+void WindowCodegen::lowerNextFire(Value *candidate) {
+  storeClock(RuntimeABI::CK_NextFire, min(loadClock(RuntimeABI::CK_NextFire), candidate));
+}
+
+Value *WindowCodegen::slice(Value *entry, uint32_t k) {
+  const ir::StateLayout &l = node_.layout;
+  return fc_.builder().CreateConstInBoundsGEP1_64(fc_.abi().i8(), entry, l.sliceOffset + k * l.sliceSize);
+}
+
+Value *WindowCodegen::slice(Value *entry, Value *k) {
+  const ir::StateLayout &l = node_.layout;
+  IRBuilder<> &b = fc_.builder();
+  Value *offset = b.CreateAdd(i64(l.sliceOffset), b.CreateMul(k, i64(l.sliceSize)));
+  return b.CreateInBoundsGEP(fc_.abi().i8(), entry, offset);
+}
+
+Value *WindowCodegen::sliceId(Value *slice) {
+  IRBuilder<> &b = fc_.builder();
+  return b.CreateLoad(fc_.abi().i64(), b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), slice, node_.layout.sliceIdOffset));
+}
+
+void WindowCodegen::setSliceId(Value *slice, Value *id) {
+  IRBuilder<> &b = fc_.builder();
+  b.CreateStore(id, b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), slice, node_.layout.sliceIdOffset));
+}
+
+Value *WindowCodegen::sliceEnd(Value *slice) {
+  IRBuilder<> &b = fc_.builder();
+  return b.CreateLoad(fc_.abi().i64(), b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), slice, node_.layout.sliceEndOffset));
+}
+
+void WindowCodegen::setSliceEnd(Value *slice, Value *v) {
+  IRBuilder<> &b = fc_.builder();
+  b.CreateStore(v, b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), slice, node_.layout.sliceEndOffset));
+}
+
+Value *WindowCodegen::eventBufferSlot(Value *entry) {
+  return fc_.builder().CreateConstInBoundsGEP1_64(fc_.abi().i8(), entry, node_.layout.rowBufferOffset);
+}
+
+Value *WindowCodegen::floorDiv(Value *ts, int64_t unit) {
+  IRBuilder<> &b = fc_.builder();
+  Value *q = b.CreateSDiv(ts, i64(unit));
+  Value *r = b.CreateSRem(ts, i64(unit));
+  return b.CreateSub(q, b.CreateZExt(b.CreateICmpSLT(r, i64(0)), fc_.abi().i64()));
+}
+
+Value *WindowCodegen::ringIndex(Value *id) {
+  IRBuilder<> &b = fc_.builder();
+  int64_t n = node_.layout.ringSlices;
+  Value *r = b.CreateSRem(id, i64(n));
+  return b.CreateSelect(b.CreateICmpSLT(r, i64(0)), b.CreateAdd(r, i64(n)), r);
+}
+
+void WindowCodegen::forEachSlice(Value *entry, const std::function<void(Value *k, Value *slice)> &body) {
+  IRBuilder<> &b = fc_.builder();
+  BasicBlock *pre = b.GetInsertBlock();
+  BasicBlock *loop = fc_.newBlock("ring.next"), *done = fc_.newBlock("ring.done");
+  b.CreateBr(loop);
+  b.SetInsertPoint(loop);
+  PHINode *k = b.CreatePHI(fc_.abi().i64(), 2, "k");
+  k->addIncoming(i64(0), pre);
+  body(k, slice(entry, k));
+  Value *next = b.CreateAdd(k, i64(1));
+  k->addIncoming(next, b.GetInsertBlock());
+  b.CreateCondBr(b.CreateICmpULT(next, i64(node_.layout.ringSlices)), loop, done);
+  b.SetInsertPoint(done);
+}
+
+void WindowCodegen::when(Value *cond, const std::function<void()> &body) {
+  IRBuilder<> &b = fc_.builder();
+  BasicBlock *then = fc_.newBlock("win.then"), *done = fc_.newBlock("win.done");
+  b.CreateCondBr(cond, then, done);
+  b.SetInsertPoint(then);
+  body();
+  b.CreateBr(done);
+  b.SetInsertPoint(done);
+}
+
+Value *WindowCodegen::min(Value *a, Value *b) {
+  return fc_.builder().CreateSelect(fc_.builder().CreateICmpSLT(a, b), a, b);
+}
+
+Value *WindowCodegen::max(Value *a, Value *b) {
+  return fc_.builder().CreateSelect(fc_.builder().CreateICmpSGT(a, b), a, b);
+}
+
+} // namespace weir::codegen

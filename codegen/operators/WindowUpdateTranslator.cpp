@@ -1,0 +1,221 @@
+// A windowed aggregate's (or a ttl aggregate's) per-row work, in the scan
+// loop: drop or divert a late row, advance the clock, let the fire function
+// emit what the new watermark completed, then fold the row into its key's
+// slice (tumbling, hopping), session (merging the sessions it bridges),
+// running aggregate (ttl) or row buffer (rolling). Under `emit updates` the
+// windows the row changed are emitted right away.
+#include "codegen/AggregateCodegen.h"
+#include "codegen/RowBuffer.h"
+#include "codegen/StageCodegen.h"
+#include "codegen/WindowCodegen.h"
+
+#include <climits>
+
+using namespace llvm;
+
+namespace weir::codegen {
+
+
+void StageCodegen::consumeWindowedUpdate(FunctionContext &fc, const ir::Node &aggregate, const Row &row,
+                                         BasicBlock *next) {
+  IRBuilder<> &b = fc.builder();
+  int stateIndex = index_.stateOf.at(aggregate.id);
+  WindowCodegen w(fc, aggregate, fc.clock(stateIndex));
+  AggregateCodegen agg(fc, aggregate);
+  const ir::WindowSpec &spec = aggregate.window;
+  agg.setEventTime(row[aggregate.timeColumn].value);
+  const ir::StateLayout &layout = aggregate.layout;
+  bool updates = spec.emit == ir::EmitPolicy::Updates;
+  Value *ts = row[aggregate.timeColumn].value;
+
+  // A row behind the watermark: its windows may be gone already.
+  if (spec.kind != ir::WindowKind::None) {
+    BasicBlock *late = fc.newBlock("win.late"), *onTime = fc.newBlock("win.ontime");
+    b.CreateCondBr(b.CreateICmpSLT(ts, w.loadClock(RuntimeABI::CK_Watermark)), late, onTime);
+    b.SetInsertPoint(late);
+    if (spec.lateToSink) {
+      Value *buffer = fc.entryAlloca(abi_.valueType(), "laterow", std::max<size_t>(row.size(), 1));
+      storeRow(fc, buffer, row);
+      Value *sink = fc.sink(index_.lateSinkOf.at(aggregate.id));
+      fc.exitOnError(b.CreateCall(abi_.fn("weir_sink_write"), {sink, buffer}));
+    } else {
+      w.storeClock(RuntimeABI::CK_LateRows, b.CreateAdd(w.loadClock(RuntimeABI::CK_LateRows), w.i64(1)));
+    }
+    b.CreateBr(next);
+    b.SetInsertPoint(onTime);
+  }
+
+  // The watermark only moves forward; what it completed fires before this
+  // row is folded (the row is at or after it, so in none of those windows).
+  Value *maxTs = w.max(w.loadClock(RuntimeABI::CK_MaxEventTime), ts);
+  w.storeClock(RuntimeABI::CK_MaxEventTime, maxTs);
+  Value *watermark = b.CreateSub(maxTs, w.i64(aggregate.watermarkDelayMs), "watermark");
+  w.storeClock(RuntimeABI::CK_Watermark, watermark);
+  w.when(b.CreateICmpSGE(watermark, w.loadClock(RuntimeABI::CK_NextFire)), [&] {
+    fc.exitOnError(b.CreateCall(windowFireFunction(aggregate), {fc.task(), watermark, b.getInt8(0)}));
+  });
+
+  auto initRing = [&](Value *entry) {
+    if (spec.kind == ir::WindowKind::Rolling)
+      return; // the buffer pointer starts NULL
+    w.forEachSlice(entry, [&](Value *, Value *slice) {
+      agg.initSlice(slice);
+      w.setSliceId(slice, w.emptyId());
+      if (spec.kind == ir::WindowKind::None)
+        w.setSliceEnd(slice, w.emptyId());
+    });
+  };
+  KeyEntry key = findOrInsertKey(fc, aggregate, row, initRing);
+  Value *entry = key.entry;
+  markDirty(fc, entry);
+
+  switch (spec.kind) {
+  case ir::WindowKind::Tumbling:
+  case ir::WindowKind::Hopping: {
+    int64_t slide = w.slide(), n = w.slicesPerWindow();
+    Value *id = w.floorDiv(ts, slide);
+    Value *slice = w.slice(entry, w.ringIndex(id));
+    // The ring position last held an expired slice: start it afresh.
+    w.when(b.CreateICmpNE(w.sliceId(slice), id), [&] {
+      if (AggregateCodegen::needsDestroy(aggregate))
+        agg.destroySlice(slice);
+      agg.initSlice(slice);
+      w.setSliceId(slice, id);
+    });
+    agg.update(key.table, slice, key.index, row);
+    w.lowerNextFire(b.CreateMul(b.CreateAdd(id, w.i64(1)), w.i64(slide)));
+    if (!updates)
+      break;
+    // Every window that contains the row: ends (id + 1 .. id + n) * slide.
+    Value *temp = fc.entryAlloca(abi_.i64(), "window", layout.sliceSize / 8);
+    Value *firstEnd = b.CreateAdd(id, w.i64(1));
+    Value *lastEnd = b.CreateAdd(id, w.i64(n));
+    BasicBlock *pre = b.GetInsertBlock();
+    BasicBlock *loop = fc.newBlock("upd.window"), *afterRow = fc.newBlock("upd.after");
+    b.CreateBr(loop);
+    b.SetInsertPoint(loop);
+    PHINode *end = b.CreatePHI(abi_.i64(), 2, "end"); // window end, in slices
+    end->addIncoming(firstEnd, pre);
+    agg.initSlice(temp);
+    w.forEachSlice(entry, [&](Value *, Value *s) {
+      Value *sid = w.sliceId(s);
+      Value *inWindow = b.CreateAnd(b.CreateICmpSGE(sid, b.CreateSub(end, w.i64(n))),
+                                    b.CreateICmpSLT(sid, end));
+      w.when(inWindow, [&] { agg.combine(temp, s); });
+    });
+    Value *windowEnd = b.CreateMul(end, w.i64(slide));
+    Value *windowStart = b.CreateSub(windowEnd, w.i64(spec.sizeMs));
+    emitWindowRow(fc, aggregate, windowRow(fc, aggregate, entry, windowStart, windowEnd, agg.aggregateValues(temp)),
+                  afterRow);
+    b.SetInsertPoint(afterRow);
+    if (AggregateCodegen::needsDestroy(aggregate))
+      agg.destroySlice(temp);
+    end->addIncoming(b.CreateAdd(end, w.i64(1)), b.GetInsertBlock());
+    b.CreateCondBr(b.CreateICmpSLT(end, lastEnd), loop, next);
+    return;
+  }
+  case ir::WindowKind::Session: {
+    int64_t gap = spec.gapMs;
+    // The sessions the row is closer than `gap` to become one (the first of
+    // them, in ring order), with the row folded in.
+    Value *target = fc.entryAlloca(abi_.ptr(), "session");
+    b.CreateStore(ConstantPointerNull::get(abi_.ptr()), target);
+    w.forEachSlice(entry, [&](Value *, Value *s) {
+      Value *start = w.sliceId(s);
+      Value *open = b.CreateICmpNE(start, w.emptyId());
+      w.when(open, [&] {
+        Value *last = w.sliceEnd(s);
+        Value *close = b.CreateAnd(b.CreateICmpSGT(ts, b.CreateSub(start, w.i64(gap))),
+                                   b.CreateICmpSLT(ts, b.CreateAdd(last, w.i64(gap))));
+        w.when(close, [&] {
+          Value *t = b.CreateLoad(abi_.ptr(), target);
+          BasicBlock *first = fc.newBlock("session.first"), *merge = fc.newBlock("session.merge");
+          BasicBlock *done = fc.newBlock("session.matched");
+          b.CreateCondBr(b.CreateIsNull(t), first, merge);
+          b.SetInsertPoint(first);
+          b.CreateStore(s, target);
+          b.CreateBr(done);
+          b.SetInsertPoint(merge);
+          agg.combine(t, s);
+          w.setSliceId(t, w.min(w.sliceId(t), start));
+          w.setSliceEnd(t, w.max(w.sliceEnd(t), last));
+          if (AggregateCodegen::needsDestroy(aggregate))
+            agg.destroySlice(s);
+          agg.initSlice(s);
+          w.setSliceId(s, w.emptyId());
+          b.CreateBr(done);
+          b.SetInsertPoint(done);
+        });
+      });
+    });
+    // No session near the row: it starts one in a free slot.
+    w.when(b.CreateIsNull(b.CreateLoad(abi_.ptr(), target)), [&] {
+      w.forEachSlice(entry, [&](Value *, Value *s) {
+        Value *free = b.CreateAnd(b.CreateICmpEQ(w.sliceId(s), w.emptyId()),
+                                  b.CreateIsNull(b.CreateLoad(abi_.ptr(), target)));
+        w.when(free, [&] {
+          b.CreateStore(s, target);
+          w.setSliceId(s, ts);
+          w.setSliceEnd(s, ts);
+        });
+      });
+      // The ring is sized for every session the watermark can leave open.
+      Value *full = b.CreateIsNull(b.CreateLoad(abi_.ptr(), target));
+      w.when(full, [&] { fc.exitWith(ConstantInt::get(abi_.i32(), -4 /*WEIR_ERR_INTERNAL*/)); b.SetInsertPoint(fc.newBlock("unreachable")); });
+    });
+    Value *t = b.CreateLoad(abi_.ptr(), target);
+    agg.update(key.table, t, key.index, row);
+    Value *start = w.min(w.sliceId(t), ts), *last = w.max(w.sliceEnd(t), ts);
+    w.setSliceId(t, start);
+    w.setSliceEnd(t, last);
+    Value *end = b.CreateAdd(last, w.i64(gap));
+    w.lowerNextFire(end);
+    if (updates) {
+      emitWindowRow(fc, aggregate, windowRow(fc, aggregate, entry, start, end, agg.aggregateValues(t)), next);
+      return;
+    }
+    break;
+  }
+  case ir::WindowKind::None: { // ttl: one running aggregate per key
+    Value *slice = w.slice(entry, 0u);
+    agg.update(key.table, slice, key.index, row);
+    Value *last = w.max(w.sliceEnd(slice), ts);
+    w.setSliceEnd(slice, last);
+    w.lowerNextFire(b.CreateAdd(last, w.i64(aggregate.ttlMs + 1)));
+    break;
+  }
+  case ir::WindowKind::Rolling: {
+    const ir::Schema &input = node(aggregate.input).schema;
+    Value *buffer = fc.entryAlloca(abi_.valueType(), "rollrow", std::max<size_t>(input.size(), 1));
+    b.CreateMemSet(buffer, b.getInt8(0), std::max<size_t>(input.size(), 1) * RuntimeABI::kValueSize,
+                   MaybeAlign(8));
+    storeRow(fc, buffer, row);
+    Value *slot = w.eventBufferSlot(entry);
+    b.CreateCall(abi_.fn("weir_event_buffer_add"), {slot, ts, buffer, ConstantInt::get(abi_.i32(), input.size())});
+    Value *events = b.CreateLoad(abi_.ptr(), slot);
+    if (!updates) { // the row's own output waits until no row at its time can still arrive
+      w.lowerNextFire(b.CreateAdd(ts, w.i64(1)));
+      break;
+    }
+    Value *lo = b.CreateCall(abi_.fn("weir_event_buffer_lower"), {events, b.CreateSub(ts, w.i64(spec.sizeMs))});
+    Value *hi = b.CreateCall(abi_.fn("weir_event_buffer_upper"), {events, ts});
+    b.CreateCall(abi_.fn("weir_event_buffer_set_emitted"),
+                 {events, b.CreateCall(abi_.fn("weir_event_buffer_size"), {events})});
+    w.lowerNextFire(b.CreateAdd(b.CreateCall(abi_.fn("weir_event_buffer_ts"), {events, w.i64(0)}),
+                                w.i64(spec.sizeMs + 1)));
+    Value *temp = fc.entryAlloca(abi_.i64(), "rolling", layout.sliceSize / 8);
+    Row out(row.begin(), row.end());
+    Row values = rollingValues(fc, aggregate, temp, events, lo, hi);
+    out.insert(out.end(), values.begin(), values.end());
+    BasicBlock *afterRow = fc.newBlock("roll.after");
+    emitWindowRow(fc, aggregate, out, afterRow);
+    b.SetInsertPoint(afterRow);
+    agg.destroySlice(temp);
+    b.CreateBr(next);
+    return;
+  }
+  }
+  b.CreateBr(next);
+}
+
+} // namespace weir::codegen
