@@ -37,6 +37,10 @@ bool parseBinding(const std::string &arg, const char *flag, const std::vector<co
 
 bool parseLocation(const std::string &uri, bool isSink, Location &out, std::string &error) {
   out = {};
+  if (!isSink && uri.rfind("generator:", 0) == 0) { // runtime/src/generators/
+    out.path = uri;
+    return true;
+  }
   if (uri.rfind("file:", 0) == 0) {
     out.path = uri.substr(5);
   } else if (uri == "stdout:" || uri == "stdout") {

@@ -1,0 +1,141 @@
+// The Nexmark generator sources: nexmark_persons, nexmark_auctions and
+// nexmark_bids each emit one kind of the full Nexmark stream (Nexmark.h),
+// keeping the full stream's event numbers (ids, times and every random draw
+// are those of the full stream's event n).
+#include "runtime/src/generators/GeneratorSource.h"
+#include "runtime/src/generators/Nexmark.h"
+
+namespace weir::rt {
+
+namespace {
+
+namespace nx = weir::gen::nexmark;
+
+inline WeirValue intValue(int64_t v) {
+  WeirValue w;
+  w.v.i64 = v;
+  w.len = 0;
+  w.is_null = 0;
+  return w;
+}
+inline WeirValue strValue(nx::Str s) {
+  WeirValue w;
+  w.v.str = s.ptr;
+  w.len = s.len;
+  w.is_null = 0;
+  return w;
+}
+
+enum BidField : uint32_t { BAuction, BBidder, BPrice, BChannel, BUrl, BDateTime, BExtra };
+constexpr GeneratorField kBidFields[] = {
+    {"auction", WEIR_INT64}, {"bidder", WEIR_INT64},        {"price", WEIR_INT64}, {"channel", WEIR_STRING},
+    {"url", WEIR_STRING},    {"date_time", WEIR_TIMESTAMP}, {"extra", WEIR_STRING}};
+
+enum AuctionField : uint32_t {
+  AId, AItemName, ADescription, AInitialBid, AReserve, ADateTime, AExpires, ASeller, ACategory, AExtra
+};
+constexpr GeneratorField kAuctionFields[] = {
+    {"id", WEIR_INT64},          {"item_name", WEIR_STRING},     {"description", WEIR_STRING},
+    {"initial_bid", WEIR_INT64}, {"reserve", WEIR_INT64},        {"date_time", WEIR_TIMESTAMP},
+    {"expires", WEIR_TIMESTAMP}, {"seller", WEIR_INT64},         {"category", WEIR_INT64},
+    {"extra", WEIR_STRING}};
+
+enum PersonField : uint32_t { PId, PName, PEmail, PCreditCard, PCity, PState, PDateTime, PExtra };
+constexpr GeneratorField kPersonFields[] = {
+    {"id", WEIR_INT64},   {"name", WEIR_STRING},  {"email_address", WEIR_STRING}, {"credit_card", WEIR_STRING},
+    {"city", WEIR_STRING}, {"state", WEIR_STRING}, {"date_time", WEIR_TIMESTAMP},  {"extra", WEIR_STRING}};
+
+// One kind's records; Fill(field, n, pools, config) makes one field's value.
+template <nx::Kind K> class NexmarkDecoder final : public GeneratorDecoder {
+public:
+  explicit NexmarkDecoder(const GeneratorSpec &spec) : pools_(nx::pools()), bindings_(spec.bindings) {
+    config_.events = spec.events;
+    config_.seed = spec.seed;
+    if (spec.rate)
+      config_.rate = spec.rate;
+    if (spec.hasBaseTime)
+      config_.baseTimeMs = spec.baseTimeMs;
+    config_.init();
+    next_ = nx::nextOfKind(K, 0);
+  }
+
+  DecodeOutcome next(WeirValue *row) override {
+    uint64_t n = next_;
+    if (n >= config_.events)
+      return DecodeOutcome::End;
+    for (const GeneratorSpec::Binding &b : bindings_)
+      row[b.rowIndex] = value(b.field, n);
+    next_ = nx::nextOfKind(K, n + 1);
+    return DecodeOutcome::Row;
+  }
+
+  void seek(uint64_t event) override { next_ = nx::nextOfKind(K, event); }
+
+private:
+  WeirValue value(uint32_t field, uint64_t n) const;
+
+  const nx::Pools &pools_;
+  nx::Config config_;
+  std::vector<GeneratorSpec::Binding> bindings_;
+};
+
+template <> WeirValue NexmarkDecoder<nx::Kind::Bid>::value(uint32_t field, uint64_t n) const {
+  switch (field) {
+  case BAuction: return intValue(nx::bidAuction(config_, n));
+  case BBidder: return intValue(nx::bidBidder(config_, n));
+  case BPrice: return intValue(nx::bidPrice(config_, n));
+  case BChannel: return strValue(nx::channelName(pools_, nx::bidChannelIndex(config_, n)));
+  case BUrl: return strValue(nx::channelUrl(pools_, nx::bidChannelIndex(config_, n)));
+  case BDateTime: return intValue(nx::eventTime(config_, n));
+  default: return strValue(nx::bidExtra(pools_, config_, n));
+  }
+}
+
+template <> WeirValue NexmarkDecoder<nx::Kind::Auction>::value(uint32_t field, uint64_t n) const {
+  switch (field) {
+  case AId: return intValue(nx::auctionId(n));
+  case AItemName: return strValue(nx::auctionItemName(pools_, config_, n));
+  case ADescription: return strValue(nx::auctionDescription(pools_, config_, n));
+  case AInitialBid: return intValue(nx::auctionInitialBid(config_, n));
+  case AReserve: return intValue(nx::auctionReserve(config_, n));
+  case ADateTime: return intValue(nx::eventTime(config_, n));
+  case AExpires: return intValue(nx::auctionExpires(config_, n));
+  case ASeller: return intValue(nx::auctionSeller(config_, n));
+  case ACategory: return intValue(nx::auctionCategory(config_, n));
+  default: return strValue(nx::auctionExtra(pools_, config_, n));
+  }
+}
+
+template <> WeirValue NexmarkDecoder<nx::Kind::Person>::value(uint32_t field, uint64_t n) const {
+  switch (field) {
+  case PId: return intValue(nx::personId(n));
+  case PName: return strValue(nx::personName(pools_, config_, n));
+  case PEmail: return strValue(nx::personEmail(pools_, config_, n));
+  case PCreditCard: return strValue(nx::personCreditCard(pools_, config_, n));
+  case PCity: return strValue(nx::personCity(config_, n));
+  case PState: return strValue(nx::personState(config_, n));
+  case PDateTime: return intValue(nx::eventTime(config_, n));
+  default: return strValue(nx::personExtra(pools_, config_, n));
+  }
+}
+
+template <nx::Kind K> std::unique_ptr<GeneratorDecoder> make(const GeneratorSpec &spec) {
+  return std::make_unique<NexmarkDecoder<K>>(spec);
+}
+
+template <size_t N> constexpr uint32_t count(const GeneratorField (&)[N]) { return N; }
+
+const GeneratorKind kKinds[] = {
+    {"nexmark_persons", kPersonFields, count(kPersonFields), true, make<nx::Kind::Person>},
+    {"nexmark_auctions", kAuctionFields, count(kAuctionFields), true, make<nx::Kind::Auction>},
+    {"nexmark_bids", kBidFields, count(kBidFields), true, make<nx::Kind::Bid>},
+};
+
+} // namespace
+
+const GeneratorKind *nexmarkGenerators(size_t &n) {
+  n = sizeof kKinds / sizeof kKinds[0];
+  return kKinds;
+}
+
+} // namespace weir::rt

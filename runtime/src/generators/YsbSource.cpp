@@ -1,0 +1,135 @@
+// The Yahoo Streaming Benchmark generator sources (Ysb.h): `ysb`, the ad
+// events, and `ysb_campaigns`, the static table of 1,000 (ad_id,
+// campaign_id) rows (ad k belongs to campaign k / 10), for a `table`.
+#include "runtime/src/generators/GeneratorSource.h"
+#include "runtime/src/generators/Ysb.h"
+
+#include <cstring>
+
+namespace weir::rt {
+
+namespace {
+
+namespace ysb = weir::gen::ysb;
+
+inline WeirValue intValue(int64_t v) {
+  WeirValue w;
+  w.v.i64 = v;
+  w.len = 0;
+  w.is_null = 0;
+  return w;
+}
+inline WeirValue strValue(const char *p, uint32_t len) {
+  WeirValue w;
+  w.v.str = p;
+  w.len = len;
+  w.is_null = 0;
+  return w;
+}
+
+enum EventField : uint32_t { EUser, EPage, EAd, EAdType, EEventType, EEventTime, EIp };
+constexpr GeneratorField kEventFields[] = {
+    {"user_id", WEIR_INT64},    {"page_id", WEIR_INT64},          {"ad_id", WEIR_INT64},
+    {"ad_type", WEIR_STRING},   {"event_type", WEIR_STRING},      {"event_time", WEIR_TIMESTAMP},
+    {"ip_address", WEIR_STRING}};
+
+class YsbDecoder final : public GeneratorDecoder {
+public:
+  explicit YsbDecoder(const GeneratorSpec &spec) : pools_(ysb::pools()), bindings_(spec.bindings) {
+    config_.events = spec.events;
+    config_.seed = spec.seed;
+    if (spec.rate)
+      config_.rate = spec.rate;
+    if (spec.hasBaseTime)
+      config_.baseTimeMs = spec.baseTimeMs;
+    config_.init();
+    for (int i = 0; i < 5; ++i)
+      adTypeLen_[i] = static_cast<uint32_t>(std::strlen(ysb::kAdTypes[i]));
+    for (int i = 0; i < 3; ++i)
+      eventTypeLen_[i] = static_cast<uint32_t>(std::strlen(ysb::kEventTypes[i]));
+  }
+
+  DecodeOutcome next(WeirValue *row) override {
+    uint64_t n = next_;
+    if (n >= config_.events)
+      return DecodeOutcome::End;
+    uint64_t choices = ysb::choices(config_, n); // one draw for ad, types and ip
+    for (const GeneratorSpec::Binding &b : bindings_)
+      row[b.rowIndex] = value(b.field, n, choices);
+    next_ = n + 1;
+    return DecodeOutcome::Row;
+  }
+
+  void seek(uint64_t event) override { next_ = event; }
+
+private:
+  WeirValue value(uint32_t field, uint64_t n, uint64_t choices) const {
+    switch (field) {
+    case EUser: return intValue(ysb::userId(config_, n));
+    case EPage: return intValue(ysb::pageId(config_, n));
+    case EAd: return intValue(pools_.adIds[ysb::adIndex(choices)]);
+    case EAdType: {
+      uint32_t t = ysb::adType(choices);
+      return strValue(ysb::kAdTypes[t], adTypeLen_[t]);
+    }
+    case EEventType: {
+      uint32_t t = ysb::eventType(choices);
+      return strValue(ysb::kEventTypes[t], eventTypeLen_[t]);
+    }
+    case EEventTime: return intValue(ysb::eventTime(config_, n));
+    default: {
+      const std::string &ip = pools_.ips[ysb::ipIndex(choices)];
+      return strValue(ip.data(), static_cast<uint32_t>(ip.size()));
+    }
+    }
+  }
+
+  const ysb::Pools &pools_;
+  ysb::Config config_;
+  std::vector<GeneratorSpec::Binding> bindings_;
+  uint32_t adTypeLen_[5], eventTypeLen_[3];
+};
+
+enum CampaignField : uint32_t { CAd, CCampaign };
+constexpr GeneratorField kCampaignFields[] = {{"ad_id", WEIR_INT64}, {"campaign_id", WEIR_INT64}};
+
+class CampaignsDecoder final : public GeneratorDecoder {
+public:
+  explicit CampaignsDecoder(const GeneratorSpec &spec) : bindings_(spec.bindings) {}
+
+  DecodeOutcome next(WeirValue *row) override {
+    uint64_t ad = next_;
+    if (ad >= ysb::kAds)
+      return DecodeOutcome::End;
+    for (const GeneratorSpec::Binding &b : bindings_)
+      row[b.rowIndex] = intValue(b.field == CAd ? ysb::adId(ad) : ysb::campaignId(ysb::campaignOfAd(ad)));
+    next_ = ad + 1;
+    return DecodeOutcome::Row;
+  }
+
+  void seek(uint64_t row) override { next_ = row; }
+
+private:
+  std::vector<GeneratorSpec::Binding> bindings_;
+};
+
+std::unique_ptr<GeneratorDecoder> makeEvents(const GeneratorSpec &spec) {
+  return std::make_unique<YsbDecoder>(spec);
+}
+std::unique_ptr<GeneratorDecoder> makeCampaigns(const GeneratorSpec &spec) {
+  return std::make_unique<CampaignsDecoder>(spec);
+}
+
+const GeneratorKind kKinds[] = {
+    {"ysb", kEventFields, 7, true, makeEvents},
+    {"ysb_campaigns", kCampaignFields, 2, false, makeCampaigns},
+};
+
+} // namespace
+
+const GeneratorKind *ysbGenerators(size_t &n) {
+  n = sizeof kKinds / sizeof kKinds[0];
+  return kKinds;
+}
+
+} // namespace weir::rt
