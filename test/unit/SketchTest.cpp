@@ -241,18 +241,71 @@ TEST(DDSketchTest, EmptyAnswersNothing) {
   EXPECT_FALSE(weir_quantiles_query(s.p, 0.5, &out));
 }
 
-TEST(DDSketchTest, SmallExactCases) {
+TEST(DDSketchTest, ExactUpTo32Values) {
   Quantiles s;
   s.addAll({3, 1, 2, 4});
-  EXPECT_EQ(s.at(0), 1);   // the minimum, exactly
-  EXPECT_EQ(s.at(1), 4);   // the maximum, exactly
-  EXPECT_NEAR(s.at(0.5), 2, 0.02); // rank floor(0.5 * 3) = 1 -> 2
-  EXPECT_NEAR(s.at(0.34), 2, 0.02); // rank floor(1.02) = 1 -> 2
-  EXPECT_NEAR(s.at(0.67), 3, 0.03); // rank floor(2.01) = 2 -> 3
+  EXPECT_EQ(s.at(0), 1);    // the minimum
+  EXPECT_EQ(s.at(1), 4);    // the maximum
+  EXPECT_EQ(s.at(0.5), 2);  // rank floor(0.5 * 3) = 1 -> 2
+  EXPECT_EQ(s.at(0.34), 2); // rank floor(1.02) = 1 -> 2
+  EXPECT_EQ(s.at(0.67), 3); // rank floor(2.01) = 2 -> 3
   Quantiles one;
   one.add(-7.5);
   for (double q : kQs)
-    EXPECT_EQ(one.at(q), -7.5); // clamped to [min, max]
+    EXPECT_EQ(one.at(q), -7.5);
+  // 32 values: still exact; the 33rd switches to buckets (within 1%).
+  Quantiles many;
+  std::vector<double> v;
+  for (int i = 1; i <= 32; ++i)
+    v.push_back(1000.0 + i * 0.5); // all within one 2% bucket of each other
+  std::mt19937_64 rng(5);
+  std::shuffle(v.begin(), v.end(), rng);
+  many.addAll(v);
+  for (double q : kQs)
+    EXPECT_EQ(many.at(q), exactQuantile(v, q)) << q;
+  many.add(1017.0);
+  v.push_back(1017.0);
+  for (double q : kQs) {
+    EXPECT_LE(std::fabs(many.at(q) - exactQuantile(v, q)), 0.01 * exactQuantile(v, q)) << q;
+    if (q > 0 && q < 1 && q != 0.5)
+      EXPECT_NE(many.at(q), exactQuantile(v, q)) << "buckets, not values: " << q;
+  }
+}
+
+TEST(DDSketchTest, SmallMergesStayExact) {
+  Quantiles a, b, all, merged;
+  for (int i = 0; i < 20; ++i) {
+    a.add(i * 1.5);
+    all.add(i * 1.5);
+  }
+  for (int i = 0; i < 12; ++i) {
+    b.add(-i * 3.0);
+    all.add(-i * 3.0);
+  }
+  weir_quantiles_merge(&merged.p, a.p);
+  weir_quantiles_merge(&merged.p, b.p); // 32 values: exact
+  EXPECT_EQ(weir_sketch_serialize_quantiles(merged.p), weir_sketch_serialize_quantiles(all.p));
+  Quantiles c; // one more value: both switch to buckets, alike
+  c.add(7.25);
+  all.add(7.25);
+  weir_quantiles_merge(&merged.p, c.p);
+  EXPECT_EQ(weir_sketch_serialize_quantiles(merged.p), weir_sketch_serialize_quantiles(all.p));
+  Quantiles big; // an exact sketch merged into a bucketed one, and the other way
+  for (int i = 0; i < 100; ++i)
+    big.add(i);
+  Quantiles x, y, direct;
+  weir_quantiles_merge(&x.p, big.p);
+  weir_quantiles_merge(&x.p, a.p);
+  weir_quantiles_merge(&y.p, a.p);
+  weir_quantiles_merge(&y.p, big.p);
+  for (int i = 0; i < 100; ++i)
+    direct.add(i);
+  for (int i = 0; i < 20; ++i)
+    direct.add(i * 1.5);
+  for (int k = 0; k <= 100; ++k) {
+    EXPECT_EQ(x.at(k / 100.0), direct.at(k / 100.0)) << k;
+    EXPECT_EQ(y.at(k / 100.0), direct.at(k / 100.0)) << k;
+  }
 }
 
 TEST(DDSketchTest, RelativeErrorWithinOnePercent) {
@@ -338,23 +391,43 @@ TEST(DDSketchTest, CollapsesLowestBucketsPastTheLimit) {
 
 TEST(DDSketchTest, InfinitiesAndExtremes) {
   Quantiles s;
-  s.addAll({1.0, INFINITY, -INFINITY, 2.0, 5e-324 /* subnormal: a zero */});
-  // Sorted: -inf, 5e-324, 1, 2, inf. Infinities do not stretch the buckets.
+  for (int rep = 0; rep < 10; ++rep) // 50 values: buckets
+    s.addAll({1.0, INFINITY, -INFINITY, 2.0, 5e-324 /* subnormal: a zero */});
+  // Sorted: 10 x -inf, 5e-324, 1, 2, inf. Infinities do not stretch the buckets.
   EXPECT_EQ(s.at(0), -INFINITY);
-  EXPECT_EQ(s.at(0.2), -INFINITY);
-  EXPECT_EQ(s.at(0.25), 0.0); // rank 1: the subnormal counts as a zero
-  EXPECT_NEAR(s.at(0.5), 1.0, 0.01);
-  EXPECT_NEAR(s.at(0.75), 2.0, 0.02);
-  EXPECT_NEAR(s.at(0.99), 2.0, 0.02);
+  EXPECT_EQ(s.at(0.18), -INFINITY);     // rank 8
+  EXPECT_EQ(s.at(0.25), 0.0);           // rank 12: the subnormal counts as a zero
+  EXPECT_NEAR(s.at(0.5), 1.0, 0.01);    // rank 24
+  EXPECT_NEAR(s.at(0.75), 2.0, 0.02);   // rank 36
+  EXPECT_EQ(s.at(0.9), INFINITY);       // rank 44
   EXPECT_EQ(s.at(1), INFINITY);
   Quantiles huge; // the top bucket's representative does not overflow
-  huge.addAll({std::numeric_limits<double>::max(), 1e300, 1e300});
-  EXPECT_NEAR(huge.at(0.5), 1e300, 1e298);
-  EXPECT_NEAR(huge.at(0.99), 1e300, 1e298);
+  for (int rep = 0; rep < 11; ++rep)
+    huge.addAll({std::numeric_limits<double>::max(), 1e300, 1e300});
+  EXPECT_NEAR(huge.at(0.5), 1e300, 1e298);                    // rank 16 of 33
+  const double top = std::numeric_limits<double>::max();
+  EXPECT_NEAR(huge.at(0.99), top, 0.01 * top);                 // rank 31: the largest double's bucket
+  EXPECT_TRUE(std::isfinite(huge.at(0.99)));
 }
 
 TEST(DDSketchTest, SerializeRoundTrip) {
   std::mt19937_64 rng(99);
+  void *none_ = nullptr;
+  Quantiles small; // exact mode
+  small.addAll({3.5, -1, 0, 2});
+  std::string smallBytes = weir_sketch_serialize_quantiles(small.p);
+  Quantiles smallBack;
+  ASSERT_TRUE(weir_sketch_deserialize_quantiles(smallBytes, &smallBack.p));
+  EXPECT_EQ(weir_sketch_serialize_quantiles(smallBack.p), smallBytes);
+  EXPECT_EQ(smallBack.at(0.5), -0.0 + 0);
+  EXPECT_FALSE(weir_sketch_deserialize_quantiles(smallBytes.substr(0, smallBytes.size() - 1), &none_));
+  std::string unsorted = smallBytes; // swap the first two values
+  size_t first = unsorted.size() - 32;
+  std::string v0 = unsorted.substr(first, 8), v1 = unsorted.substr(first + 8, 8);
+  unsorted.replace(first, 8, v1);
+  unsorted.replace(first + 8, 8, v0);
+  EXPECT_FALSE(weir_sketch_deserialize_quantiles(unsorted, &none_));
+
   Quantiles s;
   EXPECT_EQ(weir_sketch_serialize_quantiles(s.p), "");
   void *none = reinterpret_cast<void *>(1);

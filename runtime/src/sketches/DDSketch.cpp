@@ -101,6 +101,23 @@ void DDSketch::add(double value) {
     min_ = std::min(min_, value);
     max_ = std::max(max_, value);
   }
+  if (bucketed_) {
+    addToBuckets(value);
+    return;
+  }
+  values_.insert(std::upper_bound(values_.begin(), values_.end(), value), value);
+  if (values_.size() > kExactLimit)
+    switchToBuckets();
+}
+
+void DDSketch::switchToBuckets() {
+  bucketed_ = true;
+  for (double v : values_)
+    addToBuckets(v);
+  std::vector<double>().swap(values_);
+}
+
+void DDSketch::addToBuckets(double value) {
   double magnitude = std::fabs(value);
   if (magnitude < kMinIndexable)
     ++zeros_;
@@ -119,8 +136,15 @@ void DDSketch::merge(const DDSketch &other) {
     *this = other;
     return;
   }
+  if (other.exact()) { // as if its values were added here
+    for (double v : other.values_)
+      add(v);
+    return;
+  }
   min_ = std::min(min_, other.min_);
   max_ = std::max(max_, other.max_);
+  if (!bucketed_)
+    switchToBuckets();
   zeros_ += other.zeros_;
   negativeInfinities_ += other.negativeInfinities_;
   positiveInfinities_ += other.positiveInfinities_;
@@ -147,6 +171,10 @@ bool DDSketch::quantile(double q, double &out) const {
     return true;
   }
   uint64_t rank = static_cast<uint64_t>(std::floor(q * static_cast<double>(n - 1)));
+  if (exact()) {
+    out = values_[rank];
+    return true;
+  }
   // In order: -inf, the negative store from its highest |x| down, zeros,
   // the positive store up, +inf.
   double estimate;
@@ -171,6 +199,14 @@ std::string DDSketch::serialize() const {
   out.push_back(static_cast<char>(kVersion));
   append(out, kRelativeAccuracy);
   append(out, kMaxBuckets);
+  if (exact()) { // the values
+    out.push_back(0);
+    append(out, static_cast<uint32_t>(values_.size()));
+    for (double v : values_)
+      append(out, v);
+    return out;
+  }
+  out.push_back(1);
   append(out, zeros_);
   append(out, negativeInfinities_);
   append(out, positiveInfinities_);
@@ -192,6 +228,22 @@ bool DDSketch::parse(std::string_view bytes, DDSketch &out) {
   Reader r{bytes, 2};
   if (r.next<double>() != kRelativeAccuracy || r.next<int32_t>() != kMaxBuckets)
     return false;
+  uint8_t mode = r.next<uint8_t>();
+  if (mode == 0) {
+    uint32_t n = r.next<uint32_t>();
+    if (!r.ok || n > kExactLimit)
+      return false;
+    for (uint32_t i = 0; i < n; ++i) {
+      double v = r.next<double>();
+      if (std::isnan(v) || (i > 0 && v < out.values_.back()))
+        return false; // not sorted: not a sketch
+      out.add(v);
+    }
+    return r.ok && r.at == bytes.size();
+  }
+  if (mode != 1)
+    return false;
+  out.bucketed_ = true;
   out.zeros_ = r.next<uint64_t>();
   out.negativeInfinities_ = r.next<uint64_t>();
   out.positiveInfinities_ = r.next<uint64_t>();
@@ -208,8 +260,9 @@ bool DDSketch::parse(std::string_view bytes, DDSketch &out) {
       s->total += c;
     }
   }
-  return r.ok && r.at == bytes.size() && !std::isnan(out.min_) && !std::isnan(out.max_) &&
-         (out.count() == 0 || out.min_ <= out.max_);
+  // Only more than kExactLimit values are ever kept in buckets.
+  return r.ok && r.at == bytes.size() && out.count() > kExactLimit && !std::isnan(out.min_) &&
+         !std::isnan(out.max_) && out.min_ <= out.max_;
 }
 
 } // namespace weir::rt::sketches
