@@ -143,6 +143,7 @@ public:
       : schema_(schema), layout_(layout), pos_(range.begin), end_(range.end) {}
 
   const char *consumedUpTo() const override { return pos_; }
+  const char *nextRecordStart() const override { return pos_; }
 
   DecodeOutcome next(WeirValue *row) override {
     while (pos_ < end_) {

@@ -108,6 +108,7 @@ public:
   }
 
   uint64_t size() const { return count_; }
+  uint64_t bytes() const { return (mask_ + 1) * sizeof(uint64_t); }
 
 private:
   void rehash(uint64_t slotCount) {
@@ -162,6 +163,23 @@ public:
   }
 
   uint64_t size() const { return hashes_.size() - 1; }
+
+  // Interns value `id` of `other`; returns its id here.
+  uint32_t internOne(const ValueInterner &other, uint32_t id) {
+    return other.isStr_[id] ? intern(other.hashes_[id], 0, other.strData(id), other.lens_[id], true)
+                            : intern(other.hashes_[id], other.words_[id], nullptr, 0, false);
+  }
+
+  DistinctValue value(uint32_t id) const {
+    if (isStr_[id])
+      return {true, 0, std::string_view(strData(id), lens_[id])};
+    return {false, words_[id], {}};
+  }
+
+  uint64_t bytes() const {
+    return (mask_ + 1) * sizeof(uint64_t) +
+           hashes_.capacity() * (3 * sizeof(uint64_t)) + isStr_.capacity() / 8 + bytes_.capacity();
+  }
 
 private:
   const char *strData(uint32_t id) const { return bytes_.data() + words_[id]; }
@@ -377,3 +395,49 @@ uint8_t weir_distinct_pair_add_str(WeirHashTable *ht, uint32_t agg, uint64_t ent
 }
 
 } // extern "C"
+
+// ------------------------------------------------ durable state (Checkpoint*.cpp)
+
+namespace weir::rt {
+
+void forEachDistinctPair(const WeirHashTable *ht, uint32_t agg,
+                         const std::function<void(uint64_t, const DistinctValue &)> &fn) {
+  const TablePairs *t = tablePairs(ht);
+  if (!t || agg >= t->aggregates.size())
+    return;
+  const AggregatePairs &a = t->aggregates[agg];
+  a.pairs.forEach([&](uint64_t pair) { fn(pair >> 32, a.values.value(pair & kLow32)); });
+}
+
+// Rebuilt rather than edited in place: the pair keys embed entry indices, and
+// values no remaining pair uses are dropped with them.
+void remapDistinctPairs(WeirHashTable *ht, const std::vector<uint64_t> &newIndex) {
+  TablePairs *t = tablePairs(ht);
+  if (!t)
+    return;
+  for (AggregatePairs &old : t->aggregates) {
+    if (old.pairs.size() == 0)
+      continue;
+    AggregatePairs fresh;
+    old.pairs.forEach([&](uint64_t pair) {
+      uint64_t entry = pair >> 32;
+      assert(entry < newIndex.size());
+      if (newIndex[entry] == kDroppedEntry)
+        return;
+      fresh.add(newIndex[entry], fresh.values.internOne(old.values, static_cast<uint32_t>(pair & kLow32)));
+    });
+    old = std::move(fresh);
+  }
+}
+
+uint64_t distinctPairBytes(const WeirHashTable *ht) {
+  const TablePairs *t = tablePairs(ht);
+  uint64_t bytes = 0;
+  if (t)
+    for (const AggregatePairs &a : t->aggregates)
+      bytes += a.pairs.bytes() + a.values.bytes();
+  return bytes;
+}
+
+} // namespace weir::rt
+

@@ -8,6 +8,9 @@
 #include "weir/runtime.h"
 
 #include <cstdint>
+#include <functional>
+#include <string_view>
+#include <vector>
 
 namespace weir::rt {
 
@@ -31,5 +34,22 @@ WeirStatus mergePartialState(WeirHashTable *dst, WeirHashTable *src);
 // For tests and diagnostics: the pairs in `agg`'s set, and its interned values.
 uint64_t distinctPairCount(const WeirHashTable *ht, uint32_t agg);
 uint64_t distinctValueCount(const WeirHashTable *ht, uint32_t agg);
+
+// For durable state (checkpoints, compaction, spilling): a value of a pair
+// set, as a 64-bit pattern (int64s, canonical doubles) or a string.
+struct DistinctValue {
+  bool isStr;
+  uint64_t bits;
+  std::string_view str;
+};
+// Calls fn(entry index, value) for every pair of aggregate `agg`.
+void forEachDistinctPair(const WeirHashTable *ht, uint32_t agg,
+                         const std::function<void(uint64_t, const DistinctValue &)> &fn);
+// Entry indices changed (entries removed): pair (i, v) becomes (newIndex[i], v),
+// or is dropped when newIndex[i] == kDroppedEntry.
+constexpr uint64_t kDroppedEntry = UINT64_MAX;
+void remapDistinctPairs(WeirHashTable *ht, const std::vector<uint64_t> &newIndex);
+// Memory of the table's pair sets and interned values.
+uint64_t distinctPairBytes(const WeirHashTable *ht);
 
 } // namespace weir::rt

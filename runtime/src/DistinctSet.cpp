@@ -122,3 +122,67 @@ void weir_distinct_free(void **set) {
 }
 
 } // extern "C"
+
+// ------------------------------------------------ durable state (StateSerializer.h)
+// [kind: 1 byte] then per value: Bits: 8 bytes little-endian; Strings: 4-byte
+// length + bytes. Loading re-inserts (hashes are recomputed).
+namespace weir::rt {
+
+std::string serializeDistinctSet(const void *set) {
+  std::string out;
+  if (!set)
+    return out;
+  const auto *s = static_cast<const DistinctSet *>(set);
+  out.push_back(static_cast<char>(s->kind));
+  for (size_t i = 0; i < s->hashes.size(); ++i) {
+    if (s->kind == SetKind::Bits) {
+      out.append(reinterpret_cast<const char *>(&s->bits[i]), sizeof(uint64_t));
+    } else {
+      std::string_view v = s->str(i);
+      uint32_t n = static_cast<uint32_t>(v.size());
+      out.append(reinterpret_cast<const char *>(&n), sizeof n);
+      out.append(v);
+    }
+  }
+  return out;
+}
+
+bool deserializeDistinctSet(std::string_view bytes, void **out) {
+  *out = nullptr;
+  if (bytes.empty())
+    return true;
+  auto kind = static_cast<SetKind>(bytes[0]);
+  if (kind != SetKind::Bits && kind != SetKind::Strings)
+    return false;
+  auto *set = new DistinctSet(kind);
+  size_t at = 1;
+  while (at < bytes.size()) {
+    if (kind == SetKind::Bits) {
+      uint64_t v;
+      if (bytes.size() - at < sizeof v)
+        break;
+      std::memcpy(&v, bytes.data() + at, sizeof v);
+      at += sizeof v;
+      set->insert(weir_hash_u64(v, 0), v, {});
+    } else {
+      uint32_t n;
+      if (bytes.size() - at < sizeof n)
+        break;
+      std::memcpy(&n, bytes.data() + at, sizeof n);
+      at += sizeof n;
+      if (bytes.size() - at < n)
+        break;
+      std::string_view s = bytes.substr(at, n);
+      at += n;
+      set->insert(weir_hash_bytes(s.data(), s.size(), 0), 0, s);
+    }
+  }
+  if (at != bytes.size()) {
+    delete set;
+    return false;
+  }
+  *out = set;
+  return true;
+}
+
+} // namespace weir::rt

@@ -27,7 +27,15 @@ void WeirCursor::releaseConsumedPages() {
   releasedUpTo_ = reinterpret_cast<const char *>(to);
 }
 
+uint64_t WeirCursor::nextRecordOffset() const {
+  const char *p = decoder->nextRecordStart();
+  return p ? static_cast<uint64_t>(p - range.fileBegin) : UINT64_MAX;
+}
+
 WeirStatus WeirCursor::next(WeirValue *row) {
+  if (hook && --hookCountdown == 0)
+    if (WeirStatus s = hook->reached(*this); s < 0)
+      return s;
   for (;;) {
     if (firstFailedRange && firstFailedRange->load(std::memory_order_relaxed) < rangeIndex)
       return error.set(WEIR_ERR_INTERNAL, "cancelled: an earlier part of the input failed");

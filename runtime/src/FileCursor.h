@@ -11,6 +11,8 @@
 #include <memory>
 #include <string>
 
+struct WeirCursor;
+
 namespace weir::rt {
 
 // What a cursor needs to know about its source.
@@ -18,6 +20,15 @@ struct CursorSource {
   std::string name; // declared name
   std::string path; // file path as given
   ErrorPolicy policy;
+};
+
+// Durable runs: called by the cursor before it decodes a record (the
+// previous record fully processed: a consistent point to checkpoint at or to
+// evict state at). Sets cursor.hookCountdown to when it wants the next call.
+class ConsistentPointHook {
+public:
+  virtual ~ConsistentPointHook() = default;
+  virtual WeirStatus reached(WeirCursor &cursor) = 0;
 };
 
 } // namespace weir::rt
@@ -47,6 +58,13 @@ struct WeirCursor {
   // is the one a single-threaded run would report).
   const std::atomic<uint32_t> *firstFailedRange = nullptr;
   uint32_t rangeIndex = 0;
+
+  // Durable runs (Checkpoint.h): called every hookCountdown records.
+  weir::rt::ConsistentPointHook *hook = nullptr;
+  uint64_t hookCountdown = 0;
+  // Byte offset in the file of the next record, or UINT64_MAX when the
+  // decoder cannot tell (resume then skips recordsRead records).
+  uint64_t nextRecordOffset() const;
 
 private:
   // Hands the pages the decoder is done with back to the kernel.

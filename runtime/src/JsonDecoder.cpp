@@ -69,6 +69,8 @@ public:
 
   // A chunk's document stream reads from its start until it is done.
   const char *consumedUpTo() const override { return streaming_ ? chunkBegin_ : pos_; }
+  // Both ways through the input move pos_ past a record's line once it is returned.
+  const char *nextRecordStart() const override { return pos_; }
 
   DecodeOutcome next(WeirValue *row) override {
     for (;;) {

@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cctype>
 #include <cstdlib>
 #include <cstring>
 
@@ -31,6 +32,59 @@ bool parseBinding(const std::string &arg, const char *flag, const std::vector<co
   error = "unknown " + std::string(what) + " '" + out.first + "' in " + flag + " " + arg +
           "; valid " + what + "s: " + joinNames(names.data(), names.size());
   return false;
+}
+
+// "1s", "250ms", "2m": seconds; "50000records" (or "rows"): a record count.
+bool parseCheckpointInterval(const std::string &text, Options &options, std::string &error) {
+  size_t digits = 0;
+  while (digits < text.size() && (std::isdigit(static_cast<unsigned char>(text[digits])) || text[digits] == '.'))
+    ++digits;
+  std::string number = text.substr(0, digits), unit = text.substr(digits);
+  char *end = nullptr;
+  double value = number.empty() ? -1 : std::strtod(number.c_str(), &end);
+  bool ok = !number.empty() && end && *end == '\0' && value > 0;
+  if (ok && (unit == "records" || unit == "rows") && number.find('.') == std::string::npos) {
+    options.checkpointRecords = static_cast<uint64_t>(value);
+    options.checkpointSeconds = 0;
+    return true;
+  }
+  double scale = unit == "ms" ? 0.001 : unit == "s" ? 1 : unit == "m" ? 60 : -1;
+  if (ok && scale > 0) {
+    options.checkpointSeconds = value * scale;
+    return true;
+  }
+  error = "--checkpoint-interval expects a duration (250ms, 1s, 2m) or a record count "
+          "(100000records), got '" + text + "'";
+  return false;
+}
+
+// "64MiB", "512KiB", "2GiB", "1000000" (bytes); K/M/G and KB/MB/GB are 1024-based too.
+bool parseByteSize(const std::string &text, uint64_t &out, std::string &error) {
+  size_t digits = 0;
+  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits])))
+    ++digits;
+  std::string unit = text.substr(digits);
+  for (char &c : unit)
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  uint64_t scale = 0;
+  if (unit.empty() || unit == "B")
+    scale = 1;
+  else if (unit == "K" || unit == "KB" || unit == "KIB")
+    scale = 1ull << 10;
+  else if (unit == "M" || unit == "MB" || unit == "MIB")
+    scale = 1ull << 20;
+  else if (unit == "G" || unit == "GB" || unit == "GIB")
+    scale = 1ull << 30;
+  if (digits == 0 || digits > 15 || scale == 0) {
+    error = "--state-memory expects a byte count (1000000, 512KiB, 64MiB, 2GiB), got '" + text + "'";
+    return false;
+  }
+  out = std::stoull(text.substr(0, digits)) * scale;
+  if (out == 0) {
+    error = "--state-memory must be more than 0 bytes";
+    return false;
+  }
+  return true;
 }
 
 } // namespace
@@ -84,7 +138,7 @@ ParseResult parseOptions(const WeirProgramDesc &program, int argc, char **argv, 
   std::string name = program.program_name ? program.program_name : "weir program";
   CLI::App app("Runs the compiled Weir program '" + name + "'.", name);
   std::vector<std::string> sources, sinks, trigger;
-  std::string checkpoint, optLevel;
+  std::string checkpoint, checkpointInterval, stateMemory, optLevel;
   bool noFuse = false;
   int threads = 1;
   app.add_option("--source", sources, "Read source NAME from URI (file:PATH or PATH); valid: " +
@@ -99,7 +153,18 @@ ParseResult parseOptions(const WeirProgramDesc &program, int argc, char **argv, 
   app.add_option("--trigger", trigger, "When to run: available_now (the default) processes "
                                        "everything there is and stops")
       ->expected(1, 2);
-  app.add_option("--checkpoint", checkpoint, "Checkpoint directory (not supported yet)");
+  app.add_option("--checkpoint", checkpoint,
+                 "Make the run durable: state, input positions and committed output go to this "
+                 "directory (RocksDB); a rerun with the same command resumes from there")
+      ->type_name("DIR");
+  app.add_option("--checkpoint-interval", checkpointInterval,
+                 "How often to checkpoint: a duration of processing (default 1s) or a record count "
+                 "(e.g. 100000records)")
+      ->type_name("INTERVAL");
+  app.add_option("--state-memory", stateMemory,
+                 "Cap the memory of keyed aggregate state; colder keys move to disk (RocksDB) and "
+                 "come back when their key is seen again")
+      ->type_name("BYTES");
   app.add_flag("--quiet", options.quiet, "No end-of-run report on stderr");
   // Compile-time options, answered with an explanation.
   app.add_option("-O", optLevel, "(fixed at build time)")->group("");
@@ -141,8 +206,20 @@ ParseResult parseOptions(const WeirProgramDesc &program, int argc, char **argv, 
       return ParseResult::Error;
     }
   }
-  if (!checkpoint.empty()) {
-    message = "--checkpoint is not supported yet";
+  options.checkpointDir = checkpoint;
+  if (!checkpointInterval.empty()) {
+    if (checkpoint.empty()) {
+      message = "--checkpoint-interval needs --checkpoint DIR";
+      return ParseResult::Error;
+    }
+    if (!parseCheckpointInterval(checkpointInterval, options, message))
+      return ParseResult::Error;
+  }
+  if (!stateMemory.empty() && !parseByteSize(stateMemory, options.stateMemory, message))
+    return ParseResult::Error;
+  if (options.threads > 1 && (!checkpoint.empty() || options.stateMemory > 0)) {
+    message = std::string(checkpoint.empty() ? "--state-memory" : "--checkpoint") +
+              " runs scans on one thread: drop --threads " + std::to_string(options.threads);
     return ParseResult::Error;
   }
   for (const std::string &s : sources) {

@@ -17,6 +17,11 @@ struct Options {
   unsigned threads = 1;
   bool quiet = false;
   bool trace = false; // WEIR_RUNTIME_TRACE=1: stage timings on stderr
+  // Durable state (docs/architecture.md, "Durable state").
+  std::string checkpointDir;          // --checkpoint DIR; empty: not durable
+  double checkpointSeconds = 1.0;     // --checkpoint-interval: seconds of processing ...
+  uint64_t checkpointRecords = 0;     // ... or records (0: by time only)
+  uint64_t stateMemory = 0;           // --state-memory BYTES; 0: no cap
   // Not a command-line option: parallel scans give each thread at least this
   // much input (tests lower it to split small files).
   size_t minBytesPerThread = 1 << 20;

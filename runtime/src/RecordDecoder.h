@@ -33,6 +33,11 @@ public:
   // this decoder (the cursor may drop their pages).
   virtual const char *consumedUpTo() const = 0;
 
+  // Where the next record starts (the previous one fully read), for
+  // checkpoints: a resumed decoder begins its range here. Null when the
+  // decoder cannot tell; the cursor then resumes by skipping records.
+  virtual const char *nextRecordStart() const { return nullptr; }
+
   // "field 'amount': expected float64, got string \"abc\""
   const std::string &reason() const { return reason_; }
   // The raw text of the last record (without its line terminator).

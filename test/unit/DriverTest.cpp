@@ -296,9 +296,19 @@ TEST(WeirMain, BadOptionsExitTwoWithClearMessages) {
   r = callMain(p.program, {"--trigger", "realtime"});
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("realtime is not supported yet by file sources"), std::string::npos);
-  r = callMain(p.program, {"--checkpoint", "ck"});
+  r = callMain(p.program, {"--checkpoint", "ck", "--threads", "2"});
   EXPECT_EQ(r.code, 2);
-  EXPECT_EQ(r.err, "error: --checkpoint is not supported yet\n");
+  EXPECT_EQ(r.err, "error: --checkpoint runs scans on one thread: drop --threads 2\n");
+  r = callMain(p.program, {"--checkpoint-interval", "1s"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "error: --checkpoint-interval needs --checkpoint DIR\n");
+  r = callMain(p.program, {"--checkpoint", "ck", "--checkpoint-interval", "soon"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("--checkpoint-interval expects a duration (250ms, 1s, 2m) or a record count"),
+            std::string::npos) << r.err;
+  r = callMain(p.program, {"--state-memory", "lots"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("--state-memory expects a byte count"), std::string::npos) << r.err;
   r = callMain(p.program, {"--threads", "0"});
   EXPECT_EQ(r.code, 2);
   r = callMain(p.program, {"--bogus"});

@@ -203,25 +203,6 @@ typedef struct WeirClock {
 } WeirClock;
 WeirClock *weir_task_clock(WeirTask *task, uint32_t state_index);
 
-/* Rolling windows: a key's recent rows (the aggregate's input row, strings
- * copied), ordered by event time (equal times keep arrival order). Rows
- * [0, emitted) have had their own output row. runtime/src/EventBuffer.cpp. */
-typedef struct WeirEventBuffer WeirEventBuffer;
-/* *buf starts NULL; adding allocates it. Returns the new row's index. */
-uint64_t weir_event_buffer_add(WeirEventBuffer **buf, int64_t ts, const WeirValue *row,
-                               uint32_t ncols);
-uint64_t weir_event_buffer_size(const WeirEventBuffer *buf);   /* 0 for NULL */
-int64_t weir_event_buffer_ts(const WeirEventBuffer *buf, uint64_t i);
-const WeirValue *weir_event_buffer_row(const WeirEventBuffer *buf, uint64_t i);
-/* The first row with event time >= ts (lower bound) / > ts (upper bound). */
-uint64_t weir_event_buffer_lower(const WeirEventBuffer *buf, int64_t ts);
-uint64_t weir_event_buffer_upper(const WeirEventBuffer *buf, int64_t ts);
-uint64_t weir_event_buffer_emitted(const WeirEventBuffer *buf);
-void weir_event_buffer_set_emitted(WeirEventBuffer *buf, uint64_t n);
-/* Drops the emitted rows with event time < before (a prefix). */
-void weir_event_buffer_evict(WeirEventBuffer *buf, int64_t before);
-void weir_event_buffer_free(WeirEventBuffer **buf);
-
 /* ------------------------------------------------------------- per record */
 
 /* Decodes the next record: row has one WeirValue per declared field and

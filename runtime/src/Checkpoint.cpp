@@ -1,0 +1,905 @@
+#include "runtime/src/Checkpoint.h"
+
+#include "runtime/src/Driver.h"
+#include "runtime/src/DurableTable.h"
+#include "runtime/src/ErrorPolicy.h"
+#include "runtime/src/HashTable.h"
+#include "runtime/src/SinkCommit.h"
+#include "runtime/src/StateSerializer.h"
+#include "runtime/src/Task.h"
+
+#include <rocksdb/write_batch.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <sys/stat.h>
+
+namespace weir::rt {
+
+namespace {
+
+// Metadata keys ("m/...").
+constexpr const char *kVersionKey = "m/version";
+constexpr const char *kVersion = "weir-checkpoint-1";
+constexpr const char *kCompleteKey = "m/complete";
+constexpr const char *kPositionKey = "m/position";
+constexpr const char *kNextStoreIdKey = "m/next-state-id";
+std::string stateKey(const std::string &name) { return "m/state/" + name; }
+std::string clockKey(uint32_t storeId) { return "m/clock/" + std::to_string(storeId); }
+std::string sourceKey(const std::string &name) { return "m/source/" + name; }
+std::string sinkKey(const std::string &name) { return "m/sink/" + name; }
+std::string doneKey(const std::string &stage) { return "m/done/" + stage; }
+
+// Metadata values: a few integers and strings, length-prefixed.
+class Record {
+public:
+  Record &num(uint64_t v) {
+    bytes_.append(reinterpret_cast<const char *>(&v), sizeof v);
+    return *this;
+  }
+  Record &str(const std::string &s) {
+    num(s.size());
+    bytes_.append(s);
+    return *this;
+  }
+  rocksdb::Slice slice() const { return rocksdb::Slice(bytes_); }
+
+private:
+  std::string bytes_;
+};
+
+class RecordReader {
+public:
+  explicit RecordReader(std::string_view b) : b_(b) {}
+  uint64_t num() {
+    uint64_t v = 0;
+    if (b_.size() - at_ >= sizeof v) {
+      std::memcpy(&v, b_.data() + at_, sizeof v);
+      at_ += sizeof v;
+    } else {
+      ok_ = false;
+    }
+    return v;
+  }
+  std::string str() {
+    uint64_t n = num();
+    if (!ok_ || b_.size() - at_ < n) {
+      ok_ = false;
+      return {};
+    }
+    std::string s(b_.substr(at_, n));
+    at_ += n;
+    return s;
+  }
+  bool ok() const { return ok_; }
+
+private:
+  std::string_view b_;
+  size_t at_ = 0;
+  bool ok_ = true;
+};
+
+double secondsSince(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+bool fileIdentity(const std::string &path, int64_t &size, int64_t &mtimeNs) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0)
+    return false;
+  size = static_cast<int64_t>(st.st_size);
+  mtimeNs = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+  return true;
+}
+
+std::string describeBytes(uint64_t b) {
+  char buf[64];
+  if (b >= (1u << 20))
+    std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(b) / (1 << 20));
+  else if (b >= 1024)
+    std::snprintf(buf, sizeof buf, "%.1f KiB", static_cast<double>(b) / 1024);
+  else
+    std::snprintf(buf, sizeof buf, "%llu bytes", static_cast<unsigned long long>(b));
+  return buf;
+}
+
+// Records between clock reads when checkpoints are timed.
+constexpr uint64_t kClockEvery = 1024;
+// Eviction brings the states down to this share of --state-memory, so that
+// it does not run again for the next few records.
+constexpr double kEvictTarget = 0.7;
+
+} // namespace
+
+Durability::Durability(Run &run, const WeirProgramDesc &program, const Options &options)
+    : run_(run), program_(program), options_(options) {}
+
+Durability::~Durability() { close(); }
+
+WeirStatus Durability::fail(std::string message) {
+  deferredError_ = std::move(message);
+  return WEIR_ERR_IO;
+}
+
+std::string Durability::stageKey(uint32_t stage) const {
+  // Names are unique in practice; the ordinal among equal names makes sure.
+  std::string name = program_.stages[stage].name ? program_.stages[stage].name : "stage";
+  uint32_t same = 0;
+  for (uint32_t i = 0; i < stage; ++i)
+    if (program_.stages[i].name && name == program_.stages[i].name)
+      ++same;
+  return same ? name + "#" + std::to_string(same) : name;
+}
+
+// ------------------------------------------------------------------ open
+
+WeirStatus Durability::openStore(std::string &error) {
+  uint64_t memtable = 64ull << 20;
+  if (options_.stateMemory)
+    memtable = std::clamp<uint64_t>(options_.stateMemory / 4, 1 << 20, 64ull << 20);
+  std::string dir = options_.checkpointDir;
+  if (!checkpointing()) {
+    std::string pattern = (std::filesystem::temp_directory_path() / "weir-state-XXXXXX").string();
+    if (!::mkdtemp(pattern.data())) {
+      error = "--state-memory: cannot create a scratch directory in " +
+              std::filesystem::temp_directory_path().string();
+      return WEIR_ERR_IO;
+    }
+    dir = scratchDir_ = pattern;
+  } else {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+  }
+  store_ = CheckpointStore::open(dir, checkpointing(), memtable, error);
+  return store_ ? WEIR_OK : WEIR_ERR_IO;
+}
+
+WeirStatus Durability::open(std::string &error) {
+  if (WeirStatus s = openStore(error); s != WEIR_OK)
+    return s;
+  states_.assign(program_.nstates, StateInfo{});
+  tables_.resize(program_.nstates);
+  sourceRecords_.assign(program_.nsources, SourceRecord{});
+
+  std::string version;
+  bool found = false;
+  if (!store_->get(kVersionKey, version, found, error))
+    return WEIR_ERR_IO;
+  if (found && version != kVersion) {
+    error = "the checkpoint in " + options_.checkpointDir + " has format '" + version +
+            "', this runtime writes '" + kVersion + "'; delete the directory to start over";
+    return WEIR_ERR_CONFIG;
+  }
+  if (found) {
+    if (WeirStatus s = checkLayouts(error); s != WEIR_OK)
+      return s;
+    if (!readRecords(error))
+      return WEIR_ERR_IO;
+    std::string complete;
+    bool isComplete = false;
+    if (!store_->get(kCompleteKey, complete, isComplete, error))
+      return WEIR_ERR_IO;
+    std::string why;
+    if (isComplete) {
+      if (sourcesUnchanged(why) && outputsInPlace(why)) {
+        alreadyComplete_ = true;
+        startNote_ = "the run in " + options_.checkpointDir +
+                     " had completed with these inputs; its output is in place (nothing to do)";
+        restoreRunCounts();
+        return WEIR_OK;
+      }
+      // Start over: a completed run's checkpoint has nothing to resume.
+      startNote_ = "the completed run in " + options_.checkpointDir + " is out of date (" + why +
+                   "): started over";
+      store_.reset();
+      if (!CheckpointStore::destroy(options_.checkpointDir, error))
+        return WEIR_ERR_IO;
+      if (WeirStatus s = openStore(error); s != WEIR_OK)
+        return s;
+      found = false;
+      states_.assign(program_.nstates, StateInfo{});
+      sourceRecords_.assign(program_.nsources, SourceRecord{});
+      sinkRecords_.clear();
+      doneStages_.clear();
+      resumeStage_.clear();
+    } else if (!sourcesUnchanged(why)) {
+      error = why + " since the checkpoint in " + options_.checkpointDir +
+              " was written; restore it, or delete the directory to start over";
+      return WEIR_ERR_CONFIG;
+    }
+  }
+  // Every aggregate state gets a store id and bookkeeping.
+  for (uint32_t i = 0; i < program_.nstates; ++i) {
+    const WeirStateDesc &d = program_.states[i];
+    if (d.kind != 0)
+      continue; // join tables are rebuilt from their static tables
+    StateInfo &info = states_[i];
+    if (!info.durable) {
+      info.durable = true;
+      info.storeId = nextStoreId_++;
+    }
+    auto dt = std::make_unique<DurableTable>();
+    dt->storeId = info.storeId;
+    dt->store = store_.get();
+    dt->spillable = options_.stateMemory > 0 && !d.windowed;
+    WeirHashTable *ht = run_.state(i);
+    ht->durable = dt.get();
+    tables_[i] = std::move(dt);
+  }
+  if (found) {
+    if (WeirStatus s = restoreStates(error); s != WEIR_OK)
+      return s;
+    restoreRunCounts();
+    startNote_ = "resumed from the checkpoint in " + options_.checkpointDir;
+  }
+  lastCheckpoint_ = Clock::now();
+  if (!checkpointing())
+    return WEIR_OK;
+  // The first checkpoint: layouts and the dead-letter files' lengths now.
+  rocksdb::WriteBatch batch;
+  batch.Put(kVersionKey, kVersion);
+  for (uint32_t i = 0; i < program_.nstates; ++i)
+    if (states_[i].durable && !saveState(i, batch, error))
+      return WEIR_ERR_IO;
+  if (!found)
+    putSourceRecords(batch);
+  if (!store_->write(batch, error))
+    return WEIR_ERR_IO;
+  return WEIR_OK;
+}
+
+WeirStatus Durability::checkLayouts(std::string &error) {
+  std::string value;
+  bool found = false;
+  if (!store_->get(kNextStoreIdKey, value, found, error))
+    return WEIR_ERR_IO;
+  if (found)
+    nextStoreId_ = static_cast<uint32_t>(RecordReader(value).num());
+  for (uint32_t i = 0; i < program_.nstates; ++i) {
+    const WeirStateDesc &d = program_.states[i];
+    if (d.kind != 0)
+      continue;
+    if (!store_->get(stateKey(d.name), value, found, error))
+      return WEIR_ERR_IO;
+    if (!found)
+      continue; // a new pipeline: it starts empty
+    RecordReader r(value);
+    uint32_t id = static_cast<uint32_t>(r.num());
+    uint64_t nextSeq = r.num();
+    std::string fingerprint = r.str();
+    std::string mine = d.fingerprint ? d.fingerprint : "";
+    if (!r.ok()) {
+      error = "the checkpoint in " + options_.checkpointDir + " is damaged (state " + d.name + ")";
+      return WEIR_ERR_IO;
+    }
+    if (fingerprint != mine) {
+      error = "the checkpoint in " + options_.checkpointDir + " was written by a different layout of " +
+              d.name + ": it has [" + fingerprint + "], this program has [" + mine +
+              "]; delete " + options_.checkpointDir + " or restore the previous pipeline";
+      return WEIR_ERR_RECORD;
+    }
+    states_[i].durable = true;
+    states_[i].storeId = id;
+    nextStoreId_ = std::max(nextStoreId_, id + 1);
+    (void)nextSeq; // read again by restoreState
+  }
+  return WEIR_OK;
+}
+
+bool Durability::readRecords(std::string &error) {
+  for (uint32_t i = 0; i < program_.nsources; ++i) {
+    std::string value;
+    bool found = false;
+    if (!store_->get(sourceKey(program_.sources[i].name), value, found, error))
+      return false;
+    if (!found)
+      continue;
+    RecordReader r(value);
+    SourceRecord &s = sourceRecords_[i];
+    s.found = true;
+    s.path = r.str();
+    s.size = static_cast<int64_t>(r.num());
+    s.mtimeNs = static_cast<int64_t>(r.num());
+    s.read = r.num();
+    s.bad = r.num();
+    s.scanned = r.num() != 0;
+    s.deadLetterLength = static_cast<int64_t>(r.num());
+  }
+  for (uint32_t i = 0; i < program_.nsinks; ++i) {
+    std::string value;
+    bool found = false;
+    if (!store_->get(sinkKey(program_.sinks[i].name), value, found, error))
+      return false;
+    if (!found)
+      continue;
+    RecordReader r(value);
+    SinkRecord rec;
+    rec.path = r.str();
+    rec.length = r.num();
+    rec.rows = r.num();
+    sinkRecords_[program_.sinks[i].name] = rec;
+  }
+  if (!store_->scan("m/done/", [&](std::string_view key, std::string_view) {
+        doneStages_[std::string(key.substr(7))] = true;
+        return true;
+      }, error))
+    return false;
+  std::string value;
+  bool found = false;
+  if (!store_->get(kPositionKey, value, found, error))
+    return false;
+  if (found) {
+    RecordReader r(value);
+    resumeStage_ = r.str();
+    resumeOffset_ = r.num();
+    resumeRead_ = r.num();
+    resumeBad_ = r.num();
+  }
+  return true;
+}
+
+bool Durability::sourcesUnchanged(std::string &why) const {
+  for (uint32_t i = 0; i < program_.nsources; ++i) {
+    const SourceRecord &rec = sourceRecords_[i];
+    if (!rec.found || rec.size < 0)
+      continue; // not a file (a generator), or not recorded
+    const RunSource &now = run_.sourceInfo(i);
+    int64_t size = -1, mtime = 0;
+    fileIdentity(now.path, size, mtime);
+    if (now.path != rec.path || size != rec.size || mtime != rec.mtimeNs) {
+      why = "source '" + std::string(program_.sources[i].name) + "' (" + now.path + ") changed";
+      return false;
+    }
+  }
+  return true;
+}
+
+// A completed run renamed its sinks into place after its last checkpoint;
+// a kill in between left some as .inprogress: finish those renames.
+bool Durability::outputsInPlace(std::string &why) {
+  for (uint32_t i = 0; i < program_.nsinks; ++i) {
+    auto it = sinkRecords_.find(program_.sinks[i].name);
+    if (it == sinkRecords_.end())
+      continue;
+    const SinkRecord &rec = it->second;
+    if (run_.sinkPath(i) != rec.path) {
+      why = "sink " + std::string(program_.sinks[i].name) + " now writes to " + run_.sinkPath(i);
+      return false;
+    }
+    int64_t size = fileSize(rec.path);
+    if (size == static_cast<int64_t>(rec.length))
+      continue;
+    std::string partial = inProgressPath(rec.path), error;
+    int64_t partialSize = fileSize(partial);
+    if (partialSize >= 0 && static_cast<uint64_t>(partialSize) >= rec.length &&
+        truncateTo(partial, rec.length, error) && std::rename(partial.c_str(), rec.path.c_str()) == 0)
+      continue;
+    why = rec.path + " is not the output the run wrote";
+    return false;
+  }
+  return true;
+}
+
+void Durability::restoreRunCounts() {
+  for (uint32_t i = 0; i < program_.nsources; ++i) {
+    const SourceRecord &rec = sourceRecords_[i];
+    if (rec.found)
+      run_.restoreSourceCounts(i, rec.read, rec.bad, rec.scanned);
+  }
+  if (alreadyComplete_)
+    for (uint32_t i = 0; i < program_.nsinks; ++i)
+      if (auto it = sinkRecords_.find(program_.sinks[i].name); it != sinkRecords_.end())
+        run_.restoreSinkRows(i, it->second.rows);
+}
+
+WeirStatus Durability::restoreStates(std::string &error) {
+  for (uint32_t i = 0; i < program_.nstates; ++i)
+    if (tables_[i])
+      if (WeirStatus s = restoreState(i, error); s != WEIR_OK)
+        return s;
+  // Dead-letter files back to their checkpointed lengths.
+  for (uint32_t i = 0; i < program_.nsources; ++i) {
+    const SourceRecord &rec = sourceRecords_[i];
+    const RunSource &src = run_.sourceInfo(i);
+    if (!rec.found || src.policy.mode != OnError::DeadLetter)
+      continue;
+    const std::string &path = src.policy.deadLetterPath;
+    if (rec.deadLetterLength >= 0 && !truncateTo(path, static_cast<uint64_t>(rec.deadLetterLength), error)) {
+      error = "dead letters of source '" + std::string(program_.sources[i].name) + "': " + error;
+      return WEIR_ERR_IO;
+    }
+  }
+  return WEIR_OK;
+}
+
+WeirStatus Durability::restoreState(uint32_t index, std::string &error) {
+  const WeirStateDesc &d = program_.states[index];
+  DurableTable &dt = *tables_[index];
+  WeirHashTable *ht = run_.state(index);
+  std::string value;
+  bool found = false;
+  if (!store_->get(stateKey(d.name), value, found, error))
+    return WEIR_ERR_IO;
+  if (!found)
+    return WEIR_OK;
+  {
+    RecordReader r(value);
+    r.num();
+    dt.nextSeq = r.num();
+  }
+  // Entries are stored by (hash, seq); the table wants first-seen order.
+  struct Stored {
+    uint64_t seq, hash;
+    std::string value;
+  };
+  std::vector<Stored> stored;
+  uint64_t storedBytes = 0;
+  bool keepValues = !dt.spillable;
+  if (!store_->scan(entryPrefix(dt.storeId), [&](std::string_view key, std::string_view v) {
+        uint32_t id;
+        uint64_t hash, seq;
+        if (parseEntryKey(key, id, hash, seq)) {
+          stored.push_back({seq, hash, keepValues ? std::string(v) : std::string()});
+          storedBytes += v.size() + 32;
+        }
+        return true;
+      }, error))
+    return WEIR_ERR_IO;
+  std::sort(stored.begin(), stored.end(), [](const Stored &a, const Stored &b) { return a.seq < b.seq; });
+  // Under --state-memory the most recently first-seen keys come back; the
+  // others stay in the store until their key is seen.
+  size_t firstResident = 0;
+  if (dt.spillable && storedBytes > 0) {
+    double budget = kEvictTarget * static_cast<double>(options_.stateMemory) / 2;
+    double perEntry = static_cast<double>(storedBytes) / static_cast<double>(stored.size());
+    size_t fits = static_cast<size_t>(budget / perEntry);
+    firstResident = stored.size() > fits ? stored.size() - fits : 0;
+  }
+  for (size_t k = 0; k < stored.size(); ++k) {
+    const Stored &e = stored[k];
+    if (k < firstResident) {
+      dt.spilled.insert(e.hash, e.seq);
+      continue;
+    }
+    std::string_view bytes = e.value;
+    if (!keepValues) {
+      if (!store_->get(entryKey(dt.storeId, e.hash, e.seq), value, found, error))
+        return WEIR_ERR_IO;
+      bytes = value;
+    }
+    if (!decodeEntry(ht, e.hash, bytes, error)) {
+      error = "restoring from " + options_.checkpointDir + ": " + error;
+      return WEIR_ERR_IO;
+    }
+    dt.seq.push_back(e.seq);
+    dt.touched.push_back(0);
+  }
+  ht->spill = dt.spilled.size() ? &dt : nullptr;
+  states_[index].restoredKeys = stored.size();
+  if (d.windowed) {
+    if (!store_->get(clockKey(dt.storeId), value, found, error))
+      return WEIR_ERR_IO;
+    if (found && value.size() == sizeof(WeirClock))
+      std::memcpy(run_.clock(index), value.data(), sizeof(WeirClock));
+  }
+  return WEIR_OK;
+}
+
+// ------------------------------------------------------------ during the run
+
+bool Durability::stageDone(uint32_t stage) const {
+  return doneStages_.count(stageKey(stage)) > 0;
+}
+
+bool Durability::sinkResume(uint32_t index, uint64_t &length, uint64_t &rows) const {
+  auto it = sinkRecords_.find(program_.sinks[index].name);
+  if (it == sinkRecords_.end() || it->second.path != run_.sinkPath(index))
+    return false;
+  length = it->second.length;
+  rows = it->second.rows;
+  return true;
+}
+
+void Durability::prepareScan(uint32_t stage, ByteRange &range, uint64_t &skipRecords,
+                             uint64_t &read, uint64_t &bad) const {
+  skipRecords = read = bad = 0;
+  if (resumeStage_.empty() || resumeStage_ != stageKey(stage))
+    return;
+  read = resumeRead_;
+  bad = resumeBad_;
+  if (resumeOffset_ == UINT64_MAX) {
+    skipRecords = resumeRead_;
+    return;
+  }
+  const char *at = range.fileBegin + resumeOffset_;
+  if (at >= range.begin && at <= range.end)
+    range.begin = at;
+}
+
+void Durability::attach(WeirCursor &cursor, uint32_t stage) {
+  currentStage_ = stage;
+  cursor.hook = this;
+  // Timed checkpoints read the clock every kClockEvery records; a state
+  // cap is checked at every record (one addition per state).
+  hookEvery_ = options_.stateMemory ? 1 : checkpointing() ? kClockEvery : 0;
+  if (checkpointing() && options_.checkpointRecords && !options_.stateMemory)
+    hookEvery_ = std::min<uint64_t>(kClockEvery, options_.checkpointRecords);
+  if (hookEvery_ == 0) {
+    cursor.hook = nullptr;
+    return;
+  }
+  cursor.hookCountdown = hookEvery_;
+  recordsSinceCheckpoint_ = 0;
+}
+
+WeirStatus Durability::reached(WeirCursor &cursor) {
+  cursor.hookCountdown = hookEvery_;
+  if (!deferredError_.empty())
+    return cursor.error.set(WEIR_ERR_IO, deferredError_);
+  for (const auto &dt : tables_)
+    if (dt && !dt->faultError.empty())
+      return cursor.error.set(WEIR_ERR_IO, dt->faultError);
+  recordsSinceCheckpoint_ += hookEvery_;
+  if (options_.stateMemory)
+    if (WeirStatus s = enforceStateMemory(cursor); s != WEIR_OK)
+      return s;
+  if (!checkpointing())
+    return WEIR_OK;
+  bool due;
+  if (options_.checkpointRecords)
+    due = recordsSinceCheckpoint_ >= options_.checkpointRecords;
+  else
+    due = (recordsSinceCheckpoint_ % kClockEvery) == 0 &&
+          secondsSince(lastCheckpoint_) >= options_.checkpointSeconds;
+  if (!due)
+    return WEIR_OK;
+  std::string error;
+  if (WeirStatus s = checkpoint(&cursor, -1, false, error); s != WEIR_OK)
+    return cursor.error.set(s, error);
+  return WEIR_OK;
+}
+
+WeirStatus Durability::stageFinished(uint32_t stage, std::string &error) {
+  if (!checkpointing())
+    return WEIR_OK;
+  return checkpoint(nullptr, static_cast<int>(stage), false, error);
+}
+
+WeirStatus Durability::finalCheckpoint(std::string &error) {
+  if (!checkpointing() || alreadyComplete_)
+    return WEIR_OK;
+  return checkpoint(nullptr, -1, true, error);
+}
+
+// ------------------------------------------------------------ the checkpoint
+
+void Durability::putSourceRecords(rocksdb::WriteBatch &batch) {
+  for (uint32_t i = 0; i < program_.nsources; ++i) {
+    const RunSource &src = run_.sourceInfo(i);
+    int64_t size = -1, mtime = 0;
+    if (!src.generated)
+      fileIdentity(src.path, size, mtime);
+    int64_t deadLetters = -1;
+    if (src.policy.mode == OnError::DeadLetter)
+      deadLetters = std::max<int64_t>(fileSize(src.policy.deadLetterPath), 0);
+    Record r;
+    r.str(src.path).num(static_cast<uint64_t>(size)).num(static_cast<uint64_t>(mtime))
+        .num(src.read).num(src.bad).num(src.scanned).num(static_cast<uint64_t>(deadLetters));
+    batch.Put(sourceKey(program_.sources[i].name), r.slice());
+  }
+}
+
+// Sink data and dead letters on disk (synced) before the checkpoint that
+// records their lengths.
+bool Durability::commitFiles(WeirCursor *cursor, rocksdb::WriteBatch &batch, std::string &error) {
+  for (uint32_t i = 0; i < program_.nsinks; ++i) {
+    uint64_t length = 0, rows = 0;
+    if (!run_.syncSink(i, length, rows, error))
+      return false;
+    if (length == UINT64_MAX)
+      continue; // not opened, or not a file
+    Record r;
+    r.str(run_.sinkPath(i)).num(length).num(rows);
+    batch.Put(sinkKey(program_.sinks[i].name), r.slice());
+  }
+  if (cursor && cursor->logBadRecords && !cursor->deadLetters.empty()) {
+    if (!appendToFile(cursor->source.policy.deadLetterPath, cursor->deadLetters.view(), error))
+      return false;
+    cursor->deadLetters.clear();
+  }
+  for (uint32_t i = 0; i < program_.nsources; ++i) {
+    const RunSource &src = run_.sourceInfo(i);
+    if (src.policy.mode == OnError::DeadLetter && fileSize(src.policy.deadLetterPath) >= 0 &&
+        !syncPath(src.policy.deadLetterPath, error))
+      return false;
+  }
+  putSourceRecords(batch);
+  return true;
+}
+
+bool Durability::saveState(uint32_t index, rocksdb::WriteBatch &batch, std::string &error) {
+  const WeirStateDesc &d = program_.states[index];
+  DurableTable &dt = *tables_[index];
+  WeirHashTable *ht = run_.state(index);
+  dt.syncNewEntries(ht, round_);
+  for (auto [hash, seq] : dt.deleted)
+    batch.Delete(entryKey(dt.storeId, hash, seq));
+  dt.deleted.clear();
+  std::vector<bool> dirty(ht->count, false);
+  bool any = false;
+  for (uint64_t i = 0; i < ht->count; ++i)
+    if (reinterpret_cast<WeirEntryHeader *>(entryAt(ht, i))->pad_ != 0)
+      any = dirty[i] = true;
+  if (any) {
+    std::unique_ptr<DistinctValuesOf> distinct;
+    if (d.ndistinct > 0 && ht->distinct)
+      distinct = std::make_unique<DistinctValuesOf>(ht, dirty);
+    std::string value;
+    uint64_t saved = 0, outOfLine = 0;
+    for (uint64_t i = 0; i < ht->count; ++i) {
+      if (!dirty[i])
+        continue;
+      auto *h = reinterpret_cast<WeirEntryHeader *>(entryAt(ht, i));
+      value.clear();
+      if (!encodeEntry(ht, i, distinct.get(), value, error))
+        return false;
+      batch.Put(entryKey(dt.storeId, h->hash, dt.seq[i]), value);
+      h->pad_ = 0;
+      dt.touched[i] = round_;
+      ++saved;
+      outOfLine += value.size() - ht->entry_size - 5;
+    }
+    dt.outOfLinePerEntry = static_cast<double>(outOfLine) / static_cast<double>(saved);
+  }
+  Record r;
+  r.num(dt.storeId).num(dt.nextSeq).str(d.fingerprint ? d.fingerprint : "");
+  batch.Put(stateKey(d.name), r.slice());
+  if (d.windowed)
+    batch.Put(clockKey(dt.storeId),
+              rocksdb::Slice(reinterpret_cast<const char *>(run_.clock(index)), sizeof(WeirClock)));
+  return true;
+}
+
+WeirStatus Durability::checkpoint(WeirCursor *cursor, int doneStage, bool final, std::string &error) {
+  auto t0 = Clock::now();
+  rocksdb::WriteBatch batch;
+  if (checkpointing() && !commitFiles(cursor, batch, error))
+    return WEIR_ERR_IO;
+  for (uint32_t i = 0; i < program_.nstates; ++i)
+    if (tables_[i] && !saveState(i, batch, error))
+      return WEIR_ERR_IO;
+  if (checkpointing()) {
+    Record idRecord;
+    idRecord.num(nextStoreId_);
+    batch.Put(kNextStoreIdKey, idRecord.slice());
+    if (cursor) {
+      Record r;
+      r.str(stageKey(currentStage_)).num(cursor->nextRecordOffset()).num(cursor->recordsRead)
+          .num(cursor->recordsBad);
+      batch.Put(kPositionKey, r.slice());
+    } else {
+      batch.Delete(kPositionKey);
+    }
+    if (doneStage >= 0)
+      batch.Put(doneKey(stageKey(static_cast<uint32_t>(doneStage))), "");
+    if (final)
+      batch.Put(kCompleteKey, "1");
+  }
+  if (!store_->write(batch, error))
+    return WEIR_ERR_IO;
+  ++round_;
+  for (auto &dt : tables_)
+    if (dt)
+      dt->round = round_;
+  if (checkpointing()) {
+    ++checkpoints_;
+    checkpointBytes_ += batch.GetDataSize();
+    checkpointSeconds_ += secondsSince(t0);
+  }
+  lastCheckpoint_ = Clock::now();
+  recordsSinceCheckpoint_ = 0;
+  return WEIR_OK;
+}
+
+// ------------------------------------------------------------ --state-memory
+
+uint64_t Durability::totalResident() const {
+  uint64_t total = 0;
+  for (uint32_t i = 0; i < program_.nstates; ++i)
+    if (tables_[i])
+      total += residentBytes(run_.state(i));
+  return total;
+}
+
+WeirStatus Durability::enforceStateMemory(WeirCursor &cursor) {
+  uint64_t total = totalResident();
+  if (total > options_.stateMemory) {
+    uint64_t spillableBytes = 0;
+    for (uint32_t i = 0; i < program_.nstates; ++i)
+      if (tables_[i] && tables_[i]->spillable)
+        spillableBytes += residentBytes(run_.state(i));
+    if (spillableBytes > 0) {
+      // Save every change first: an evicted entry is exactly its stored copy.
+      std::string error;
+      if (WeirStatus s = checkpoint(checkpointing() ? &cursor : nullptr, -1, false, error); s != WEIR_OK)
+        return cursor.error.set(s, error);
+      // Memory does not shrink exactly with the entries (slot arrays are
+      // powers of two): evict again until under the target.
+      double target = kEvictTarget * static_cast<double>(options_.stateMemory);
+      for (int pass = 0; pass < 8 && static_cast<double>(total) > target && spillableBytes > 0; ++pass) {
+        double excess = static_cast<double>(total) - target;
+        double fraction = std::min(1.0, excess / static_cast<double>(spillableBytes) + 0.02);
+        spillableBytes = 0;
+        for (uint32_t i = 0; i < program_.nstates; ++i)
+          if (tables_[i] && tables_[i]->spillable) {
+            evictColdest(i, fraction);
+            spillableBytes += residentBytes(run_.state(i));
+          }
+        total = totalResident();
+      }
+      ++evictions_;
+      uint64_t spilled = 0, indexBytes = 0;
+      for (const auto &dt : tables_)
+        if (dt) {
+          spilled += dt->spilled.size();
+          indexBytes += dt->spilled.bytes();
+        }
+      peakSpilled_ = std::max(peakSpilled_, spilled);
+      peakSpillIndexBytes_ = std::max(peakSpillIndexBytes_, indexBytes);
+    }
+  }
+  peakResident_ = std::max(peakResident_, total);
+  return WEIR_OK;
+}
+
+// Evicts `fraction` of the state's entries, those a checkpoint last saw
+// changed longest ago (the earlier-seen first among equals).
+void Durability::evictColdest(uint32_t index, double fraction) {
+  WeirHashTable *ht = run_.state(index);
+  DurableTable &dt = *tables_[index];
+  uint64_t n = static_cast<uint64_t>(std::ceil(fraction * static_cast<double>(ht->count)));
+  if (n == 0)
+    return;
+  std::vector<std::pair<uint32_t, uint64_t>> order(ht->count);
+  for (uint64_t i = 0; i < ht->count; ++i)
+    order[i] = {dt.touched[i], i};
+  if (n < order.size())
+    std::nth_element(order.begin(), order.begin() + static_cast<ptrdiff_t>(n), order.end());
+  std::vector<bool> remove(ht->count, false);
+  for (uint64_t k = 0; k < n && k < order.size(); ++k) {
+    uint64_t i = order[k].second;
+    remove[i] = true;
+    dt.spilled.insert(reinterpret_cast<WeirEntryHeader *>(entryAt(ht, i))->hash, dt.seq[i]);
+  }
+  removeEntries(ht, remove, /*forget=*/false);
+  ht->spill = dt.spilled.size() ? &dt : nullptr;
+}
+
+bool Durability::emitsInBatches(const WeirStageDesc &stage) const {
+  if (stage.kind != WEIR_STAGE_EMIT || stage.state < 0 || !tables_[stage.state])
+    return false;
+  return tables_[stage.state]->spilled.size() > 0;
+}
+
+WeirStatus Durability::runEmitInBatches(const WeirStageDesc &stage, WeirTask &task) {
+  uint32_t index = static_cast<uint32_t>(stage.state);
+  WeirHashTable *ht = run_.state(index);
+  DurableTable &dt = *tables_[index];
+  std::string error;
+  // Everything into the store (resident changes included), then all keys in
+  // first-seen order.
+  if (WeirStatus s = checkpoint(nullptr, -1, false, error); s != WEIR_OK)
+    return task.error.set(s, error);
+  std::vector<std::pair<uint64_t, uint64_t>> keys; // (seq, hash)
+  keys.reserve(ht->count + dt.spilled.size());
+  for (uint64_t i = 0; i < ht->count; ++i)
+    keys.push_back({dt.seq[i], reinterpret_cast<WeirEntryHeader *>(entryAt(ht, i))->hash});
+  dt.spilled.forEach([&](uint64_t hash, uint64_t seq) { keys.push_back({seq, hash}); });
+  std::sort(keys.begin(), keys.end());
+  uint64_t budget = static_cast<uint64_t>(kEvictTarget * static_cast<double>(options_.stateMemory));
+  std::vector<bool> all;
+  auto dropAll = [&] {
+    all.assign(ht->count, true);
+    removeEntries(ht, all, /*forget=*/false);
+  };
+  dropAll();
+  dt.spilled.clear();
+  ht->spill = nullptr;
+  std::string value;
+  for (size_t k = 0; k < keys.size();) {
+    // A batch: entries in first-seen order while they fit (at least one).
+    uint64_t others = totalResident() - residentBytes(ht);
+    for (size_t first = k; k < keys.size(); ++k) {
+      if (k > first && (k - first) % 64 == 0 && others + residentBytes(ht) > budget)
+        break;
+      bool found = false;
+      if (!store_->get(entryKey(dt.storeId, keys[k].second, keys[k].first), value, found, error) ||
+          !found || !decodeEntry(ht, keys[k].second, value, error))
+        return task.error.set(WEIR_ERR_IO, error.empty() ? "a spilled entry is missing" : error);
+      dt.seq.push_back(keys[k].first);
+      dt.touched.push_back(round_);
+    }
+    peakResident_ = std::max(peakResident_, totalResident());
+    WeirStatus s = stage.fn(&task);
+    if (s < 0 || task.error.failed())
+      return s < 0 ? s : task.error.status;
+    dropAll();
+  }
+  // The store still holds every entry; the table is empty, and nothing
+  // reads it after its emit.
+  return WEIR_OK;
+}
+
+// ------------------------------------------------------------ report, close
+
+std::string Durability::reportText() const {
+  std::string out;
+  char line[256];
+  if (!startNote_.empty())
+    out += "  checkpoint: " + startNote_ + "\n";
+  if (checkpointing() && !alreadyComplete_) {
+    std::snprintf(line, sizeof line, "  checkpoints: %llu written, %s, %.3f s\n",
+                  static_cast<unsigned long long>(checkpoints_), describeBytes(checkpointBytes_).c_str(),
+                  checkpointSeconds_);
+    out += line;
+  }
+  if (options_.stateMemory) {
+    std::snprintf(line, sizeof line,
+                  "  state memory: peak %llu resident bytes (cap %llu), %llu evictions, up to %llu keys "
+                  "on disk (their index: %s)\n",
+                  static_cast<unsigned long long>(peakResident_),
+                  static_cast<unsigned long long>(options_.stateMemory),
+                  static_cast<unsigned long long>(evictions_), static_cast<unsigned long long>(peakSpilled_),
+                  describeBytes(peakSpillIndexBytes_).c_str());
+    out += line;
+  }
+  return out;
+}
+
+void Durability::close() {
+  for (uint32_t i = 0; i < tables_.size(); ++i)
+    if (tables_[i] && run_.state(i)) {
+      run_.state(i)->durable = nullptr;
+      run_.state(i)->spill = nullptr;
+    }
+  tables_.clear();
+  store_.reset();
+  if (!scratchDir_.empty()) {
+    std::error_code ec;
+    std::filesystem::remove_all(scratchDir_, ec);
+    scratchDir_.clear();
+  }
+}
+
+} // namespace weir::rt
+
+// ------------------------------------------------------------ fault-in
+
+using namespace weir::rt;
+
+extern "C" uint8_t weir_ht_fault_in(WeirHashTable *ht, uint64_t hash) {
+  DurableTable *dt = durableOf(ht);
+  if (!dt || !dt->spilled.mayContain(hash))
+    return 0;
+  dt->syncNewEntries(ht, dt->round);
+  std::vector<uint64_t> seqs = dt->spilled.take(hash);
+  std::string value, error;
+  for (uint64_t seq : seqs) {
+    bool found = false;
+    if (!dt->store->get(entryKey(dt->storeId, hash, seq), value, found, error) || !found ||
+        !decodeEntry(ht, hash, value, error)) {
+      // Generated code cannot fail here: the run fails at its next record.
+      dt->faultError = error.empty() ? "a spilled entry of " + std::string(ht->desc->name) + " is missing" : error;
+      return 0;
+    }
+    dt->seq.push_back(seq);
+    dt->touched.push_back(dt->round);
+  }
+  if (dt->spilled.size() == 0)
+    ht->spill = nullptr;
+  return 1;
+}

@@ -1,0 +1,156 @@
+// Durable state: --checkpoint DIR and --state-memory BYTES (docs/architecture.md,
+// "Durable state").
+//
+// A checkpoint is one RocksDB WriteBatch with the changed entries of every
+// aggregate state (and the deletions of removed ones), each windowed state's
+// clock, the position of the running scan, the committed lengths of the sink
+// and dead-letter files (synced first), which stages are complete, and each
+// state's layout fingerprint. Checkpoints are taken at consistent points
+// (WeirCursor calls reached() before decoding a record), at the end of every
+// stage and at the end of the run. On start the last checkpoint is restored:
+// the states, the clocks, the scan position, the files truncated back.
+//
+// --state-memory: when the aggregate states' resident bytes pass the cap at
+// a consistent point, a checkpoint saves every change and the coldest
+// entries of unwindowed states leave memory (their key's next probe loads
+// them back, weir_ht_fault_in). Without --checkpoint the store is a scratch
+// directory, deleted at the end.
+#pragma once
+
+#include "runtime/src/CheckpointStore.h"
+#include "runtime/src/FileCursor.h"
+#include "runtime/src/Options.h"
+#include "runtime/src/SourceData.h"
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+struct WeirTask;
+
+namespace weir::rt {
+
+class Run;
+struct DurableTable;
+
+class Durability final : public ConsistentPointHook {
+public:
+  Durability(Run &run, const WeirProgramDesc &program, const Options &options);
+  ~Durability() override;
+
+  // After the run's states exist: opens the store, checks the layouts,
+  // restores the last checkpoint (or writes the first one).
+  WeirStatus open(std::string &error);
+
+  // The checkpoint records a completed run whose inputs and outputs are as
+  // it left them: the run does nothing (its output stays).
+  bool alreadyComplete() const { return alreadyComplete_; }
+  // A stage a previous run completed (skipped; table builds are rerun).
+  bool stageDone(uint32_t stage) const;
+
+  // Sink `index`'s committed file length and row count, when a checkpoint
+  // has them (the sink resumes), else false (it starts empty).
+  bool sinkResume(uint32_t index, uint64_t &length, uint64_t &rows) const;
+
+  // A scan stage's cursor: where it resumes (range.begin moves there, or
+  // `skipRecords` records are skipped when the source has no byte
+  // positions), and the counts it had.
+  void prepareScan(uint32_t stage, ByteRange &range, uint64_t &skipRecords, uint64_t &read,
+                   uint64_t &bad) const;
+  void attach(WeirCursor &cursor, uint32_t stage);
+  WeirStatus reached(WeirCursor &cursor) override;
+
+  // A stage ended successfully: checkpoint with it marked complete.
+  WeirStatus stageFinished(uint32_t stage, std::string &error);
+  // All stages ended and the sinks are flushed: the last checkpoint, which
+  // marks the run complete (the sinks are renamed into place after it).
+  WeirStatus finalCheckpoint(std::string &error);
+
+  // The emit stage of a state with entries in the store only: emits them
+  // all, in first-seen order, a memory-sized batch at a time.
+  bool emitsInBatches(const WeirStageDesc &stage) const;
+  WeirStatus runEmitInBatches(const WeirStageDesc &stage, WeirTask &task);
+
+  // Lines for the end-of-run report.
+  std::string reportText() const;
+  // The run's last words: a scratch store is deleted.
+  void close();
+
+private:
+  struct StateInfo {
+    bool durable = false;      // an aggregate state the store keeps
+    uint32_t storeId = 0;
+    uint64_t restoredKeys = 0;
+  };
+  struct SourceRecord {
+    bool found = false;
+    std::string path;
+    int64_t size = -1, mtimeNs = 0;
+    uint64_t read = 0, bad = 0;
+    bool scanned = false;
+    int64_t deadLetterLength = -1;
+  };
+  struct SinkRecord {
+    std::string path;
+    uint64_t length = 0, rows = 0;
+  };
+
+  bool checkpointing() const { return !options_.checkpointDir.empty(); }
+  std::string stageKey(uint32_t stage) const;
+  WeirStatus fail(std::string message);
+
+  WeirStatus openStore(std::string &error);
+  WeirStatus checkLayouts(std::string &error);
+  bool readRecords(std::string &error);
+  bool sourcesUnchanged(std::string &why) const;
+  bool outputsInPlace(std::string &why);
+  WeirStatus restoreStates(std::string &error);
+  WeirStatus restoreState(uint32_t index, std::string &error);
+  void restoreRunCounts();
+
+  // The checkpoint itself. `cursor`: the running scan (its position is
+  // saved); `doneStage`: a stage to mark complete, or -1.
+  WeirStatus checkpoint(WeirCursor *cursor, int doneStage, bool final, std::string &error);
+  bool saveState(uint32_t index, rocksdb::WriteBatch &batch, std::string &error);
+  bool commitFiles(WeirCursor *cursor, rocksdb::WriteBatch &batch, std::string &error);
+  void putSourceRecords(rocksdb::WriteBatch &batch);
+
+  // --state-memory
+  uint64_t totalResident() const;
+  WeirStatus enforceStateMemory(WeirCursor &cursor);
+  void evictColdest(uint32_t index, double fraction);
+
+  Run &run_;
+  const WeirProgramDesc &program_;
+  const Options &options_;
+  std::unique_ptr<CheckpointStore> store_;
+  std::string scratchDir_;
+  std::vector<StateInfo> states_;
+  std::vector<std::unique_ptr<DurableTable>> tables_;
+  std::vector<SourceRecord> sourceRecords_;
+  std::map<std::string, SinkRecord> sinkRecords_;
+  std::map<std::string, bool> doneStages_;
+  std::string resumeStage_;
+  uint64_t resumeOffset_ = UINT64_MAX, resumeRead_ = 0, resumeBad_ = 0;
+  bool alreadyComplete_ = false;
+  std::string startNote_;
+  uint32_t round_ = 1;
+  uint32_t nextStoreId_ = 1;
+
+  // Timing of periodic checkpoints.
+  using Clock = std::chrono::steady_clock;
+  Clock::time_point lastCheckpoint_;
+  uint64_t recordsSinceCheckpoint_ = 0;
+  uint64_t hookEvery_ = 1;
+  uint32_t currentStage_ = 0;
+
+  // Report.
+  uint64_t checkpoints_ = 0, checkpointBytes_ = 0, evictions_ = 0;
+  double checkpointSeconds_ = 0;
+  uint64_t peakResident_ = 0, peakSpilled_ = 0, peakSpillIndexBytes_ = 0;
+  std::string deferredError_;
+};
+
+} // namespace weir::rt

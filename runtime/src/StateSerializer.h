@@ -1,0 +1,57 @@
+// One aggregate entry as bytes, for checkpoints and spilling: the packed
+// struct itself plus everything it points to out of line (key strings, owned
+// strings, sketches, value sets, count_distinct pairs), described by the
+// state's WeirStateDesc (keys, owned). Loading puts the entry back into a
+// table by its stored hash.
+#pragma once
+
+#include "runtime/src/DistinctPairs.h"
+#include "weir/runtime.h"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace weir::rt {
+
+// The count_distinct values of some entries (the table's pair sets are
+// shared by all keys; one pass over them collects what the entries need).
+class DistinctValuesOf {
+public:
+  // Collects the pairs of the entries with wanted[i] set. The values point
+  // into the table: use them before it changes.
+  DistinctValuesOf(const WeirHashTable *ht, const std::vector<bool> &wanted);
+  struct Item {
+    uint64_t entry;
+    uint32_t agg;
+    DistinctValue value;
+  };
+  // The items of entry `i` (in aggregate order), or an empty range.
+  std::pair<const Item *, const Item *> of(uint64_t entry) const;
+
+private:
+  std::vector<Item> items_; // sorted by entry, then aggregate
+};
+
+// Appends entry `index` of `ht` to `out`. `distinct` may be null when the
+// state has no count_distinct pairs. Returns false (with `error`) when a
+// slot kind cannot be saved.
+bool encodeEntry(const WeirHashTable *ht, uint64_t index, const DistinctValuesOf *distinct,
+                 std::string &out, std::string &error);
+
+// Appends the entry in `bytes` to `ht` (which must not hold its key), with
+// `hash`, and restores what it owns. The entry's dirty flag is clear.
+// Returns false (with `error`) when the bytes do not fit the layout.
+bool decodeEntry(WeirHashTable *ht, uint64_t hash, std::string_view bytes, std::string &error);
+
+// count_distinct value sets of windowed aggregates (DistinctSet.cpp).
+std::string serializeDistinctSet(const void *set);
+bool deserializeDistinctSet(std::string_view bytes, void **out);
+
+// Rolling windows' event buffers (WEIR_SLOT_EVENT_BUFFER): the hook for the
+// code that owns WeirEventBuffer (EventBufferCodec.cpp). serialize returns
+// false when it cannot; deserialize gets what serialize produced.
+bool serializeEventBuffer(const void *buffer, std::string &out);
+bool deserializeEventBuffer(std::string_view bytes, void **out);
+
+} // namespace weir::rt
