@@ -122,6 +122,22 @@ std::string expectedText(antlr4::Parser *parser, const antlr4::misc::IntervalSet
   antlr4::ParserRuleContext *ctx = parser->getContext();
   size_t rule = ctx ? ctx->getRuleIndex() : WeirParser::RuleModule;
   bool atRuleStart = !ctx || ctx->getStart() == parser->getCurrentToken();
+  // The words after `window`, `emit` and `late` are names Sema checks; the
+  // parser only knows it wants an identifier (an `ident` rule) there.
+  antlr4::ParserRuleContext *owner = ctx;
+  if (owner && owner->getRuleIndex() == WeirParser::RuleIdent && owner->parent)
+    owner = static_cast<antlr4::ParserRuleContext *>(owner->parent);
+  if (owner && owner->getRuleIndex() == WeirParser::RuleWindowCall &&
+      owner->getStart() == parser->getCurrentToken())
+    return "a window, as in tumbling(1m), hopping(size = 10m, slide = 1m), session(gap = 5m) "
+           "or rolling(1h)";
+  if (owner && owner->getRuleIndex() == WeirParser::RuleWindowClause &&
+      owner->getStart() == parser->getTokenStream()->LT(-1)) {
+    if (owner->getStart()->getType() == WeirParser::EMIT)
+      return "'final' or 'updates'";
+    if (owner->getStart()->getType() == WeirParser::LATE)
+      return "'drop' or 'to'";
+  }
   if (rule == WeirParser::RuleModule ||
       ((rule == WeirParser::RuleDecl || rule == WeirParser::RuleStep) && atRuleStart))
     return expectationOfRule(parser);
