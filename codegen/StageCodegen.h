@@ -67,6 +67,8 @@ private:
   // session or rolling buffer (and, under `emit updates`, emitting).
   void consumeWindowedUpdate(FunctionContext &fc, const ir::Node &aggregate, const Row &row,
                              llvm::BasicBlock *next);
+  // The source's clock: max event time, watermark, firing what it completed.
+  void advanceEventTime(FunctionContext &fc, const ir::Node &aggregate, llvm::Value *ts);
   // `i32 fire.<state>(ptr task, i64 watermark, i8 resetScratch)`: emits what
   // the watermark completed (under emit final), drops expired state,
   // compacts the table and sets the clock's next_fire.
@@ -74,6 +76,12 @@ private:
   // The emit stage: fire with an infinite watermark.
   void produceWindowedResults(FunctionContext &fc, const ir::Stage &stage);
   const ir::Stage &emitStageOf(const ir::Node &aggregate) const;
+  // Emits a firing's results in window-end order: `collect` adds (end,
+  // entry index, item) to fireList_ for each entry; `emit` emits one item.
+  void emitInEndOrder(FunctionContext &fc, const ir::Node &aggregate, class WindowCodegen &w, llvm::Value *table,
+                      const std::function<void()> &afterRow,
+                      const std::function<void(llvm::Value *entry, llvm::Value *index)> &collect,
+                      const std::function<void(llvm::Value *entry, llvm::Value *item, llvm::BasicBlock *next)> &emit);
   // The row the aggregate emits for one window, handed down its emit stage.
   void emitWindowRow(FunctionContext &fc, const ir::Node &aggregate, const Row &row,
                      llvm::BasicBlock *next);
@@ -103,6 +111,7 @@ private:
   size_t translateInlineAt_ = SIZE_MAX;
   std::map<std::pair<int, size_t>, llvm::Function *> operatorFunctions_;
   std::map<int, llvm::Function *> fireFunctions_; // aggregate id -> fire function
+  llvm::Value *fireList_ = nullptr; // the WeirFireList being filled (emitInEndOrder)
 };
 
 } // namespace weir::codegen

@@ -2,6 +2,7 @@
 // weir_cursor_next, one decoded record per iteration.
 #include "codegen/RowBuffer.h"
 #include "codegen/StageCodegen.h"
+#include "codegen/WindowCodegen.h"
 
 using namespace llvm;
 
@@ -33,6 +34,10 @@ void StageCodegen::produceRecords(FunctionContext &fc, const ir::Stage &stage) {
 
   b.SetInsertPoint(gotRow);
   Row row = loadRow(fc, record, source.schema, &source.usedFields);
+  const ir::Node &last = node(stage.nodes.back());
+  if (stage.kind == ir::StageKind::Scan && last.kind == ir::NodeKind::Aggregate &&
+      WindowCodegen::hasEventTimeState(last) && source.eventTimeField >= 0)
+    advanceEventTime(fc, last, row[source.eventTimeField].value);
   if (stage.kind == ir::StageKind::TableBuild)
     consumeTableBuild(fc, source, row, latch);
   else

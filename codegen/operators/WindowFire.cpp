@@ -76,6 +76,41 @@ void StageCodegen::produceWindowedResults(FunctionContext &fc, const ir::Stage &
   fc.exitWith(status);
 }
 
+void StageCodegen::emitInEndOrder(FunctionContext &fc, const ir::Node &aggregate, WindowCodegen &w, Value *table,
+                                  const std::function<void()> &afterRow,
+                                  const std::function<void(Value *entry, Value *index)> &collect,
+                                  const std::function<void(Value *entry, Value *item, BasicBlock *next)> &emit) {
+  IRBuilder<> &b = fc.builder();
+  llvm::Type *i64 = abi_.i64();
+  uint32_t entrySize = aggregate.layout.entrySize;
+  fireList_ = b.CreateCall(abi_.fn("weir_fire_list_new"), {});
+  emitEntryLoop(fc, table, entrySize, [&](Value *entry, Value *index, BasicBlock *next) {
+    collect(entry, index);
+    b.CreateBr(next);
+  });
+  Value *count = b.CreateCall(abi_.fn("weir_fire_list_sort"), {fireList_});
+  BasicBlock *pre = b.GetInsertBlock();
+  BasicBlock *loop = fc.newBlock("order.next"), *body = fc.newBlock("order.emit");
+  BasicBlock *after = fc.newBlock("order.after"), *done = fc.newBlock("order.done");
+  b.CreateBr(loop);
+  b.SetInsertPoint(loop);
+  PHINode *i = b.CreatePHI(i64, 2, "i");
+  i->addIncoming(w.i64(0), pre);
+  b.CreateCondBr(b.CreateICmpULT(i, count), body, done);
+  b.SetInsertPoint(body);
+  Value *index = b.CreateCall(abi_.fn("weir_fire_list_entry"), {fireList_, i});
+  Value *item = b.CreateCall(abi_.fn("weir_fire_list_item"), {fireList_, i});
+  Value *entries = b.CreateLoad(abi_.ptr(), b.CreateStructGEP(abi_.hashTableType(), table, RuntimeABI::HT_Entries));
+  Value *entry = b.CreateGEP(b.getInt8Ty(), entries, b.CreateMul(index, w.i64(entrySize)));
+  emit(entry, item, after);
+  b.SetInsertPoint(after);
+  afterRow();
+  i->addIncoming(b.CreateAdd(i, w.i64(1)), b.GetInsertBlock());
+  b.CreateBr(loop);
+  b.SetInsertPoint(done);
+  b.CreateCall(abi_.fn("weir_fire_list_free"), {fireList_});
+}
+
 Function *StageCodegen::windowFireFunction(const ir::Node &aggregate) {
   Function *&cached = fireFunctions_[aggregate.id];
   if (cached)
@@ -218,6 +253,21 @@ Function *StageCodegen::windowFireFunction(const ir::Node &aggregate) {
     // event <= watermark - gap); a ttl key expires once its last event is
     // strictly older than watermark - ttl.
     Value *closedBefore = b.CreateSub(watermark, w.i64(session ? timeout : timeout + 1));
+    if (session && final)
+      emitInEndOrder(fc, aggregate, w, table, afterRow, [&](Value *entry, Value *index) {
+        w.forEachSlice(entry, [&](Value *k, Value *s) {
+          Value *start = w.sliceId(s), *last = w.sliceEnd(s);
+          w.when(b.CreateAnd(b.CreateICmpNE(start, w.emptyId()), b.CreateICmpSLE(last, closedBefore)), [&] {
+            b.CreateCall(abi_.fn("weir_fire_list_add"), {fireList_, b.CreateAdd(last, w.i64(timeout)), index, k});
+          });
+        });
+      }, [&](Value *entry, Value *k, BasicBlock *next) {
+        Value *s = w.slice(entry, k);
+        Value *start = w.sliceId(s), *last = w.sliceEnd(s);
+        emitWindowRow(fc, aggregate,
+                      windowRow(fc, aggregate, entry, start, b.CreateAdd(last, w.i64(timeout)), agg.aggregateValues(s)),
+                      next);
+      });
     emitEntryLoop(fc, table, entrySize, [&](Value *entry, Value *, BasicBlock *next) {
       b.CreateStore(b.getTrue(), allEmpty);
       w.forEachSlice(entry, [&](Value *, Value *s) {
@@ -225,7 +275,7 @@ Function *StageCodegen::windowFireFunction(const ir::Node &aggregate) {
         Value *occupied = b.CreateICmpNE(session ? start : last, w.emptyId());
         Value *closed = b.CreateICmpSLE(last, closedBefore);
         w.when(b.CreateAnd(occupied, closed), [&] {
-          if (final || !session) {
+          if (!session) { // ttl: the expired key's row (sessions were emitted in end order above)
             BasicBlock *after = fc.newBlock("fire.after");
             emitWindowRow(fc, aggregate,
                           windowRow(fc, aggregate, entry, start, b.CreateAdd(last, w.i64(timeout)),

@@ -16,6 +16,24 @@ using namespace llvm;
 namespace weir::codegen {
 
 
+// Called by the scan for every record its source decodes, before any
+// filter: the watermark belongs to the source. The late test in the
+// aggregate compares with the watermark after this record, which is the
+// same test: a record that raised the watermark is at or after it.
+void StageCodegen::advanceEventTime(FunctionContext &fc, const ir::Node &aggregate, Value *ts) {
+  IRBuilder<> &b = fc.builder();
+  WindowCodegen w(fc, aggregate, fc.clock(index_.stateOf.at(aggregate.id)));
+  // The watermark only moves forward; what it completed fires before this
+  // row is folded (the row is at or after it, so in none of those windows).
+  Value *maxTs = w.max(w.loadClock(RuntimeABI::CK_MaxEventTime), ts);
+  w.storeClock(RuntimeABI::CK_MaxEventTime, maxTs);
+  Value *watermark = b.CreateSub(maxTs, w.i64(aggregate.watermarkDelayMs), "watermark");
+  w.storeClock(RuntimeABI::CK_Watermark, watermark);
+  w.when(b.CreateICmpSGE(watermark, w.loadClock(RuntimeABI::CK_NextFire)), [&] {
+    fc.exitOnError(b.CreateCall(windowFireFunction(aggregate), {fc.task(), watermark, b.getInt8(0)}));
+  });
+}
+
 void StageCodegen::consumeWindowedUpdate(FunctionContext &fc, const ir::Node &aggregate, const Row &row,
                                          BasicBlock *next) {
   IRBuilder<> &b = fc.builder();
@@ -45,15 +63,6 @@ void StageCodegen::consumeWindowedUpdate(FunctionContext &fc, const ir::Node &ag
     b.SetInsertPoint(onTime);
   }
 
-  // The watermark only moves forward; what it completed fires before this
-  // row is folded (the row is at or after it, so in none of those windows).
-  Value *maxTs = w.max(w.loadClock(RuntimeABI::CK_MaxEventTime), ts);
-  w.storeClock(RuntimeABI::CK_MaxEventTime, maxTs);
-  Value *watermark = b.CreateSub(maxTs, w.i64(aggregate.watermarkDelayMs), "watermark");
-  w.storeClock(RuntimeABI::CK_Watermark, watermark);
-  w.when(b.CreateICmpSGE(watermark, w.loadClock(RuntimeABI::CK_NextFire)), [&] {
-    fc.exitOnError(b.CreateCall(windowFireFunction(aggregate), {fc.task(), watermark, b.getInt8(0)}));
-  });
 
   auto initRing = [&](Value *entry) {
     if (spec.kind == ir::WindowKind::Rolling)

@@ -203,6 +203,36 @@ typedef struct WeirClock {
 } WeirClock;
 WeirClock *weir_task_clock(WeirTask *task, uint32_t state_index);
 
+/* Rolling windows: a key's recent rows (the aggregate's input row, strings
+ * copied), ordered by event time (equal times keep arrival order). Rows
+ * [0, emitted) have had their own output row. runtime/src/EventBuffer.cpp. */
+typedef struct WeirEventBuffer WeirEventBuffer;
+/* *buf starts NULL; adding allocates it. Returns the new row's index. */
+uint64_t weir_event_buffer_add(WeirEventBuffer **buf, int64_t ts, const WeirValue *row,
+                               uint32_t ncols);
+uint64_t weir_event_buffer_size(const WeirEventBuffer *buf);   /* 0 for NULL */
+int64_t weir_event_buffer_ts(const WeirEventBuffer *buf, uint64_t i);
+const WeirValue *weir_event_buffer_row(const WeirEventBuffer *buf, uint64_t i);
+/* The first row with event time >= ts (lower bound) / > ts (upper bound). */
+uint64_t weir_event_buffer_lower(const WeirEventBuffer *buf, int64_t ts);
+uint64_t weir_event_buffer_upper(const WeirEventBuffer *buf, int64_t ts);
+uint64_t weir_event_buffer_emitted(const WeirEventBuffer *buf);
+void weir_event_buffer_set_emitted(WeirEventBuffer *buf, uint64_t n);
+/* Drops the emitted rows with event time < before (a prefix). */
+void weir_event_buffer_evict(WeirEventBuffer *buf, int64_t before);
+void weir_event_buffer_free(WeirEventBuffer **buf);
+
+/* The order of what one firing emits: (time, entry, item) triples sorted by
+ * time, then entry index (first-seen key order), then item. Fire functions
+ * collect closed sessions / due rolling rows, sort, then emit in order. */
+typedef struct WeirFireList WeirFireList;
+WeirFireList *weir_fire_list_new(void);
+void weir_fire_list_add(WeirFireList *list, int64_t time, uint64_t entry, uint64_t item);
+uint64_t weir_fire_list_sort(WeirFireList *list); /* returns the count */
+uint64_t weir_fire_list_entry(const WeirFireList *list, uint64_t i);
+uint64_t weir_fire_list_item(const WeirFireList *list, uint64_t i);
+void weir_fire_list_free(WeirFireList *list);
+
 /* ------------------------------------------------------------- per record */
 
 /* Decodes the next record: row has one WeirValue per declared field and

@@ -1,0 +1,37 @@
+// WeirFireList: what one firing of a windowed aggregate emits, put in
+// window-end order (runtime.h). Sessions close in any order within the key
+// table; users read results by time.
+#include "weir/runtime.h"
+
+#include <algorithm>
+#include <tuple>
+#include <vector>
+
+struct WeirFireList {
+  struct Item {
+    int64_t time;
+    uint64_t entry, item;
+  };
+  std::vector<Item> items;
+};
+
+extern "C" {
+
+WeirFireList *weir_fire_list_new(void) { return new WeirFireList; }
+
+void weir_fire_list_add(WeirFireList *list, int64_t time, uint64_t entry, uint64_t item) {
+  list->items.push_back({time, entry, item});
+}
+
+uint64_t weir_fire_list_sort(WeirFireList *list) {
+  std::sort(list->items.begin(), list->items.end(), [](const auto &a, const auto &b) {
+    return std::tie(a.time, a.entry, a.item) < std::tie(b.time, b.entry, b.item);
+  });
+  return list->items.size();
+}
+
+uint64_t weir_fire_list_entry(const WeirFireList *list, uint64_t i) { return list->items[i].entry; }
+uint64_t weir_fire_list_item(const WeirFireList *list, uint64_t i) { return list->items[i].item; }
+void weir_fire_list_free(WeirFireList *list) { delete list; }
+
+} // extern "C"
