@@ -71,6 +71,13 @@ TEST(HyperLogLogTest, ExactWhileSparse) {
   weir_hll_add(&zero.p, 0);
   weir_hll_add(&zero.p, 1);
   EXPECT_EQ(zero.estimate(), 2);
+  for (uint64_t h = 2; h < 40; ++h) // past the inline hashes into the table, 0 still counted
+    weir_hll_add(&zero.p, h * 0x9E3779B97F4A7C15ull);
+  weir_hll_add(&zero.p, 0);
+  EXPECT_EQ(zero.estimate(), 40);
+  Hll back; // and through a byte string
+  ASSERT_TRUE(weir_sketch_deserialize_hll(weir_sketch_serialize_hll(zero.p), &back.p));
+  EXPECT_EQ(back.estimate(), 40);
 }
 
 TEST(HyperLogLogTest, AccurateFromOneThousandToOneMillion) {

@@ -101,20 +101,25 @@ void DDSketch::add(double value) {
     min_ = std::min(min_, value);
     max_ = std::max(max_, value);
   }
-  if (bucketed_) {
-    addToBuckets(value);
-    return;
+  if (!bucketed_) {
+    if (nvalues_ < kExactLimit) {
+      double *end = values_ + nvalues_;
+      double *at = std::upper_bound(values_, end, value);
+      std::copy_backward(at, end, end + 1);
+      *at = value;
+      ++nvalues_;
+      return;
+    }
+    switchToBuckets(); // the value that does not fit goes to the buckets too
   }
-  values_.insert(std::upper_bound(values_.begin(), values_.end(), value), value);
-  if (values_.size() > kExactLimit)
-    switchToBuckets();
+  addToBuckets(value);
 }
 
 void DDSketch::switchToBuckets() {
   bucketed_ = true;
-  for (double v : values_)
+  for (double v : exactValues())
     addToBuckets(v);
-  std::vector<double>().swap(values_);
+  nvalues_ = 0;
 }
 
 void DDSketch::addToBuckets(double value) {
@@ -137,7 +142,7 @@ void DDSketch::merge(const DDSketch &other) {
     return;
   }
   if (other.exact()) { // as if its values were added here
-    for (double v : other.values_)
+    for (double v : other.exactValues())
       add(v);
     return;
   }
@@ -201,8 +206,8 @@ std::string DDSketch::serialize() const {
   append(out, kMaxBuckets);
   if (exact()) { // the values
     out.push_back(0);
-    append(out, static_cast<uint32_t>(values_.size()));
-    for (double v : values_)
+    append(out, nvalues_);
+    for (double v : exactValues())
       append(out, v);
     return out;
   }
@@ -235,7 +240,7 @@ bool DDSketch::parse(std::string_view bytes, DDSketch &out) {
       return false;
     for (uint32_t i = 0; i < n; ++i) {
       double v = r.next<double>();
-      if (std::isnan(v) || (i > 0 && v < out.values_.back()))
+      if (std::isnan(v) || (i > 0 && v < out.values_[i - 1]))
         return false; // not sorted: not a sketch
       out.add(v);
     }

@@ -31,6 +31,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,7 +49,7 @@ public:
   // false when the sketch holds no value.
   bool quantile(double q, double &out) const;
   uint64_t count() const {
-    return exact() ? values_.size()
+    return exact() ? nvalues_
                    : negativeInfinities_ + negative_.total + zeros_ + positive_.total + positiveInfinities_;
   }
   bool exact() const { return !bucketed_; }
@@ -72,12 +73,17 @@ private:
   void addToBuckets(double value);
   void switchToBuckets();
 
+  std::span<const double> exactValues() const { return {values_, nvalues_}; }
+
+  // What every add reads comes first, next to the exact values: adding to a
+  // small sketch touches one allocation, the one the state slot points to.
   bool bucketed_ = false;
-  std::vector<double> values_; // exact mode: the values, ascending
-  Store positive_, negative_;  // negative_ indexes |x|
+  uint32_t nvalues_ = 0;
+  double min_ = 0.0, max_ = 0.0; // meaningful when count() > 0
+  double values_[kExactLimit];   // exact mode: the values, ascending
+  Store positive_, negative_;    // negative_ indexes |x|
   uint64_t zeros_ = 0;
   uint64_t negativeInfinities_ = 0, positiveInfinities_ = 0;
-  double min_ = 0.0, max_ = 0.0; // meaningful when count() > 0
 };
 
 } // namespace weir::rt::sketches

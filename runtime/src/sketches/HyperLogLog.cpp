@@ -60,6 +60,11 @@ template <typename T> T read(std::string_view bytes, size_t at) {
 } // namespace
 
 template <typename F> void HyperLogLog::forEachSparse(F f) const {
+  if (slots_.empty()) {
+    for (uint32_t i = 0; i < size_; ++i)
+      f(inline_[i]);
+    return;
+  }
   if (hasZero_)
     f(uint64_t{0});
   for (uint64_t h : slots_)
@@ -80,41 +85,55 @@ void HyperLogLog::addToRegisters(uint64_t hash) {
 }
 
 void HyperLogLog::addToSparse(uint64_t hash) {
+  if (slots_.empty()) { // inline
+    for (uint32_t i = 0; i < size_; ++i)
+      if (inline_[i] == hash)
+        return;
+    if (size_ < kInlineHashes) {
+      inline_[size_++] = hash;
+      return;
+    }
+    slots_.assign(4 * kInlineHashes, 0); // move to the table, at load 1/4
+    for (uint32_t i = 0; i < size_; ++i) {
+      if (inline_[i] == 0)
+        hasZero_ = true;
+      else
+        placeInTable(inline_[i]);
+    }
+  }
   if (hash == 0) {
-    size_ += !hasZero_;
+    if (hasZero_)
+      return;
     hasZero_ = true;
   } else {
-    if (slots_.empty())
-      slots_.assign(8, 0);
     // The hashes are uniformly random already: their low bits are the slot.
     uint64_t mask = slots_.size() - 1;
-    uint64_t pos = hash & mask;
-    while (slots_[pos] != 0) {
+    for (uint64_t pos = hash & mask; slots_[pos] != 0; pos = (pos + 1) & mask)
       if (slots_[pos] == hash)
         return;
-      pos = (pos + 1) & mask;
-    }
-    slots_[pos] = hash;
-    ++size_;
-    if (size_ * 4 > slots_.size() * 3 && size_ <= kSparseLimit)
-      growSparse();
+    placeInTable(hash);
   }
+  ++size_;
   if (size_ > kSparseLimit)
     goDense();
+  else if (size_ * 4 > slots_.size() * 3)
+    growTable();
 }
 
-void HyperLogLog::growSparse() {
+void HyperLogLog::placeInTable(uint64_t hash) {
+  uint64_t mask = slots_.size() - 1;
+  uint64_t pos = hash & mask;
+  while (slots_[pos] != 0)
+    pos = (pos + 1) & mask;
+  slots_[pos] = hash;
+}
+
+void HyperLogLog::growTable() {
   std::vector<uint64_t> old(slots_.size() * 2, 0);
   old.swap(slots_);
-  uint64_t mask = slots_.size() - 1;
-  for (uint64_t h : old) {
-    if (h == 0)
-      continue;
-    uint64_t pos = h & mask;
-    while (slots_[pos] != 0)
-      pos = (pos + 1) & mask;
-    slots_[pos] = h;
-  }
+  for (uint64_t h : old)
+    if (h != 0)
+      placeInTable(h);
 }
 
 void HyperLogLog::goDense() {

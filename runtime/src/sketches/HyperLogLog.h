@@ -5,10 +5,12 @@
 // error of 1.04 / sqrt(4096) = 1.6%.
 //
 // Two representations:
-//   sparse: the distinct hashes themselves, in a small open-addressing set,
-//     while there are at most kSparseLimit of them. The estimate is exact
-//     (up to 64-bit hash collisions) and a key that sees few values costs a
-//     few hundred bytes instead of 4 KiB.
+//   sparse: the distinct hashes themselves while there are at most
+//     kSparseLimit of them: the first kInlineHashes in the sketch object (so
+//     adding to a small sketch touches one allocation), then in an
+//     open-addressing set. The estimate is exact (up to 64-bit hash
+//     collisions) and a key that sees few values costs a few hundred bytes
+//     instead of 4 KiB.
 //   dense: the registers. The estimate is Ertl's improved raw estimator
 //     ("New cardinality estimation algorithms for HyperLogLog sketches",
 //     2017; also Redis's since 5.0): it is unbiased from empty to far past
@@ -39,6 +41,7 @@ public:
   // Past this many distinct hashes the sketch goes dense. The set's table is
   // then at most 512 slots (4 KiB, the size of the registers) at 3/4 load.
   static constexpr uint32_t kSparseLimit = 384;
+  static constexpr uint32_t kInlineHashes = 16;
 
   void add(uint64_t hash);
   void merge(const HyperLogLog &other);
@@ -53,16 +56,20 @@ public:
 private:
   void addToSparse(uint64_t hash);
   void addToRegisters(uint64_t hash);
-  void growSparse();
+  void placeInTable(uint64_t hash); // a hash known to be absent, not 0
+  void growTable();
   void goDense();
   template <typename F> void forEachSparse(F f) const;
 
-  // sparse: slots_ holds hashes (0 = empty; the hash 0 is hasZero_), size_
-  // of them in all. dense: registers_ has kRegisters entries.
+  // sparse: size_ distinct hashes; while slots_ is empty they are
+  // inline_[0, size_), afterwards slots_ holds them (0 = empty; the hash 0 is
+  // hasZero_). dense: registers_ has kRegisters entries. What an add reads
+  // first comes first (one cache line for the mode and the first hashes).
+  std::vector<uint8_t> registers_;
   std::vector<uint64_t> slots_;
   uint32_t size_ = 0;
   bool hasZero_ = false;
-  std::vector<uint8_t> registers_;
+  uint64_t inline_[kInlineHashes];
 };
 
 } // namespace weir::rt::sketches
