@@ -42,9 +42,16 @@ void AggregateCodegen::initEntry(Value *table, Value *entry, ArrayRef<CgValue> k
   IRBuilder<> &b = fc_.builder();
   for (size_t k = 0; k < keys.size(); ++k) {
     CgValue key = keys[k];
-    if (key.type.kind == TypeKind::String) // the row's bytes go away with the row
-      key.value = b.CreateCall(fc_.abi().fn("weir_ht_copy_str"), {table, key.value, key.length});
-    keyState_.storePayload(entry, layout.keySlots[k], key);
+    if (key.type.kind == TypeKind::String && windowed_) {
+      // The row's bytes go away with the row; windowed keys go away with
+      // their windows, so the entry owns its copy.
+      Value *slot = keyState_.fieldPtr(entry, layout.keySlots[k].offset);
+      b.CreateCall(fc_.abi().fn("weir_owned_str_assign"), {slot, key.value, key.length});
+    } else {
+      if (key.type.kind == TypeKind::String) // the row's bytes go away with the row
+        key.value = b.CreateCall(fc_.abi().fn("weir_ht_copy_str"), {table, key.value, key.length});
+      keyState_.storePayload(entry, layout.keySlots[k], key);
+    }
     if (key.isNull && layout.keySlots[k].nullBit >= 0)
       keyState_.setNullBit(entry, layout.keySlots[k].nullBit, key.isNull);
   }
@@ -347,6 +354,9 @@ bool AggregateCodegen::needsDestroy(const ir::Node &aggregate) {
   if (aggregate.window.kind == ir::WindowKind::Rolling)
     return true; // the row buffer
   bool windowed = aggregate.window.kind != ir::WindowKind::None || aggregate.ttlMs > 0;
+  for (const ir::ExprPtr &key : aggregate.keys)
+    if (windowed && key->type.kind == TypeKind::String)
+      return true; // owned key strings
   for (const ir::AggCall &agg : aggregate.aggs) {
     if (windowed && agg.fn == AggFn::CountDistinct)
       return true;
@@ -364,10 +374,21 @@ void AggregateCodegen::destroy(Value *entry) {
   if (node_.window.kind == ir::WindowKind::Rolling) {
     fc_.builder().CreateCall(fc_.abi().fn("weir_event_buffer_free"),
                              {state_.fieldPtr(entry, node_.layout.rowBufferOffset)});
+    destroyOwnedKeys(entry);
     return;
   }
   for (uint32_t k = 0; k < node_.layout.ringSlices; ++k)
     destroySlice(state_.fieldPtr(entry, node_.layout.sliceOffset + k * node_.layout.sliceSize));
+  destroyOwnedKeys(entry);
+}
+
+void AggregateCodegen::destroyOwnedKeys(Value *entry) {
+  if (!windowed_)
+    return;
+  for (size_t k = 0; k < node_.keys.size(); ++k)
+    if (node_.keys[k]->type.kind == TypeKind::String)
+      fc_.builder().CreateCall(fc_.abi().fn("weir_owned_str_free"),
+                               {keyState_.fieldPtr(entry, node_.layout.keySlots[k].offset)});
 }
 
 void AggregateCodegen::destroySlice(Value *entry) {

@@ -46,6 +46,7 @@ public:
 
 private:
   void initAccumulators(llvm::Value *slice);
+  void destroyOwnedKeys(llvm::Value *entry);
   bool byEventTime(size_t i) const;
   void foldAt(llvm::Value *entry, size_t i, const CgValue &v, llvm::Value *at);
   CgValue accumulator(llvm::Value *entry, size_t i);

@@ -7,9 +7,14 @@ namespace weir::codegen {
 std::vector<SlotDescription> describeKeySlots(const ir::Node &aggregate) {
   std::vector<SlotDescription> out;
   const ir::StateLayout &l = aggregate.layout;
-  for (size_t k = 0; k < aggregate.keys.size(); ++k)
-    out.push_back({l.keySlots[k].offset, WEIR_SLOT_VALUE, (uint8_t)aggregate.keys[k]->type.kind,
-                   (int16_t)l.keySlots[k].nullBit});
+  // Windowed states drop keys as their windows close, so their key strings
+  // are owned by the entry rather than kept in the table's arena.
+  bool owned = aggregate.window.kind != ir::WindowKind::None || aggregate.ttlMs > 0;
+  for (size_t k = 0; k < aggregate.keys.size(); ++k) {
+    bool isString = aggregate.keys[k]->type.kind == TypeKind::String;
+    out.push_back({l.keySlots[k].offset, uint8_t(owned && isString ? WEIR_SLOT_OWNED_STR : WEIR_SLOT_VALUE),
+                   (uint8_t)aggregate.keys[k]->type.kind, (int16_t)l.keySlots[k].nullBit});
+  }
   return out;
 }
 

@@ -259,7 +259,9 @@ bool decodeEntry(WeirHashTable *ht, uint64_t hash, std::string_view bytes, std::
     std::string_view s;
     if (!r.raw(present) || (present && !r.blob(s)))
       return fail("key string");
-    if (present)
+    if (present && d.keys[k].kind == WEIR_SLOT_OWNED_STR) // windowed states free their keys
+      weir_owned_str_assign(&strAt(entry, d.keys[k].offset), s.data(), int64_t(s.size()));
+    else if (present)
       strAt(entry, d.keys[k].offset) = {weir_ht_copy_str(ht, s.data(), int64_t(s.size())),
                                         int64_t(s.size())};
   }
