@@ -4,7 +4,9 @@
 #include "runtime/src/generators/GeneratorSource.h"
 #include "runtime/src/generators/Ysb.h"
 
+#include <array>
 #include <cstring>
+#include <utility>
 
 namespace weir::rt {
 
@@ -33,9 +35,11 @@ constexpr GeneratorField kEventFields[] = {
     {"ad_type", WEIR_STRING},   {"event_type", WEIR_STRING},      {"event_time", WEIR_TIMESTAMP},
     {"ip_address", WEIR_STRING}};
 
-class YsbDecoder final : public GeneratorDecoder {
+// One class per set of used fields (Mask, a bit per EventField): a record
+// costs exactly the fields the pipeline reads, in straight-line code.
+template <unsigned Mask> class YsbDecoder final : public GeneratorDecoder {
 public:
-  explicit YsbDecoder(const GeneratorSpec &spec) : pools_(ysb::pools()), bindings_(spec.bindings) {
+  explicit YsbDecoder(const GeneratorSpec &spec) : pools_(ysb::pools()) {
     config_.events = spec.events;
     config_.seed = spec.seed;
     if (spec.rate)
@@ -43,6 +47,8 @@ public:
     if (spec.hasBaseTime)
       config_.baseTimeMs = spec.baseTimeMs;
     config_.init();
+    for (const GeneratorSpec::Binding &b : spec.bindings)
+      rowOf_[b.field] = b.rowIndex;
     for (int i = 0; i < 5; ++i)
       adTypeLen_[i] = static_cast<uint32_t>(std::strlen(ysb::kAdTypes[i]));
     for (int i = 0; i < 3; ++i)
@@ -53,9 +59,30 @@ public:
     uint64_t n = next_;
     if (n >= config_.events)
       return DecodeOutcome::End;
-    uint64_t choices = ysb::choices(config_, n); // one draw for ad, types and ip
-    for (const GeneratorSpec::Binding &b : bindings_)
-      row[b.rowIndex] = value(b.field, n, choices);
+    constexpr unsigned kChoices = (1u << EAd) | (1u << EAdType) | (1u << EEventType) | (1u << EIp);
+    uint64_t choices = 0;
+    if constexpr ((Mask & kChoices) != 0)
+      choices = ysb::choices(config_, n); // one draw for ad, types and ip
+    if constexpr (Mask & (1u << EUser))
+      row[rowOf_[EUser]] = intValue(ysb::userId(config_, n));
+    if constexpr (Mask & (1u << EPage))
+      row[rowOf_[EPage]] = intValue(ysb::pageId(config_, n));
+    if constexpr (Mask & (1u << EAd))
+      row[rowOf_[EAd]] = intValue(pools_.adIds[ysb::adIndex(choices)]);
+    if constexpr (Mask & (1u << EAdType)) {
+      uint32_t t = ysb::adType(choices);
+      row[rowOf_[EAdType]] = strValue(ysb::kAdTypes[t], adTypeLen_[t]);
+    }
+    if constexpr (Mask & (1u << EEventType)) {
+      uint32_t t = ysb::eventType(choices);
+      row[rowOf_[EEventType]] = strValue(ysb::kEventTypes[t], eventTypeLen_[t]);
+    }
+    if constexpr (Mask & (1u << EEventTime))
+      row[rowOf_[EEventTime]] = intValue(ysb::eventTime(config_, n));
+    if constexpr (Mask & (1u << EIp)) {
+      const std::string &ip = pools_.ips[ysb::ipIndex(choices)];
+      row[rowOf_[EIp]] = strValue(ip.data(), static_cast<uint32_t>(ip.size()));
+    }
     next_ = n + 1;
     return DecodeOutcome::Row;
   }
@@ -63,32 +90,18 @@ public:
   void seek(uint64_t event) override { next_ = event; }
 
 private:
-  WeirValue value(uint32_t field, uint64_t n, uint64_t choices) const {
-    switch (field) {
-    case EUser: return intValue(ysb::userId(config_, n));
-    case EPage: return intValue(ysb::pageId(config_, n));
-    case EAd: return intValue(pools_.adIds[ysb::adIndex(choices)]);
-    case EAdType: {
-      uint32_t t = ysb::adType(choices);
-      return strValue(ysb::kAdTypes[t], adTypeLen_[t]);
-    }
-    case EEventType: {
-      uint32_t t = ysb::eventType(choices);
-      return strValue(ysb::kEventTypes[t], eventTypeLen_[t]);
-    }
-    case EEventTime: return intValue(ysb::eventTime(config_, n));
-    default: {
-      const std::string &ip = pools_.ips[ysb::ipIndex(choices)];
-      return strValue(ip.data(), static_cast<uint32_t>(ip.size()));
-    }
-    }
-  }
-
   const ysb::Pools &pools_;
   ysb::Config config_;
-  std::vector<GeneratorSpec::Binding> bindings_;
+  uint32_t rowOf_[7] = {};
   uint32_t adTypeLen_[5], eventTypeLen_[3];
 };
+
+template <unsigned Mask> std::unique_ptr<GeneratorDecoder> makeYsbDecoder(const GeneratorSpec &spec) {
+  return std::make_unique<YsbDecoder<Mask>>(spec);
+}
+template <size_t... M> constexpr auto ysbFactories(std::index_sequence<M...>) {
+  return std::array<GeneratorSource::Factory, sizeof...(M)>{&makeYsbDecoder<M>...};
+}
 
 enum CampaignField : uint32_t { CAd, CCampaign };
 constexpr GeneratorField kCampaignFields[] = {{"ad_id", WEIR_INT64}, {"campaign_id", WEIR_INT64}};
@@ -114,7 +127,11 @@ private:
 };
 
 std::unique_ptr<GeneratorDecoder> makeEvents(const GeneratorSpec &spec) {
-  return std::make_unique<YsbDecoder>(spec);
+  static constexpr auto kFactories = ysbFactories(std::make_index_sequence<128>());
+  unsigned mask = 0;
+  for (const GeneratorSpec::Binding &b : spec.bindings)
+    mask |= 1u << b.field;
+  return kFactories[mask](spec);
 }
 std::unique_ptr<GeneratorDecoder> makeCampaigns(const GeneratorSpec &spec) {
   return std::make_unique<CampaignsDecoder>(spec);

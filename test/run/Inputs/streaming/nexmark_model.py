@@ -10,7 +10,6 @@ key + (16 n + slot) * golden). It writes what the test's pipelines select:
 
 as JSON lines, and `mix EVENTS` prints the counts of each kind.
 """
-import ctypes
 import datetime
 import json
 import math
@@ -18,9 +17,6 @@ import sys
 
 M64 = (1 << 64) - 1
 GOLDEN = 0x9E3779B97F4A7C15
-LIBM = ctypes.CDLL("libm.so.6")
-LIBM.exp2.restype = ctypes.c_double
-LIBM.exp2.argtypes = [ctypes.c_double]
 
 FIRST_ID = 1000
 PROPORTION = 50  # 1 person : 3 auctions : 46 bids
@@ -77,9 +73,22 @@ def random_auction(n, bits):
     return lo + below(bits, hi - lo + 1 + 10)
 
 
+# 100 * 10^(6 i / 1024), by repeated multiplication as the generator builds it.
+PRICES = [100.0]
+for _ in range(1024):
+    PRICES.append(PRICES[-1] * float.fromhex("0x1.037a2f29726fep+0"))
+
+
 def price(bits):
-    u = (bits >> 11) * 2.0 ** -53
-    return int(math.floor(LIBM.exp2(u * 6.0 * math.log2(10.0)) * 100.0 + 0.5))
+    """round(10^(6u) * 100) for u = (bits >> 11) / 2^53, 10^(6u) interpolated
+    linearly in the table as the generator documents it; checked against
+    math.pow (relative error below 2.5e-5)."""
+    u53 = bits >> 11
+    i, f = u53 >> 43, (u53 & ((1 << 43) - 1)) * 2.0 ** -43
+    value = PRICES[i] + (PRICES[i + 1] - PRICES[i]) * f + 0.5
+    exact = math.pow(10.0, 6.0 * u53 * 2.0 ** -53) * 100.0
+    assert abs(value - 0.5 - exact) <= 2.5e-5 * exact, (value, exact)
+    return int(value)
 
 
 def iso(ms):
