@@ -278,7 +278,7 @@ bool Sema::checkAggregate(AggregateStep &step, const ItemsStep *keyBy, const Win
   if (rolling) {
     out = row;
     for (RowColumn &c : out)
-      c.eventTime = false; // one aggregate per pipeline reads event time
+      c.eventTime = false; // an aggregate's rows have no event time (see SemaTime.cpp)
   } else if (window) {
     out.push_back({"window_start", Type::of(K::Timestamp), "", ""});
     out.push_back({"window_end", Type::of(K::Timestamp), "", ""});

@@ -294,9 +294,14 @@ void Sema::checkAggregateTime(AggregateStep &step, const PipelineDecl &p, const 
     }
     diags.note(eventTimeLostAt->loc, "this select drops '" + column + "'; keep it unchanged, as in "
                                      "`select ..., " + column + "`");
-  } else if (eventTimeLostAt)
+  } else if (eventTimeLostAt && eventTimeLostAt->kind == StepKind::Aggregate) {
+    // Its results are emitted as the watermark passes them: downstream rows
+    // have no event time of their own (a rolling window's `ts` is a copy).
+    diags.note(eventTimeLostAt->loc, "the rows after this aggregate have no event time");
+  } else if (eventTimeLostAt) {
     diags.note(eventTimeLostAt->loc, std::string("this ") + stepKindName(eventTimeLostAt->kind) +
                                          " does not pass '" + column + "' on");
+  }
 }
 
 // `weir check`: keyed state without a window or ttl keeps every key it has
