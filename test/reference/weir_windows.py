@@ -31,6 +31,12 @@ same ts is not late and counts). Emit updates: after each row that is not
 late, the windows that contain it, as they are now (rolling: over the rows
 that have arrived so far).
 
+Emit final's order: by firing (watermark advance), within one firing by
+window_end, then keys in first-seen order, where a key all of whose windows
+were emitted is forgotten (its state is dropped) and counts as new when it
+returns. Rolling rows: by ts, then key, then arrival (not part of the
+contract; tests compare them sorted).
+
 Aggregates see a window's rows in event-time order (ties: arrival order), so
 first/last are by event time and a batch result does not depend on arrival
 order. Unwindowed (ttl) aggregates see arrival order, as in weir_ref.
@@ -170,7 +176,7 @@ def windowed_aggregate(arrivals_, time_col, delay, keys, aggs, window, emit="fin
                 result.late_rows.append(row)
                 continue
             key = tuple(fn(row) for fn in keys.values())
-            op.key_order.setdefault(key, len(op.key_order))
+            op.key_order.see(key)
             updates = op.fold(key, _Member(row, ts, seq))
             seq += 1
             if emit == "updates":
@@ -181,10 +187,28 @@ def windowed_aggregate(arrivals_, time_col, delay, keys, aggs, window, emit="fin
     return result
 
 
+class _KeyOrder(dict):
+    """key -> position: keys in first-seen order, where a key whose windows
+    have all been emitted is forgotten and is new again when it returns."""
+
+    def __init__(self):
+        super().__init__()
+        self.next = 0
+
+    def see(self, key):
+        if key not in self:
+            self[key] = self.next
+            self.next += 1
+
+    def keep_only(self, alive):
+        for key in [k for k in self if k not in alive]:
+            del self[key]
+
+
 class _Op:
     def __init__(self, window, keys, aggs, emit):
         self.window, self.keys, self.aggs, self.emit = window, keys, aggs, emit
-        self.key_order = {}  # key -> first-seen position
+        self.key_order = _KeyOrder()
 
     def window_row(self, key, start, end, members):
         row = dict(zip(self.keys.keys(), key))
@@ -216,6 +240,7 @@ class _Aligned(_Op):
         out = []
         for end, _, key, start in sorted(done):
             out.append(self.window_row(key, start, end, self.open.pop((key, start))))
+        self.key_order.keep_only({key for key, _ in self.open})
         return out
 
 
@@ -251,6 +276,7 @@ class _Sessions(_Op):
         for end, _, key, s in sorted(done, key=lambda d: d[:2]):
             self.sessions[key].remove(s)
             out.append(self._row(key, s))
+        self.key_order.keep_only({key for key, sessions in self.sessions.items() if sessions})
         return out
 
 
