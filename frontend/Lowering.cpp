@@ -1,7 +1,9 @@
 // AST -> ir::Program. One Source node per declared source some pipeline
 // reads (shared by its pipelines), one Table node per table some pipeline
 // joins, and per pipeline a chain Source -> Filter/Project/Join/Aggregate ->
-// Sink. Sema has resolved every name, so this only builds.
+// Sink; `key by` and `window` become fields of the Aggregate that follows
+// them (its keys, window, time column and ttl). Sema has resolved every name
+// and checked every rule, so this only builds.
 #include "frontend/Frontend.h"
 #include "frontend/LowerExpr.h"
 

@@ -1,5 +1,6 @@
-// Semantic analysis: declarations (Sema.cpp) and pipelines (SemaPipeline.cpp).
-// Entry point: checkModule in Frontend.h.
+// Semantic analysis: declarations (Sema.cpp), pipelines (SemaPipeline.cpp)
+// and event time, windows and ttl (SemaTime.cpp). Entry point: checkModule
+// in Frontend.h.
 #pragma once
 
 #include "frontend/AST.h"
