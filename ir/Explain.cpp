@@ -123,6 +123,78 @@ void explainLayout(const StateLayout &l, const char *perWhat, llvm::raw_ostream 
     row(used, l.entrySize - used, "padding");
 }
 
+std::string durationText(int64_t ms) {
+  if (ms % 3600000 == 0)
+    return std::to_string(ms / 3600000) + "h";
+  if (ms % 60000 == 0)
+    return std::to_string(ms / 60000) + "m";
+  if (ms % 1000 == 0)
+    return std::to_string(ms / 1000) + "s";
+  return std::to_string(ms) + "ms";
+}
+
+// A windowed aggregate's entry: keys, then a ring of slices (tumbling,
+// hopping), session slots or the ttl key's running aggregate, or a row
+// buffer (rolling); each slice's fields are listed at the first slice's
+// offsets.
+void explainWindowedLayout(const Node &n, llvm::raw_ostream &os) {
+  const StateLayout &l = n.layout;
+  const WindowSpec &w = n.window;
+  auto row = [&](uint32_t offset, uint32_t size, const std::string &what) {
+    os << "      " << llvm::format("%6u  %4u  ", offset, size) << what << '\n';
+  };
+  std::string delay = durationText(n.watermarkDelayMs);
+  switch (w.kind) {
+  case WindowKind::Tumbling:
+  case WindowKind::Hopping: {
+    int64_t slide = w.kind == WindowKind::Hopping ? w.slideMs : w.sizeMs;
+    os << "    window: " << (w.kind == WindowKind::Hopping ? "hopping " : "tumbling ") << durationText(w.sizeMs);
+    if (w.kind == WindowKind::Hopping)
+      os << " every " << durationText(slide) << ": each row updates one " << durationText(slide)
+         << " slice; a window combines " << w.sizeMs / slide << " slices";
+    os << "; emit " << (w.emit == EmitPolicy::Final ? "final" : "updates") << '\n';
+    os << "    state: " << l.entrySize << " bytes per key: a ring of " << l.ringSlices << " slices of "
+       << l.sliceSize << " bytes (the slices a window and the watermark delay " << delay << " can keep open)\n";
+    break;
+  }
+  case WindowKind::Session:
+    os << "    window: session, gap " << durationText(w.gapMs) << "; emit "
+       << (w.emit == EmitPolicy::Final ? "final" : "updates") << '\n';
+    os << "    state: " << l.entrySize << " bytes per key: " << l.ringSlices << " session slots of " << l.sliceSize
+       << " bytes (the sessions the watermark delay " << delay << " can keep open, and a new one)\n";
+    break;
+  case WindowKind::Rolling:
+    os << "    window: rolling " << durationText(w.sizeMs) << "; emit "
+       << (w.emit == EmitPolicy::Final ? "final" : "updates") << '\n';
+    os << "    state: " << l.entrySize << " bytes per key and the key's rows of the last "
+       << durationText(w.sizeMs) << " (and those the watermark delay " << delay
+       << " holds back) in an ordered buffer; each output row folds them into a " << l.sliceSize
+       << "-byte accumulator\n";
+    break;
+  case WindowKind::None:
+    os << "    ttl " << durationText(n.ttlMs) << ": a key idle that long in event time emits its row and is dropped\n";
+    os << "    state: " << l.entrySize << " bytes per key\n";
+    break;
+  }
+  if (w.lateToSink)
+    os << "    late rows: to " << formatConnector(w.lateSink) << '\n';
+  else if (w.kind != WindowKind::None)
+    os << "    late rows: dropped and counted\n";
+  os << "      offset  size  field\n";
+  row(0, l.headerSize, "header (hash, chain link)");
+  for (const StateField &f : l.fields) {
+    std::string what = f.name + " (" + f.typeName;
+    if (f.nullBit >= 0)
+      what += "; null bit " + std::to_string(f.nullBit);
+    row(f.offset, f.size, what + ")");
+  }
+  if (w.kind != WindowKind::Rolling && l.nullBitmapBytes)
+    row(l.sliceOffset + l.nullBitmapOffset, l.nullBitmapBytes, "slice[0] null bitmap");
+  if (w.kind != WindowKind::Rolling && l.ringSlices > 1)
+    row(l.sliceOffset + l.sliceSize, (l.ringSlices - 1) * l.sliceSize,
+        "slice[1.." + std::to_string(l.ringSlices - 1) + "], " + std::to_string(l.sliceSize) + " bytes each");
+}
+
 // The columns each join of `table` looks rows up by (one line per distinct
 // key list; rows with equal keys are chained in the hash table).
 void explainTableKeys(const Program &p, const Node &table, llvm::raw_ostream &os) {
@@ -178,8 +250,11 @@ void explainOperator(const Program &p, const Node &n, bool stageStart, llvm::raw
   }
   case NodeKind::Aggregate:
     if (stageStart) {
-      os << "  emit %" << n.id << "'s " << n.schema.size()
-         << " columns per key, keys in first-seen order\n";
+      if (n.window.kind != WindowKind::None || n.ttlMs > 0)
+        os << "  emit %" << n.id << "'s " << n.schema.size()
+           << " columns as the watermark completes windows (fired from the scan; the rest at the end of input)\n";
+      else
+        os << "  emit %" << n.id << "'s " << n.schema.size() << " columns per key, keys in first-seen order\n";
       return;
     }
     os << "  aggregate %" << n.id << " by ";
@@ -194,7 +269,10 @@ void explainOperator(const Program &p, const Node &n, bool stageStart, llvm::raw
          << (a.arg ? infix(*a.arg, in) : "") << ')';
     }
     os << '\n';
-    explainLayout(n.layout, "key", os);
+    if (n.window.kind != WindowKind::None || n.ttlMs > 0)
+      explainWindowedLayout(n, os);
+    else
+      explainLayout(n.layout, "key", os);
     return;
   case NodeKind::Sink:
     os << "  sink \"" << n.name << "\": " << formatConnector(n.connector) << '\n';

@@ -95,18 +95,23 @@ PendingSlot valueSlot(StateSlot *slot, Type t, std::string name) {
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 // How many slices (or session slots) a key can have open at once. A row is
-// folded only after the windows the watermark completed have fired, so the
-// open ones span from the watermark back by one window to the largest event
-// time, at most `delay` ahead of it.
+// folded only after the windows the watermark W completed have fired, so:
+// - a live slice m (width s, n per window) still has an open window,
+//   m >= floor(W / s) + 1 - n, and holds rows <= W + delay, m <= floor((W +
+//   delay) / s): at most n + ceil(delay / s) of them;
+// - an open session's last row is in (W - gap, W + delay] and sessions lie
+//   >= gap apart: at most 1 + ceil(delay / gap), plus the one a row starts.
 uint32_t ringSize(const Node &n) {
   const WindowSpec &w = n.window;
   int64_t delay = n.watermarkDelayMs;
   switch (w.kind) {
   case WindowKind::Tumbling:
-  case WindowKind::Hopping: // slices of the oldest open window .. the newest row's slice
-    return static_cast<uint32_t>(w.sizeMs / w.slideMs + ceilDiv(delay, w.slideMs) + 1);
-  case WindowKind::Session: // open sessions lie apart by >= gap within [wm - gap, wm + delay], plus a new one
-    return static_cast<uint32_t>(ceilDiv(delay, w.gapMs) + 3);
+  case WindowKind::Hopping: {
+    int64_t slide = w.kind == WindowKind::Hopping ? w.slideMs : w.sizeMs;
+    return static_cast<uint32_t>(w.sizeMs / slide + ceilDiv(delay, slide));
+  }
+  case WindowKind::Session:
+    return static_cast<uint32_t>(ceilDiv(delay, w.gapMs) + 2);
   default: // ttl: the key's one running aggregate; rolling: a temporary
     return 1;
   }
