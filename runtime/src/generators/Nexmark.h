@@ -160,15 +160,16 @@ constexpr uint64_t nextBase0AuctionId(uint64_t n, uint64_t bits) {
   return minAuction + below(bits, maxAuction - minAuction + 1 + kIdLead);
 }
 
-// 100 * 10^(6 i / 1024) for i in 0..1024, by repeated multiplication (plain
-// IEEE products, so every build computes the same table).
+// 100 * 10^(6 i / 1024) * 2^16 for i in 0..1024, as integers: the powers by
+// repeated multiplication (plain IEEE products, so every build computes the
+// same table), then scaled by 2^16 (exact) and rounded.
 struct PriceTable {
   static constexpr double kStep = 0x1.037a2f29726fep+0; // 10^(6/1024)
-  double t[1025];
+  int64_t t[1025];
   constexpr PriceTable() : t{} {
-    t[0] = 100.0;
-    for (int i = 1; i <= 1024; ++i)
-      t[i] = t[i - 1] * kStep;
+    double power = 100.0;
+    for (int i = 0; i <= 1024; ++i, power *= kStep)
+      t[i] = static_cast<int64_t>(power * 65536.0 + 0.5); // < 2^50: the sum is exact
   }
 };
 inline constexpr PriceTable kPrices{};
@@ -176,16 +177,15 @@ inline constexpr PriceTable kPrices{};
 // PriceGenerator.nextPrice: round(10^(6u) * 100) cents (Java's Math.round),
 // u uniform in [0, 1): log-uniform from $1 to $1,000,000. 10^(6u) is
 // interpolated linearly between the table's entries (relative error below
-// 2.5e-5, which leaves the distribution as it is) instead of calling pow:
-// two loads and three operations, and the same result in every build (no
-// fused multiply-adds, whatever -march says).
+// 2.5e-5, which leaves the distribution as it is), in integers: no call to
+// pow, a short chain of integer operations, the same result in every build.
 inline int64_t price(uint64_t bits) {
-#pragma clang fp contract(off)
-  uint64_t u53 = bits >> 11; // u = u53 / 2^53
-  uint64_t i = u53 >> 43;    // the top 10 bits
-  double f = static_cast<double>(static_cast<int64_t>(u53 & ((1ull << 43) - 1))) * 0x1.0p-43;
-  double lo = kPrices.t[i], hi = kPrices.t[i + 1];
-  return static_cast<int64_t>(lo + (hi - lo) * f + 0.5); // >= 100.5: truncation is floor
+  uint64_t u53 = bits >> 11;                     // u = u53 / 2^53
+  uint64_t i = u53 >> 43;                        // its top 10 bits
+  uint64_t f = u53 & ((uint64_t{1} << 43) - 1);  // the rest, / 2^43
+  int64_t lo = kPrices.t[i], step = kPrices.t[i + 1] - lo;
+  int64_t between = static_cast<int64_t>((static_cast<unsigned __int128>(step) * f) >> 43);
+  return (lo + between + 32768) >> 16; // rounded to the nearest cent
 }
 
 // StringsGenerator.nextExtra's length: pads currentSize to desiredAverage

@@ -73,22 +73,24 @@ def random_auction(n, bits):
     return lo + below(bits, hi - lo + 1 + 10)
 
 
-# 100 * 10^(6 i / 1024), by repeated multiplication as the generator builds it.
-PRICES = [100.0]
-for _ in range(1024):
-    PRICES.append(PRICES[-1] * float.fromhex("0x1.037a2f29726fep+0"))
+# 100 * 10^(6 i / 1024) * 2^16, rounded, the powers by repeated
+# multiplication as the generator builds them.
+PRICES, power = [], 100.0
+for _ in range(1025):
+    PRICES.append(int(power * 65536.0 + 0.5))
+    power *= float.fromhex("0x1.037a2f29726fep+0")
 
 
 def price(bits):
     """round(10^(6u) * 100) for u = (bits >> 11) / 2^53, 10^(6u) interpolated
-    linearly in the table as the generator documents it; checked against
-    math.pow (relative error below 2.5e-5)."""
+    linearly in the table, in integers, as the generator documents it;
+    checked against math.pow (relative error below 2.5e-5)."""
     u53 = bits >> 11
-    i, f = u53 >> 43, (u53 & ((1 << 43) - 1)) * 2.0 ** -43
-    value = PRICES[i] + (PRICES[i + 1] - PRICES[i]) * f + 0.5
+    i, f = u53 >> 43, u53 & ((1 << 43) - 1)
+    value = (PRICES[i] + (((PRICES[i + 1] - PRICES[i]) * f) >> 43) + 32768) >> 16
     exact = math.pow(10.0, 6.0 * u53 * 2.0 ** -53) * 100.0
-    assert abs(value - 0.5 - exact) <= 2.5e-5 * exact, (value, exact)
-    return int(value)
+    assert abs(value - exact) <= 2.5e-5 * exact + 0.5, (value, exact)
+    return value
 
 
 def iso(ms):
