@@ -129,20 +129,23 @@ def state_layout(q):
     for line in text.splitlines():
         m = re.match(r"\s+aggregate (%\d+) by (.*?): \w+ = ", line)
         if m:
-            current = {"name": m.group(1) + " by " + m.group(2), "bytes": None, "packed": 0}
+            current = {"name": m.group(1) + " by " + m.group(2), "bytes": None, "key": 0, "acc": 0}
             states.append(current)
             continue
-        m = re.match(r"\s+state: (\d+) bytes per key", line)
+        m = re.match(r"\s+state: (\d+) bytes per key(?:: a ring of (\d+) slices)?", line)
         if m and current is not None and current["bytes"] is None:
             current["bytes"] = int(m.group(1))
+            current["slices"] = int(m.group(2) or 1)
             continue
         m = re.match(r"\s+\d+\s+(\d+)\s+(.*)$", line)
         if m and current is not None and current["bytes"] is not None:
             size, what = int(m.group(1)), m.group(2)
             # The packed aggregate: the key and one window's accumulators,
             # nothing for headers, slice ids, null bits or padding.
-            if what.startswith("key ") or (re.match(r"(slice\[0\] )?\w+: \w+", what) and "slice id" not in what):
-                current["packed"] += size
+            if what.startswith("key "):
+                current["key"] += size
+            elif re.match(r"(slice\[0\] )?\w+: \w+", what) and "slice id" not in what:
+                current["acc"] += size
         if not line.startswith(" ") and line.strip():
             current = None if line.startswith("stage") else current
     return [s for s in states if s["bytes"]], text
@@ -248,17 +251,21 @@ def main():
                          (q[0], c, "{:,}".format(recs), cpu, wall, fmt_rate(rate), fmt_rate(recs / wall),
                           ratio, ">= %s/s, <= 1.25x" % fmt_rate(target) if c != CONTENDERS[2] else "", met))
     lines.append("")
-    lines.append("State per key (`weir explain`) against the packed aggregate (the key and one window's "
-                 "accumulators as a plain struct: no entry header, slice ids, null bits or padding):")
+    lines.append("State per key (`weir explain`) against the packed aggregate: the key and the "
+                 "accumulators as a plain struct (no entry header, slice ids, null bits or padding), for "
+                 "one window and for as many windows (slices) as the layout keeps per key:")
     lines.append("")
-    lines.append("| query | aggregate | bytes per key | packed bytes | ratio |")
-    lines.append("|---|---|---:|---:|---:|")
+    lines.append("| query | aggregate | bytes per key | slices kept | packed, one window | ratio | "
+                 "packed, all slices | ratio |")
+    lines.append("|---|---|---:|---:|---:|---:|---:|---:|")
     for q in queries:
         states, _ = state_layout(q)
         for s in states:
-            packed = s["packed"] or 1
-            lines.append("| %s | %s | %d | %d | %.2fx |" % (q[0], s["name"], s["bytes"], s["packed"],
-                                                            s["bytes"] / packed))
+            one = s["key"] + s["acc"]
+            ring = s["key"] + s["slices"] * s["acc"]
+            lines.append("| %s | %s | %d | %d | %d | %.2fx | %d | %.2fx |" %
+                         (q[0], s["name"], s["bytes"], s["slices"], one, s["bytes"] / max(one, 1), ring,
+                          s["bytes"] / max(ring, 1)))
     lines.append("")
     lines.append("Output checks:")
     lines.append("")
