@@ -39,7 +39,7 @@ contract; tests compare them sorted).
 
 Aggregates see a window's rows in event-time order (ties: arrival order), so
 first/last are by event time and a batch result does not depend on arrival
-order. Unwindowed (ttl) aggregates see arrival order, as in weir_ref.
+order. So do unwindowed aggregates over an event-time source (ttl_aggregate).
 """
 
 import math
@@ -365,20 +365,25 @@ def check_final(result, *args):
 
 # ------------------------------------------------------------------- ttl
 
-def ttl_aggregate(arrivals_, time_col, delay, keys, aggs, ttl):
-    """An unwindowed keyed aggregate with `ttl`: after the watermark
-    advances, every key whose latest event time < watermark - ttl emits its
-    row (keys ++ aggregates) and is dropped (a later row starts it afresh).
-    At the end of input every key emits. Rows fold in arrival order."""
+def ttl_aggregate(arrivals_, time_col, delay, keys, aggs, ttl=None):
+    """An unwindowed keyed aggregate over an event-time source, with `ttl`
+    (or without: ttl=None). After the watermark advances, every key whose
+    latest event time < watermark - ttl emits its row (keys ++ aggregates)
+    and is dropped (a later row starts it afresh). At the end of input every
+    key emits. Like windows, the aggregates see a key's rows in event-time
+    order (first/last), so `ttl` that never fires changes nothing."""
     clock = Clock(delay)
-    groups = {}  # key -> [rows], insertion = first-seen order
+    groups = {}  # key -> [_Member], insertion = first-seen order
     latest = {}
     out = []
+    seq = 0
 
     def expire():
-        for key in [k for k in groups if latest[k] < clock.watermark - ttl]:
+        for key in [k for k in groups
+                    if ttl is None and clock.watermark == INF or
+                    ttl is not None and latest[k] < clock.watermark - ttl]:
             row = dict(zip(keys.keys(), key))
-            row.update({name: agg.run(groups[key]) for name, agg in aggs.items()})
+            row.update(_aggregate(aggs, groups[key]))
             out.append(row)
             del groups[key], latest[key]
 
@@ -387,7 +392,8 @@ def ttl_aggregate(arrivals_, time_col, delay, keys, aggs, ttl):
         expire()
         for row in produced:
             key = tuple(fn(row) for fn in keys.values())
-            groups.setdefault(key, []).append(row)
+            groups.setdefault(key, []).append(_Member(row, row[time_col], seq))
+            seq += 1
             latest[key] = max(latest.get(key, -INF), row[time_col])
     clock.finish()
     expire()

@@ -7,7 +7,7 @@ the run report's late-row lines. Keep each one a line-by-line transcription of t
 """
 import os
 
-from weir_ref import (Agg, col, count, gt, int64, key_by_aggregate, lookup_join, mul, read_csv,
+from weir_ref import (Agg, col, count, gt, int64, lookup_join, mul, read_csv,
                       read_json_lines, schema, select, where)
 from weir_windows import (Hopping, Rolling, Session, Tumbling, arrivals, check_final, minutes,
                           seconds, ttl_aggregate, windowed_aggregate)
@@ -35,7 +35,8 @@ class Outputs:
         if late_file:
             self.files[late_file] = result.late_rows
         elif result.late_count:
-            self.report.append(f"{pipeline}: {result.late_count} late rows dropped")
+            rows = "row" if result.late_count == 1 else "rows"
+            self.report.append(f"{pipeline}: {result.late_count} late {rows} dropped")
         return result
 
 
@@ -140,7 +141,7 @@ def ttl(data_dir):
     aggs = {"n": count(), "total": Agg("sum", col("amount"))}
     out = Outputs()
     out.files = {"with_ttl": ttl_aggregate(evs, "ts", 0, _key("user"), aggs, seconds(10)),
-            "without_ttl": key_by_aggregate([r for _, rs in evs for r in rs], _key("user"), aggs)}
+            "without_ttl": ttl_aggregate(evs, "ts", 0, _key("user"), aggs)}
     return out
 
 
@@ -162,6 +163,32 @@ def join_select(data_dir):
                         lambda rs: where(rs, lambda r: gt(r["amount"], 0.0)))
     out.window("filtered", filtered, 0, _key("user"),
                {"n": count(), "ids": Agg("last", col("id"))}, Tumbling(seconds(10)))
+    return out
+
+
+def unwindowed(data_dir):
+    """unwindowed.weir"""
+    evs = arrivals(_read(data_dir, "unwindowed.jsonl", EV))
+    aggs = {"n": count(), "first_id": Agg("first", col("id")), "last_id": Agg("last", col("id"))}
+    out = Outputs()
+    out.files = {"plain": ttl_aggregate(evs, "ts", seconds(10), _key("user"), aggs),
+                 "long_ttl": ttl_aggregate(evs, "ts", seconds(10), _key("user"), aggs,
+                                           minutes(60))}
+    return out
+
+
+def string_keys(data_dir):
+    """string_keys.weir"""
+    evs = arrivals(_read(data_dir, "string_keys.jsonl",
+                         schema("tag: string, note: string?, ts: timestamp")))
+    out = Outputs()
+    delay = 500
+    out.window("tumbling", evs, delay, _key("tag"),
+               {"n": count(), "last_note": Agg("last", col("note"))}, Tumbling(seconds(5)))
+    out.window("session", evs, delay, _key("tag", "note"), {"n": count()}, Session(seconds(1)))
+    out.files["ttl"] = ttl_aggregate(evs, "ts", delay, _key("tag"),
+                                     {"n": count(), "last_note": Agg("last", col("note"))},
+                                     seconds(1))
     return out
 
 
@@ -230,6 +257,8 @@ CASES = {
     "null_keys": null_keys,
     "ttl": ttl,
     "join_select": join_select,
+    "unwindowed": unwindowed,
+    "string_keys": string_keys,
     "aggregates": aggregates,
     "shuffled": shuffled,
 }
