@@ -2,6 +2,7 @@
 """Random windowed pipelines, run by weir and by the reference model.
 
   random_windows.py WEIR WORKDIR [--seeds A-B] [--mode run|no-fuse|build]
+                    [--no-string-keys]
 
 For each seed: draws a pipeline (window kind and sizes, watermark delay,
 emit and late policies, keys, a filter, aggregates) and a small input with
@@ -66,7 +67,7 @@ def duration(ms):
     return f"{ms}ms"
 
 
-def draw_pipeline(rng):
+def draw_pipeline(rng, string_keys=True):
     p = {"delay": rng.choice([0, 500, 2000, 5000, 30_000])}
     p["ttl"] = rng.random() < 0.12
     p["kind"] = "none" if p["ttl"] else rng.choice(["tumbling", "hopping", "session", "rolling"])
@@ -79,11 +80,13 @@ def draw_pipeline(rng):
         p["gap"] = rng.choice([250, 1000, 3000, 10_000])
     elif p["kind"] == "rolling":
         p["size"] = rng.choice([1, 1000, 4000, 30_000])
-    else:
-        p["ttl_ms"] = rng.choice([1000, 5000, 20_000])
+    else:  # unwindowed, with a ttl or without one
+        p["ttl_ms"] = rng.choice([None, 1000, 5000, 20_000])
     p["emit"] = "final" if p["ttl"] else rng.choice(["final", "updates"])
     p["late_file"] = not p["ttl"] and rng.random() < 0.4
     p["keys"] = rng.choice([[], ["user"], ["user"], ["tag"], ["user", "tag"]])
+    if not string_keys:
+        p["keys"] = [k for k in p["keys"] if k != "tag"]
     if p["ttl"] and not p["keys"]:
         p["keys"] = ["user"]
     p["filter"] = rng.random() < 0.3
@@ -140,7 +143,7 @@ def render(p):
             else " late drop"
         steps.append(clause)
     aggs = ", ".join(f"{prefix}{a} = {AGGREGATES[a][0]}" for a in p["aggs"])
-    steps.append(f"aggregate {aggs}" + (f" ttl {duration(p['ttl_ms'])}" if p["ttl"] else ""))
+    steps.append(f"aggregate {aggs}" + (f" ttl {duration(p['ttl_ms'])}" if p.get("ttl_ms") else ""))
     steps.append('sink file("out/p.jsonl", format = "json")')
     return (f"{SCHEMA}\nsource evs: Ev = file(\"in.jsonl\", format = \"json\") "
             f"event_time ts watermark {duration(p['delay']) if p['delay'] else '0s'};\n"
@@ -178,9 +181,9 @@ def compare(expected_path, actual_path, p, ordered):
     return r.returncode == 0, r.stdout
 
 
-def run_case(weir, workdir, seed, mode):
+def run_case(weir, workdir, seed, mode, string_keys):
     rng = random.Random(seed)
-    p = draw_pipeline(rng)
+    p = draw_pipeline(rng, string_keys)
     rows = draw_rows(rng, p)
     case = os.path.join(workdir, f"case{seed}")
     os.makedirs(os.path.join(case, "out"), exist_ok=True)
@@ -221,7 +224,8 @@ def run_case(weir, workdir, seed, mode):
             got = int(m.group(1)) if m else 0
             if got != late_count:
                 problems.append(f"late rows dropped: expected {late_count}, report says {got}")
-    summary = (f"seed {seed}: {p['kind']} emit {p['emit']} delay {p['delay']} keys {p['keys']} "
+    kind = p["kind"] if not p["ttl"] else f"ttl {p['ttl_ms']}"
+    summary = (f"seed {seed}: {kind} emit {p['emit']} delay {p['delay']} keys {p['keys']} "
                f"filter {p['filter']} aggs {p['aggs']} rows {len(rows)} late {late_count}")
     return summary, problems
 
@@ -232,11 +236,14 @@ def main():
     parser.add_argument("workdir")
     parser.add_argument("--seeds", default="1-40")
     parser.add_argument("--mode", choices=["run", "no-fuse", "build"], default="run")
+    parser.add_argument("--no-string-keys", action="store_true",
+                        help="key by int64 columns only")
     args = parser.parse_args()
     first, _, last = args.seeds.partition("-")
     failed = 0
     for seed in range(int(first), int(last or first) + 1):
-        summary, problems = run_case(args.weir, args.workdir, seed, args.mode)
+        summary, problems = run_case(args.weir, args.workdir, seed, args.mode,
+                                     not args.no_string_keys)
         print(("FAIL " if problems else "ok   ") + summary)
         for problem in problems:
             print("    " + problem.replace("\n", "\n    "))
