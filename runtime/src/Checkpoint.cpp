@@ -185,13 +185,25 @@ WeirStatus Durability::open(std::string &error) {
       return WEIR_ERR_IO;
     std::string why;
     if (isComplete) {
-      if (sourcesUnchanged(why) && outputsInPlace(why)) {
+      bool allDone = true;
+      for (uint32_t i = 0; i < program_.nstages; ++i)
+        allDone &= program_.stages[i].kind == WEIR_STAGE_TABLE_BUILD || stageDone(i);
+      bool inPlace = sourcesUnchanged(why) && outputsInPlace(why);
+      if (inPlace && allDone) {
         alreadyComplete_ = true;
         startNote_ = "the run in " + options_.checkpointDir +
                      " had completed with these inputs; its output is in place (nothing to do)";
         restoreRunCounts();
         return WEIR_OK;
       }
+      if (inPlace && reopenOutputs(why)) {
+        // Pipelines were added: they run, the others' state and output stay.
+        isComplete = false;
+        startNote_ = "the completed run in " + options_.checkpointDir +
+                     " is resumed for the pipelines it did not have";
+      }
+    }
+    if (isComplete) {
       // Start over: a completed run's checkpoint has nothing to resume.
       startNote_ = "the completed run in " + options_.checkpointDir + " is out of date (" + why +
                    "): started over";
@@ -234,7 +246,8 @@ WeirStatus Durability::open(std::string &error) {
     if (WeirStatus s = restoreStates(error); s != WEIR_OK)
       return s;
     restoreRunCounts();
-    startNote_ = "resumed from the checkpoint in " + options_.checkpointDir;
+    if (startNote_.empty())
+      startNote_ = "resumed from the checkpoint in " + options_.checkpointDir;
   }
   lastCheckpoint_ = Clock::now();
   if (!checkpointing())
@@ -242,6 +255,7 @@ WeirStatus Durability::open(std::string &error) {
   // The first checkpoint: layouts and the dead-letter files' lengths now.
   rocksdb::WriteBatch batch;
   batch.Put(kVersionKey, kVersion);
+  batch.Delete(kCompleteKey);
   for (uint32_t i = 0; i < program_.nstates; ++i)
     if (states_[i].durable && !saveState(i, batch, error))
       return WEIR_ERR_IO;
@@ -280,7 +294,7 @@ WeirStatus Durability::checkLayouts(std::string &error) {
       error = "the checkpoint in " + options_.checkpointDir + " was written by a different layout of " +
               d.name + ": it has [" + fingerprint + "], this program has [" + mine +
               "]; delete " + options_.checkpointDir + " or restore the previous pipeline";
-      return WEIR_ERR_RECORD;
+      return WEIR_ERR_IO; // exit code 1: the run cannot go on
     }
     states_[i].durable = true;
     states_[i].storeId = id;
@@ -334,7 +348,7 @@ bool Durability::readRecords(std::string &error) {
     return false;
   if (found) {
     RecordReader r(value);
-    resumeStage_ = r.str();
+    resumeStage_ = positionStage_ = r.str();
     resumeOffset_ = r.num();
     resumeRead_ = r.num();
     resumeBad_ = r.num();
@@ -384,6 +398,22 @@ bool Durability::outputsInPlace(std::string &why) {
   return true;
 }
 
+// A completed run is resumed (pipelines were added): its outputs go back to
+// .inprogress, to be renamed into place again at the end.
+bool Durability::reopenOutputs(std::string &why) {
+  for (uint32_t i = 0; i < program_.nsinks; ++i) {
+    auto it = sinkRecords_.find(program_.sinks[i].name);
+    if (it == sinkRecords_.end())
+      continue;
+    const std::string &path = it->second.path;
+    if (std::rename(path.c_str(), inProgressPath(path).c_str()) != 0) {
+      why = "cannot reopen " + path;
+      return false;
+    }
+  }
+  return true;
+}
+
 void Durability::restoreRunCounts() {
   for (uint32_t i = 0; i < program_.nsources; ++i) {
     const SourceRecord &rec = sourceRecords_[i];
@@ -408,6 +438,8 @@ WeirStatus Durability::restoreStates(std::string &error) {
     if (!rec.found || src.policy.mode != OnError::DeadLetter)
       continue;
     const std::string &path = src.policy.deadLetterPath;
+    if (rec.deadLetterLength == 0 && fileSize(path) < 0)
+      continue; // none were written
     if (rec.deadLetterLength >= 0 && !truncateTo(path, static_cast<uint64_t>(rec.deadLetterLength), error)) {
       error = "dead letters of source '" + std::string(program_.sources[i].name) + "': " + error;
       return WEIR_ERR_IO;
@@ -676,13 +708,17 @@ WeirStatus Durability::checkpoint(WeirCursor *cursor, int doneStage, bool final,
     Record idRecord;
     idRecord.num(nextStoreId_);
     batch.Put(kNextStoreIdKey, idRecord.slice());
+    // The position belongs to one scan: only its own end removes it (a
+    // table build finishing before the resumed scan must not).
     if (cursor) {
       Record r;
-      r.str(stageKey(currentStage_)).num(cursor->nextRecordOffset()).num(cursor->recordsRead)
+      positionStage_ = stageKey(currentStage_);
+      r.str(positionStage_).num(cursor->nextRecordOffset()).num(cursor->recordsRead)
           .num(cursor->recordsBad);
       batch.Put(kPositionKey, r.slice());
-    } else {
+    } else if (final || (doneStage >= 0 && stageKey(static_cast<uint32_t>(doneStage)) == positionStage_)) {
       batch.Delete(kPositionKey);
+      positionStage_.clear();
     }
     if (doneStage >= 0)
       batch.Put(doneKey(stageKey(static_cast<uint32_t>(doneStage))), "");
@@ -699,6 +735,10 @@ WeirStatus Durability::checkpoint(WeirCursor *cursor, int doneStage, bool final,
     ++checkpoints_;
     checkpointBytes_ += batch.GetDataSize();
     checkpointSeconds_ += secondsSince(t0);
+    if (options_.trace)
+      std::fprintf(stderr, "trace: checkpoint %llu: %u puts and deletes, %s, %.4f s%s\n",
+                   static_cast<unsigned long long>(checkpoints_), batch.Count(),
+                   describeBytes(batch.GetDataSize()).c_str(), secondsSince(t0), final ? " (final)" : "");
   }
   lastCheckpoint_ = Clock::now();
   recordsSinceCheckpoint_ = 0;

@@ -106,6 +106,7 @@ private:
   bool readRecords(std::string &error);
   bool sourcesUnchanged(std::string &why) const;
   bool outputsInPlace(std::string &why);
+  bool reopenOutputs(std::string &why);
   WeirStatus restoreStates(std::string &error);
   WeirStatus restoreState(uint32_t index, std::string &error);
   void restoreRunCounts();
@@ -132,7 +133,8 @@ private:
   std::vector<SourceRecord> sourceRecords_;
   std::map<std::string, SinkRecord> sinkRecords_;
   std::map<std::string, bool> doneStages_;
-  std::string resumeStage_;
+  std::string resumeStage_;   // the restored position's scan
+  std::string positionStage_; // the scan whose position the store holds
   uint64_t resumeOffset_ = UINT64_MAX, resumeRead_ = 0, resumeBad_ = 0;
   bool alreadyComplete_ = false;
   std::string startNote_;

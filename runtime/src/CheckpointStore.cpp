@@ -1,7 +1,9 @@
 #include "runtime/src/CheckpointStore.h"
 
 #include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
+#include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
 namespace weir::rt {
@@ -28,6 +30,11 @@ rocksdb::Options storeOptions(bool durable, uint64_t memtableBytes) {
   o.write_buffer_size = memtableBytes;
   o.max_background_jobs = 2;
   o.keep_log_file_num = 2;
+  // Spilled entries come back by point lookups (weir_ht_fault_in): a Bloom
+  // filter per table file spares the files that do not hold the key.
+  rocksdb::BlockBasedTableOptions table;
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   if (!durable)
     o.max_log_file_size = 1 << 20;
   return o;

@@ -55,16 +55,18 @@ void renewKeyArena(WeirHashTable *ht) {
   const WeirStateDesc *d = ht->desc;
   if (!d || !d->keys)
     return;
+  // Only arena keys: windowed states' keys are owned by their entries.
+  auto inArena = [&](const WeirSlotDesc &key) { return key.type == WEIR_STRING && key.kind == WEIR_SLOT_VALUE; };
   bool hasStrings = false;
   for (uint32_t k = 0; k < d->nkeys; ++k)
-    hasStrings |= d->keys[k].type == WEIR_STRING;
+    hasStrings |= inArena(d->keys[k]);
   if (!hasStrings)
     return;
   auto *fresh = new WeirArena(4096);
   for (uint64_t i = 0; i < ht->count; ++i) {
     char *e = entryAt(ht, i);
     for (uint32_t k = 0; k < d->nkeys; ++k) {
-      if (d->keys[k].type != WEIR_STRING)
+      if (!inArena(d->keys[k]))
         continue;
       auto *s = reinterpret_cast<WeirStr *>(e + d->keys[k].offset);
       if (!s->ptr)

@@ -1,20 +1,19 @@
 // The hook through which durable state saves rolling windows' per-key event
-// buffers (WEIR_SLOT_EVENT_BUFFER slots, StateSerializer.h). Replace these
-// two with the real codec where WeirEventBuffer is defined; until then a
-// checkpoint of a rolling window fails with a clear message instead of
-// writing something it could not read back.
+// buffers (WEIR_SLOT_EVENT_BUFFER slots, StateSerializer.h): the buffer's own
+// codec (EventBuffer.h).
+#include "runtime/src/EventBuffer.h"
 #include "runtime/src/StateSerializer.h"
 
 namespace weir::rt {
 
 bool serializeEventBuffer(const void *buffer, std::string &out) {
-  out.clear();
-  return buffer == nullptr; // an empty buffer is the empty string
+  out = serializeEventBuffer(static_cast<const WeirEventBuffer *>(buffer));
+  return true;
 }
 
 bool deserializeEventBuffer(std::string_view bytes, void **out) {
-  *out = nullptr;
-  return bytes.empty();
+  *out = deserializeEventBuffer(bytes);
+  return bytes.empty() || *out != nullptr;
 }
 
 } // namespace weir::rt

@@ -177,8 +177,10 @@ struct Outcome {
   std::string error, copy, perUser, report;
 };
 
-Outcome runOnce(const TempDir &dir, const Options &options, const std::string &fingerprint = "test layout 1") {
+Outcome runOnce(const TempDir &dir, const Options &options, const std::string &fingerprint = "test layout 1",
+               uint32_t stages = 3) {
   TestProgram p(dir.path.string(), fingerprint);
+  p.program.nstages = stages;
   Outcome o;
   RunReport report;
   o.status = runProgram(p.program, options, o.error, report);
@@ -397,6 +399,22 @@ TEST(Checkpoint, ADifferentLayoutIsAnErrorNamingTheState) {
   EXPECT_NE(changed.status, WEIR_OK);
   EXPECT_NE(changed.error.find("was written by a different layout of per_user.aggregate"), std::string::npos)
       << changed.error;
+}
+
+TEST(Checkpoint, APipelineAddedAfterCompletionRunsAndTheOthersStay) {
+  std::string input = makeInput(500, 40);
+  Outcome plain = uninterrupted(input);
+  TempDir dir;
+  writeFile(dir.file("txns.jsonl"), input);
+  Outcome first = runOnce(dir, checkpointed(dir, 50), "test layout 1", /*stages=*/1); // copy only
+  ASSERT_EQ(first.status, WEIR_OK) << first.error;
+  EXPECT_EQ(first.copy, plain.copy);
+  EXPECT_EQ(first.perUser, "user,n,total,max_txn,amounts\n");
+  Outcome second = runOnce(dir, checkpointed(dir, 50));
+  ASSERT_EQ(second.status, WEIR_OK) << second.error;
+  EXPECT_EQ(second.copy, plain.copy);
+  EXPECT_EQ(second.perUser, plain.perUser);
+  EXPECT_NE(second.report.find("resumed for the pipelines it did not have"), std::string::npos) << second.report;
 }
 
 TEST(Checkpoint, ChangedInputAfterCompletionStartsOver) {
