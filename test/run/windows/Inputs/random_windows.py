@@ -75,7 +75,7 @@ def draw_pipeline(rng, string_keys=True):
         p["size"] = rng.choice([1000, 2000, 5000, 60_000])
     elif p["kind"] == "hopping":
         p["slide"] = rng.choice([500, 1000, 5000])
-        p["size"] = p["slide"] * rng.randint(1, 6)
+        p["size"] = p["slide"] * rng.choice([1, 2, 3, 4, 6, 10])
     elif p["kind"] == "session":
         p["gap"] = rng.choice([250, 1000, 3000, 10_000])
     elif p["kind"] == "rolling":
@@ -96,13 +96,16 @@ def draw_pipeline(rng, string_keys=True):
 
 
 def draw_rows(rng, p):
-    n = rng.randint(20, 300)
-    ts = BASE_MS + rng.randrange(-5000, 5000)
+    n = rng.randint(20, 300) if rng.random() < 0.85 else rng.randint(1000, 3000)
+    users = rng.choice([2, 4, 4, 40])
+    # Sometimes around the Unix epoch: windows and sessions across negative times.
+    base = BASE_MS if rng.random() < 0.8 else -rng.randrange(0, 120_000)
+    ts = base + rng.randrange(-5000, 5000)
     rows = []
     for i in range(n):
         ts += rng.choice([0, 0, 1, 7, 100, 250, 999, 1000, 1500, 4000, 12_000])
         tag = rng.choice(["x", "y", None, "", "x"])
-        row = {"id": f"r{i}", "user": rng.randint(1, 4), "merchant": rng.choice("ABCDEFG"),
+        row = {"id": f"r{i}", "user": rng.randint(1, users), "merchant": rng.choice("ABCDEFG"),
                "amount": rng.randint(-20, 400) / 4, "n": rng.randint(-5, 50),
                "tip": None if rng.random() < 0.3 else rng.randint(0, 16) / 8, "ts": ts}
         if tag is not None or rng.random() < 0.5:
