@@ -187,7 +187,7 @@ void AggregateCodegen::foldValue(Value *entry, size_t i, const CgValue &v0) {
 
 bool AggregateCodegen::byEventTime(size_t i) const {
   AggFn fn = node_.aggs[i].fn;
-  return windowed_ && (fn == AggFn::First || fn == AggFn::Last);
+  return node_.timeColumn >= 0 && (fn == AggFn::First || fn == AggFn::Last);
 }
 
 // first/last of a window: the value with the earliest (latest) event time;

@@ -5,6 +5,8 @@
 // them (its keys, window, time column and ttl). Sema has resolved every name
 // and checked every rule, so this only builds.
 #include "frontend/Frontend.h"
+
+#include <algorithm>
 #include "frontend/LowerExpr.h"
 
 #include <cassert>
@@ -184,7 +186,14 @@ private:
         if (aggregate.window)
           n.window = windowOf(*aggregate.window);
         n.timeColumn = aggregate.timeColumn;
-        n.watermarkDelayMs = aggregate.timeColumn >= 0 ? aggregate.watermarkMs : 0;
+        // Unwindowed: the event time only orders first/last.
+        bool ordersByTime = aggregate.window || aggregate.ttl ||
+                            std::any_of(n.aggs.begin(), n.aggs.end(), [](const ir::AggCall &a) {
+                              return a.fn == AggFn::First || a.fn == AggFn::Last;
+                            });
+        if (!ordersByTime)
+          n.timeColumn = -1;
+        n.watermarkDelayMs = n.timeColumn >= 0 ? aggregate.watermarkMs : 0;
         n.ttlMs = aggregate.ttlMs;
         current = n.id;
         break;

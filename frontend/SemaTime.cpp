@@ -256,8 +256,17 @@ void Sema::checkAggregateTime(AggregateStep &step, const PipelineDecl &p, const 
     if (auto ms = durationOf(*step.ttl, "the ttl", /*allowZero=*/false, "1d", diags))
       step.ttlMs = *ms;
   }
-  if (!step.window && !step.ttl)
+  if (!step.window && !step.ttl) {
+    // An unwindowed aggregate over an event-time source still follows event
+    // time: first/last are the values of the earliest/latest rows.
+    if (p.input && p.input->hasEventTime())
+      for (size_t i = 0; i < input.size(); ++i)
+        if (input[i].eventTime) {
+          step.timeColumn = static_cast<int>(i);
+          step.watermarkMs = p.input->watermarkMs;
+        }
     return;
+  }
   std::string what = step.window ? "'window'" : "'ttl'";
   SourceLoc at = step.window ? step.window->loc : step.ttlLoc;
   const DataDecl *source = p.input;

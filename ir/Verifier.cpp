@@ -392,11 +392,8 @@ private:
     if (n.watermarkDelayMs < 0)
       fail(n, "negative watermark delay");
     bool needsTime = w.kind != WindowKind::None || n.ttlMs > 0;
-    if (!needsTime) {
-      if (n.timeColumn != -1)
-        fail(n, "a time column without a window or ttl");
-      return;
-    }
+    if (!needsTime && n.timeColumn == -1)
+      return; // (a time column without a window orders first/last by event time)
     if (n.timeColumn < 0 || n.timeColumn >= static_cast<int>(in.size())) {
       fail(n, "time column $" + std::to_string(n.timeColumn) + " out of range (input has " +
                   std::to_string(in.size()) + " columns)");

@@ -66,7 +66,10 @@ void StageCodegen::consumeAggregateUpdate(FunctionContext &fc, const ir::Node &a
   if (WindowCodegen::hasEventTimeState(aggregate))
     return consumeWindowedUpdate(fc, aggregate, row, next);
   KeyEntry key = findOrInsertKey(fc, aggregate, row);
-  AggregateCodegen(fc, aggregate).update(key.table, key.entry, key.index, row);
+  AggregateCodegen agg(fc, aggregate);
+  if (aggregate.timeColumn >= 0) // first/last follow event time
+    agg.setEventTime(row[aggregate.timeColumn].value);
+  agg.update(key.table, key.entry, key.index, row);
   markDirty(fc, key.entry);
   fc.builder().CreateBr(next);
 }

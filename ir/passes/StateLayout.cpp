@@ -202,7 +202,7 @@ void layoutAggregate(Node &n) {
       s.nullable = true; // unset until the first non-null input
       pending.push_back(std::move(s));
       // Windows follow event time: first/last keep the time of their value.
-      if (windowed && (a.fn == AggFn::First || a.fn == AggFn::Last))
+      if (n.timeColumn >= 0 && (a.fn == AggFn::First || a.fn == AggFn::Last))
         pending.push_back({&l.aggAuxSlots[j], 8, false, name + ".at", "timestamp", false});
       break;
     }
