@@ -242,6 +242,11 @@ def shuffled(data_dir):
                Rolling(minutes(2)))
     out.window("global", evs, delay, {}, {"n": count(), "total": Agg("sum", col("amount"))},
                Tumbling(minutes(10)))
+    out.window("global_day", evs, delay, {},
+               {"n": count(), "ids": Agg("approx_count_distinct", col("id")),
+                "p50": Agg("approx_percentile", col("amount"), 0.5),
+                "p99": Agg("approx_percentile", col("amount"), 0.99),
+                "sd": Agg("stddev", col("amount"))}, Tumbling(minutes(24 * 60)))
     out.window("updates", evs, delay, _key("user"), {"n": count(), "total": Agg("sum", col("amount"))},
                Hopping(minutes(2), minutes(1)), emit="updates")
     return out
