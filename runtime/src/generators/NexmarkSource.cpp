@@ -6,6 +6,7 @@
 #include "runtime/src/generators/Nexmark.h"
 
 #include <array>
+#include <iterator>
 #include <utility>
 
 namespace weir::rt {
@@ -114,6 +115,7 @@ template <size_t... M> constexpr auto bidFactories(std::index_sequence<M...>) {
 }
 
 std::unique_ptr<GeneratorDecoder> makeBids(const GeneratorSpec &spec) {
+  static_assert(std::size(kBidFields) == 7, "one factory per subset of the 7 bid fields");
   static constexpr auto kFactories = bidFactories(std::make_index_sequence<128>());
   unsigned mask = 0;
   for (const GeneratorSpec::Binding &b : spec.bindings)
@@ -181,12 +183,10 @@ template <nx::Kind K> std::unique_ptr<GeneratorDecoder> make(const GeneratorSpec
   return std::make_unique<NexmarkDecoder<K>>(spec);
 }
 
-template <size_t N> constexpr uint32_t count(const GeneratorField (&)[N]) { return N; }
-
 const GeneratorKind kKinds[] = {
-    {"nexmark_persons", kPersonFields, count(kPersonFields), true, make<nx::Kind::Person>},
-    {"nexmark_auctions", kAuctionFields, count(kAuctionFields), true, make<nx::Kind::Auction>},
-    {"nexmark_bids", kBidFields, count(kBidFields), true, makeBids},
+    {"nexmark_persons", kPersonFields, std::size(kPersonFields), true, make<nx::Kind::Person>},
+    {"nexmark_auctions", kAuctionFields, std::size(kAuctionFields), true, make<nx::Kind::Auction>},
+    {"nexmark_bids", kBidFields, std::size(kBidFields), true, makeBids},
 };
 
 } // namespace

@@ -5,6 +5,7 @@
 #include "runtime/src/generators/Ysb.h"
 
 #include <array>
+#include <iterator>
 #include <cstring>
 #include <utility>
 
@@ -127,6 +128,7 @@ private:
 };
 
 std::unique_ptr<GeneratorDecoder> makeEvents(const GeneratorSpec &spec) {
+  static_assert(std::size(kEventFields) == 7, "one factory per subset of the 7 event fields");
   static constexpr auto kFactories = ysbFactories(std::make_index_sequence<128>());
   unsigned mask = 0;
   for (const GeneratorSpec::Binding &b : spec.bindings)
@@ -138,8 +140,8 @@ std::unique_ptr<GeneratorDecoder> makeCampaigns(const GeneratorSpec &spec) {
 }
 
 const GeneratorKind kKinds[] = {
-    {"ysb", kEventFields, 7, true, makeEvents},
-    {"ysb_campaigns", kCampaignFields, 2, false, makeCampaigns},
+    {"ysb", kEventFields, std::size(kEventFields), true, makeEvents},
+    {"ysb_campaigns", kCampaignFields, std::size(kCampaignFields), false, makeCampaigns},
 };
 
 } // namespace
