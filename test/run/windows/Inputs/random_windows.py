@@ -53,6 +53,8 @@ AGGREGATES = {
     "v_n": ("var(n)", lambda: Agg("var", col("n")), (1e-9, 1e-9)),
     "approx_m": ("approx_count_distinct(merchant)",
                  lambda: Agg("approx_count_distinct", col("merchant")), (0.05, 0.5)),
+    "approx_ids": ("approx_count_distinct(id)",
+                   lambda: Agg("approx_count_distinct", col("id")), (0.05, 0.5)),
     "p50": ("approx_percentile(amount, 0.5)",
             lambda: Agg("approx_percentile", col("amount"), 0.5), (0.011, 1e-9)),
     "p99": ("approx_percentile(n, 0.99)",
