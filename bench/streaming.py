@@ -206,6 +206,9 @@ def measure(queries):
                 out = out_path(q, c, "run") if q[7] == "file" else None
                 argv = command(q, c, q[5], out)  # no out: stdout, sent to /dev/null
                 data["runs"].setdefault("%s|%s" % (q[0], c), []).append(run(argv, os.path.join(BENCH, q[2]), None))
+    if ENV.get("CHECKPOINT", "1") == "1":
+        log("checkpoint cost")
+        data["checkpoint"] = checkpoint_cost()
     data["load_after"] = loadavg()
     for q in queries:
         if q[7] != "file":
@@ -217,6 +220,45 @@ def measure(queries):
     with open(os.path.join(RESULTS, "results.json"), "w") as f:
         json.dump(data, f, indent=1)
     return data
+
+
+CHECKPOINT_KEYS = env_int("CHECKPOINT_KEYS", 1000000)
+UNITS = {"bytes": 1, "B": 1, "KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30}
+
+
+def checkpoint_cost():
+    """bench/checkpoint/keys.weir (one key per event) with --checkpoint and
+    the runtime's trace: the largest checkpoint (all keys dirty) and the run
+    without checkpoints, medians of REPEAT runs."""
+    weir_file = os.path.join(BENCH, "checkpoint", "keys.weir")
+    source = "events=generator:ysb?events=%d" % CHECKPOINT_KEYS
+    sink = os.path.join(RESULTS, "out", "per_user.jsonl")
+    plain, durable, largest = [], [], []
+    env = dict(os.environ, WEIR_RUNTIME_TRACE="1")
+    for _ in range(REPEAT):
+        argv = [WEIR, "run", weir_file, "--quiet", "--threads", "1", "--source", source, "--sink", "per_user=file:" + sink]
+        plain.append(run(argv, BENCH, None))
+        store = os.path.join(RESULTS, "checkpoint.db")
+        shutil.rmtree(store, ignore_errors=True)
+        t0 = time.perf_counter()
+        proc = subprocess.run(argv + ["--checkpoint", store, "--checkpoint-interval", "60m"], cwd=BENCH,
+                              capture_output=True, text=True, env=env)
+        durable.append(time.perf_counter() - t0)
+        if proc.returncode != 0:
+            raise RuntimeError("checkpointed run failed: " + proc.stderr[-2000:])
+        best = None
+        for m in re.finditer(r"checkpoint \d+: (\d+) puts and deletes, ([\d.]+) (\w+), ([\d.]+) s", proc.stderr):
+            entry = (int(m.group(1)), float(m.group(2)) * UNITS.get(m.group(3), 1), float(m.group(4)))
+            if best is None or entry[0] > best[0]:
+                best = entry
+        if best:
+            largest.append(best)
+        shutil.rmtree(store, ignore_errors=True)
+    if not largest:
+        return None
+    return {"keys": CHECKPOINT_KEYS, "puts": statistics.median(b[0] for b in largest),
+            "bytes": statistics.median(b[1] for b in largest), "seconds": statistics.median(b[2] for b in largest),
+            "run_plain": statistics.median(p[0] for p in plain), "run_durable": statistics.median(durable)}
 
 
 def report(queries, data):
@@ -268,6 +310,17 @@ def report(queries, data):
                          (q[0], s["name"], s["bytes"], s["slices"], one, s["bytes"] / max(one, 1), ring,
                           s["bytes"] / max(ring, 1)))
     lines.append("")
+    ck = data.get("checkpoint")
+    if ck:
+        lines.append("Checkpoint cost (`bench/checkpoint/keys.weir`: count and max per key, one new key per "
+                     "event, %s keys, `--checkpoint` with the runtime's trace): the checkpoint that saves all "
+                     "keys (every one dirty) writes %s puts in %.1f MiB (%.0f bytes per key) in %.2f s "
+                     "(%.2f us per key); the run takes %.2f s wall with checkpoints and %.2f s without. "
+                     "Medians of %d runs." %
+                     ("{:,}".format(ck["keys"]), "{:,}".format(int(ck["puts"])), ck["bytes"] / (1 << 20),
+                      ck["bytes"] / ck["keys"], ck["seconds"], ck["seconds"] * 1e6 / ck["keys"],
+                      ck["run_durable"], ck["run_plain"], data["repeat"]))
+        lines.append("")
     lines.append("Output checks:")
     lines.append("")
     for ok, what in data["checks"]:
