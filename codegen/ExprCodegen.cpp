@@ -1,5 +1,6 @@
 #include "codegen/ExprCodegen.h"
 
+#include "llvm/Analysis/ValueTracking.h"
 #include "llvm/IR/Intrinsics.h"
 
 #include <cassert>
@@ -93,8 +94,13 @@ Value *ExprCodegen::equal(const CgValue &a, const CgValue &b) {
     BasicBlock *done = fc_.newBlock("str.eq.done");
     b_.CreateCondBr(sameLength, compare, done);
     b_.SetInsertPoint(compare);
-    Value *cmp = b_.CreateCall(fc_.abi().fn("memcmp"), {a.value, b.value, a.length});
-    Value *bytesEqual = b_.CreateICmpEQ(cmp, ConstantInt::get(fc_.abi().i32(), 0));
+    Value *bytesEqual = equalToShortLiteral(a, b);
+    if (!bytesEqual)
+      bytesEqual = equalToShortLiteral(b, a);
+    if (!bytesEqual) {
+      Value *cmp = b_.CreateCall(fc_.abi().fn("memcmp"), {a.value, b.value, a.length});
+      bytesEqual = b_.CreateICmpEQ(cmp, ConstantInt::get(fc_.abi().i32(), 0));
+    }
     BasicBlock *compareEnd = b_.GetInsertBlock();
     b_.CreateBr(done);
     b_.SetInsertPoint(done);
@@ -106,6 +112,30 @@ Value *ExprCodegen::equal(const CgValue &a, const CgValue &b) {
   if (a.type.kind == TypeKind::Float64)
     return b_.CreateFCmpOEQ(a.value, b.value);
   return b_.CreateICmpEQ(a.value, b.value);
+}
+
+// `where event_type == "view"`: once the lengths agree, a literal of up to
+// 16 bytes is compared as a few integer loads, not a memcmp call (which the
+// JIT's fast instruction selector would not expand).
+Value *ExprCodegen::equalToShortLiteral(const CgValue &v, const CgValue &literal) {
+  StringRef text;
+  auto *length = dyn_cast<ConstantInt>(literal.length);
+  if (!length || !getConstantStringInfo(literal.value, text) || text.size() != length->getZExtValue() ||
+      text.size() > 16)
+    return nullptr;
+  Value *all = ConstantInt::getTrue(fc_.context());
+  size_t at = 0;
+  while (at < text.size()) {
+    size_t chunk = text.size() - at >= 8 ? 8 : text.size() - at >= 4 ? 4 : text.size() - at >= 2 ? 2 : 1;
+    uint64_t expected = 0;
+    for (size_t i = 0; i < chunk; ++i) // little-endian, as the load reads it
+      expected |= uint64_t(uint8_t(text[at + i])) << (8 * i);
+    llvm::Type *type = IntegerType::get(fc_.context(), 8 * chunk);
+    Value *bytes = b_.CreateAlignedLoad(type, b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), v.value, at), Align(1));
+    all = b_.CreateAnd(all, b_.CreateICmpEQ(bytes, ConstantInt::get(type, expected)));
+    at += chunk;
+  }
+  return all;
 }
 
 Value *ExprCodegen::compareStrings(const CgValue &a, const CgValue &b) {

@@ -30,6 +30,9 @@ public:
 
   // Equality of two values of the same kind (not null-aware).
   llvm::Value *equal(const CgValue &a, const CgValue &b);
+  // Bytes of `v` (its length already equal to the literal's) against a
+  // literal of up to 16 bytes, inline; nullptr when `literal` is not one.
+  llvm::Value *equalToShortLiteral(const CgValue &v, const CgValue &literal);
   // Three-way string comparison: i32 <0, 0, >0.
   llvm::Value *compareStrings(const CgValue &a, const CgValue &b);
 

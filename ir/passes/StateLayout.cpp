@@ -163,15 +163,20 @@ void layoutWindowed(Node &n, std::vector<PendingSlot> keys, std::vector<PendingS
   }
 }
 
-void layoutAggregate(Node &n) {
+void layoutAggregate(Node &n, const Schema &input) {
   StateLayout &l = n.layout;
   l = StateLayout{};
   l.keySlots.resize(n.keys.size());
   l.aggSlots.resize(n.aggs.size());
   l.aggAuxSlots.resize(n.aggs.size());
   std::vector<PendingSlot> keys, pending; // pending: the accumulators
-  for (size_t i = 0; i < n.keys.size(); ++i)
-    keys.push_back(valueSlot(&l.keySlots[i], n.keys[i]->type, "key " + n.schema[i].name));
+  for (size_t i = 0; i < n.keys.size(); ++i) {
+    // A rolling window's output starts with its input row, not its keys.
+    std::string name = n.schema[i].name;
+    if (n.window.kind == WindowKind::Rolling)
+      name = n.keys[i]->kind == ExprKind::Column ? input[n.keys[i]->column].name : "#" + std::to_string(i);
+    keys.push_back(valueSlot(&l.keySlots[i], n.keys[i]->type, "key " + name));
+  }
   bool windowed = n.window.kind != WindowKind::None || n.ttlMs > 0;
   for (size_t j = 0; j < n.aggs.size(); ++j) {
     const AggCall &a = n.aggs[j];
@@ -245,7 +250,7 @@ void layoutTable(Node &n) {
 llvm::Error runStateLayout(Program &p) {
   for (auto &n : p.nodes) {
     if (n->kind == NodeKind::Aggregate)
-      layoutAggregate(*n);
+      layoutAggregate(*n, p.node(n->input).schema);
     else if (n->kind == NodeKind::Table)
       layoutTable(*n);
   }
