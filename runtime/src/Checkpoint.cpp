@@ -1,4 +1,8 @@
+// Durability: opening the store, layout checks, restore, and the hooks
+// the driver calls during a run (Checkpoint.h).
 #include "runtime/src/Checkpoint.h"
+
+#include "runtime/src/CheckpointRecords.h"
 
 #include "runtime/src/Driver.h"
 #include "runtime/src/DurableTable.h"
@@ -20,100 +24,7 @@
 
 namespace weir::rt {
 
-namespace {
-
-// Metadata keys ("m/...").
-constexpr const char *kVersionKey = "m/version";
-constexpr const char *kVersion = "weir-checkpoint-1";
-constexpr const char *kCompleteKey = "m/complete";
-constexpr const char *kPositionKey = "m/position";
-constexpr const char *kNextStoreIdKey = "m/next-state-id";
-std::string stateKey(const std::string &name) { return "m/state/" + name; }
-std::string clockKey(uint32_t storeId) { return "m/clock/" + std::to_string(storeId); }
-std::string sourceKey(const std::string &name) { return "m/source/" + name; }
-std::string sinkKey(const std::string &name) { return "m/sink/" + name; }
-std::string doneKey(const std::string &stage) { return "m/done/" + stage; }
-
-// Metadata values: a few integers and strings, length-prefixed.
-class Record {
-public:
-  Record &num(uint64_t v) {
-    bytes_.append(reinterpret_cast<const char *>(&v), sizeof v);
-    return *this;
-  }
-  Record &str(const std::string &s) {
-    num(s.size());
-    bytes_.append(s);
-    return *this;
-  }
-  rocksdb::Slice slice() const { return rocksdb::Slice(bytes_); }
-
-private:
-  std::string bytes_;
-};
-
-class RecordReader {
-public:
-  explicit RecordReader(std::string_view b) : b_(b) {}
-  uint64_t num() {
-    uint64_t v = 0;
-    if (b_.size() - at_ >= sizeof v) {
-      std::memcpy(&v, b_.data() + at_, sizeof v);
-      at_ += sizeof v;
-    } else {
-      ok_ = false;
-    }
-    return v;
-  }
-  std::string str() {
-    uint64_t n = num();
-    if (!ok_ || b_.size() - at_ < n) {
-      ok_ = false;
-      return {};
-    }
-    std::string s(b_.substr(at_, n));
-    at_ += n;
-    return s;
-  }
-  bool ok() const { return ok_; }
-
-private:
-  std::string_view b_;
-  size_t at_ = 0;
-  bool ok_ = true;
-};
-
-double secondsSince(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
-
-bool fileIdentity(const std::string &path, int64_t &size, int64_t &mtimeNs) {
-  struct stat st;
-  if (::stat(path.c_str(), &st) != 0)
-    return false;
-  size = static_cast<int64_t>(st.st_size);
-  mtimeNs = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
-  return true;
-}
-
-std::string describeBytes(uint64_t b) {
-  char buf[64];
-  if (b >= (1u << 20))
-    std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(b) / (1 << 20));
-  else if (b >= 1024)
-    std::snprintf(buf, sizeof buf, "%.1f KiB", static_cast<double>(b) / 1024);
-  else
-    std::snprintf(buf, sizeof buf, "%llu bytes", static_cast<unsigned long long>(b));
-  return buf;
-}
-
-// Records between clock reads when checkpoints are timed.
-constexpr uint64_t kClockEvery = 1024;
-// Eviction brings the states down to this share of --state-memory, so that
-// it does not run again for the next few records.
-constexpr double kEvictTarget = 0.7;
-
-} // namespace
+using namespace checkpoint_detail;
 
 Durability::Durability(Run &run, const WeirProgramDesc &program, const Options &options)
     : run_(run), program_(program), options_(options) {}
@@ -449,6 +360,7 @@ WeirStatus Durability::restoreStates(std::string &error) {
 }
 
 WeirStatus Durability::restoreState(uint32_t index, std::string &error) {
+  auto t0 = Clock::now();
   const WeirStateDesc &d = program_.states[index];
   DurableTable &dt = *tables_[index];
   WeirHashTable *ht = run_.state(index);
@@ -512,6 +424,10 @@ WeirStatus Durability::restoreState(uint32_t index, std::string &error) {
   }
   ht->spill = dt.spilled.size() ? &dt : nullptr;
   states_[index].restoredKeys = stored.size();
+  if (options_.trace)
+    std::fprintf(stderr, "trace: restored %s: %zu keys (%zu resident), %s, %.4f s\n", d.name,
+                 stored.size(), stored.size() - firstResident, describeBytes(storedBytes).c_str(),
+                 secondsSince(t0));
   if (d.windowed) {
     if (!store_->get(clockKey(dt.storeId), value, found, error))
       return WEIR_ERR_IO;
@@ -607,273 +523,6 @@ WeirStatus Durability::finalCheckpoint(std::string &error) {
   return checkpoint(nullptr, -1, true, error);
 }
 
-// ------------------------------------------------------------ the checkpoint
-
-void Durability::putSourceRecords(rocksdb::WriteBatch &batch) {
-  for (uint32_t i = 0; i < program_.nsources; ++i) {
-    const RunSource &src = run_.sourceInfo(i);
-    int64_t size = -1, mtime = 0;
-    if (!src.generated)
-      fileIdentity(src.path, size, mtime);
-    int64_t deadLetters = -1;
-    if (src.policy.mode == OnError::DeadLetter)
-      deadLetters = std::max<int64_t>(fileSize(src.policy.deadLetterPath), 0);
-    Record r;
-    r.str(src.path).num(static_cast<uint64_t>(size)).num(static_cast<uint64_t>(mtime))
-        .num(src.read).num(src.bad).num(src.scanned).num(static_cast<uint64_t>(deadLetters));
-    batch.Put(sourceKey(program_.sources[i].name), r.slice());
-  }
-}
-
-// Sink data and dead letters on disk (synced) before the checkpoint that
-// records their lengths.
-bool Durability::commitFiles(WeirCursor *cursor, rocksdb::WriteBatch &batch, std::string &error) {
-  for (uint32_t i = 0; i < program_.nsinks; ++i) {
-    uint64_t length = 0, rows = 0;
-    if (!run_.syncSink(i, length, rows, error))
-      return false;
-    if (length == UINT64_MAX)
-      continue; // not opened, or not a file
-    Record r;
-    r.str(run_.sinkPath(i)).num(length).num(rows);
-    batch.Put(sinkKey(program_.sinks[i].name), r.slice());
-  }
-  if (cursor && cursor->logBadRecords && !cursor->deadLetters.empty()) {
-    if (!appendToFile(cursor->source.policy.deadLetterPath, cursor->deadLetters.view(), error))
-      return false;
-    cursor->deadLetters.clear();
-  }
-  for (uint32_t i = 0; i < program_.nsources; ++i) {
-    const RunSource &src = run_.sourceInfo(i);
-    if (src.policy.mode == OnError::DeadLetter && fileSize(src.policy.deadLetterPath) >= 0 &&
-        !syncPath(src.policy.deadLetterPath, error))
-      return false;
-  }
-  putSourceRecords(batch);
-  return true;
-}
-
-bool Durability::saveState(uint32_t index, rocksdb::WriteBatch &batch, std::string &error) {
-  const WeirStateDesc &d = program_.states[index];
-  DurableTable &dt = *tables_[index];
-  WeirHashTable *ht = run_.state(index);
-  dt.syncNewEntries(ht, round_);
-  for (auto [hash, seq] : dt.deleted)
-    batch.Delete(entryKey(dt.storeId, hash, seq));
-  dt.deleted.clear();
-  std::vector<bool> dirty(ht->count, false);
-  bool any = false;
-  for (uint64_t i = 0; i < ht->count; ++i)
-    if (reinterpret_cast<WeirEntryHeader *>(entryAt(ht, i))->pad_ != 0)
-      any = dirty[i] = true;
-  if (any) {
-    std::unique_ptr<DistinctValuesOf> distinct;
-    if (d.ndistinct > 0 && ht->distinct)
-      distinct = std::make_unique<DistinctValuesOf>(ht, dirty);
-    std::string value;
-    uint64_t saved = 0, outOfLine = 0;
-    for (uint64_t i = 0; i < ht->count; ++i) {
-      if (!dirty[i])
-        continue;
-      auto *h = reinterpret_cast<WeirEntryHeader *>(entryAt(ht, i));
-      value.clear();
-      if (!encodeEntry(ht, i, distinct.get(), value, error))
-        return false;
-      batch.Put(entryKey(dt.storeId, h->hash, dt.seq[i]), value);
-      h->pad_ = 0;
-      dt.touched[i] = round_;
-      ++saved;
-      outOfLine += value.size() - ht->entry_size - 5;
-    }
-    dt.outOfLinePerEntry = static_cast<double>(outOfLine) / static_cast<double>(saved);
-  }
-  Record r;
-  r.num(dt.storeId).num(dt.nextSeq).str(d.fingerprint ? d.fingerprint : "");
-  batch.Put(stateKey(d.name), r.slice());
-  if (d.windowed)
-    batch.Put(clockKey(dt.storeId),
-              rocksdb::Slice(reinterpret_cast<const char *>(run_.clock(index)), sizeof(WeirClock)));
-  return true;
-}
-
-WeirStatus Durability::checkpoint(WeirCursor *cursor, int doneStage, bool final, std::string &error) {
-  auto t0 = Clock::now();
-  rocksdb::WriteBatch batch;
-  if (checkpointing() && !commitFiles(cursor, batch, error))
-    return WEIR_ERR_IO;
-  for (uint32_t i = 0; i < program_.nstates; ++i)
-    if (tables_[i] && !saveState(i, batch, error))
-      return WEIR_ERR_IO;
-  if (checkpointing()) {
-    Record idRecord;
-    idRecord.num(nextStoreId_);
-    batch.Put(kNextStoreIdKey, idRecord.slice());
-    // The position belongs to one scan: only its own end removes it (a
-    // table build finishing before the resumed scan must not).
-    if (cursor) {
-      Record r;
-      positionStage_ = stageKey(currentStage_);
-      r.str(positionStage_).num(cursor->nextRecordOffset()).num(cursor->recordsRead)
-          .num(cursor->recordsBad);
-      batch.Put(kPositionKey, r.slice());
-    } else if (final || (doneStage >= 0 && stageKey(static_cast<uint32_t>(doneStage)) == positionStage_)) {
-      batch.Delete(kPositionKey);
-      positionStage_.clear();
-    }
-    if (doneStage >= 0)
-      batch.Put(doneKey(stageKey(static_cast<uint32_t>(doneStage))), "");
-    if (final)
-      batch.Put(kCompleteKey, "1");
-  }
-  if (!store_->write(batch, error))
-    return WEIR_ERR_IO;
-  ++round_;
-  for (auto &dt : tables_)
-    if (dt)
-      dt->round = round_;
-  if (checkpointing()) {
-    ++checkpoints_;
-    checkpointBytes_ += batch.GetDataSize();
-    checkpointSeconds_ += secondsSince(t0);
-    if (options_.trace)
-      std::fprintf(stderr, "trace: checkpoint %llu: %u puts and deletes, %s, %.4f s%s\n",
-                   static_cast<unsigned long long>(checkpoints_), batch.Count(),
-                   describeBytes(batch.GetDataSize()).c_str(), secondsSince(t0), final ? " (final)" : "");
-  }
-  lastCheckpoint_ = Clock::now();
-  recordsSinceCheckpoint_ = 0;
-  return WEIR_OK;
-}
-
-// ------------------------------------------------------------ --state-memory
-
-uint64_t Durability::totalResident() const {
-  uint64_t total = 0;
-  for (uint32_t i = 0; i < program_.nstates; ++i)
-    if (tables_[i])
-      total += residentBytes(run_.state(i));
-  return total;
-}
-
-WeirStatus Durability::enforceStateMemory(WeirCursor &cursor) {
-  uint64_t total = totalResident();
-  if (total > options_.stateMemory) {
-    uint64_t spillableBytes = 0;
-    for (uint32_t i = 0; i < program_.nstates; ++i)
-      if (tables_[i] && tables_[i]->spillable)
-        spillableBytes += residentBytes(run_.state(i));
-    if (spillableBytes > 0) {
-      // Save every change first: an evicted entry is exactly its stored copy.
-      std::string error;
-      if (WeirStatus s = checkpoint(checkpointing() ? &cursor : nullptr, -1, false, error); s != WEIR_OK)
-        return cursor.error.set(s, error);
-      // Memory does not shrink exactly with the entries (slot arrays are
-      // powers of two): evict again until under the target.
-      double target = kEvictTarget * static_cast<double>(options_.stateMemory);
-      for (int pass = 0; pass < 8 && static_cast<double>(total) > target && spillableBytes > 0; ++pass) {
-        double excess = static_cast<double>(total) - target;
-        double fraction = std::min(1.0, excess / static_cast<double>(spillableBytes) + 0.02);
-        spillableBytes = 0;
-        for (uint32_t i = 0; i < program_.nstates; ++i)
-          if (tables_[i] && tables_[i]->spillable) {
-            evictColdest(i, fraction);
-            spillableBytes += residentBytes(run_.state(i));
-          }
-        total = totalResident();
-      }
-      ++evictions_;
-      uint64_t spilled = 0, indexBytes = 0;
-      for (const auto &dt : tables_)
-        if (dt) {
-          spilled += dt->spilled.size();
-          indexBytes += dt->spilled.bytes();
-        }
-      peakSpilled_ = std::max(peakSpilled_, spilled);
-      peakSpillIndexBytes_ = std::max(peakSpillIndexBytes_, indexBytes);
-    }
-  }
-  peakResident_ = std::max(peakResident_, total);
-  return WEIR_OK;
-}
-
-// Evicts `fraction` of the state's entries, those a checkpoint last saw
-// changed longest ago (the earlier-seen first among equals).
-void Durability::evictColdest(uint32_t index, double fraction) {
-  WeirHashTable *ht = run_.state(index);
-  DurableTable &dt = *tables_[index];
-  uint64_t n = static_cast<uint64_t>(std::ceil(fraction * static_cast<double>(ht->count)));
-  if (n == 0)
-    return;
-  std::vector<std::pair<uint32_t, uint64_t>> order(ht->count);
-  for (uint64_t i = 0; i < ht->count; ++i)
-    order[i] = {dt.touched[i], i};
-  if (n < order.size())
-    std::nth_element(order.begin(), order.begin() + static_cast<ptrdiff_t>(n), order.end());
-  std::vector<bool> remove(ht->count, false);
-  for (uint64_t k = 0; k < n && k < order.size(); ++k) {
-    uint64_t i = order[k].second;
-    remove[i] = true;
-    dt.spilled.insert(reinterpret_cast<WeirEntryHeader *>(entryAt(ht, i))->hash, dt.seq[i]);
-  }
-  removeEntries(ht, remove, /*forget=*/false);
-  ht->spill = dt.spilled.size() ? &dt : nullptr;
-}
-
-bool Durability::emitsInBatches(const WeirStageDesc &stage) const {
-  if (stage.kind != WEIR_STAGE_EMIT || stage.state < 0 || !tables_[stage.state])
-    return false;
-  return tables_[stage.state]->spilled.size() > 0;
-}
-
-WeirStatus Durability::runEmitInBatches(const WeirStageDesc &stage, WeirTask &task) {
-  uint32_t index = static_cast<uint32_t>(stage.state);
-  WeirHashTable *ht = run_.state(index);
-  DurableTable &dt = *tables_[index];
-  std::string error;
-  // Everything into the store (resident changes included), then all keys in
-  // first-seen order.
-  if (WeirStatus s = checkpoint(nullptr, -1, false, error); s != WEIR_OK)
-    return task.error.set(s, error);
-  std::vector<std::pair<uint64_t, uint64_t>> keys; // (seq, hash)
-  keys.reserve(ht->count + dt.spilled.size());
-  for (uint64_t i = 0; i < ht->count; ++i)
-    keys.push_back({dt.seq[i], reinterpret_cast<WeirEntryHeader *>(entryAt(ht, i))->hash});
-  dt.spilled.forEach([&](uint64_t hash, uint64_t seq) { keys.push_back({seq, hash}); });
-  std::sort(keys.begin(), keys.end());
-  uint64_t budget = static_cast<uint64_t>(kEvictTarget * static_cast<double>(options_.stateMemory));
-  std::vector<bool> all;
-  auto dropAll = [&] {
-    all.assign(ht->count, true);
-    removeEntries(ht, all, /*forget=*/false);
-  };
-  dropAll();
-  dt.spilled.clear();
-  ht->spill = nullptr;
-  std::string value;
-  for (size_t k = 0; k < keys.size();) {
-    // A batch: entries in first-seen order while they fit (at least one).
-    uint64_t others = totalResident() - residentBytes(ht);
-    for (size_t first = k; k < keys.size(); ++k) {
-      if (k > first && (k - first) % 64 == 0 && others + residentBytes(ht) > budget)
-        break;
-      bool found = false;
-      if (!store_->get(entryKey(dt.storeId, keys[k].second, keys[k].first), value, found, error) ||
-          !found || !decodeEntry(ht, keys[k].second, value, error))
-        return task.error.set(WEIR_ERR_IO, error.empty() ? "a spilled entry is missing" : error);
-      dt.seq.push_back(keys[k].first);
-      dt.touched.push_back(round_);
-    }
-    peakResident_ = std::max(peakResident_, totalResident());
-    WeirStatus s = stage.fn(&task);
-    if (s < 0 || task.error.failed())
-      return s < 0 ? s : task.error.status;
-    dropAll();
-  }
-  // The store still holds every entry; the table is empty, and nothing
-  // reads it after its emit.
-  return WEIR_OK;
-}
-
 // ------------------------------------------------------------ report, close
 
 std::string Durability::reportText() const {
@@ -916,30 +565,3 @@ void Durability::close() {
 }
 
 } // namespace weir::rt
-
-// ------------------------------------------------------------ fault-in
-
-using namespace weir::rt;
-
-extern "C" uint8_t weir_ht_fault_in(WeirHashTable *ht, uint64_t hash) {
-  DurableTable *dt = durableOf(ht);
-  if (!dt || !dt->spilled.mayContain(hash))
-    return 0;
-  dt->syncNewEntries(ht, dt->round);
-  std::vector<uint64_t> seqs = dt->spilled.take(hash);
-  std::string value, error;
-  for (uint64_t seq : seqs) {
-    bool found = false;
-    if (!dt->store->get(entryKey(dt->storeId, hash, seq), value, found, error) || !found ||
-        !decodeEntry(ht, hash, value, error)) {
-      // Generated code cannot fail here: the run fails at its next record.
-      dt->faultError = error.empty() ? "a spilled entry of " + std::string(ht->desc->name) + " is missing" : error;
-      return 0;
-    }
-    dt->seq.push_back(seq);
-    dt->touched.push_back(dt->round);
-  }
-  if (dt->spilled.size() == 0)
-    ht->spill = nullptr;
-  return 1;
-}

@@ -8,12 +8,13 @@ than by the kill), or when the kills could not be made within --budget
 seconds.
 
 usage: crash_test.py --workdir DIR --reference DIR --outputs F [F ...]
-                     [--kills 20] [--budget 90] [--seed 1] -- CMD ...
+                     [--kills 20] [--budget 90] [--seed S] -- CMD ...
 
 CMD runs in WORKDIR, whose data/ it reads; out/ and ck/ are removed before
-each sequence. The delays are drawn from [0, the duration of one
-uninterrupted run], so kills land in every phase: compiling, scanning,
-checkpointing, emitting, renaming the outputs into place."""
+each sequence. The delays are drawn from [0, half the duration of one
+uninterrupted run], growing with each attempt, so kills land in every phase:
+compiling, scanning, checkpointing, emitting, renaming the outputs into
+place. The seed is new each time unless given (it is printed)."""
 import argparse
 import filecmp
 import os
@@ -82,8 +83,10 @@ def main():
         while True:
             attempts += 1
             runs += 1
-            # Later attempts wait longer, so every sequence ends.
-            delay = rng.uniform(0, duration) * (1 + attempts / 10)
+            # Most kills come before half an uninterrupted run's time, so a
+            # sequence holds several; later attempts wait longer, so every
+            # sequence ends (the work left shrinks with each resumed run).
+            delay = rng.uniform(0, duration / 2) * (1 + attempts / 5)
             proc = subprocess.Popen(cmd, cwd=args.workdir, stdout=subprocess.DEVNULL,
                                     stderr=subprocess.PIPE, text=True)
             try:
