@@ -73,6 +73,11 @@ private:
   // the watermark completed (under emit final), drops expired state,
   // compacts the table and sets the clock's next_fire.
   llvm::Function *windowFireFunction(const ir::Node &aggregate);
+  // The fire function's body per window family (operators/SliceFire.cpp,
+  // SessionFire.cpp, RollingFire.cpp).
+  void fireSlices(struct FireContext &c);
+  void fireSessions(struct FireContext &c);
+  void fireRolling(struct FireContext &c);
   // The emit stage: fire with an infinite watermark.
   void produceWindowedResults(FunctionContext &fc, const ir::Stage &stage);
   const ir::Stage &emitStageOf(const ir::Node &aggregate) const;

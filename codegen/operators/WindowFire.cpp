@@ -8,7 +8,7 @@
 #include "codegen/HashProbe.h"
 #include "codegen/RowBuffer.h"
 #include "codegen/StageCodegen.h"
-#include "codegen/WindowCodegen.h"
+#include "codegen/operators/WindowFire.h"
 #include "weir/runtime.h"
 
 #include <climits>
@@ -135,7 +135,6 @@ Function *StageCodegen::windowFireFunction(const ir::Node &aggregate) {
   Value *watermark = f->getArg(1);
   Value *resetScratch = b.CreateICmpNE(f->getArg(2), b.getInt8(0));
   llvm::Type *i64 = abi_.i64();
-  uint32_t entrySize = layout.entrySize;
   Value *temp = fc.entryAlloca(i64, "window", std::max<uint32_t>(layout.sliceSize / 8, 1));
   Value *nextFire = fc.entryAlloca(i64, "nextfire");
   Value *allEmpty = fc.entryAlloca(b.getInt1Ty(), "allempty");
@@ -143,226 +142,14 @@ Function *StageCodegen::windowFireFunction(const ir::Node &aggregate) {
 
   // After an emitted row: computed strings go, unless the caller's own row
   // (a scan's record) still needs them.
-  auto afterRow = [&] {
-    w.when(resetScratch, [&] { b.CreateCall(abi_.fn("weir_arena_reset"), {fc.scratch()}); });
-  };
-  auto emptySlice = [&](Value *slice) {
-    if (destroys)
-      agg.destroySlice(slice);
-    agg.initSlice(slice);
-    w.setSliceId(slice, w.emptyId());
-  };
-  auto markDead = [&](Value *entry) {
-    b.CreateStore(b.getInt32(WEIR_ENTRY_DEAD),
-                  b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), entry, RuntimeABI::kEntryNextOffset));
-  };
 
+  FireContext c{fc, aggregate, w, agg, table, watermark, resetScratch, temp, nextFire, allEmpty, final, destroys};
   switch (spec.kind) {
   case ir::WindowKind::Tumbling:
-  case ir::WindowKind::Hopping: {
-    int64_t slide = w.slide(), n = w.slicesPerWindow();
-    // Window k covers slices [k - n, k) and ends at k * slide.
-    Value *k = fc.entryAlloca(i64, "k");
-    Value *firstK = w.floorDiv(w.loadClock(RuntimeABI::CK_NextFire), slide);
-    b.CreateStore(firstK, k);
-    if (final) {
-      Value *lastK = w.min(w.floorDiv(watermark, slide),
-                           b.CreateAdd(w.floorDiv(w.loadClock(RuntimeABI::CK_MaxEventTime), slide), w.i64(n)));
-      BasicBlock *loop = fc.newBlock("fire.window"), *body = fc.newBlock("fire.walk"), *done = fc.newBlock("fire.windows");
-      b.CreateBr(loop);
-      b.SetInsertPoint(loop);
-      Value *kv = b.CreateLoad(i64, k);
-      b.CreateCondBr(b.CreateICmpSLE(kv, lastK), body, done);
-      b.SetInsertPoint(body);
-      Value *minLive = fc.entryAlloca(i64, "minlive");
-      b.CreateStore(w.i64(INT64_MAX), minLive);
-      Value *windowEnd = b.CreateMul(kv, w.i64(slide));
-      Value *windowStart = b.CreateSub(windowEnd, w.i64(spec.sizeMs));
-      emitEntryLoop(fc, table, entrySize, [&](Value *entry, Value *, BasicBlock *next) {
-        Value *any = fc.entryAlloca(b.getInt1Ty(), "any");
-        b.CreateStore(b.getFalse(), any);
-        agg.initSlice(temp);
-        w.forEachSlice(entry, [&](Value *, Value *s) {
-          Value *sid = w.sliceId(s);
-          Value *inWindow = b.CreateAnd(b.CreateICmpSGE(sid, b.CreateSub(kv, w.i64(n))), b.CreateICmpSLT(sid, kv));
-          w.when(inWindow, [&] {
-            agg.combine(temp, s);
-            b.CreateStore(b.getTrue(), any);
-          });
-          // Slices that later windows still contain.
-          Value *live = b.CreateICmpSGE(sid, b.CreateSub(b.CreateAdd(kv, w.i64(1)), w.i64(n)));
-          b.CreateStore(b.CreateSelect(live, w.min(b.CreateLoad(i64, minLive), sid), b.CreateLoad(i64, minLive)),
-                        minLive);
-        });
-        BasicBlock *emit = fc.newBlock("fire.emit"), *after = fc.newBlock("fire.after");
-        BasicBlock *skip = fc.newBlock("fire.skip");
-        b.CreateCondBr(b.CreateLoad(b.getInt1Ty(), any), emit, skip);
-        b.SetInsertPoint(emit);
-        emitWindowRow(fc, aggregate, windowRow(fc, aggregate, entry, windowStart, windowEnd, agg.aggregateValues(temp)),
-                      after);
-        b.SetInsertPoint(after);
-        afterRow();
-        b.CreateBr(skip);
-        b.SetInsertPoint(skip);
-        if (destroys)
-          agg.destroySlice(temp);
-        b.CreateBr(next);
-      });
-      // The next window with any data: skip the empty ones in between.
-      Value *ml = b.CreateLoad(i64, minLive);
-      Value *following = b.CreateSelect(b.CreateICmpEQ(ml, w.i64(INT64_MAX)), w.i64(INT64_MAX),
-                                        w.max(b.CreateAdd(kv, w.i64(1)), b.CreateAdd(ml, w.i64(1))));
-      b.CreateStore(following, k);
-      b.CreateBr(loop);
-      b.SetInsertPoint(done);
-      Value *kEnd = b.CreateLoad(i64, k);
-      b.CreateStore(b.CreateSelect(b.CreateICmpEQ(kEnd, w.i64(INT64_MAX)), w.i64(INT64_MAX),
-                                   b.CreateMul(kEnd, w.i64(slide))),
-                    nextFire);
-    } else {
-      // Updates were emitted as rows arrived: just drop what the watermark completed.
-      b.CreateStore(b.CreateAdd(w.floorDiv(watermark, slide), w.i64(1)), k);
-    }
-    // Free the slices no open window contains; a key with none left is dead.
-    Value *kv = b.CreateLoad(i64, k);
-    emitEntryLoop(fc, table, entrySize, [&](Value *entry, Value *, BasicBlock *next) {
-      b.CreateStore(b.getTrue(), allEmpty);
-      w.forEachSlice(entry, [&](Value *, Value *s) {
-        Value *sid = w.sliceId(s);
-        Value *occupied = b.CreateICmpNE(sid, w.emptyId());
-        Value *expired = b.CreateICmpSLT(sid, b.CreateSub(kv, w.i64(n)));
-        w.when(b.CreateAnd(occupied, expired), [&] { emptySlice(s); });
-        w.when(b.CreateAnd(occupied, b.CreateNot(expired)), [&] {
-          b.CreateStore(b.getFalse(), allEmpty);
-          if (!final) // the next cleanup: when this slice's last window completes
-            b.CreateStore(w.min(b.CreateLoad(i64, nextFire), b.CreateMul(b.CreateAdd(sid, w.i64(n)), w.i64(slide))),
-                          nextFire);
-        });
-      });
-      markDirty(fc, entry);
-      w.when(b.CreateLoad(b.getInt1Ty(), allEmpty), [&] { markDead(entry); });
-      b.CreateBr(next);
-    });
-    break;
-  }
+  case ir::WindowKind::Hopping: fireSlices(c); break;
   case ir::WindowKind::Session:
-  case ir::WindowKind::None: { // sessions, and ttl's single running aggregate per key
-    bool session = spec.kind == ir::WindowKind::Session;
-    int64_t timeout = session ? spec.gapMs : aggregate.ttlMs;
-    // A session closes when no row closer than gap can still come (last
-    // event <= watermark - gap); a ttl key expires once its last event is
-    // strictly older than watermark - ttl.
-    Value *closedBefore = b.CreateSub(watermark, w.i64(session ? timeout : timeout + 1));
-    if (session && final)
-      emitInEndOrder(fc, aggregate, w, table, afterRow, [&](Value *entry, Value *index) {
-        w.forEachSlice(entry, [&](Value *k, Value *s) {
-          Value *start = w.sliceId(s), *last = w.sliceEnd(s);
-          w.when(b.CreateAnd(b.CreateICmpNE(start, w.emptyId()), b.CreateICmpSLE(last, closedBefore)), [&] {
-            b.CreateCall(abi_.fn("weir_fire_list_add"), {fireList_, b.CreateAdd(last, w.i64(timeout)), index, k});
-          });
-        });
-      }, [&](Value *entry, Value *k, BasicBlock *next) {
-        Value *s = w.slice(entry, k);
-        Value *start = w.sliceId(s), *last = w.sliceEnd(s);
-        emitWindowRow(fc, aggregate,
-                      windowRow(fc, aggregate, entry, start, b.CreateAdd(last, w.i64(timeout)), agg.aggregateValues(s)),
-                      next);
-      });
-    emitEntryLoop(fc, table, entrySize, [&](Value *entry, Value *, BasicBlock *next) {
-      b.CreateStore(b.getTrue(), allEmpty);
-      w.forEachSlice(entry, [&](Value *, Value *s) {
-        Value *start = w.sliceId(s), *last = w.sliceEnd(s);
-        Value *occupied = b.CreateICmpNE(session ? start : last, w.emptyId());
-        Value *closed = b.CreateICmpSLE(last, closedBefore);
-        w.when(b.CreateAnd(occupied, closed), [&] {
-          if (!session) { // ttl: the expired key's row (sessions were emitted in end order above)
-            BasicBlock *after = fc.newBlock("fire.after");
-            emitWindowRow(fc, aggregate,
-                          windowRow(fc, aggregate, entry, start, b.CreateAdd(last, w.i64(timeout)),
-                                    agg.aggregateValues(s)),
-                          after);
-            b.SetInsertPoint(after);
-            afterRow();
-          }
-          emptySlice(s);
-          if (!session)
-            w.setSliceEnd(s, w.emptyId());
-        });
-        w.when(b.CreateAnd(occupied, b.CreateNot(closed)), [&] {
-          b.CreateStore(b.getFalse(), allEmpty);
-          b.CreateStore(w.min(b.CreateLoad(i64, nextFire), b.CreateAdd(last, w.i64(session ? timeout : timeout + 1))),
-                        nextFire);
-        });
-      });
-      markDirty(fc, entry);
-      w.when(b.CreateLoad(b.getInt1Ty(), allEmpty), [&] { markDead(entry); });
-      b.CreateBr(next);
-    });
-    break;
-  }
-  case ir::WindowKind::Rolling: {
-    const ir::Schema &input = node(aggregate.input).schema;
-    Value *evictBefore = b.CreateSub(watermark, w.i64(spec.sizeMs));
-    emitEntryLoop(fc, table, entrySize, [&](Value *entry, Value *, BasicBlock *next) {
-      Value *events = b.CreateLoad(abi_.ptr(), w.eventBufferSlot(entry));
-      if (final) {
-        // Rows before the watermark: no row at their time can still arrive.
-        BasicBlock *pre = b.GetInsertBlock();
-        BasicBlock *loop = fc.newBlock("roll.pending"), *emit = fc.newBlock("roll.emit");
-        BasicBlock *done = fc.newBlock("roll.emitted");
-        Value *first = b.CreateCall(abi_.fn("weir_event_buffer_emitted"), {events});
-        Value *count = b.CreateCall(abi_.fn("weir_event_buffer_size"), {events});
-        b.CreateBr(loop);
-        b.SetInsertPoint(loop);
-        PHINode *i = b.CreatePHI(i64, 2, "i");
-        i->addIncoming(first, pre);
-        BasicBlock *check = fc.newBlock("roll.check");
-        b.CreateCondBr(b.CreateICmpULT(i, count), check, done);
-        b.SetInsertPoint(check);
-        Value *ts = b.CreateCall(abi_.fn("weir_event_buffer_ts"), {events, i});
-        b.CreateCondBr(b.CreateICmpSLT(ts, watermark), emit, done);
-        b.SetInsertPoint(emit);
-        Value *lo = b.CreateCall(abi_.fn("weir_event_buffer_lower"), {events, b.CreateSub(ts, w.i64(spec.sizeMs))});
-        Value *hi = b.CreateCall(abi_.fn("weir_event_buffer_upper"), {events, ts});
-        Row out = loadRow(fc, b.CreateCall(abi_.fn("weir_event_buffer_row"), {events, i}), input);
-        Row values = rollingValues(fc, aggregate, temp, events, lo, hi);
-        out.insert(out.end(), values.begin(), values.end());
-        BasicBlock *after = fc.newBlock("roll.after");
-        emitWindowRow(fc, aggregate, out, after);
-        b.SetInsertPoint(after);
-        afterRow();
-        agg.destroySlice(temp);
-        i->addIncoming(b.CreateAdd(i, w.i64(1)), b.GetInsertBlock());
-        b.CreateBr(loop);
-        b.SetInsertPoint(done);
-        PHINode *emitted = b.CreatePHI(i64, 2, "emitted");
-        emitted->addIncoming(i, loop);
-        emitted->addIncoming(i, check);
-        b.CreateCall(abi_.fn("weir_event_buffer_set_emitted"), {events, emitted});
-      }
-      b.CreateCall(abi_.fn("weir_event_buffer_evict"), {events, evictBefore});
-      markDirty(fc, entry);
-      Value *left = b.CreateCall(abi_.fn("weir_event_buffer_size"), {events});
-      Value *pending = b.CreateCall(abi_.fn("weir_event_buffer_emitted"), {events});
-      BasicBlock *dead = fc.newBlock("roll.dead"), *alive = fc.newBlock("roll.alive");
-      b.CreateCondBr(b.CreateICmpEQ(left, w.i64(0)), dead, alive);
-      b.SetInsertPoint(dead);
-      markDead(entry);
-      b.CreateBr(next);
-      b.SetInsertPoint(alive);
-      // Fire again when the first pending row completes (final) or the
-      // oldest row leaves the range (updates).
-      Value *hasPending = final ? b.CreateICmpULT(pending, left) : b.getTrue();
-      w.when(hasPending, [&] {
-        Value *at = final ? b.CreateAdd(b.CreateCall(abi_.fn("weir_event_buffer_ts"), {events, pending}), w.i64(1))
-                          : b.CreateAdd(b.CreateCall(abi_.fn("weir_event_buffer_ts"), {events, w.i64(0)}),
-                                        w.i64(spec.sizeMs + 1));
-        b.CreateStore(w.min(b.CreateLoad(i64, nextFire), at), nextFire);
-      });
-      b.CreateBr(next);
-    });
-    break;
-  }
+  case ir::WindowKind::None: fireSessions(c); break; // sessions, and ttl's single running aggregate per key
+  case ir::WindowKind::Rolling: fireRolling(c); break;
   }
   w.storeClock(RuntimeABI::CK_NextFire, b.CreateLoad(i64, nextFire));
   w.storeClock(RuntimeABI::CK_FiredUpto, watermark);
@@ -370,6 +157,26 @@ Function *StageCodegen::windowFireFunction(const ir::Node &aggregate) {
   fc.exitWith(ConstantInt::get(abi_.i32(), 0));
   fc.finish();
   return f;
+}
+
+// After an emitted row: computed strings go, unless the caller's own row
+// (a scan's record) still needs them.
+void FireContext::afterRow() {
+  IRBuilder<> &b = fc.builder();
+  w.when(resetScratch, [&] { b.CreateCall(fc.abi().fn("weir_arena_reset"), {fc.scratch()}); });
+}
+
+void FireContext::emptySlice(Value *slice) {
+  if (destroys)
+    agg.destroySlice(slice);
+  agg.initSlice(slice);
+  w.setSliceId(slice, w.emptyId());
+}
+
+void FireContext::markDead(Value *entry) {
+  IRBuilder<> &b = fc.builder();
+  b.CreateStore(b.getInt32(WEIR_ENTRY_DEAD),
+                b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), entry, RuntimeABI::kEntryNextOffset));
 }
 
 } // namespace weir::codegen

@@ -1,0 +1,87 @@
+// Firing rolling windows: each buffered row before the watermark gets its
+// output row (the aggregates over the key's rows in [ts - size, ts]), in
+// event-time order; rows no pending row can still need are evicted.
+#include "codegen/AggregateCodegen.h"
+#include "codegen/HashProbe.h"
+#include "codegen/RowBuffer.h"
+#include "codegen/operators/WindowFire.h"
+
+#include <climits>
+
+using namespace llvm;
+
+namespace weir::codegen {
+
+void StageCodegen::fireRolling(FireContext &c) {
+  FunctionContext &fc = c.fc;
+  IRBuilder<> &b = fc.builder();
+  WindowCodegen &w = c.w;
+  AggregateCodegen &agg = c.agg;
+  const ir::Node &aggregate = c.aggregate;
+  const ir::WindowSpec &spec = aggregate.window;
+  llvm::Type *i64 = abi_.i64();
+  uint32_t entrySize = aggregate.layout.entrySize;
+  Value *table = c.table, *watermark = c.watermark, *nextFire = c.nextFire;
+  const ir::Schema &input = node(aggregate.input).schema;
+  Value *evictBefore = b.CreateSub(watermark, w.i64(spec.sizeMs));
+  emitEntryLoop(fc, table, entrySize, [&](Value *entry, Value *, BasicBlock *next) {
+    Value *events = b.CreateLoad(abi_.ptr(), w.eventBufferSlot(entry));
+    if (c.final) {
+      // Rows before the watermark: no row at their time can still arrive.
+      BasicBlock *pre = b.GetInsertBlock();
+      BasicBlock *loop = fc.newBlock("roll.pending"), *emit = fc.newBlock("roll.emit");
+      BasicBlock *done = fc.newBlock("roll.emitted");
+      Value *first = b.CreateCall(abi_.fn("weir_event_buffer_emitted"), {events});
+      Value *count = b.CreateCall(abi_.fn("weir_event_buffer_size"), {events});
+      b.CreateBr(loop);
+      b.SetInsertPoint(loop);
+      PHINode *i = b.CreatePHI(i64, 2, "i");
+      i->addIncoming(first, pre);
+      BasicBlock *check = fc.newBlock("roll.check");
+      b.CreateCondBr(b.CreateICmpULT(i, count), check, done);
+      b.SetInsertPoint(check);
+      Value *ts = b.CreateCall(abi_.fn("weir_event_buffer_ts"), {events, i});
+      b.CreateCondBr(b.CreateICmpSLT(ts, watermark), emit, done);
+      b.SetInsertPoint(emit);
+      Value *lo = b.CreateCall(abi_.fn("weir_event_buffer_lower"), {events, b.CreateSub(ts, w.i64(spec.sizeMs))});
+      Value *hi = b.CreateCall(abi_.fn("weir_event_buffer_upper"), {events, ts});
+      Row out = loadRow(fc, b.CreateCall(abi_.fn("weir_event_buffer_row"), {events, i}), input);
+      Row values = rollingValues(fc, aggregate, c.temp, events, lo, hi);
+      out.insert(out.end(), values.begin(), values.end());
+      BasicBlock *after = fc.newBlock("roll.after");
+      emitWindowRow(fc, aggregate, out, after);
+      b.SetInsertPoint(after);
+      c.afterRow();
+      agg.destroySlice(c.temp);
+      i->addIncoming(b.CreateAdd(i, w.i64(1)), b.GetInsertBlock());
+      b.CreateBr(loop);
+      b.SetInsertPoint(done);
+      PHINode *emitted = b.CreatePHI(i64, 2, "emitted");
+      emitted->addIncoming(i, loop);
+      emitted->addIncoming(i, check);
+      b.CreateCall(abi_.fn("weir_event_buffer_set_emitted"), {events, emitted});
+    }
+    b.CreateCall(abi_.fn("weir_event_buffer_evict"), {events, evictBefore});
+    markDirty(fc, entry);
+    Value *left = b.CreateCall(abi_.fn("weir_event_buffer_size"), {events});
+    Value *pending = b.CreateCall(abi_.fn("weir_event_buffer_emitted"), {events});
+    BasicBlock *dead = fc.newBlock("roll.dead"), *alive = fc.newBlock("roll.alive");
+    b.CreateCondBr(b.CreateICmpEQ(left, w.i64(0)), dead, alive);
+    b.SetInsertPoint(dead);
+    c.markDead(entry);
+    b.CreateBr(next);
+    b.SetInsertPoint(alive);
+    // Fire again when the first pending row completes (c.final) or the
+    // oldest row leaves the range (updates).
+    Value *hasPending = c.final ? b.CreateICmpULT(pending, left) : b.getTrue();
+    w.when(hasPending, [&] {
+      Value *at = c.final ? b.CreateAdd(b.CreateCall(abi_.fn("weir_event_buffer_ts"), {events, pending}), w.i64(1))
+                        : b.CreateAdd(b.CreateCall(abi_.fn("weir_event_buffer_ts"), {events, w.i64(0)}),
+                                      w.i64(spec.sizeMs + 1));
+      b.CreateStore(w.min(b.CreateLoad(i64, nextFire), at), nextFire);
+    });
+    b.CreateBr(next);
+  });
+}
+
+} // namespace weir::codegen

@@ -1,0 +1,78 @@
+// Firing sessions (a key's sessions whose last row is at least gap behind
+// the watermark, emitted in window-end order) and ttl keys (idle longer than
+// the ttl: the key's row, then the key is dropped).
+#include "codegen/AggregateCodegen.h"
+#include "codegen/HashProbe.h"
+#include "codegen/RowBuffer.h"
+#include "codegen/operators/WindowFire.h"
+
+#include <climits>
+
+using namespace llvm;
+
+namespace weir::codegen {
+
+void StageCodegen::fireSessions(FireContext &c) {
+  FunctionContext &fc = c.fc;
+  IRBuilder<> &b = fc.builder();
+  WindowCodegen &w = c.w;
+  AggregateCodegen &agg = c.agg;
+  const ir::Node &aggregate = c.aggregate;
+  const ir::WindowSpec &spec = aggregate.window;
+  llvm::Type *i64 = abi_.i64();
+  uint32_t entrySize = aggregate.layout.entrySize;
+  Value *table = c.table, *watermark = c.watermark, *nextFire = c.nextFire;
+  bool session = spec.kind == ir::WindowKind::Session;
+  int64_t timeout = session ? spec.gapMs : aggregate.ttlMs;
+  // A session closes when no row closer than gap can still come (last
+  // event <= watermark - gap); a ttl key expires once its last event is
+  // strictly older than watermark - ttl.
+  Value *closedBefore = b.CreateSub(watermark, w.i64(session ? timeout : timeout + 1));
+  if (session && c.final)
+    emitInEndOrder(fc, aggregate, w, table, [&] { c.afterRow(); }, [&](Value *entry, Value *index) {
+      w.forEachSlice(entry, [&](Value *k, Value *s) {
+        Value *start = w.sliceId(s), *last = w.sliceEnd(s);
+        w.when(b.CreateAnd(b.CreateICmpNE(start, w.emptyId()), b.CreateICmpSLE(last, closedBefore)), [&] {
+          b.CreateCall(abi_.fn("weir_fire_list_add"), {fireList_, b.CreateAdd(last, w.i64(timeout)), index, k});
+        });
+      });
+    }, [&](Value *entry, Value *k, BasicBlock *next) {
+      Value *s = w.slice(entry, k);
+      Value *start = w.sliceId(s), *last = w.sliceEnd(s);
+      emitWindowRow(fc, aggregate,
+                    windowRow(fc, aggregate, entry, start, b.CreateAdd(last, w.i64(timeout)), agg.aggregateValues(s)),
+                    next);
+    });
+  emitEntryLoop(fc, table, entrySize, [&](Value *entry, Value *, BasicBlock *next) {
+    b.CreateStore(b.getTrue(), c.allEmpty);
+    w.forEachSlice(entry, [&](Value *, Value *s) {
+      Value *start = w.sliceId(s), *last = w.sliceEnd(s);
+      Value *occupied = b.CreateICmpNE(session ? start : last, w.emptyId());
+      Value *closed = b.CreateICmpSLE(last, closedBefore);
+      w.when(b.CreateAnd(occupied, closed), [&] {
+        if (!session) { // ttl: the expired key's row (sessions were emitted in end order above)
+          BasicBlock *after = fc.newBlock("fire.after");
+          emitWindowRow(fc, aggregate,
+                        windowRow(fc, aggregate, entry, start, b.CreateAdd(last, w.i64(timeout)),
+                                  agg.aggregateValues(s)),
+                        after);
+          b.SetInsertPoint(after);
+          c.afterRow();
+        }
+        c.emptySlice(s);
+        if (!session)
+          w.setSliceEnd(s, w.emptyId());
+      });
+      w.when(b.CreateAnd(occupied, b.CreateNot(closed)), [&] {
+        b.CreateStore(b.getFalse(), c.allEmpty);
+        b.CreateStore(w.min(b.CreateLoad(i64, nextFire), b.CreateAdd(last, w.i64(session ? timeout : timeout + 1))),
+                      nextFire);
+      });
+    });
+    markDirty(fc, entry);
+    w.when(b.CreateLoad(b.getInt1Ty(), c.allEmpty), [&] { c.markDead(entry); });
+    b.CreateBr(next);
+  });
+}
+
+} // namespace weir::codegen
