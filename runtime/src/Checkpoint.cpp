@@ -105,6 +105,17 @@ WeirStatus Durability::open(std::string &error) {
         startNote_ = "the run in " + options_.checkpointDir +
                      " had completed with these inputs; its output is in place (nothing to do)";
         restoreRunCounts();
+        // The clocks too, for the report's late-row counts.
+        for (uint32_t i = 0; i < program_.nstates; ++i) {
+          if (!states_[i].durable || !program_.states[i].windowed)
+            continue;
+          std::string clock;
+          bool hasClock = false;
+          if (!store_->get(clockKey(states_[i].storeId), clock, hasClock, error))
+            return WEIR_ERR_IO;
+          if (hasClock && clock.size() == sizeof(WeirClock))
+            std::memcpy(run_.clock(i), clock.data(), sizeof(WeirClock));
+        }
         return WEIR_OK;
       }
       if (inPlace && reopenOutputs(why)) {
@@ -129,10 +140,22 @@ WeirStatus Durability::open(std::string &error) {
       sinkRecords_.clear();
       doneStages_.clear();
       resumeStage_.clear();
+      positionStage_.clear();
     } else if (!sourcesUnchanged(why)) {
       error = why + " since the checkpoint in " + options_.checkpointDir +
               " was written; restore it, or delete the directory to start over";
       return WEIR_ERR_CONFIG;
+    } else {
+      for (uint32_t i = 0; i < program_.nsinks; ++i) {
+        auto it = sinkRecords_.find(program_.sinks[i].name);
+        if (it != sinkRecords_.end() && it->second.path != run_.sinkPath(i)) {
+          error = "sink '" + std::string(program_.sinks[i].name) + "' wrote to " + it->second.path +
+                  " in the checkpoint in " + options_.checkpointDir + ", not to " +
+                  (run_.sinkPath(i).empty() ? std::string("stdout") : run_.sinkPath(i)) +
+                  "; bind it as before, or delete the directory to start over";
+          return WEIR_ERR_CONFIG;
+        }
+      }
     }
   }
   // Every aggregate state gets a store id and bookkeeping.

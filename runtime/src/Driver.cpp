@@ -299,11 +299,13 @@ WeirStatus Run::runSingle(const WeirStageDesc &stage, SourceRuntime *src, std::s
   if (src) {
     ByteRange range = src->data->whole();
     uint64_t skip = 0, read = 0, bad = 0;
-    if (durability_)
+    // Scans resume; static tables are rebuilt whole (no checkpoint inside).
+    bool resumable = durability_ && stage.kind == WEIR_STAGE_SCAN;
+    if (resumable)
       durability_->prepareScan(stageIndex, range, skip, read, bad);
     cursor = makeCursor(*src, range, task.error);
     task.cursor = cursor.get();
-    if (durability_) {
+    if (resumable) {
       // A resumed scan: skip what the checkpoint had read (sources without
       // byte positions), keep its counts.
       std::vector<WeirValue> row(std::max<uint32_t>(src->schema.nfields, 1));

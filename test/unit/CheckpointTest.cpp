@@ -417,6 +417,20 @@ TEST(Checkpoint, APipelineAddedAfterCompletionRunsAndTheOthersStay) {
   EXPECT_NE(second.report.find("resumed for the pipelines it did not have"), std::string::npos) << second.report;
 }
 
+TEST(Checkpoint, ResumingWithASinkBoundElsewhereIsAnError) {
+  TempDir dir;
+  writeFile(dir.file("txns.jsonl"), makeInput(300, 30));
+  gFailAfter = 450; // in the aggregate scan: the copy sink is done
+  ASSERT_NE(runOnce(dir, checkpointed(dir, 20)).status, WEIR_OK);
+  gFailAfter = -1;
+  Options moved = checkpointed(dir, 20);
+  moved.sinkUris.push_back({"copy", dir.file("elsewhere.jsonl")});
+  Outcome o = runOnce(dir, moved);
+  EXPECT_EQ(o.status, WEIR_ERR_CONFIG);
+  EXPECT_NE(o.error.find("sink 'copy' wrote to "), std::string::npos) << o.error;
+  EXPECT_NE(o.error.find("bind it as before"), std::string::npos) << o.error;
+}
+
 TEST(Checkpoint, ChangedInputAfterCompletionStartsOver) {
   TempDir dir;
   writeFile(dir.file("txns.jsonl"), makeInput(100, 10));
