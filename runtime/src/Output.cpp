@@ -26,7 +26,8 @@ FileOutput::~FileOutput() {
   // Not committed (an internal failure): drop the temporary file.
   if (fd_ >= 0) {
     ::close(fd_);
-    ::unlink(temp_.c_str());
+    if (!direct_)
+      ::unlink(temp_.c_str());
   }
 }
 
@@ -41,6 +42,19 @@ bool FileOutput::open(const std::string &targetPath, std::string &error) {
       error = "cannot create directory " + target.parent_path().string() + ": " + ec.message();
       return false;
     }
+  }
+  // A device or a pipe (`/dev/null`, a FIFO) is written in place: renaming a
+  // temporary file over it would replace the device with a regular file.
+  fs::file_status status = fs::status(target, ec);
+  if (!ec && fs::exists(status) && !fs::is_regular_file(status)) {
+    direct_ = true;
+    temp_ = targetPath;
+    fd_ = ::open(targetPath.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd_ < 0) {
+      error = "cannot open " + targetPath + ": " + errnoText(errno);
+      return false;
+    }
+    return true;
   }
   fs::path temp = target.parent_path() /
                   ("." + target.filename().string() + "." + std::to_string(::getpid()) + ".tmp");
@@ -70,7 +84,7 @@ bool FileOutput::commit(std::string &error) {
     error = "cannot write " + temp_ + ": " + errnoText(errno);
     return false;
   }
-  if (::rename(temp_.c_str(), target_.c_str()) != 0) {
+  if (!direct_ && ::rename(temp_.c_str(), target_.c_str()) != 0) {
     error = "cannot rename " + temp_ + " to " + target_ + ": " + errnoText(errno);
     return false;
   }

@@ -30,6 +30,7 @@ public:
 private:
   std::string target_, temp_;
   int fd_ = -1;
+  bool direct_ = false; // the target is not a regular file: written in place
 };
 
 class StdoutOutput final : public Output {
