@@ -442,8 +442,7 @@ WeirStatus Durability::restoreState(uint32_t index, std::string &error) {
       error = "restoring from " + options_.checkpointDir + ": " + error;
       return WEIR_ERR_IO;
     }
-    dt.seq.push_back(e.seq);
-    dt.touched.push_back(0);
+    dt.appendStored(e.seq, 0);
   }
   ht->spill = dt.spilled.size() ? &dt : nullptr;
   states_[index].restoredKeys = stored.size();

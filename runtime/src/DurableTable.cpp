@@ -154,7 +154,7 @@ uint64_t removeEntries(WeirHashTable *ht, const std::vector<bool> &remove, bool 
   for (uint64_t i = 0; i < ht->count; ++i) {
     char *e = entryAt(ht, i);
     if (remove[i]) {
-      if (dt && forget)
+      if (dt && forget && dt->stored[i]) // never saved: nothing to delete
         dt->deleted.emplace_back(headerAt(ht, i)->hash, dt->seq[i]);
       if (ht->desc && ht->desc->destroy_entry)
         ht->desc->destroy_entry(e);
@@ -165,6 +165,7 @@ uint64_t removeEntries(WeirHashTable *ht, const std::vector<bool> &remove, bool 
       if (dt) {
         dt->seq[kept] = dt->seq[i];
         dt->touched[kept] = dt->touched[i];
+        dt->stored[kept] = dt->stored[i];
       }
     }
     newIndex[i] = kept++;
@@ -176,6 +177,7 @@ uint64_t removeEntries(WeirHashTable *ht, const std::vector<bool> &remove, bool 
   if (dt) {
     dt->seq.resize(kept);
     dt->touched.resize(kept);
+    dt->stored.resize(kept);
   }
   if (ht->distinct)
     remapDistinctPairs(ht, newIndex);
@@ -196,7 +198,7 @@ uint64_t residentBytes(const WeirHashTable *ht) {
   uint64_t bytes = ht->count * ht->entry_size + (ht->mask + 1) * sizeof(uint64_t) +
                    ht->arena->bytesReserved() + distinctPairBytes(ht);
   if (const DurableTable *dt = durableOf(ht))
-    bytes += ht->count * (sizeof(uint64_t) + sizeof(uint32_t)) +
+    bytes += ht->count * (sizeof(uint64_t) + sizeof(uint32_t) + sizeof(uint8_t)) +
              static_cast<uint64_t>(dt->outOfLinePerEntry * static_cast<double>(ht->count));
   return bytes;
 }

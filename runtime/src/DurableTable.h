@@ -61,6 +61,7 @@ struct DurableTable {
   // the last sync and get theirs in order (syncNewEntries).
   std::vector<uint64_t> seq;
   std::vector<uint32_t> touched; // the checkpoint round that last saw the entry changed
+  std::vector<uint8_t> stored;   // 1 when the store holds the entry (its removal needs a delete)
   std::vector<std::pair<uint64_t, uint64_t>> deleted; // (hash, seq) to delete at the next checkpoint
   SpillIndex spilled;
   bool spillable = false;           // --state-memory applies (unwindowed aggregates)
@@ -71,7 +72,14 @@ struct DurableTable {
     while (seq.size() < ht->count) {
       seq.push_back(nextSeq++);
       touched.push_back(round);
+      stored.push_back(0);
     }
+  }
+  // An entry put back from the store (restore, fault-in, batched emit).
+  void appendStored(uint64_t s, uint32_t round) {
+    seq.push_back(s);
+    touched.push_back(round);
+    stored.push_back(1);
   }
 };
 

@@ -141,8 +141,7 @@ WeirStatus Durability::runEmitInBatches(const WeirStageDesc &stage, WeirTask &ta
       if (!store_->get(entryKey(dt.storeId, keys[k].second, keys[k].first), value, found, error) ||
           !found || !decodeEntry(ht, keys[k].second, value, error))
         return task.error.set(WEIR_ERR_IO, error.empty() ? "a spilled entry is missing" : error);
-      dt.seq.push_back(keys[k].first);
-      dt.touched.push_back(round_);
+      dt.appendStored(keys[k].first, round_);
     }
     peakResident_ = std::max(peakResident_, totalResident());
     WeirStatus s = stage.fn(&task);
@@ -176,8 +175,7 @@ extern "C" uint8_t weir_ht_fault_in(WeirHashTable *ht, uint64_t hash) {
       dt->faultError = error.empty() ? "a spilled entry of " + std::string(ht->desc->name) + " is missing" : error;
       return 0;
     }
-    dt->seq.push_back(seq);
-    dt->touched.push_back(dt->round);
+    dt->appendStored(seq, dt->round);
   }
   if (dt->spilled.size() == 0)
     ht->spill = nullptr;
