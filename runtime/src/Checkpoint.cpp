@@ -31,11 +31,6 @@ Durability::Durability(Run &run, const WeirProgramDesc &program, const Options &
 
 Durability::~Durability() { close(); }
 
-WeirStatus Durability::fail(std::string message) {
-  deferredError_ = std::move(message);
-  return WEIR_ERR_IO;
-}
-
 std::string Durability::stageKey(uint32_t stage) const {
   // Names are unique in practice; the ordinal among equal names makes sure.
   std::string name = program_.stages[stage].name ? program_.stages[stage].name : "stage";
@@ -445,7 +440,6 @@ WeirStatus Durability::restoreState(uint32_t index, std::string &error) {
     dt.appendStored(e.seq, 0);
   }
   ht->spill = dt.spilled.size() ? &dt : nullptr;
-  states_[index].restoredKeys = stored.size();
   if (options_.trace)
     std::fprintf(stderr, "trace: restored %s: %zu keys (%zu resident), %s, %.4f s\n", d.name,
                  stored.size(), stored.size() - firstResident, describeBytes(storedBytes).c_str(),
@@ -508,8 +502,6 @@ void Durability::attach(WeirCursor &cursor, uint32_t stage) {
 
 WeirStatus Durability::reached(WeirCursor &cursor) {
   cursor.hookCountdown = hookEvery_;
-  if (!deferredError_.empty())
-    return cursor.error.set(WEIR_ERR_IO, deferredError_);
   for (const auto &dt : tables_)
     if (dt && !dt->faultError.empty())
       return cursor.error.set(WEIR_ERR_IO, dt->faultError);

@@ -82,7 +82,6 @@ private:
   struct StateInfo {
     bool durable = false;      // an aggregate state the store keeps
     uint32_t storeId = 0;
-    uint64_t restoredKeys = 0;
   };
   struct SourceRecord {
     bool found = false;
@@ -99,7 +98,6 @@ private:
 
   bool checkpointing() const { return !options_.checkpointDir.empty(); }
   std::string stageKey(uint32_t stage) const;
-  WeirStatus fail(std::string message);
 
   WeirStatus openStore(std::string &error);
   WeirStatus checkLayouts(std::string &error);
@@ -152,7 +150,6 @@ private:
   uint64_t checkpoints_ = 0, checkpointBytes_ = 0, evictions_ = 0;
   double checkpointSeconds_ = 0;
   uint64_t peakResident_ = 0, peakSpilled_ = 0, peakSpillIndexBytes_ = 0;
-  std::string deferredError_;
 };
 
 } // namespace weir::rt
