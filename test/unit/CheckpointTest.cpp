@@ -311,6 +311,31 @@ TEST(HashTableCompact, RemovesDeadEntriesAndRenumbersDistinctPairs) {
   destroyHashTable(expected);
 }
 
+TEST(HashTableCompact, DeletesOnlyWhatTheStoreHoldsAndKeepsIdentities) {
+  TestProgram p("/nowhere");
+  WeirHashTable *ht = filledTable(p.state, 10);
+  DurableTable dt;
+  ht->durable = &dt;
+  dt.syncNewEntries(ht, 1); // seq 0..9
+  for (uint64_t i = 0; i < 10; ++i)
+    dt.stored[i] = i < 5; // entries 0-4 were saved by a checkpoint, 5-9 are new since
+  for (uint64_t i : {1u, 3u, 6u, 8u})
+    entry(ht, i)->h.next = WEIR_ENTRY_DEAD;
+  weir_ht_compact(ht);
+  ASSERT_EQ(ht->count, 6u);
+  // Deletes for the stored dead keys only (1 and 3), by (hash, seq).
+  ASSERT_EQ(dt.deleted.size(), 2u);
+  EXPECT_EQ(dt.deleted[0].first, weir_hash_bytes("user1", 5, 0));
+  EXPECT_EQ(dt.deleted[0].second, 1u);
+  EXPECT_EQ(dt.deleted[1].second, 3u);
+  // The survivors keep their first-seen numbers and stored flags.
+  EXPECT_EQ(dt.seq, (std::vector<uint64_t>{0, 2, 4, 5, 7, 9}));
+  EXPECT_EQ(dt.stored, (std::vector<uint8_t>{1, 1, 1, 0, 0, 0}));
+  EXPECT_EQ(std::string(entry(ht, 3)->user.ptr, entry(ht, 3)->user.len), "user5");
+  ht->durable = nullptr;
+  destroyHashTable(ht);
+}
+
 TEST(SpillIndex, HoldsEqualHashesAndGivesThemBack) {
   SpillIndex index;
   for (uint64_t k = 0; k < 1000; ++k)
