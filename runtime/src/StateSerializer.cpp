@@ -12,6 +12,7 @@
 #include "runtime/src/sketches/Sketches.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <cstring>
 
 namespace weir::rt {
@@ -83,16 +84,18 @@ void *&ptrAt(char *entry, uint32_t offset) { return *reinterpret_cast<void **>(e
 bool isKeyString(const WeirSlotDesc &s) { return s.type == WEIR_STRING; }
 
 // Out-of-line slots zeroed in the stored copy of the struct.
+// `copy` may sit at any byte offset (inside a string): bytes only, no typed
+// access.
 void clearPointers(const WeirStateDesc &d, char *copy) {
   for (uint32_t k = 0; k < d.nkeys; ++k)
     if (isKeyString(d.keys[k]))
-      strAt(copy, d.keys[k].offset) = WeirStr{nullptr, 0};
+      std::memset(copy + d.keys[k].offset, 0, sizeof(WeirStr));
   for (uint32_t i = 0; i < d.nowned; ++i) {
     const WeirSlotDesc &s = d.owned[i];
     if (s.kind == WEIR_SLOT_OWNED_STR || (s.kind == WEIR_SLOT_VALUE && s.type == WEIR_STRING))
-      strAt(copy, s.offset) = WeirStr{nullptr, 0};
+      std::memset(copy + s.offset, 0, sizeof(WeirStr));
     else if (s.kind != WEIR_SLOT_VALUE)
-      ptrAt(copy, s.offset) = nullptr;
+      std::memset(copy + s.offset, 0, sizeof(void *));
   }
 }
 
@@ -189,9 +192,10 @@ bool encodeEntry(const WeirHashTable *ht, uint64_t index, const DistinctValuesOf
   size_t structAt = out.size();
   out.append(entry, ht->entry_size);
   char *copy = out.data() + structAt;
-  auto *h = reinterpret_cast<WeirEntryHeader *>(copy);
-  h->next = 0;
-  h->pad_ = 0;
+  // The copy sits at any byte offset of the string: no typed access to it.
+  const uint32_t zero = 0;
+  std::memcpy(copy + offsetof(WeirEntryHeader, next), &zero, sizeof zero);
+  std::memcpy(copy + offsetof(WeirEntryHeader, pad_), &zero, sizeof zero);
   clearPointers(d, copy);
   for (uint32_t k = 0; k < d.nkeys; ++k) {
     if (!isKeyString(d.keys[k]))
