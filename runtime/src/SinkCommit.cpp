@@ -69,6 +69,15 @@ bool CommittedFileOutput::open(const std::string &target, const uint64_t *resume
   target_ = target;
   path_ = inProgressPath(target);
   std::error_code ec;
+  // A device or a pipe cannot be truncated back, and renaming the
+  // .inprogress file over it would replace it with a regular file.
+  fs::file_status status = fs::status(target, ec);
+  if (!ec && fs::exists(status) && !fs::is_regular_file(status)) {
+    error = "a checkpointed run writes its sinks to regular files, and " + target +
+            " is not one (it could not be taken back after a crash)";
+    return false;
+  }
+  ec.clear();
   fs::path parent = fs::path(target).parent_path();
   if (!parent.empty()) {
     fs::create_directories(parent, ec);
