@@ -37,6 +37,9 @@ config.environment["TZ"] = "UTC"
 
 weir = os.path.join(config.weir_bin_dir, "weir")
 config.substitutions.append(("%weir", weir))
+# ASan's shadow memory and allocator quarantine raise peak RSS: memory-bound
+# tests scale their limit by this factor.
+config.substitutions.append(("%rss_factor", "1.5" if getattr(config, "weir_sanitized", False) else "1"))
 config.substitutions.append(("%examples", config.weir_examples_dir))
 config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(
