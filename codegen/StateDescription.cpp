@@ -26,8 +26,9 @@ int ownedKind(const ir::Node &aggregate, size_t i) {
   case AggFn::Min: case AggFn::Max: case AggFn::First: case AggFn::Last:
     return a.arg->type.kind == TypeKind::String ? WEIR_SLOT_OWNED_STR : -1;
   case AggFn::CountDistinct:
-    // Unwindowed: the table's pair sets (runtime-owned, not a slot).
-    return aggregate.window.kind == ir::WindowKind::None ? -1 : WEIR_SLOT_DISTINCT_SET;
+    // Unwindowed without ttl: the table's pair sets (runtime-owned, not a
+    // slot); windows and ttl keep a value set per slice.
+    return aggregate.window.kind == ir::WindowKind::None && aggregate.ttlMs == 0 ? -1 : WEIR_SLOT_DISTINCT_SET;
   case AggFn::ApproxCountDistinct: return WEIR_SLOT_HLL;
   case AggFn::ApproxPercentile: return WEIR_SLOT_QUANTILES;
   default: return -1;

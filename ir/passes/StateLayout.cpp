@@ -101,17 +101,17 @@ int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 //   delay) / s): at most n + ceil(delay / s) of them;
 // - an open session's last row is in (W - gap, W + delay] and sessions lie
 //   >= gap apart: at most 1 + ceil(delay / gap), plus the one a row starts.
-uint32_t ringSize(const Node &n) {
+uint64_t ringSize(const Node &n) {
   const WindowSpec &w = n.window;
   int64_t delay = n.watermarkDelayMs;
   switch (w.kind) {
   case WindowKind::Tumbling:
   case WindowKind::Hopping: {
     int64_t slide = w.kind == WindowKind::Hopping ? w.slideMs : w.sizeMs;
-    return static_cast<uint32_t>(w.sizeMs / slide + ceilDiv(delay, slide));
+    return static_cast<uint64_t>(w.sizeMs / slide + ceilDiv(delay, slide));
   }
   case WindowKind::Session:
-    return static_cast<uint32_t>(ceilDiv(delay, w.gapMs) + 2);
+    return static_cast<uint64_t>(ceilDiv(delay, w.gapMs) + 2);
   default: // ttl: the key's one running aggregate; rolling: a temporary
     return 1;
   }
@@ -119,7 +119,10 @@ uint32_t ringSize(const Node &n) {
 
 // entry = header | keys | key bitmap | ring of slices, each slice =
 // accumulators | slice id (| session end) | accumulator bitmap.
-void layoutWindowed(Node &n, std::vector<PendingSlot> keys, std::vector<PendingSlot> accumulators) {
+// Keys' entries live in one array: past this, the window needs another layout.
+constexpr uint64_t kMaxEntrySize = 1 << 20;
+
+llvm::Error layoutWindowed(Node &n, std::vector<PendingSlot> keys, std::vector<PendingSlot> accumulators) {
   StateLayout &l = n.layout;
   const WindowSpec &w = n.window;
   l.fields.clear();
@@ -148,10 +151,18 @@ void layoutWindowed(Node &n, std::vector<PendingSlot> keys, std::vector<PendingS
   l.sliceIdOffset = idSlot.offset;
   l.sliceEndOffset = endSlot.offset;
   l.sliceSize = slice.end;
-  l.ringSlices = ringSize(n);
+  uint64_t ring = ringSize(n);
   l.sliceOffset = keyRegion.end;
   bool stored = w.kind != WindowKind::Rolling; // rolling's slice is a temporary
-  l.entrySize = l.sliceOffset + (stored ? l.ringSlices * l.sliceSize : 0);
+  uint64_t entrySize = l.sliceOffset + (stored ? ring * l.sliceSize : 0);
+  if (ring > kMaxEntrySize || entrySize > kMaxEntrySize)
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        "aggregate %%%d: its window and watermark delay (%lld ms) would keep %llu slices of %u bytes per "
+        "key; use a shorter watermark delay or a coarser window",
+        n.id, (long long)n.watermarkDelayMs, (unsigned long long)ring, l.sliceSize);
+  l.ringSlices = static_cast<uint32_t>(ring);
+  l.entrySize = static_cast<uint32_t>(entrySize);
   if (stored) {
     // `weir explain` lists the first slice's fields at their entry offsets.
     for (StateField f : sliceFields) {
@@ -161,9 +172,10 @@ void layoutWindowed(Node &n, std::vector<PendingSlot> keys, std::vector<PendingS
     }
     l.outOfLineFields += sliceOutOfLine * l.ringSlices;
   }
+  return llvm::Error::success();
 }
 
-void layoutAggregate(Node &n, const Schema &input) {
+llvm::Error layoutAggregate(Node &n, const Schema &input) {
   StateLayout &l = n.layout;
   l = StateLayout{};
   l.keySlots.resize(n.keys.size());
@@ -230,9 +242,9 @@ void layoutAggregate(Node &n, const Schema &input) {
     keys.insert(keys.end(), std::make_move_iterator(pending.begin()),
                 std::make_move_iterator(pending.end()));
     place(l, std::move(keys));
-    return;
+    return llvm::Error::success();
   }
-  layoutWindowed(n, std::move(keys), std::move(pending));
+  return layoutWindowed(n, std::move(keys), std::move(pending));
 }
 
 void layoutTable(Node &n) {
@@ -249,9 +261,10 @@ void layoutTable(Node &n) {
 
 llvm::Error runStateLayout(Program &p) {
   for (auto &n : p.nodes) {
-    if (n->kind == NodeKind::Aggregate)
-      layoutAggregate(*n, p.node(n->input).schema);
-    else if (n->kind == NodeKind::Table)
+    if (n->kind == NodeKind::Aggregate) {
+      if (llvm::Error e = layoutAggregate(*n, p.node(n->input).schema))
+        return e;
+    } else if (n->kind == NodeKind::Table)
       layoutTable(*n);
   }
   return llvm::Error::success();

@@ -313,13 +313,14 @@ bool Durability::outputsInPlace(std::string &why) {
       why = "sink " + std::string(program_.sinks[i].name) + " now writes to " + run_.sinkPath(i);
       return false;
     }
-    int64_t size = fileSize(rec.path);
-    if (size == static_cast<int64_t>(rec.length))
-      continue;
+    // An .inprogress file is this run's output whatever the target holds (an
+    // older run's file may even have the same length): finish its rename first.
     std::string partial = inProgressPath(rec.path), error;
     int64_t partialSize = fileSize(partial);
     if (partialSize >= 0 && static_cast<uint64_t>(partialSize) >= rec.length &&
         truncateTo(partial, rec.length, error) && std::rename(partial.c_str(), rec.path.c_str()) == 0)
+      continue;
+    if (partialSize < 0 && fileSize(rec.path) == static_cast<int64_t>(rec.length))
       continue;
     why = rec.path + " is not the output the run wrote";
     return false;
