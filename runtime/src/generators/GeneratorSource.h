@@ -19,6 +19,23 @@
 
 namespace weir::rt {
 
+// A generated record's values: never null; strings point at the
+// generator's static pools.
+inline WeirValue intValue(int64_t v) {
+  WeirValue w;
+  w.v.i64 = v;
+  w.len = 0;
+  w.is_null = 0;
+  return w;
+}
+inline WeirValue strValue(const char *p, uint32_t len) {
+  WeirValue w;
+  w.v.str = p;
+  w.len = len;
+  w.is_null = 0;
+  return w;
+}
+
 // A decoder over a generated event stream.
 class GeneratorDecoder : public RecordDecoder {
 public:

@@ -15,20 +15,7 @@ namespace {
 
 namespace nx = weir::gen::nexmark;
 
-inline WeirValue intValue(int64_t v) {
-  WeirValue w;
-  w.v.i64 = v;
-  w.len = 0;
-  w.is_null = 0;
-  return w;
-}
-inline WeirValue strValue(nx::Str s) {
-  WeirValue w;
-  w.v.str = s.ptr;
-  w.len = s.len;
-  w.is_null = 0;
-  return w;
-}
+inline WeirValue strValue(nx::Str s) { return weir::rt::strValue(s.ptr, s.len); }
 
 enum BidField : uint32_t { BAuction, BBidder, BPrice, BChannel, BUrl, BDateTime, BExtra };
 constexpr GeneratorField kBidFields[] = {

@@ -15,21 +15,6 @@ namespace {
 
 namespace ysb = weir::gen::ysb;
 
-inline WeirValue intValue(int64_t v) {
-  WeirValue w;
-  w.v.i64 = v;
-  w.len = 0;
-  w.is_null = 0;
-  return w;
-}
-inline WeirValue strValue(const char *p, uint32_t len) {
-  WeirValue w;
-  w.v.str = p;
-  w.len = len;
-  w.is_null = 0;
-  return w;
-}
-
 enum EventField : uint32_t { EUser, EPage, EAd, EAdType, EEventType, EEventTime, EIp };
 constexpr GeneratorField kEventFields[] = {
     {"user_id", WEIR_INT64},    {"page_id", WEIR_INT64},          {"ad_id", WEIR_INT64},
