@@ -2,7 +2,7 @@
 // never memory, inside a fused stage.
 #pragma once
 
-#include "ir/Type.h"
+#include "common/Type.h"
 
 namespace llvm {
 class Value;

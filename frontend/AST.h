@@ -4,7 +4,8 @@
 // functions, resolved declarations); Lowering reads those annotations.
 #pragma once
 
-#include "ir/Type.h"
+#include "common/SourceLoc.h"
+#include "common/Type.h"
 #include "stdlib/Builtins.h"
 
 #include "llvm/Support/Casting.h"

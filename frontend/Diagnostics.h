@@ -4,7 +4,8 @@
 // reports several) and counts them.
 #pragma once
 
-#include "ir/Type.h"
+#include "common/SourceLoc.h"
+#include "common/Type.h"
 
 #include "llvm/Support/raw_ostream.h"
 

@@ -1,6 +1,6 @@
 #include "frontend/Literals.h"
 
-#include "stdlib/runtime/TimeFormat.h"
+#include "common/TimeFormat.h"
 
 #include <charconv>
 #include <limits>

@@ -2,7 +2,8 @@
 // (Parser.cpp, TokenCheck, SyntaxErrors, AstBuilder).
 #pragma once
 
-#include "ir/Type.h"
+#include "common/SourceLoc.h"
+#include "common/Type.h"
 
 #include "Token.h"
 

@@ -4,7 +4,8 @@
 // stable textual form (`weir compile --emit=ir`), and codegen lowers it.
 #pragma once
 
-#include "ir/Type.h"
+#include "common/SourceLoc.h"
+#include "common/Type.h"
 #include "stdlib/Builtins.h"
 
 #include <cstdint>

@@ -4,7 +4,7 @@
 // codegen/AggregateCodegen.cpp).
 #pragma once
 
-#include "ir/Type.h"
+#include "common/Type.h"
 
 #include <optional>
 #include <string>

@@ -9,8 +9,8 @@
 // same): one loop over event numbers, no virtual calls, flat hash tables.
 #pragma once
 
-#include "stdlib/runtime/NumberFormat.h"
-#include "stdlib/runtime/TimeFormat.h"
+#include "common/NumberFormat.h"
+#include "common/TimeFormat.h"
 
 #include <cmath>
 #include <charconv>

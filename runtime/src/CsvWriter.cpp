@@ -3,8 +3,8 @@
 // an empty field, so the two read back differently. Numbers and times are
 // formatted as in JSON sinks, without quotes.
 #include "runtime/src/SinkWriter.h"
-#include "stdlib/runtime/NumberFormat.h"
-#include "stdlib/runtime/TimeFormat.h"
+#include "common/NumberFormat.h"
+#include "common/TimeFormat.h"
 
 #include <charconv>
 #include <cstring>

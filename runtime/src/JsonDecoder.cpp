@@ -4,7 +4,7 @@
 // schema's used fields are decoded; other keys are skipped unparsed.
 #include "runtime/src/RecordDecoder.h"
 #include "runtime/src/ValueText.h"
-#include "stdlib/runtime/TimeFormat.h"
+#include "common/TimeFormat.h"
 
 #include <algorithm>
 #include <cstring>

@@ -3,8 +3,8 @@
 // express, and nulls as null; timestamps as ISO-8601 UTC strings with
 // milliseconds; durations as integer milliseconds.
 #include "runtime/src/SinkWriter.h"
-#include "stdlib/runtime/NumberFormat.h"
-#include "stdlib/runtime/TimeFormat.h"
+#include "common/NumberFormat.h"
+#include "common/TimeFormat.h"
 
 #include <charconv>
 #include <cmath>

@@ -1,7 +1,7 @@
 #include "runtime/src/ValueText.h"
 
 #include "runtime/src/RecordDecoder.h"
-#include "stdlib/runtime/TimeFormat.h"
+#include "common/TimeFormat.h"
 
 #include <charconv>
 

@@ -5,7 +5,7 @@
 // ts timestamp.
 #include "runtime/src/RecordDecoder.h"
 #include "runtime/src/SourceData.h"
-#include "stdlib/runtime/TimeFormat.h"
+#include "common/TimeFormat.h"
 
 #include <charconv>
 #include <chrono>

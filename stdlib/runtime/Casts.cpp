@@ -1,7 +1,7 @@
 // Casts to and from strings. Parsing trims ASCII whitespace around the value
 // and returns 0 (the cast's result is null) when the rest does not parse.
-#include "stdlib/runtime/NumberFormat.h"
-#include "stdlib/runtime/TimeFormat.h"
+#include "common/NumberFormat.h"
+#include "common/TimeFormat.h"
 #include "weir/runtime.h"
 
 #include <charconv>

@@ -1,5 +1,5 @@
 // Time built-ins over epoch milliseconds, in UTC.
-#include "stdlib/runtime/TimeFormat.h"
+#include "common/TimeFormat.h"
 #include "weir/runtime.h"
 
 using namespace weir::rt;

@@ -11,7 +11,7 @@
 // the file.
 #include "runtime/src/RecordDecoder.h"
 #include "runtime/src/SourceData.h"
-#include "stdlib/runtime/NumberFormat.h"
+#include "common/NumberFormat.h"
 
 #include <cstdio>
 #include <cstdlib>

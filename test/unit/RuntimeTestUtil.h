@@ -5,8 +5,8 @@
 #include "runtime/src/FileCursor.h"
 #include "runtime/src/RecordDecoder.h"
 #include "runtime/src/SourceData.h"
-#include "stdlib/runtime/NumberFormat.h"
-#include "stdlib/runtime/TimeFormat.h"
+#include "common/NumberFormat.h"
+#include "common/TimeFormat.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,5 @@
-// Scalar types of the Weir language, shared by the frontend, the IR and codegen.
+// Scalar types of the Weir language: the vocabulary every stage shares (the
+// frontend, the IR, codegen; the runtime mirrors TypeKind as WeirTypeCode).
 #pragma once
 
 #include <cstdint>
@@ -57,11 +58,5 @@ inline std::string typeName(Type t) {
     s += '?';
   return s;
 }
-
-// Source position of a construct, 1-based; line 0 means "no location".
-struct SourceLoc {
-  uint32_t line = 0;
-  uint32_t col = 0;
-};
 
 } // namespace weir

@@ -1,4 +1,4 @@
-#include "stdlib/runtime/TimeFormat.h"
+#include "common/TimeFormat.h"
 
 #include <charconv>
 
