@@ -20,6 +20,8 @@
 //   * --bad K inserts K malformed lines (extra lines: the good rows are the
 //     same as without --bad) and lists their 1-based line numbers and kinds
 //     in <prefix>.bad.txt, for the error-policy tests.
+#include "common/TimeFormat.h"
+
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
@@ -180,35 +182,9 @@ private:
   std::string buf_;
 };
 
-// Howard Hinnant's civil-from-days (proleptic Gregorian, UTC).
-void civilFromDays(int64_t z, int64_t &y, unsigned &m, unsigned &d) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = unsigned(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  y = int64_t(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  d = doy - (153 * mp + 2) / 5 + 1;
-  m = mp < 10 ? mp + 3 : mp - 9;
-  y += m <= 2;
-}
-
-// "2024-01-01T00:00:00.000Z"
-std::string_view formatTimestamp(int64_t ms, char (&buf)[32]) {
-  int64_t days = ms / 86400000, rem = ms % 86400000;
-  if (rem < 0) {
-    rem += 86400000;
-    --days;
-  }
-  int64_t y;
-  unsigned mo, d;
-  civilFromDays(days, y, mo, d);
-  unsigned hh = unsigned(rem / 3600000), mi = unsigned(rem / 60000 % 60),
-           ss = unsigned(rem / 1000 % 60), mss = unsigned(rem % 1000);
-  int n = std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02u:%02u:%02u.%03uZ", (long long)y, mo,
-                        d, hh, mi, ss, mss);
-  return {buf, size_t(n)};
+// "2024-01-01T00:00:00.000Z", by Weir's own formatter (common/TimeFormat.h).
+std::string_view formatTimestamp(int64_t ms, char (&buf)[weir::rt::kMaxTimestampChars]) {
+  return {buf, weir::rt::formatTimestamp(ms, buf)};
 }
 
 std::string_view formatTxnId(uint64_t bits, char (&buf)[24]) {
@@ -253,7 +229,7 @@ struct Txn {
 };
 
 void writeJson(Out &out, const Txn &t) {
-  char idbuf[24], tsbuf[32];
+  char idbuf[24], tsbuf[weir::rt::kMaxTimestampChars];
   out.put("{\"txn_id\":\"");
   out.put(formatTxnId(t.txn_bits, idbuf));
   out.put("\",\"user_id\":");
@@ -268,7 +244,7 @@ void writeJson(Out &out, const Txn &t) {
 }
 
 void writeCsv(Out &out, const Txn &t) {
-  char idbuf[24], tsbuf[32];
+  char idbuf[24], tsbuf[weir::rt::kMaxTimestampChars];
   out.put(formatTxnId(t.txn_bits, idbuf));
   out.put(',');
   out.putInt(t.user_id);

@@ -16,6 +16,8 @@
 // With N > 1 the file is split at line boundaries into N parts, each part is
 // aggregated by its own thread, and the partials are merged in part order,
 // which keeps first-seen order.
+#include "common/TimeFormat.h"
+
 #include <simdjson.h>
 
 #include <fcntl.h>
@@ -41,121 +43,14 @@ namespace {
 
 // ------------------------------------------------------------ timestamps
 
-// Howard Hinnant's days-from-civil (proleptic Gregorian).
-int64_t daysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = unsigned(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + int64_t(doe) - 719468;
-}
-
-void civilFromDays(int64_t z, int64_t &y, unsigned &m, unsigned &d) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = unsigned(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  y = int64_t(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  d = doy - (153 * mp + 2) / 5 + 1;
-  m = mp < 10 ? mp + 3 : mp - 9;
-  y += m <= 2;
-}
-
-bool digits(const char *p, int n, unsigned &out) {
-  unsigned v = 0;
-  for (int i = 0; i < n; ++i) {
-    unsigned c = unsigned(p[i]) - '0';
-    if (c > 9)
-      return false;
-    v = v * 10 + c;
-  }
-  out = v;
-  return true;
-}
-
-unsigned daysInMonth(int64_t y, unsigned m) {
-  static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return m == 2 && leap ? 29 : kDays[m - 1];
-}
-
-// ISO-8601 to epoch ms: "YYYY-MM-DD[T| ]HH:MM:SS[.fff...][Z|+HH:MM|-HH:MM]".
-// Fractions beyond milliseconds are truncated, as Weir does.
+// Timestamps are read and printed by Weir's own text forms (common/TimeFormat.h),
+// as the streaming twins do: the baseline measures the pipeline, not a second
+// calendar implementation, and its output is byte-comparable with Weir's.
 bool parseTimestamp(std::string_view s, int64_t &ms) {
-  const char *p = s.data();
-  const size_t n = s.size();
-  unsigned y, mo, d, hh, mi, ss;
-  if (n < 19 || p[4] != '-' || p[7] != '-' || (p[10] != 'T' && p[10] != ' ') || p[13] != ':' ||
-      p[16] != ':' || !digits(p, 4, y) || !digits(p + 5, 2, mo) || !digits(p + 8, 2, d) ||
-      !digits(p + 11, 2, hh) || !digits(p + 14, 2, mi) || !digits(p + 17, 2, ss))
-    return false;
-  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || hh > 23 || mi > 59 || ss > 59)
-    return false;
-  size_t i = 19;
-  unsigned frac = 0;
-  if (i < n && p[i] == '.') {
-    size_t start = ++i;
-    for (; i < n && unsigned(p[i] - '0') <= 9; ++i)
-      if (i - start < 3)
-        frac = frac * 10 + unsigned(p[i] - '0');
-    if (i == start)
-      return false;
-    for (size_t k = std::min<size_t>(i - start, 3); k < 3; ++k)
-      frac *= 10;
-  }
-  int64_t offsetMin = 0;
-  if (i < n && p[i] == 'Z') {
-    ++i;
-  } else if (i < n && (p[i] == '+' || p[i] == '-')) {
-    unsigned oh, om;
-    if (n - i != 6 || p[i + 3] != ':' || !digits(p + i + 1, 2, oh) || !digits(p + i + 4, 2, om))
-      return false;
-    offsetMin = (p[i] == '-' ? -1 : 1) * int64_t(oh * 60 + om);
-    i += 6;
-  }
-  if (i != n)
-    return false;
-  int64_t secs = daysFromCivil(y, mo, d) * 86400 + hh * 3600 + mi * 60 + ss - offsetMin * 60;
-  ms = secs * 1000 + frac;
-  return true;
+  return weir::rt::parseTimestamp(s.data(), s.size(), ms);
 }
 
-char *formatTimestamp(int64_t ms, char *out) {
-  int64_t days = ms / 86400000, rem = ms % 86400000;
-  if (rem < 0) {
-    rem += 86400000;
-    --days;
-  }
-  int64_t y;
-  unsigned mo, d;
-  civilFromDays(days, y, mo, d);
-  auto two = [&](unsigned v) {
-    *out++ = char('0' + v / 10);
-    *out++ = char('0' + v % 10);
-  };
-  unsigned yy = unsigned(y);
-  two(yy / 100);
-  two(yy % 100);
-  *out++ = '-';
-  two(mo);
-  *out++ = '-';
-  two(d);
-  *out++ = 'T';
-  two(unsigned(rem / 3600000));
-  *out++ = ':';
-  two(unsigned(rem / 60000 % 60));
-  *out++ = ':';
-  two(unsigned(rem / 1000 % 60));
-  *out++ = '.';
-  unsigned msPart = unsigned(rem % 1000);
-  *out++ = char('0' + msPart / 100);
-  two(msPart % 100);
-  *out++ = 'Z';
-  return out;
-}
+char *formatTimestamp(int64_t ms, char *out) { return out + weir::rt::formatTimestamp(ms, out); }
 
 // ------------------------------------------------------------ hash tables
 

@@ -21,16 +21,6 @@ namespace {
 
 constexpr int64_t kWatermarkDelayMs = 4000;
 
-nx::Config configFor(const twin::Args &a) {
-  nx::Config c;
-  c.events = a.events;
-  c.seed = a.seed;
-  if (a.rate)
-    c.rate = a.rate;
-  c.init();
-  return c;
-}
-
 // Every bid of the stream, in order: f(n) for its event number.
 template <class F> void forEachBid(const nx::Config &c, F &&f) {
   for (uint64_t n = nx::nextOfKind(nx::Kind::Bid, 0); n < c.events; n = nx::nextOfKind(nx::Kind::Bid, n + 1))
@@ -255,7 +245,7 @@ void q7(const nx::Config &c, twin::JsonOut &out) {
 
 int main(int argc, char **argv) {
   twin::Args args = twin::parseArgs(argc, argv, "q0 q1 q2 q5 q7");
-  nx::Config config = configFor(args);
+  nx::Config config = nx::Config::make(args.events, args.seed, args.rate);
   twin::JsonOut out(args.out);
   if (args.query == "q0")
     q0(config, out);

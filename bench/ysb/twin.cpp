@@ -155,12 +155,7 @@ int main(int argc, char **argv) {
   }
   if (args.query != "ysb")
     twin::usage(argv[0], "ysb campaigns");
-  ysb::Config config;
-  config.events = args.events;
-  config.seed = args.seed;
-  if (args.rate)
-    config.rate = args.rate;
-  config.init();
+  ysb::Config config = ysb::Config::make(args.events, args.seed, args.rate);
   twin::JsonOut out(args.out);
   run(config, out);
   return 0;

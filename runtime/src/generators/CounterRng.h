@@ -41,6 +41,47 @@ constexpr uint64_t streamKey(uint64_t seed, uint64_t family) {
   return mix64(seed * kGolden + family);
 }
 
+// A generated stream's shape: how many events, how many per second of event
+// time from which start, and the seed; `key` and `periodNs` are derived by
+// init(). Each generator family fixes its stream tag and default rate.
+template <uint64_t FamilyTag, uint64_t DefaultRate> struct StreamConfig {
+  static constexpr int64_t kDefaultBaseTimeMs = 1704067200000; // 2024-01-01T00:00:00Z
+  static constexpr uint64_t kDefaultRate = DefaultRate;
+  uint64_t events = 1000000; // length of the full stream (all kinds)
+  uint64_t rate = kDefaultRate; // events per second of event time
+  uint64_t seed = 0;
+  int64_t baseTimeMs = kDefaultBaseTimeMs;
+  // Derived (init()).
+  uint64_t key = 0;
+  uint64_t periodNs = 0;
+  void init() {
+    key = streamKey(seed, FamilyTag);
+    periodNs = rate ? 1000000000ull / rate : 0;
+    if (periodNs == 0)
+      periodNs = 1;
+  }
+  // The stream of `events` from `seed`; a rate of 0 or no base time keeps the
+  // default. Initialized.
+  static StreamConfig make(uint64_t events, uint64_t seed, uint64_t rate,
+                           const int64_t *baseTimeMs = nullptr) {
+    StreamConfig c;
+    c.events = events;
+    c.seed = seed;
+    if (rate)
+      c.rate = rate;
+    if (baseTimeMs)
+      c.baseTimeMs = *baseTimeMs;
+    c.init();
+    return c;
+  }
+};
+
+// Event n's time: evenly spaced at the stream's rate.
+template <uint64_t FamilyTag, uint64_t DefaultRate>
+inline int64_t eventTime(const StreamConfig<FamilyTag, DefaultRate> &c, uint64_t n) {
+  return c.baseTimeMs + static_cast<int64_t>((n * c.periodNs) / 1000000u);
+}
+
 // A fixed pool of random text (letters, or letters and spaces), the same in
 // every process: strings the generators emit are slices of it, so no record
 // allocates.

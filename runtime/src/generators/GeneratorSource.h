@@ -69,6 +69,12 @@ struct GeneratorSpec {
     uint32_t field;
   };
   std::vector<Binding> bindings;
+
+  // The generator family's stream configuration (a gen::StreamConfig) for
+  // this spec.
+  template <class StreamConfig> StreamConfig streamConfig() const {
+    return StreamConfig::make(events, seed, rate, hasBaseTime ? &baseTimeMs : nullptr);
+  }
 };
 
 class GeneratorSource {

@@ -62,24 +62,9 @@ inline constexpr int64_t kAvgPersonBytes = 200, kAvgAuctionBytes = 500, kAvgBidB
 inline constexpr uint64_t kChannels = 10000;
 inline constexpr uint64_t kHotChannelsRatio = 2;
 
-inline constexpr int64_t kDefaultBaseTimeMs = 1704067200000; // 2024-01-01T00:00:00Z
-inline constexpr uint64_t kDefaultRate = 10000;              // Beam's default firstEventRate
-
-struct Config {
-  uint64_t events = 1000000; // length of the full stream (all kinds)
-  uint64_t rate = kDefaultRate; // events per second of event time
-  uint64_t seed = 0;
-  int64_t baseTimeMs = kDefaultBaseTimeMs;
-  // Derived (init()).
-  uint64_t key = 0;
-  uint64_t periodNs = 0;
-  void init() {
-    key = streamKey(seed, 0x4E45584D41524Bull); // "NEXMARK"
-    periodNs = rate ? 1000000000ull / rate : 0;
-    if (periodNs == 0)
-      periodNs = 1;
-  }
-};
+// Beam's default firstEventRate is 10,000 events per second.
+using Config = StreamConfig<0x4E45584D41524Bull /* "NEXMARK" */, 10000>;
+using gen::eventTime;
 
 struct Str {
   const char *ptr;
@@ -111,10 +96,6 @@ constexpr uint64_t nextOfKind(Kind kind, uint64_t n) {
     return rem < kPersonProportion + kAuctionProportion ? base + kPersonProportion + kAuctionProportion : n;
   }
   return n;
-}
-
-inline int64_t eventTime(const Config &c, uint64_t n) {
-  return c.baseTimeMs + static_cast<int64_t>((n * c.periodNs) / 1000000u);
 }
 
 // ---------------------------------------------------------------- ids

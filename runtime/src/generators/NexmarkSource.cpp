@@ -36,18 +36,6 @@ constexpr GeneratorField kPersonFields[] = {
     {"id", WEIR_INT64},   {"name", WEIR_STRING},  {"email_address", WEIR_STRING}, {"credit_card", WEIR_STRING},
     {"city", WEIR_STRING}, {"state", WEIR_STRING}, {"date_time", WEIR_TIMESTAMP},  {"extra", WEIR_STRING}};
 
-nx::Config configFor(const GeneratorSpec &spec) {
-  nx::Config c;
-  c.events = spec.events;
-  c.seed = spec.seed;
-  if (spec.rate)
-    c.rate = spec.rate;
-  if (spec.hasBaseTime)
-    c.baseTimeMs = spec.baseTimeMs;
-  c.init();
-  return c;
-}
-
 // Bids, the hot path of the benchmarks: one class per set of used fields
 // (Mask, a bit per BidField), so a record costs exactly the fields a
 // pipeline reads, in straight-line code. (With a switch over the fields in a
@@ -55,7 +43,7 @@ nx::Config configFor(const GeneratorSpec &spec) {
 // loop, used or not.)
 template <unsigned Mask> class BidDecoder final : public GeneratorDecoder {
 public:
-  explicit BidDecoder(const GeneratorSpec &spec) : pools_(nx::pools()), config_(configFor(spec)) {
+  explicit BidDecoder(const GeneratorSpec &spec) : pools_(nx::pools()), config_(spec.streamConfig<nx::Config>()) {
     for (const GeneratorSpec::Binding &b : spec.bindings)
       rowOf_[b.field] = b.rowIndex;
     next_ = nx::nextOfKind(nx::Kind::Bid, 0);
@@ -114,7 +102,7 @@ std::unique_ptr<GeneratorDecoder> makeBids(const GeneratorSpec &spec) {
 template <nx::Kind K> class NexmarkDecoder final : public GeneratorDecoder {
 public:
   explicit NexmarkDecoder(const GeneratorSpec &spec)
-      : pools_(nx::pools()), config_(configFor(spec)), bindings_(spec.bindings) {
+      : pools_(nx::pools()), config_(spec.streamConfig<nx::Config>()), bindings_(spec.bindings) {
     next_ = nx::nextOfKind(K, 0);
   }
 

@@ -27,26 +27,12 @@ namespace weir::gen::ysb {
 inline constexpr uint64_t kCampaigns = 100;
 inline constexpr uint64_t kAdsPerCampaign = 10;
 inline constexpr uint64_t kAds = kCampaigns * kAdsPerCampaign;
-inline constexpr int64_t kDefaultBaseTimeMs = 1704067200000; // 2024-01-01T00:00:00Z
-inline constexpr uint64_t kDefaultRate = 1000000;
 
 inline constexpr const char *kAdTypes[5] = {"banner", "modal", "sponsored-search", "mail", "mobile"};
 inline constexpr const char *kEventTypes[3] = {"view", "click", "purchase"};
 
-struct Config {
-  uint64_t events = 1000000;
-  uint64_t rate = kDefaultRate; // events per second of event time
-  uint64_t seed = 0;
-  int64_t baseTimeMs = kDefaultBaseTimeMs;
-  uint64_t key = 0;
-  uint64_t periodNs = 0;
-  void init() {
-    key = streamKey(seed, 0x595342ull); // "YSB"
-    periodNs = rate ? 1000000000ull / rate : 0;
-    if (periodNs == 0)
-      periodNs = 1;
-  }
-};
+using Config = StreamConfig<0x595342ull /* "YSB" */, 1000000>;
+using gen::eventTime;
 
 // Positive, scattered ids (the top bit cleared so they are non-negative int64).
 constexpr int64_t adId(uint64_t ad) { return static_cast<int64_t>(mix64(0x41440000ull + ad) >> 1); }
@@ -81,8 +67,5 @@ inline uint32_t adType(uint64_t choices) { return static_cast<uint32_t>((((choic
 inline uint32_t ipIndex(uint64_t choices) { return static_cast<uint32_t>(choices & 0xFF); }                            // 7..0
 inline int64_t userId(const Config &c, uint64_t n) { return static_cast<int64_t>(draw(c.key, n, 1) >> 1); }
 inline int64_t pageId(const Config &c, uint64_t n) { return static_cast<int64_t>(draw(c.key, n, 2) >> 1); }
-inline int64_t eventTime(const Config &c, uint64_t n) {
-  return c.baseTimeMs + static_cast<int64_t>((n * c.periodNs) / 1000000u);
-}
 
 } // namespace weir::gen::ysb

@@ -26,13 +26,7 @@ constexpr GeneratorField kEventFields[] = {
 template <unsigned Mask> class YsbDecoder final : public GeneratorDecoder {
 public:
   explicit YsbDecoder(const GeneratorSpec &spec) : pools_(ysb::pools()) {
-    config_.events = spec.events;
-    config_.seed = spec.seed;
-    if (spec.rate)
-      config_.rate = spec.rate;
-    if (spec.hasBaseTime)
-      config_.baseTimeMs = spec.baseTimeMs;
-    config_.init();
+    config_ = spec.streamConfig<ysb::Config>();
     for (const GeneratorSpec::Binding &b : spec.bindings)
       rowOf_[b.field] = b.rowIndex;
     for (int i = 0; i < 5; ++i)
