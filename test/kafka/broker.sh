@@ -17,7 +17,9 @@
 #   WEIR_KAFKA_RUN   this broker's run directory: pid, bootstrap address,
 #                    config, log and data (default /tmp/weir-kafka-run-$UID).
 #                    Give each concurrent broker its own directory.
-#   WEIR_KAFKA_HEAP  JVM heap options (default -Xms128m -Xmx512m)
+#   WEIR_KAFKA_HEAP  JVM heap and GC options (default -Xms32m -Xmx512m:
+#                    the heap grows when a benchmark needs it; a small
+#                    initial heap keeps the resident set near 210 MB)
 #   WEIR_KAFKA_START_TIMEOUT  seconds to wait for the broker (default 90)
 set -euo pipefail
 
@@ -28,7 +30,7 @@ LOG4J_VERSION=2.25.5
 
 KAFKA_HOME=${WEIR_KAFKA_HOME:-$HOME/.cache/weir-kafka}
 RUN_DIR=${WEIR_KAFKA_RUN:-${TMPDIR:-/tmp}/weir-kafka-run-$(id -u)}
-HEAP=${WEIR_KAFKA_HEAP:--Xms128m -Xmx512m}
+HEAP=${WEIR_KAFKA_HEAP:--Xms32m -Xmx512m}
 START_TIMEOUT=${WEIR_KAFKA_START_TIMEOUT:-90}
 STOP_TIMEOUT=30
 LIBS=$KAFKA_HOME/libs
@@ -100,16 +102,18 @@ kafka_java() {
   java -cp "$LIBS/*" "$@"
 }
 
+# Whether something listens on 127.0.0.1:PORT.
+port_taken() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
 # A TCP port on 127.0.0.1 that nobody listens on, below the kernel's
 # ephemeral range so outgoing connections do not take it meanwhile.
 free_port() {
   local port tries
   for ((tries = 0; tries < 100; tries++)); do
     port=$((20000 + RANDOM % 12000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      echo "$port"
-      return 0
-    fi
+    port_taken "$port" || { echo "$port"; return 0; }
   done
   die "no free port found"
 }
@@ -143,6 +147,9 @@ share.coordinator.state.topic.min.isr=1
 # Tests create their topics with their partition counts; a typo must fail.
 auto.create.topics.enable=false
 num.partitions=1
+# The log cleaner (compacting the offsets and transaction topics) would
+# take a 128 MB dedupe buffer on the heap; 16 MB holds ~700k keys.
+log.cleaner.dedupe.buffer.size=16777216
 # Consumer groups form at once instead of waiting 3 s for more members.
 group.initial.rebalance.delay.ms=0
 EOF
@@ -169,14 +176,19 @@ broker_pid() {
   echo "$pid"
 }
 
-# kcat gets metadata that lists our broker: the broker serves requests.
+# kcat gets metadata that lists one broker: a broker serves requests.
 answers() {
   kcat -L -b "$1" -m 2 2>/dev/null | grep -q '^ *1 brokers:'
 }
 
+# Our JVM bound the port (not some other broker that got there first).
+bound() {
+  grep -qF "Awaiting socket connections on 127.0.0.1:$1." "$RUN_DIR/server.log"
+}
+
 # One attempt: format, launch, wait. Returns 2 when a port was taken.
 start_once() {
-  local port=$1 cport=$2 start_ns
+  local port=$1 cport=$2 start_ns format_ms
   rm -rf "$RUN_DIR"
   mkdir -p "$RUN_DIR/data"
   write_config "$port" "$cport"
@@ -184,6 +196,8 @@ start_once() {
   kafka_java kafka.tools.StorageTool format -t "$(random_cluster_id)" \
     -c "$RUN_DIR/server.properties" >"$RUN_DIR/format.log" 2>&1 ||
     { cat "$RUN_DIR/format.log" >&2; die "formatting the KRaft log dir failed"; }
+  format_ms=$((($(date +%s%N) - start_ns) / 1000000))
+  start_ns=$(date +%s%N)
   # setsid: the broker outlives this script and the terminal's Ctrl-C;
   # the inner shell writes its own pid, which exec hands to the JVM.
   setsid sh -c 'echo $$ >"$1"; shift; exec "$@"' sh "$RUN_DIR/broker.pid" \
@@ -191,7 +205,7 @@ start_once() {
     -cp "$LIBS/*" kafka.Kafka "$RUN_DIR/server.properties" \
     </dev/null >"$RUN_DIR/server.log" 2>&1 &
   local deadline=$((SECONDS + START_TIMEOUT))
-  until [[ -s $RUN_DIR/broker.pid ]] && answers "127.0.0.1:$port"; do
+  until [[ -s $RUN_DIR/broker.pid ]] && bound "$port" && answers "127.0.0.1:$port"; do
     if [[ -s $RUN_DIR/broker.pid ]] && ! broker_pid >/dev/null; then
       grep -q 'Address already in use' "$RUN_DIR/server.log" && return 2
       tail -n 30 "$RUN_DIR/server.log" >&2
@@ -205,7 +219,8 @@ start_once() {
     sleep 0.2
   done
   echo "127.0.0.1:$port" >"$RUN_DIR/bootstrap"
-  log "broker pid $(<"$RUN_DIR/broker.pid") ready in $((($(date +%s%N) - start_ns) / 1000000)) ms (format included), run dir $RUN_DIR"
+  log "broker pid $(<"$RUN_DIR/broker.pid") answers on 127.0.0.1:$port" \
+    "$((($(date +%s%N) - start_ns) / 1000000)) ms after launch (format took $format_ms ms); run dir $RUN_DIR"
 }
 
 cmd_start() {
@@ -223,17 +238,25 @@ cmd_start() {
   command -v java >/dev/null || die "java not found (apt-get install default-jre-headless)"
   command -v kcat >/dev/null || die "kcat not found (apt-get install kcat)"
   cmd_fetch
-  local fixed=0 attempt rc
-  [[ -n $port && -n $cport ]] && fixed=1
+  # Interrupted half-way, leave no broker behind.
+  trap 'cmd_stop; exit 130' INT
+  trap 'cmd_stop; exit 143' TERM
+  local attempt rc p c
+  [[ -z $port || $port != "$cport" ]] || die "--port and --controller-port must differ"
+  for p in $port $cport; do
+    ! port_taken "$p" || die "port $p on 127.0.0.1 is already in use"
+  done
+  # Chosen ports can be taken between the check and the JVM's bind: retry.
   for attempt in 1 2 3; do
-    local p=${port:-$(free_port)} c=${cport:-$(free_port)}
-    [[ $p != "$c" ]] || continue
+    p=$port c=$cport
+    [[ -n $p ]] || p=$(free_port)
+    while [[ -z $c || $c == "$p" ]]; do c=$(free_port); done
     rc=0
     start_once "$p" "$c" || rc=$?
     ((rc == 0)) && { cat "$RUN_DIR/bootstrap"; return 0; }
     rm -rf "$RUN_DIR"
-    ((fixed)) && die "port $p or $c is already in use"
-    log "a port was taken meanwhile; retrying with others"
+    [[ -z $port && -z $cport ]] || die "port $p or $c on 127.0.0.1 is already in use"
+    log "port $p or $c was taken meanwhile (attempt $attempt of 3)"
   done
   die "could not start the broker"
 }
