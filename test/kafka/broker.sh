@@ -27,6 +27,8 @@ KAFKA_VERSION=4.4.0
 # The log4j-core version Kafka $KAFKA_VERSION depends on; the SLF4J binding
 # must match it, otherwise the broker logs nothing. `fetch` checks it.
 LOG4J_VERSION=2.25.5
+# Pinned so that `mvn dependency:...` does not depend on the Maven release.
+DEPENDENCY_PLUGIN_VERSION=3.6.1
 
 KAFKA_HOME=${WEIR_KAFKA_HOME:-$HOME/.cache/weir-kafka}
 RUN_DIR=${WEIR_KAFKA_RUN:-${TMPDIR:-/tmp}/weir-kafka-run-$(id -u)}
@@ -35,7 +37,7 @@ START_TIMEOUT=${WEIR_KAFKA_START_TIMEOUT:-90}
 STOP_TIMEOUT=30
 LIBS=$KAFKA_HOME/libs
 # What `fetch` downloaded; a different value means fetch again.
-FETCH_STAMP="kafka=$KAFKA_VERSION log4j=$LOG4J_VERSION"
+FETCH_STAMP="kafka=$KAFKA_VERSION log4j=$LOG4J_VERSION plugin=$DEPENDENCY_PLUGIN_VERSION pom=2"
 
 die() { echo "broker.sh: $*" >&2; exit 1; }
 log() { echo "broker.sh: $*" >&2; }
@@ -72,8 +74,29 @@ write_pom() {
       <groupId>org.apache.logging.log4j</groupId>
       <artifactId>log4j-slf4j-impl</artifactId>
       <version>$LOG4J_VERSION</version>
+      <!-- Log4j itself comes from Kafka only, so that fetch can check the
+           binding's version against the one Kafka uses. -->
+      <exclusions>
+        <exclusion>
+          <groupId>org.apache.logging.log4j</groupId>
+          <artifactId>log4j-api</artifactId>
+        </exclusion>
+        <exclusion>
+          <groupId>org.apache.logging.log4j</groupId>
+          <artifactId>log4j-core</artifactId>
+        </exclusion>
+      </exclusions>
     </dependency>
   </dependencies>
+  <build>
+    <plugins>
+      <plugin>
+        <groupId>org.apache.maven.plugins</groupId>
+        <artifactId>maven-dependency-plugin</artifactId>
+        <version>$DEPENDENCY_PLUGIN_VERSION</version>
+      </plugin>
+    </plugins>
+  </build>
 </project>
 EOF
 }
@@ -89,9 +112,10 @@ cmd_fetch() {
   log "fetching Kafka $KAFKA_VERSION jars into $LIBS"
   # The Maven repository lives in the cache too, so deleting the cache
   # directory removes everything this script downloaded.
-  mvn -q -B -Dstyle.color=never -f "$KAFKA_HOME/pom.xml" -Dmaven.repo.local="$KAFKA_HOME/m2" \
+  mvn -B -Dstyle.color=never -f "$KAFKA_HOME/pom.xml" -Dmaven.repo.local="$KAFKA_HOME/m2" \
     dependency:copy-dependencies -DoutputDirectory="$LIBS" -DincludeScope=runtime \
-    || die "mvn dependency:copy-dependencies failed"
+    >"$KAFKA_HOME/fetch.log" 2>&1 ||
+    { tail -n 40 "$KAFKA_HOME/fetch.log" >&2; die "mvn dependency:copy-dependencies failed (log: $KAFKA_HOME/fetch.log)"; }
   [[ -f $LIBS/log4j-core-$LOG4J_VERSION.jar ]] ||
     die "Kafka $KAFKA_VERSION brings $(cd "$LIBS" && ls log4j-core-*.jar 2>/dev/null || echo 'no log4j-core'), not log4j-core-$LOG4J_VERSION.jar: update LOG4J_VERSION"
   echo "$FETCH_STAMP" >"$LIBS/.fetched"
@@ -118,9 +142,14 @@ free_port() {
   die "no free port found"
 }
 
-# 16 random bytes as base64url without padding: a KRaft cluster id.
+# 16 random bytes as base64url without padding: a KRaft cluster id. Not
+# one that starts with '-', which StorageTool would take for an option.
 random_cluster_id() {
-  head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n'
+  local id=-
+  while [[ $id == -* ]]; do
+    id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')
+  done
+  echo "$id"
 }
 
 write_config() {
