@@ -101,12 +101,18 @@ write_pom() {
 EOF
 }
 
+fetched() {
+  [[ -f $LIBS/.fetched && $(<"$LIBS/.fetched") == "$FETCH_STAMP" ]]
+}
+
 cmd_fetch() {
-  if [[ -f $LIBS/.fetched && $(<"$LIBS/.fetched") == "$FETCH_STAMP" ]]; then
-    return 0
-  fi
+  fetched && return 0
   command -v mvn >/dev/null || die "mvn not found (apt-get install maven)"
   mkdir -p "$KAFKA_HOME"
+  # Brokers started in parallel share the cache: one fetches, the others wait.
+  exec 9>"$KAFKA_HOME/.lock"
+  flock 9
+  fetched && { exec 9>&-; return 0; }
   write_pom
   rm -rf "$LIBS"
   log "fetching Kafka $KAFKA_VERSION jars into $LIBS"
@@ -119,6 +125,7 @@ cmd_fetch() {
   [[ -f $LIBS/log4j-core-$LOG4J_VERSION.jar ]] ||
     die "Kafka $KAFKA_VERSION brings $(cd "$LIBS" && ls log4j-core-*.jar 2>/dev/null || echo 'no log4j-core'), not log4j-core-$LOG4J_VERSION.jar: update LOG4J_VERSION"
   echo "$FETCH_STAMP" >"$LIBS/.fetched"
+  exec 9>&-
 }
 
 # java with the cached jars on the class path.
