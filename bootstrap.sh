@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Weir's one entry point for a fresh Debian 12 machine (run as root):
 #   ./bootstrap.sh demo   install, build, run the flagship example
-#   ./bootstrap.sh test   install, build, run every test suite
+#   ./bootstrap.sh test   install, build, run every test suite (check, check-bench,
+#                         and check-sanitized: ASan/UBSan plus both fuzzers)
 # Each step is idempotent; BUILD_DIR (default: build) names the build tree.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -57,6 +58,8 @@ case "${1:-}" in
     install_packages
     build "$BUILD_DIR"
     ninja -C "$BUILD_DIR" check
+    # The benchmark tools' self-test (gen_txns, the hand-written baseline).
+    ninja -C "$BUILD_DIR" check-bench
     # The same suites against an ASan/UBSan build, plus short fuzz runs of the
     # frontend and the record decoders (check-sanitized builds what it needs).
     configure "$BUILD_DIR-asan" -DWEIR_SANITIZE=ON -DWEIR_FUZZ=ON

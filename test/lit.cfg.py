@@ -4,7 +4,8 @@
 #   ir/        lowering and IR passes (--emit=ir, --emit=ir-opt, weir explain)
 #   codegen/   LLVM IR and machine code (--emit=llvm, --emit=asm)
 #   run/       programs run end to end on data, compared with expected outputs
-# Substitutions: %weir (the compiler driver), %examples (the repo's examples/),
+# Substitutions: %weir (the compiler driver: RUN lines always call it so, never
+# as a bare `weir` found on PATH), %examples (the repo's examples/),
 # %python, %reference (test/reference/, the independent Python model).
 import os
 import shutil
@@ -34,6 +35,17 @@ config.environment["PATH"] = os.pathsep.join(
 # Deterministic, locale-independent output for diffs.
 config.environment["LC_ALL"] = "C.UTF-8"
 config.environment["TZ"] = "UTC"
+
+# Under the sanitizers, a report must fail the test whatever the RUN line
+# expects of the exit status: by default ASan and LSan exit 1 and 23, which
+# `not weir ...` and "exit 1" checks would accept on an error path. Aborting
+# makes every report a crash (SIGABRT), which `not` and exit-status checks
+# reject; UBSan stops at its first report too.
+if getattr(config, "weir_sanitized", False):
+    abort = "abort_on_error=1:halt_on_error=1:print_stacktrace=1"
+    config.environment["ASAN_OPTIONS"] = abort + ":detect_leaks=1"
+    config.environment["UBSAN_OPTIONS"] = abort
+    config.environment["LSAN_OPTIONS"] = abort
 
 weir = os.path.join(config.weir_bin_dir, "weir")
 config.substitutions.append(("%weir", weir))

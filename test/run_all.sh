@@ -30,13 +30,32 @@ while (($#)); do
   esac
 done
 
+# Adds a report's "PASSED FAILED" counts to the totals; anything else (an
+# empty or garbled parse, a suite that ran nothing) is a failure, never zero.
+add_counts() { # WHAT COUNTS
+  local what=$1 p f
+  read -r p f <<<"$2"
+  if [[ ! $p =~ ^[0-9]+$ || ! $f =~ ^[0-9]+$ ]]; then
+    echo "could not read the results of $what (got '$2')"
+    failed=$((failed + 1))
+    return 1
+  fi
+  if ((p + f == 0)); then
+    echo "$what ran no tests"
+    failed=$((failed + 1))
+    return 1
+  fi
+  passed=$((passed + p))
+  failed=$((failed + f))
+}
+
 # lit: -o writes one JSON record per test with its result code.
 for dir in "${lit_dirs[@]}"; do
   report=$results/lit.$RANDOM.json
   "$python" "$lit" -sv -o "$report" "$dir"
   lit_status=$?
   if [[ -f $report ]]; then
-    read -r p f < <("$python" - "$report" <<'PY'
+    counts=$("$python" - "$report" <<'PY'
 import json, sys
 tests = json.load(open(sys.argv[1]))["tests"]
 # PASS and XFAIL are successes, UNSUPPORTED is neither; everything else
@@ -46,8 +65,10 @@ bad = sum(t["code"] not in ("PASS", "XFAIL", "UNSUPPORTED") for t in tests)
 print(ok, bad)
 PY
 )
-    passed=$((passed + p))
-    failed=$((failed + f))
+    if add_counts "lit on $dir" "$counts" && [[ $lit_status -ne 0 ]] && [[ ${counts#* } == 0 ]]; then
+      echo "lit exited with $lit_status on $dir though no test failed"
+      failed=$((failed + 1))
+    fi
   else
     echo "lit did not run on $dir (exit $lit_status)"
     failed=$((failed + 1))
@@ -83,7 +104,7 @@ for bin in "${gtests[@]}"; do
   "$bin" --gtest_output="json:$report"
   status=$?
   if [[ -f $report ]]; then
-    read -r p f < <("$python" - "$report" <<'PY'
+    counts=$("$python" - "$report" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
 cases = [c for s in r.get("testsuites", []) for c in s.get("testsuite", [])]
@@ -92,9 +113,7 @@ bad = sum(1 for c in ran if c.get("failures"))
 print(len(ran) - bad, bad)
 PY
 )
-    passed=$((passed + p))
-    failed=$((failed + f))
-    if [[ $status -ne 0 && $f -eq 0 ]]; then
+    if add_counts "$name" "$counts" && [[ $status -ne 0 && ${counts#* } == 0 ]]; then
       echo "$name exited with $status"
       failed=$((failed + 1))
     fi

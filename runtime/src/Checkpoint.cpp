@@ -476,6 +476,10 @@ void Durability::prepareScan(uint32_t stage, ByteRange &range, uint64_t &skipRec
     return;
   read = resumeRead_;
   bad = resumeBad_;
+  if (options_.trace) // the kill -9 tests check that restarts resume mid-scan
+    std::fprintf(stderr, "trace: stage %u resumes after record %llu (byte %lld)\n", stage,
+                 static_cast<unsigned long long>(read),
+                 resumeOffset_ == UINT64_MAX ? -1LL : static_cast<long long>(resumeOffset_));
   if (resumeOffset_ == UINT64_MAX) {
     skipRecords = resumeRead_;
     return;

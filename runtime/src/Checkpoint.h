@@ -75,6 +75,8 @@ public:
 
   // Lines for the end-of-run report.
   std::string reportText() const;
+  // What open() made of an existing checkpoint ("resumed from ..."), or "".
+  const std::string &startNote() const { return startNote_; }
   // The run's last words: a scratch store is deleted.
   void close();
 

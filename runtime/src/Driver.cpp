@@ -126,7 +126,11 @@ WeirStatus Run::start(std::string &error) {
   }
   if (!options_.checkpointDir.empty() || options_.stateMemory > 0) {
     durability_ = std::make_unique<Durability>(*this, program_, options_);
-    return durability_->open(error);
+    WeirStatus status = durability_->open(error);
+    // Said at once: a run killed later prints no report (kill -9 tests).
+    if (status == WEIR_OK && options_.trace && !durability_->startNote().empty())
+      std::fprintf(stderr, "trace: checkpoint: %s\n", durability_->startNote().c_str());
+    return status;
   }
   return WEIR_OK;
 }
@@ -274,6 +278,9 @@ WeirStatus Run::runStageOnce(uint32_t index, std::string &error) {
       unsigned parts = static_cast<unsigned>(std::min<size_t>(options_.threads, byBytes));
       ranges = splitAtRecordBoundaries(whole, src->format, parts);
     }
+    for (size_t r = 0; options_.trace && ranges.size() > 1 && r < ranges.size(); ++r) // --threads tests
+      std::fprintf(stderr, "trace: stage %u range %zu: bytes %td-%td\n", index, r,
+                   ranges[r].begin - whole.fileBegin, ranges[r].end - whole.fileBegin);
     threadsUsed = static_cast<unsigned>(ranges.size());
     status = ranges.size() > 1 ? runParallel(stage, *src, ranges, error)
                                : runSingle(stage, src, error);

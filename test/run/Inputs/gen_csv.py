@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Writes a CSV whose quoted fields often hold newlines (so a split of the
 file at a line break may land inside a record), and the JSON lines that
-reading it and writing every column must give.
+reading it and writing every column must give. With --unquoted, no field
+needs quotes (no comma, quote or line break): the runtime may split that file
+between threads.
 
-usage: gen_csv.py ROWS OUT_DIR   -> OUT_DIR/rows.csv, OUT_DIR/expected.jsonl
+usage: gen_csv.py [--unquoted] ROWS OUT_DIR   -> OUT_DIR/rows.csv, OUT_DIR/expected.jsonl
 """
 import csv
 import os
@@ -14,9 +16,10 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from weir_ref import format_json_row  # noqa: E402
 
 PIECES = ["plain", "two\nlines", "a, comma", 'say "hi"', "ünï", "\n", "x\r\ny", "", "🦆"]
+UNQUOTED_PIECES = ["plain", "ünï", "", "🦆", "x y", "-"]
 
 
-def main(rows, out_dir):
+def main(rows, out_dir, pieces=PIECES):
     rng = random.Random(11)
     os.makedirs(out_dir, exist_ok=True)
     with open(os.path.join(out_dir, "rows.csv"), "w", encoding="utf-8", newline="") as f, \
@@ -24,7 +27,7 @@ def main(rows, out_dir):
         writer = csv.writer(f, lineterminator="\n")
         writer.writerow(["id", "note", "amount"])
         for i in range(rows):
-            note = "".join(rng.choice(PIECES) for _ in range(rng.randint(1, 3)))
+            note = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 3)))
             # Never empty: an empty unquoted field would read as null.
             note = note or "-"
             amount = rng.randint(-4000, 4000) / 8
@@ -33,4 +36,8 @@ def main(rows, out_dir):
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]), sys.argv[2])
+    args = sys.argv[1:]
+    unquoted = args[0] == "--unquoted"
+    if unquoted:
+        args = args[1:]
+    main(int(args[0]), args[1], UNQUOTED_PIECES if unquoted else PIECES)

@@ -14,21 +14,44 @@ CMD runs in WORKDIR, whose data/ it reads; out/ and ck/ are removed before
 each sequence. The delays are drawn from [0, half the duration of one
 uninterrupted run], growing with each attempt, so kills land in every phase:
 compiling, scanning, checkpointing, emitting, renaming the outputs into
-place. The seed is new each time unless given (it is printed)."""
+place. The seed is new each time unless given (it is printed).
+
+Right outputs alone would not show that a restart resumed: one that silently
+started over would produce them too. So CMD runs with WEIR_RUNTIME_TRACE=1,
+whose lines say when a checkpoint was written ("trace: checkpoint N: ..."),
+what a restart made of it ("trace: checkpoint: resumed from ...") and where a
+resumed scan went on ("trace: stage S resumes after record R ..."); CMD
+should not pass --quiet, so a completed run's report says the same. Every
+restart after a checkpoint was written must resume from it (or find the run
+completed) once it gets that far; the test fails unless some restarts
+resumed, mid-scan."""
 import argparse
 import filecmp
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
+
+TRACE_ENV = dict(os.environ, WEIR_RUNTIME_TRACE="1")
+CHECKPOINT_WRITTEN = re.compile(r"^trace: checkpoint \d+: ", re.M)
+START_NOTE = re.compile(r"^trace: checkpoint: (.*)$", re.M)
+# Lines a run prints only once the checkpoint is open (a run killed while
+# compiling has none, and says nothing about the checkpoint).
+OPENED = re.compile(r"^trace: (stage |checkpoint \d+: )", re.M)
+MID_SCAN = re.compile(r"^trace: stage \d+ resumes after record [1-9]", re.M)
+RESUMED = "resumed from the checkpoint in "
+COMPLETED = "had completed with these inputs"
 
 
 def run_to_completion(cmd, workdir):
     t0 = time.monotonic()
-    proc = subprocess.run(cmd, cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.run(cmd, cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                          env=TRACE_ENV)
     if proc.returncode != 0:
         sys.exit(f"crash test: an uninterrupted run failed ({proc.returncode}):\n{proc.stderr}")
     return time.monotonic() - t0
@@ -75,11 +98,14 @@ def main():
     compare(args, 0)  # checkpointed and uninterrupted: the same output
 
     kills = runs = sequences = 0
+    after_checkpoint = resumed = mid_scan = 0
+    stderr_file = tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace")
     while kills < args.kills:
         if time.monotonic() - start > args.budget:
             sys.exit(f"crash test: only {kills} kills in {args.budget} s")
         clean(args.workdir)
         attempts = 0
+        checkpointed = False  # an earlier run of this sequence wrote a checkpoint
         while True:
             attempts += 1
             runs += 1
@@ -87,16 +113,37 @@ def main():
             # sequence holds several; later attempts wait longer, so every
             # sequence ends (the work left shrinks with each resumed run).
             delay = rng.uniform(0, duration / 2) * (1 + attempts / 5)
+            stderr_file.seek(0)
+            stderr_file.truncate()
             proc = subprocess.Popen(cmd, cwd=args.workdir, stdout=subprocess.DEVNULL,
-                                    stderr=subprocess.PIPE, text=True)
+                                    stderr=stderr_file, env=TRACE_ENV)
+            killed = False
             try:
                 proc.wait(timeout=delay)
             except subprocess.TimeoutExpired:
                 proc.send_signal(signal.SIGKILL)
                 proc.wait()
                 kills += 1
+                killed = True
+            stderr_file.seek(0)
+            err = stderr_file.read()
+            note = START_NOTE.search(err)
+            note = note.group(1) if note else None
+            if checkpointed and (not killed or note or OPENED.search(err)):
+                after_checkpoint += 1
+                # A restart that starts over would give the right output too.
+                if note is None or not (note.startswith(RESUMED) or COMPLETED in note):
+                    sys.exit(f"crash test: sequence {sequences + 1}: a restart after a checkpoint did not "
+                             f"resume from it ({note or 'no checkpoint note'}):\n{err}")
+                if note.startswith(RESUMED):
+                    resumed += 1
+                    mid_scan += bool(MID_SCAN.search(err))
+                # The report of a run that completes says so too.
+                if not killed and f"  checkpoint: {note}\n" not in err:
+                    sys.exit(f"crash test: the report of a restarted run does not say '{note}':\n{err}")
+            checkpointed = checkpointed or bool(CHECKPOINT_WRITTEN.search(err))
+            if killed:
                 continue
-            err = proc.stderr.read()
             if proc.returncode != 0:
                 sys.exit(f"crash test: a restarted run failed ({proc.returncode}) after {kills} kills:\n{err}")
             break
@@ -108,6 +155,10 @@ def main():
             compare(args, sequences)
     print(f"crash test: {kills} kills in {sequences} sequences ({runs} runs); "
           f"every final output identical to the uninterrupted run")
+    print(f"crash test: {after_checkpoint} restarts after a checkpoint, {resumed} resumed from it "
+          f"({mid_scan} mid-scan)")
+    if resumed == 0 or mid_scan == 0:
+        sys.exit("crash test: no restart resumed a scan from a checkpoint")
 
 
 if __name__ == "__main__":
