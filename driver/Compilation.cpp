@@ -68,7 +68,10 @@ Error Compilation::optimizeIR() {
   auto start = std::chrono::steady_clock::now();
   ir::PassOptions passOptions;
   passOptions.fuse = options_.fuse;
-  Error e = ir::runPasses(*program_, passOptions);
+  passOptions.pipeline = options_.passes;
+  passOptions.printAfter = options_.printAfter;
+  bool print = options_.printAfterAll || !options_.printAfter.empty();
+  Error e = ir::runPasses(*program_, passOptions, print ? &errs() : nullptr);
   times_.add("ir-passes", start);
   return e;
 }

@@ -26,6 +26,13 @@ std::optional<EmitStage> parseEmitStage(const std::string &name);
 struct CompileOptions {
   bool fuse = true;
   int optLevel = 2;
+  // `weir compile --passes=a,b`: the IR passes to run; empty: the default
+  // pipeline (ir/PassManager.h).
+  std::vector<std::string> passes;
+  // --print-after-all / --print-after=NAME: the IR after each (or those)
+  // passes, on standard error.
+  bool printAfterAll = false;
+  std::vector<std::string> printAfter;
 };
 
 // Wall time per compilation phase, for --time-phases and the benchmarks.

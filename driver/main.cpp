@@ -1,11 +1,13 @@
-// `weir`: check, compile (--emit=ast|ir|ir-opt|llvm|asm|obj), run (JIT),
-// build (AOT executable) and explain a .weir pipeline file.
+// `weir`: check, compile (--emit=ast|ir|ir-opt|llvm|asm|obj, --passes,
+// --print-after-all), run (JIT), build (AOT executable) and explain a .weir
+// pipeline file.
 #include "codegen/Codegen.h"
 #include "codegen/Jit.h"
 #include "codegen/Linker.h"
 #include "codegen/ObjectEmitter.h"
 #include "driver/Compilation.h"
 #include "ir/Explain.h"
+#include "ir/PassManager.h"
 #include "ir/Printer.h"
 #include "weir/runtime.h"
 
@@ -31,8 +33,49 @@ struct CommonOptions {
   int optLevel = 2;
   bool noFuse = false;
   bool timePhases = false;
-  CompileOptions compile() const { return {!noFuse, optLevel}; }
+  CompileOptions compile() const {
+    CompileOptions options;
+    options.fuse = !noFuse;
+    options.optLevel = optLevel;
+    return options;
+  }
 };
+
+// `compile`'s IR pass flags.
+struct PassFlags {
+  std::string passes; // "a,b,c"
+  bool printAfterAll = false;
+  std::vector<std::string> printAfter;
+};
+
+// Checks the pass flags against the pass registry (ir/PassManager.h) before
+// the file is read; false after an error message.
+bool applyPassFlags(const PassFlags &flags, EmitStage emit, CompileOptions &options) {
+  if (!flags.passes.empty()) {
+    if (emit != EmitStage::IrOpt) {
+      errs() << "weir: error: --passes needs --emit=ir-opt (code generation needs the "
+                "default pipeline)\n";
+      return false;
+    }
+    auto names = ir::parsePassList(flags.passes);
+    Error err = names ? ir::checkPipeline(*names) : names.takeError();
+    if (err) {
+      errs() << "weir: error: --passes: " << toString(std::move(err)) << "\n";
+      return false;
+    }
+    options.passes = std::move(*names);
+  }
+  for (const std::string &name : flags.printAfter) {
+    if (!ir::findPass(name)) {
+      errs() << "weir: error: --print-after: unknown pass '" << name
+             << "' (the passes: " << ir::registeredPassNames() << ")\n";
+      return false;
+    }
+  }
+  options.printAfterAll = flags.printAfterAll;
+  options.printAfter = flags.printAfter;
+  return true;
+}
 
 void addCompileFlags(CLI::App *cmd, CommonOptions &o) {
   cmd->add_option("file", o.file, "the .weir pipeline file")->required();
@@ -72,7 +115,8 @@ int commandCheck(const CommonOptions &o) {
   return 0;
 }
 
-int commandCompile(const CommonOptions &o, const std::string &emitName, const std::string &output) {
+int commandCompile(const CommonOptions &o, const PassFlags &passFlags, const std::string &emitName,
+                   const std::string &output) {
   auto emit = parseEmitStage(emitName);
   if (!emit) {
     errs() << "weir: error: unknown --emit stage '" << emitName
@@ -80,7 +124,10 @@ int commandCompile(const CommonOptions &o, const std::string &emitName, const st
     return 2;
   }
   bool binary = *emit == EmitStage::Obj;
-  Compilation c(o.file, o.compile());
+  CompileOptions options = o.compile();
+  if (!applyPassFlags(passFlags, *emit, options))
+    return 1;
+  Compilation c(o.file, options);
   if (!c.parse())
     return 1;
   if (*emit == EmitStage::Ast) {
@@ -193,6 +240,7 @@ int main(int argc, char **argv) {
   CLI::App app{"weir: a compiler for data pipelines"};
   app.require_subcommand(1);
   CommonOptions o;
+  PassFlags passFlags;
   std::string emit, output;
 
   CLI::App *check = app.add_subcommand("check", "parse and type-check; diagnostics only");
@@ -202,6 +250,14 @@ int main(int argc, char **argv) {
   addCompileFlags(compile, o);
   compile->add_option("--emit", emit, "ast, ir, ir-opt, llvm, asm or obj")->required();
   compile->add_option("-o", output, "output file (default: standard output)");
+  compile->add_option("--passes", passFlags.passes,
+                      "with --emit=ir-opt: run just these IR passes, in this order (comma-separated: " +
+                          ir::registeredPassNames() + ")");
+  compile->add_flag("--print-after-all", passFlags.printAfterAll,
+                    "print the IR after each pass, to standard error");
+  compile->add_option("--print-after", passFlags.printAfter,
+                      "print the IR after the named passes (comma-separated), to standard error")
+      ->delimiter(',');
 
   CLI::App *run = app.add_subcommand("run", "JIT-compile and run; other options go to the runtime");
   addCompileFlags(run, o);
@@ -224,7 +280,7 @@ int main(int argc, char **argv) {
   if (check->parsed())
     return commandCheck(o);
   if (compile->parsed())
-    return commandCompile(o, emit, output);
+    return commandCompile(o, passFlags, emit, output);
   if (run->parsed())
     return commandRun(o, run->remaining());
   if (build->parsed())

@@ -4,6 +4,7 @@
 // functions, resolved declarations); Lowering reads those annotations.
 #pragma once
 
+#include "common/Operators.h"
 #include "common/SourceLoc.h"
 #include "common/Type.h"
 #include "stdlib/Builtins.h"
@@ -62,7 +63,12 @@ struct NameExpr : Expr {
   std::string spelling() const { return qualifier.empty() ? name : qualifier + "." + name; }
 };
 
-enum class UnaryOp : uint8_t { Neg, Not };
+// The operators and window kinds are shared with the IR (common/Operators.h).
+using weir::BinaryOp;
+using weir::UnaryOp;
+using weir::WindowKind;
+using weir::binaryOpSpelling;
+using weir::windowKindName;
 
 struct UnaryExpr : Expr {
   UnaryOp op;
@@ -72,9 +78,6 @@ struct UnaryExpr : Expr {
       : Expr(ExprKind::Unary, loc), op(op), operand(std::move(operand)) {}
   static bool classof(const Expr *e) { return e->kind == ExprKind::Unary; }
 };
-
-enum class BinaryOp : uint8_t { Add, Sub, Mul, Div, Mod, Eq, Ne, Lt, Le, Gt, Ge, And, Or };
-const char *binaryOpSpelling(BinaryOp op);
 
 struct BinaryExpr : Expr {
   BinaryOp op;
@@ -172,9 +175,6 @@ struct ItemsStep : Step {
   }
 };
 
-enum class WindowKind : uint8_t { Tumbling, Hopping, Session, Rolling };
-const char *windowKindName(WindowKind k); // "tumbling", ...
-
 // `window KIND(args) [emit MODE] [late ACTION [connector]]`; Sema resolves it
 // and its aggregate (the next step) lowers it.
 struct WindowStep : Step {
@@ -187,7 +187,7 @@ struct WindowStep : Step {
   SourceLoc lateLoc;      // the action word
   std::optional<Connector> lateSink;
   // Sema
-  WindowKind windowKind = WindowKind::Tumbling;
+  WindowKind windowKind = WindowKind::Tumbling; // never None
   int64_t sizeMs = 0;  // tumbling, hopping, rolling
   int64_t slideMs = 0; // hopping (tumbling: sizeMs)
   int64_t gapMs = 0;   // session

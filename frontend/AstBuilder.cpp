@@ -3,6 +3,8 @@
 #include "frontend/Literals.h"
 #include "frontend/ParseSupport.h"
 
+#include <cassert>
+
 namespace weir {
 
 using grammar::WeirParser;
@@ -228,15 +230,10 @@ private:
   }
 
   ExprPtr binary(antlr4::Token *op, WeirParser::ExprContext *lhs, WeirParser::ExprContext *rhs) {
-    static const std::pair<const char *, BinaryOp> ops[] = {
-        {"+", BinaryOp::Add}, {"-", BinaryOp::Sub}, {"*", BinaryOp::Mul},  {"/", BinaryOp::Div},
-        {"%", BinaryOp::Mod}, {"==", BinaryOp::Eq}, {"!=", BinaryOp::Ne},  {"<", BinaryOp::Lt},
-        {"<=", BinaryOp::Le}, {">", BinaryOp::Gt},  {">=", BinaryOp::Ge},  {"and", BinaryOp::And},
-        {"or", BinaryOp::Or}};
-    BinaryOp kind = BinaryOp::Add;
-    for (auto &[spelling, k] : ops)
-      if (op->getText() == spelling)
-        kind = k;
+    // The grammar's operator tokens are the spellings in common/Operators.h.
+    std::optional<BinaryOp> parsed = parseBinaryOpSpelling(op->getText());
+    assert(parsed && "an operator token the grammar has but common/Operators.h lacks");
+    BinaryOp kind = parsed.value_or(BinaryOp::Add);
     return std::make_unique<BinaryExpr>(locOf(op), kind, buildExpr(lhs), buildExpr(rhs));
   }
 

@@ -39,25 +39,6 @@ ir::ExprPtr lowerLiteral(const ast::LiteralExpr &e) {
   return nullOf(t, e.loc);
 }
 
-ir::BinaryOp lowerOp(ast::BinaryOp op) {
-  switch (op) {
-  case ast::BinaryOp::Add: return ir::BinaryOp::Add;
-  case ast::BinaryOp::Sub: return ir::BinaryOp::Sub;
-  case ast::BinaryOp::Mul: return ir::BinaryOp::Mul;
-  case ast::BinaryOp::Div: return ir::BinaryOp::Div;
-  case ast::BinaryOp::Mod: return ir::BinaryOp::Mod;
-  case ast::BinaryOp::Eq: return ir::BinaryOp::Eq;
-  case ast::BinaryOp::Ne: return ir::BinaryOp::Ne;
-  case ast::BinaryOp::Lt: return ir::BinaryOp::Lt;
-  case ast::BinaryOp::Le: return ir::BinaryOp::Le;
-  case ast::BinaryOp::Gt: return ir::BinaryOp::Gt;
-  case ast::BinaryOp::Ge: return ir::BinaryOp::Ge;
-  case ast::BinaryOp::And: return ir::BinaryOp::And;
-  case ast::BinaryOp::Or: return ir::BinaryOp::Or;
-  }
-  return ir::BinaryOp::Add;
-}
-
 ir::ExprPtr lowerBinary(const ast::BinaryExpr &e) {
   ir::ExprPtr lhs = lowerExpr(*e.lhs), rhs = lowerExpr(*e.rhs);
   bool mixedNumeric = lhs->type.isNumeric() && rhs->type.isNumeric() &&
@@ -66,7 +47,7 @@ ir::ExprPtr lowerBinary(const ast::BinaryExpr &e) {
     lhs = toFloatIfInt(std::move(lhs));
     rhs = toFloatIfInt(std::move(rhs));
   }
-  return ir::Expr::makeBinary(lowerOp(e.op), std::move(lhs), std::move(rhs), e.type, e.loc);
+  return ir::Expr::makeBinary(e.op, std::move(lhs), std::move(rhs), e.type, e.loc);
 }
 
 bool isNullLiteral(const ast::Expr &e) {
@@ -110,8 +91,7 @@ ir::ExprPtr lowerExpr(const ast::Expr &e) {
   }
   case ast::ExprKind::Unary: {
     auto &u = llvm::cast<ast::UnaryExpr>(e);
-    ir::UnaryOp op = u.op == ast::UnaryOp::Neg ? ir::UnaryOp::Neg : ir::UnaryOp::Not;
-    return ir::Expr::makeUnary(op, lowerExpr(*u.operand), u.type, u.loc);
+    return ir::Expr::makeUnary(u.op, lowerExpr(*u.operand), u.type, u.loc);
   }
   case ast::ExprKind::Binary: return lowerBinary(llvm::cast<ast::BinaryExpr>(e));
   case ast::ExprKind::Call: return lowerCall(llvm::cast<ast::CallExpr>(e));

@@ -43,22 +43,12 @@ ir::Connector connectorOf(const ast::Connector &c) {
   return out;
 }
 
-ir::WindowKind windowKindOf(ast::WindowKind k) {
-  switch (k) {
-  case ast::WindowKind::Tumbling: return ir::WindowKind::Tumbling;
-  case ast::WindowKind::Hopping: return ir::WindowKind::Hopping;
-  case ast::WindowKind::Session: return ir::WindowKind::Session;
-  case ast::WindowKind::Rolling: return ir::WindowKind::Rolling;
-  }
-  return ir::WindowKind::None;
-}
-
 ir::WindowSpec windowOf(const WindowStep &w) {
   ir::WindowSpec spec;
-  spec.kind = windowKindOf(w.windowKind);
-  spec.sizeMs = w.windowKind == ast::WindowKind::Session ? 0 : w.sizeMs;
-  spec.slideMs = w.windowKind == ast::WindowKind::Hopping    ? w.slideMs
-                 : w.windowKind == ast::WindowKind::Tumbling ? w.sizeMs
+  spec.kind = w.windowKind;
+  spec.sizeMs = w.windowKind == WindowKind::Session ? 0 : w.sizeMs;
+  spec.slideMs = w.windowKind == WindowKind::Hopping    ? w.slideMs
+                 : w.windowKind == WindowKind::Tumbling ? w.sizeMs
                                                              : 0;
   spec.gapMs = w.gapMs;
   spec.emit = w.emitUpdates ? ir::EmitPolicy::Updates : ir::EmitPolicy::Final;

@@ -41,24 +41,23 @@ std::optional<int64_t> durationOf(Expr &e, const std::string &what, bool allowZe
 
 // Each kind's parameters, in the order positional arguments bind to them.
 struct WindowShape {
-  WindowKind kind;
-  const char *name;
+  WindowKind kind; // its word is windowKindName(kind)
   std::vector<const char *> params;
   const char *example;
 };
 
 const std::vector<WindowShape> &windowShapes() {
   static const std::vector<WindowShape> shapes = {
-      {WindowKind::Tumbling, "tumbling", {"size"}, "tumbling(1m)"},
-      {WindowKind::Hopping, "hopping", {"size", "slide"}, "hopping(size = 10m, slide = 1m)"},
-      {WindowKind::Session, "session", {"gap"}, "session(gap = 5m)"},
-      {WindowKind::Rolling, "rolling", {"size"}, "rolling(1h)"},
+      {WindowKind::Tumbling, {"size"}, "tumbling(1m)"},
+      {WindowKind::Hopping, {"size", "slide"}, "hopping(size = 10m, slide = 1m)"},
+      {WindowKind::Session, {"gap"}, "session(gap = 5m)"},
+      {WindowKind::Rolling, {"size"}, "rolling(1h)"},
   };
   return shapes;
 }
 
 std::string shapeSignature(const WindowShape &shape) {
-  std::string s = std::string(shape.name) + "(";
+  std::string s = std::string(windowKindName(shape.kind)) + "(";
   for (size_t i = 0; i < shape.params.size(); ++i)
     s += (i ? ", " : "") + std::string(shape.params[i]);
   return s + ")";
@@ -128,8 +127,8 @@ bool Sema::checkWindow(WindowStep &step) {
   const WindowShape *shape = nullptr;
   std::vector<std::string> kinds;
   for (const WindowShape &s : windowShapes()) {
-    kinds.push_back(s.name);
-    if (step.kindName == s.name)
+    kinds.push_back(windowKindName(s.kind));
+    if (step.kindName == windowKindName(s.kind))
       shape = &s;
   }
   if (!shape) {
@@ -182,14 +181,14 @@ void Sema::checkWindowArgs(WindowStep &step) {
   for (size_t i = 0; i < bound.size(); ++i) {
     if (!bound[i]) {
       if (ok)
-        diags.error(step.kindLoc, std::string(shape.name) + "() needs its " + paramNames[i] +
+        diags.error(step.kindLoc, std::string(windowKindName(shape.kind)) + "() needs its " + paramNames[i] +
                                       ": write " + shape.example);
       return;
     }
   }
   if (!ok)
     return;
-  std::string kind = shape.name;
+  std::string kind = windowKindName(shape.kind);
   std::vector<std::optional<int64_t>> ms;
   for (size_t i = 0; i < bound.size(); ++i)
     ms.push_back(durationOf(*bound[i]->value, "the " + kind + " window's " + paramNames[i],
@@ -212,6 +211,8 @@ void Sema::checkWindowArgs(WindowStep &step) {
                                               ") must be a multiple of its slide (" +
                                               slide.spelling + ")");
     }
+    break;
+  case WindowKind::None: // the IR's unwindowed aggregate: no window step has it
     break;
   }
 }

@@ -52,7 +52,7 @@ std::vector<int> topologicalOrder(const Program &p) {
 // Applies an old-id -> new-id map (-1: deleted) to every reference.
 static void remapIds(Program &p, const std::vector<int> &newId) {
   auto map = [&](int id) { return id < 0 ? id : newId[id]; };
-  std::vector<std::unique_ptr<Node>> nodes(p.nodes.size());
+  std::vector<ValuePtr<Node>> nodes(p.nodes.size());
   size_t kept = 0;
   for (auto &n : p.nodes) {
     int to = newId[n->id];

@@ -4,8 +4,10 @@
 // stable textual form (`weir compile --emit=ir`), and codegen lowers it.
 #pragma once
 
+#include "common/Operators.h"
 #include "common/SourceLoc.h"
 #include "common/Type.h"
+#include "ir/ValuePtr.h"
 #include "stdlib/Builtins.h"
 
 #include <cstdint>
@@ -27,17 +29,23 @@ using Schema = std::vector<Column>;
 
 enum class ExprKind : uint8_t { Column, Literal, Unary, Binary, Call };
 
-enum class UnaryOp : uint8_t { Neg, Not };
-enum class BinaryOp : uint8_t {
-  Add, Sub, Mul, Div, Mod,
-  Eq, Ne, Lt, Le, Gt, Ge,
-  And, Or, // SQL three-valued logic
-};
+// The operators and window kinds are the language's (common/Operators.h).
+using weir::BinaryOp;
+using weir::UnaryOp;
+using weir::WindowKind;
+using weir::binaryOpMnemonic;
+using weir::binaryOpSpelling;
+using weir::unaryOpMnemonic;
+using weir::windowKindName;
 
 // A literal: null, bool, int64 (also timestamp and duration, in ms), float64,
 // or string. The expression's `type` says which.
 using LiteralValue = std::variant<std::monostate, bool, int64_t, double, std::string>;
 
+struct Expr;
+using ExprPtr = ValuePtr<Expr>; // copying an ExprPtr copies the whole tree
+
+// A value type: copying an Expr (or cloning it) copies its arguments.
 struct Expr {
   ExprKind kind;
   Type type;
@@ -48,30 +56,27 @@ struct Expr {
   UnaryOp unaryOp{};         // Unary
   BinaryOp binaryOp{};       // Binary
   ScalarFn fn{};             // Call
-  std::vector<std::unique_ptr<Expr>> args; // Unary (1), Binary (2), Call (n)
+  std::vector<ExprPtr> args; // Unary (1), Binary (2), Call (n)
 
-  std::unique_ptr<Expr> clone() const;
+  ExprPtr clone() const { return std::make_unique<Expr>(*this); }
 
-  static std::unique_ptr<Expr> makeColumn(int index, Type type, SourceLoc loc = {});
-  static std::unique_ptr<Expr> makeLiteral(LiteralValue v, Type type, SourceLoc loc = {});
-  static std::unique_ptr<Expr> makeUnary(UnaryOp op, std::unique_ptr<Expr> a, Type type,
-                                         SourceLoc loc = {});
-  static std::unique_ptr<Expr> makeBinary(BinaryOp op, std::unique_ptr<Expr> a,
-                                          std::unique_ptr<Expr> b, Type type,
-                                          SourceLoc loc = {});
-  static std::unique_ptr<Expr> makeCall(ScalarFn fn, std::vector<std::unique_ptr<Expr>> args,
-                                        Type type, SourceLoc loc = {});
+  static ExprPtr makeColumn(int index, Type type, SourceLoc loc = {});
+  static ExprPtr makeLiteral(LiteralValue v, Type type, SourceLoc loc = {});
+  static ExprPtr makeUnary(UnaryOp op, ExprPtr a, Type type, SourceLoc loc = {});
+  static ExprPtr makeBinary(BinaryOp op, ExprPtr a, ExprPtr b, Type type, SourceLoc loc = {});
+  static ExprPtr makeCall(ScalarFn fn, std::vector<ExprPtr> args, Type type, SourceLoc loc = {});
 };
-using ExprPtr = std::unique_ptr<Expr>;
 
 // ------------------------------------------------------------------ operators
 
-// Where rows come from or go to: `file("path", format = "json", ...)` or
-// `stdout(format = "json")`. Runtime options may rebind `uri`.
+// Where rows come from or go to: `file("path", format = "json", ...)`,
+// `stdout(format = "json")` or, for a source, `generator("nexmark_bids", ...)`
+// (as Sema validated it, frontend/SemaConnector.cpp). Runtime options may
+// rebind `uri`.
 struct Connector {
-  std::string kind;    // "file" or "stdout"
-  std::string uri;     // "file:data/txns.jsonl", "stdout:"
-  std::string format;  // "json" or "csv"
+  std::string kind;    // "file", "stdout" or "generator"
+  std::string uri;     // "file:data/txns.jsonl", "stdout:", "generator:NAME?k1=v1&k2=v2"
+  std::string format;  // "json" or "csv"; "generator" for a generator source
   std::string onError; // "fail", "skip" or "dead_letter:PATH" (sources only)
   std::map<std::string, std::string> options; // any further named arguments
   SourceLoc loc;
@@ -103,13 +108,6 @@ struct AggCall {
 // groups rows by key and window; its time column is the source's event-time
 // column as it reaches the aggregate (lowering keeps it in the row).
 
-enum class WindowKind : uint8_t {
-  None,     // an unwindowed aggregate: results at the end of input
-  Tumbling, // [start, start + size), starts aligned to multiples of size from the epoch
-  Hopping,  // [start, start + size), starts aligned to multiples of slide
-  Session,  // per key: events closer than gap; [first event, last event + gap)
-  Rolling,  // one row per input row: aggregates over the key's rows in [ts - size, ts]
-};
 enum class EmitPolicy : uint8_t {
   Final,   // one row per window once the watermark passes its end (default)
   Updates, // a row each time a key's window result changes
@@ -189,6 +187,8 @@ struct StateLayout {
   uint32_t rowBufferOffset = 0;
 };
 
+// A value type: the compiler-made copy constructor copies every field, the
+// expression trees deeply (ValuePtr), so Program::clone needs no field list.
 struct Node {
   int id = -1;
   NodeKind kind;
@@ -257,7 +257,7 @@ struct Pipeline {
 };
 
 struct Program {
-  std::vector<std::unique_ptr<Node>> nodes; // indexed by Node::id
+  std::vector<ValuePtr<Node>> nodes; // indexed by Node::id
   std::vector<Pipeline> pipelines;
   std::vector<Stage> stages; // empty until fusion has run; in execution order
   bool fused = false;        // set by fusion; --no-fuse leaves one operator per stage
@@ -265,10 +265,10 @@ struct Program {
   Node &node(int id) { return *nodes[id]; }
   const Node &node(int id) const { return *nodes[id]; }
   Node &addNode(NodeKind kind);
-  std::unique_ptr<Program> clone() const;
+  // A deep copy (Program, like Node, is a value type).
+  std::unique_ptr<Program> clone() const { return std::make_unique<Program>(*this); }
 };
 
 const char *nodeKindName(NodeKind k);
-const char *binaryOpSpelling(BinaryOp op);
 
 } // namespace weir::ir

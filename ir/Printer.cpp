@@ -8,25 +8,6 @@
 
 namespace weir::ir {
 
-const char *binaryOpMnemonic(BinaryOp op) {
-  switch (op) {
-  case BinaryOp::Add: return "add";
-  case BinaryOp::Sub: return "sub";
-  case BinaryOp::Mul: return "mul";
-  case BinaryOp::Div: return "div";
-  case BinaryOp::Mod: return "mod";
-  case BinaryOp::Eq: return "eq";
-  case BinaryOp::Ne: return "ne";
-  case BinaryOp::Lt: return "lt";
-  case BinaryOp::Le: return "le";
-  case BinaryOp::Gt: return "gt";
-  case BinaryOp::Ge: return "ge";
-  case BinaryOp::And: return "and";
-  case BinaryOp::Or: return "or";
-  }
-  return "?";
-}
-
 const char *stageKindName(StageKind k) {
   switch (k) {
   case StageKind::TableBuild: return "table-build";
@@ -142,7 +123,7 @@ void printExpr(const Expr &e, const Schema *input, llvm::raw_ostream &os) {
     os << formatLiteral(e);
     return;
   case ExprKind::Unary:
-    os << '(' << (e.unaryOp == UnaryOp::Neg ? "neg" : "not");
+    os << '(' << unaryOpMnemonic(e.unaryOp);
     printArgs();
     os << ')';
     return;
@@ -249,17 +230,6 @@ static void printLayout(const StateLayout &l, const char *perWhat, llvm::raw_ost
     os << ", " << l.ringSlices << " slices of " << l.sliceSize << " bytes from " << l.sliceOffset;
   if (l.outOfLineFields)
     os << " (" << l.outOfLineFields << " out of line)";
-}
-
-const char *windowKindName(WindowKind k) {
-  switch (k) {
-  case WindowKind::None: return "none";
-  case WindowKind::Tumbling: return "tumbling";
-  case WindowKind::Hopping: return "hopping";
-  case WindowKind::Session: return "session";
-  case WindowKind::Rolling: return "rolling";
-  }
-  return "?";
 }
 
 // ` window hopping 10m slide 1m emit final late drop`

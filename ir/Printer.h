@@ -52,8 +52,6 @@ std::string formatSchema(const Schema &s); // {name: type, ...}
 // "file \"data/x.jsonl\" json" (the uri without its "file:" scheme prefix).
 std::string formatConnector(const Connector &c);
 
-const char *binaryOpMnemonic(BinaryOp op); // "add", "eq", "and", ...
 const char *stageKindName(StageKind k);    // "table-build", "scan", "emit"
-const char *windowKindName(WindowKind k);  // "none", "tumbling", "hopping", ...
 
 } // namespace weir::ir

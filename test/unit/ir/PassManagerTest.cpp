@@ -159,3 +159,45 @@ TEST(ExplainTest, InfixParenthesizesOnlyWhereNeeded) {
   EXPECT_NE(text.find("  project neg = -(amount + 1.0)\n"), std::string::npos) << text;
   EXPECT_NE(text.find("not fused"), std::string::npos) << text;
 }
+
+TEST(PassManagerTest, RunsANamedPipelineOnly) {
+  auto p = exampleProgram();
+  PassOptions opts;
+  opts.pipeline = {"fusion"};
+  std::string trace;
+  llvm::raw_string_ostream os(trace);
+  ASSERT_FALSE(llvm::errorToBool(runPasses(*p, opts, &os)));
+  EXPECT_FALSE(p->stages.empty());
+  EXPECT_EQ(p->node(0).usedFields.size(), 5u); // the builders' list, not pruned
+  EXPECT_EQ(p->node(5).layout.entrySize, 0u);      // no state layout
+  EXPECT_EQ(trace.rfind("; after fusion\n", 0), 0u) << trace;
+  EXPECT_EQ(trace.find("; after", 1), std::string::npos) << trace;
+}
+
+TEST(PassManagerTest, DefaultPipelineIsTheRegisteredPassesInOrder) {
+  std::vector<std::string> all;
+  for (const PassInfo &pass : registeredPasses())
+    all.push_back(pass.name);
+  EXPECT_EQ(defaultPipeline(true), all);
+  EXPECT_EQ(defaultPipeline(false),
+            (std::vector<std::string>{"projection-pruning", "fusion", "state-layout"}));
+}
+
+TEST(PassManagerTest, RejectsUnknownNamesAndBrokenOrders) {
+  auto names = parsePassList("fusion, state-layout");
+  ASSERT_TRUE(static_cast<bool>(names));
+  EXPECT_EQ(*names, (std::vector<std::string>{"fusion", "state-layout"}));
+  EXPECT_EQ(llvm::toString(checkPipeline(*names)),
+            "state-layout needs projection-pruning earlier in the pipeline");
+  auto unknown = parsePassList("fusion,fold");
+  ASSERT_FALSE(static_cast<bool>(unknown));
+  EXPECT_EQ(llvm::toString(unknown.takeError()),
+            "unknown pass 'fold' (the passes: constant-folding, predicate-pushdown, "
+            "projection-pruning, fusion, state-layout)");
+  std::vector<std::string> late = {"fusion", "constant-folding"};
+  EXPECT_NE(llvm::toString(checkPipeline(late)).find("must run before fusion"), std::string::npos);
+  auto p = exampleProgram();
+  PassOptions opts;
+  opts.pipeline = late;
+  EXPECT_TRUE(llvm::errorToBool(runPasses(*p, opts))); // runPasses checks too
+}
