@@ -89,6 +89,29 @@ struct Scan {
   }
 };
 
+// "YYYY", or a year outside 0000..9999 in ISO-8601's expanded form as
+// formatTimestamp writes it: a sign and four to nine digits ("+10000",
+// "-0001"; nine digits cover every year an int64 of milliseconds reaches).
+bool yearPart(Scan &s, int64_t &year) {
+  unsigned plain;
+  if (s.p == s.end || (*s.p != '+' && *s.p != '-')) {
+    if (!s.digits(4, plain))
+      return false;
+    year = plain;
+    return true;
+  }
+  bool negative = *s.p == '-';
+  ++s.p;
+  unsigned count = 0;
+  uint64_t magnitude = 0;
+  for (; s.p < s.end && *s.p >= '0' && *s.p <= '9' && count < 10; ++s.p, ++count)
+    magnitude = magnitude * 10 + static_cast<unsigned>(*s.p - '0');
+  if (count < 4 || count > 9)
+    return false;
+  year = negative ? -static_cast<int64_t>(magnitude) : static_cast<int64_t>(magnitude);
+  return true;
+}
+
 } // namespace
 
 // The form sinks write and most data has: "YYYY-MM-DDTHH:MM:SS.mmmZ".
@@ -117,8 +140,9 @@ bool parseTimestamp(const char *text, size_t n, int64_t &epochMs) {
       text[16] == ':' && text[19] == '.' && text[23] == 'Z')
     return parseCanonicalTimestamp(text, epochMs);
   Scan s{text, text + n};
-  unsigned year, month, day;
-  if (!s.digits(4, year) || !s.accept('-') || !s.digits(2, month) || !s.accept('-') ||
+  int64_t year;
+  unsigned month, day;
+  if (!yearPart(s, year) || !s.accept('-') || !s.digits(2, month) || !s.accept('-') ||
       !s.digits(2, day))
     return false;
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month))
@@ -170,8 +194,10 @@ bool parseTimestamp(const char *text, size_t n, int64_t &epochMs) {
   }
   if (s.p != s.end)
     return false;
-  epochMs = daysFromCivil(year, month, day) * 86400000 + msOfDay;
-  return true;
+  // Expanded years reach the ends of the int64 range.
+  int64_t dayMs;
+  return !__builtin_mul_overflow(daysFromCivil(year, month, day), int64_t{86400000}, &dayMs) &&
+         !__builtin_add_overflow(dayMs, msOfDay, &epochMs);
 }
 
 } // namespace weir::rt

@@ -44,7 +44,8 @@ inline constexpr size_t kMaxTimestampChars = 40;
 // at least four digits, as ISO-8601's expanded form). Returns the length.
 size_t formatTimestamp(int64_t epochMs, char *out);
 
-// Parses "YYYY-MM-DD", optionally followed by 'T' or ' ' and
+// Parses "YYYY-MM-DD" (or an expanded year, "+10000-01-01", as
+// formatTimestamp writes it), optionally followed by 'T' or ' ' and
 // "HH:MM[:SS[.fraction]]", optionally followed by 'Z' or an offset
 // "+hh:mm" / "+hhmm" / "+hh". No offset means UTC. Fractions beyond
 // milliseconds are truncated. Returns false when the text does not parse or a

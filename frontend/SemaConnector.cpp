@@ -2,6 +2,7 @@
 
 #include "frontend/SemaExpr.h"
 #include "frontend/Suggest.h"
+#include "common/ErrorPolicyText.h"
 
 #include "llvm/ADT/StringRef.h"
 
@@ -64,16 +65,18 @@ bool checkOnError(const ConnectorArg &arg, Connector &c, DiagnosticEngine &diags
   const LiteralExpr *lit = stringValue(arg, "'on_error'", diags);
   if (!lit)
     return false;
-  llvm::StringRef v = lit->stringValue;
-  if (v == "fail" || v == "skip" || (v.starts_with("dead_letter:") && v.size() > 12)) {
-    c.onError = v.str();
+  OnErrorSpec spec;
+  switch (parseOnError(lit->stringValue, spec)) {
+  case OnErrorParse::Ok:
+    c.onError = lit->stringValue;
     return true;
+  case OnErrorParse::MissingPath:
+    diags.error(lit->loc, "on_error \"dead_letter\" needs a file: write \"dead_letter:PATH\"");
+    return false;
+  case OnErrorParse::Unknown:
+    break;
   }
-  std::string message = "invalid on_error \"" + v.str() +
-                        "\"; expected \"fail\", \"skip\" or \"dead_letter:PATH\"";
-  if (v == "dead_letter" || v == "dead_letter:")
-    message = "on_error \"dead_letter\" needs a file: write \"dead_letter:PATH\"";
-  diags.error(lit->loc, message);
+  diags.error(lit->loc, "invalid on_error \"" + lit->stringValue + "\"; expected " + kOnErrorChoices);
   return false;
 }
 

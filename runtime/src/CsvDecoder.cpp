@@ -5,6 +5,8 @@
 // are ignored. An empty unquoted field is null (for a non-nullable string:
 // the empty string); a quoted "" is the empty string. Quotes inside an
 // unquoted field are taken literally (a common deviation from the RFC).
+// Field text becomes a typed value by the scalar text rule that the string
+// casts share (common/ScalarText.h, through parseTextValue).
 #include "runtime/src/RecordDecoder.h"
 #include "runtime/src/ValueText.h"
 

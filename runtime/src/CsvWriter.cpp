@@ -1,12 +1,10 @@
 // CSV rows (RFC 4180): a header row, fields quoted when they hold a comma, a
 // quote or a line break (quotes doubled), the empty string as "" and null as
-// an empty field, so the two read back differently. Numbers and times are
-// formatted as in JSON sinks, without quotes.
+// an empty field, so the two read back differently. Other values in the text
+// of formatValueText, as in JSON sinks, without quotes.
 #include "runtime/src/SinkWriter.h"
-#include "common/NumberFormat.h"
-#include "common/TimeFormat.h"
+#include "runtime/src/ValueText.h"
 
-#include <charconv>
 #include <cstring>
 
 using namespace weir::rt;
@@ -55,32 +53,12 @@ void WeirSinkWriter::writeCsvRow(const WeirValue *row) {
     const WeirValue &v = row[i];
     if (v.is_null)
       continue;
-    switch (desc.fields[i].type) {
-    case WEIR_BOOL:
-      if (v.v.b)
-        buffer.append("true", 4);
-      else
-        buffer.append("false", 5);
-      break;
-    case WEIR_INT64:
-    case WEIR_DURATION: {
-      char *w = buffer.reserve(24);
-      buffer.commit(static_cast<size_t>(std::to_chars(w, w + 24, v.v.i64).ptr - w));
-      break;
-    }
-    case WEIR_FLOAT64: {
-      char *w = buffer.reserve(kMaxFloatChars);
-      buffer.commit(formatFloat64(v.v.f64, w));
-      break;
-    }
-    case WEIR_STRING:
+    uint8_t type = desc.fields[i].type;
+    if (type == WEIR_STRING) {
       appendCsvText(buffer, v.v.str, v.len);
-      break;
-    case WEIR_TIMESTAMP: {
-      char *w = buffer.reserve(kMaxTimestampChars);
-      buffer.commit(formatTimestamp(v.v.i64, w));
-      break;
-    }
+    } else {
+      char *w = buffer.reserve(kMaxValueTextChars);
+      buffer.commit(formatValueText(v, type, w));
     }
   }
   buffer.push('\n');

@@ -12,16 +12,15 @@ namespace weir::rt {
 
 bool parseErrorPolicy(const char *text, ErrorPolicy &out, std::string &error) {
   std::string_view t = text ? text : "";
-  if (t.empty() || t == "fail") {
+  OnErrorSpec spec;
+  if (t.empty()) {
     out.mode = OnError::Fail;
-  } else if (t == "skip") {
-    out.mode = OnError::Skip;
-  } else if (t.starts_with("dead_letter:") && t.size() > 12) {
-    out.mode = OnError::DeadLetter;
-    out.deadLetterPath = std::string(t.substr(12));
+  } else if (parseOnError(t, spec) == OnErrorParse::Ok) {
+    out.mode = spec.mode;
+    if (spec.mode == OnError::DeadLetter)
+      out.deadLetterPath = std::string(spec.deadLetterPath);
   } else {
-    error = "invalid on_error \"" + std::string(t) +
-            "\": expected \"fail\", \"skip\" or \"dead_letter:PATH\"";
+    error = "invalid on_error \"" + std::string(t) + "\": expected " + kOnErrorChoices;
     return false;
   }
   return true;

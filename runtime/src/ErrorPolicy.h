@@ -5,6 +5,7 @@
 #pragma once
 
 #include "runtime/src/ByteBuffer.h"
+#include "common/ErrorPolicyText.h"
 
 #include <cstdint>
 #include <string>
@@ -12,7 +13,7 @@
 
 namespace weir::rt {
 
-enum class OnError { Fail, Skip, DeadLetter };
+using OnError = weir::OnErrorMode; // parsed by common/ErrorPolicyText
 
 struct ErrorPolicy {
   OnError mode = OnError::Fail;

@@ -1,10 +1,12 @@
 // JSON lines with simdjson's On Demand API: each line is its own document
 // (so a malformed line cannot disturb the next), parsed in place in the file
 // buffer, whose padding lets simdjson read past a line's end safely. Only the
-// schema's used fields are decoded; other keys are skipped unparsed.
+// schema's used fields are decoded; other keys are skipped unparsed. JSON
+// values carry their type (a bool field takes true/false, a number field a
+// number); the one field read from text, a timestamp in a string, follows
+// the scalar text rule (common/ScalarText.h) like CSV fields and casts.
 #include "runtime/src/RecordDecoder.h"
 #include "runtime/src/ValueText.h"
-#include "common/TimeFormat.h"
 
 #include <algorithm>
 #include <cstring>
@@ -351,7 +353,7 @@ private:
       std::string_view s;
       err = v.get_string().get(s);
       if (!err) {
-        if (!parseTimestamp(s.data(), s.size(), out.v.i64))
+        if (!parseTimestampText(s, out.v.i64))
           return false;
       } else if (err == simdjson::INCORRECT_TYPE) {
         ondemand::json_type t;
@@ -409,7 +411,7 @@ private:
       std::string_view s;
       err = v.get_string().get(s);
       if (!err) {
-        if (!parseTimestamp(s.data(), s.size(), out.v.i64))
+        if (!parseTimestampText(s, out.v.i64))
           return failField(f, "cannot parse timestamp " + quoteForMessage(s));
         break;
       }

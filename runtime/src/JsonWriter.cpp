@@ -1,12 +1,11 @@
-// JSON lines rows: {"a":1,"b":"x"}. Floats in shortest round-trip form and
-// always with a '.' or an exponent (1.0); non-finite floats, which JSON cannot
-// express, and nulls as null; timestamps as ISO-8601 UTC strings with
-// milliseconds; durations as integer milliseconds.
+// JSON lines rows: {"a":1,"b":"x"}. Values in the text of formatValueText
+// (floats in shortest round-trip form and always with a '.' or an exponent,
+// 1.0; durations as integer milliseconds), timestamps (ISO-8601 UTC with
+// milliseconds) as JSON strings; non-finite floats, which JSON cannot
+// express, and nulls as null.
 #include "runtime/src/SinkWriter.h"
-#include "common/NumberFormat.h"
-#include "common/TimeFormat.h"
+#include "runtime/src/ValueText.h"
 
-#include <charconv>
 #include <cmath>
 
 using namespace weir::rt;
@@ -19,38 +18,20 @@ void WeirSinkWriter::writeJsonRow(const WeirValue *row) {
       buffer.append("null", 4);
       continue;
     }
-    switch (desc.fields[i].type) {
-    case WEIR_BOOL:
-      if (v.v.b)
-        buffer.append("true", 4);
-      else
-        buffer.append("false", 5);
-      break;
-    case WEIR_INT64:
-    case WEIR_DURATION: {
-      char *w = buffer.reserve(24);
-      buffer.commit(static_cast<size_t>(std::to_chars(w, w + 24, v.v.i64).ptr - w));
-      break;
-    }
-    case WEIR_FLOAT64:
-      if (!std::isfinite(v.v.f64)) {
-        buffer.append("null", 4);
-      } else {
-        char *w = buffer.reserve(kMaxFloatChars);
-        buffer.commit(formatFloat64(v.v.f64, w));
-      }
-      break;
-    case WEIR_STRING:
+    uint8_t type = desc.fields[i].type;
+    if (type == WEIR_STRING) {
       appendJsonString(buffer, v.v.str, v.len);
-      break;
-    case WEIR_TIMESTAMP: {
-      char *w = buffer.reserve(kMaxTimestampChars + 2);
+    } else if (type == WEIR_FLOAT64 && !std::isfinite(v.v.f64)) {
+      buffer.append("null", 4);
+    } else if (type == WEIR_TIMESTAMP) {
+      char *w = buffer.reserve(kMaxValueTextChars + 2);
       *w = '"';
-      size_t n = formatTimestamp(v.v.i64, w + 1);
+      size_t n = formatValueText(v, type, w + 1);
       w[n + 1] = '"';
       buffer.commit(n + 2);
-      break;
-    }
+    } else {
+      char *w = buffer.reserve(kMaxValueTextChars);
+      buffer.commit(formatValueText(v, type, w));
     }
   }
   if (desc.nfields == 0)

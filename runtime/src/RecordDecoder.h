@@ -56,8 +56,6 @@ protected:
   uint64_t recordLine_ = 0;
 };
 
-const char *typeName(uint8_t typeCode);
-
 // JSON lines: one object per line; blank lines are skipped. For tests and
 // the fuzzer, which compare the two ways through the input: `linesOnly`
 // turns off the document-stream fast path, `chunkBytes` sets its chunk size.

@@ -1,23 +1,14 @@
 #include "runtime/src/ValueText.h"
 
-#include "runtime/src/RecordDecoder.h"
-#include "common/TimeFormat.h"
-
-#include <charconv>
-
 namespace weir::rt {
 
-const char *typeName(uint8_t typeCode) {
-  switch (typeCode) {
-  case WEIR_BOOL: return "bool";
-  case WEIR_INT64: return "int64";
-  case WEIR_FLOAT64: return "float64";
-  case WEIR_STRING: return "string";
-  case WEIR_TIMESTAMP: return "timestamp";
-  case WEIR_DURATION: return "duration";
-  }
-  return "unknown type";
-}
+static_assert(WEIR_BOOL == static_cast<int>(TypeKind::Bool) &&
+                  WEIR_INT64 == static_cast<int>(TypeKind::Int64) &&
+                  WEIR_FLOAT64 == static_cast<int>(TypeKind::Float64) &&
+                  WEIR_STRING == static_cast<int>(TypeKind::String) &&
+                  WEIR_TIMESTAMP == static_cast<int>(TypeKind::Timestamp) &&
+                  WEIR_DURATION == static_cast<int>(TypeKind::Duration),
+              "WeirTypeCode mirrors TypeKind (typeName relies on it)");
 
 std::string truncateForMessage(std::string_view raw) {
   constexpr size_t kMax = 60;
@@ -28,15 +19,6 @@ std::string truncateForMessage(std::string_view raw) {
 
 std::string quoteForMessage(std::string_view s) { return "\"" + truncateForMessage(s) + "\""; }
 
-namespace {
-bool parseInt(std::string_view t, int64_t &out) {
-  if (t.size() > 1 && t[0] == '+' && t[1] != '-')
-    t.remove_prefix(1);
-  auto r = std::from_chars(t.data(), t.data() + t.size(), out);
-  return !t.empty() && r.ec == std::errc() && r.ptr == t.data() + t.size();
-}
-} // namespace
-
 bool parseTextValue(std::string_view t, uint8_t type, WeirValue &out, std::string &why) {
   bool ok = false;
   switch (type) {
@@ -46,32 +28,26 @@ bool parseTextValue(std::string_view t, uint8_t type, WeirValue &out, std::strin
     ok = true;
     break;
   case WEIR_INT64:
-  case WEIR_DURATION:
-    ok = parseInt(t, out.v.i64);
+    ok = parseInt64Text(t, out.v.i64);
     break;
-  case WEIR_FLOAT64: {
-    std::string_view f = t;
-    if (f.size() > 1 && f[0] == '+' && f[1] != '-')
-      f.remove_prefix(1);
-    auto r = std::from_chars(f.data(), f.data() + f.size(), out.v.f64);
-    ok = !f.empty() && r.ec == std::errc() && r.ptr == f.data() + f.size();
+  case WEIR_DURATION:
+    ok = parseDurationText(t, out.v.i64);
+    break;
+  case WEIR_FLOAT64:
+    ok = parseFloat64Text(t, out.v.f64);
+    break;
+  case WEIR_BOOL: {
+    bool b = false;
+    ok = parseBoolText(t, b);
+    out.v.b = b;
     break;
   }
-  case WEIR_BOOL:
-    if (t == "true" || t == "TRUE" || t == "True" || t == "1") {
-      out.v.b = 1;
-      ok = true;
-    } else if (t == "false" || t == "FALSE" || t == "False" || t == "0") {
-      out.v.b = 0;
-      ok = true;
-    }
-    break;
   case WEIR_TIMESTAMP:
-    ok = parseTimestamp(t.data(), t.size(), out.v.i64) || parseInt(t, out.v.i64);
-    if (!ok) {
+    if (!parseTimestampText(t, out.v.i64)) {
       why = "cannot parse timestamp " + quoteForMessage(t);
       return false;
     }
+    ok = true;
     break;
   }
   if (!ok) {

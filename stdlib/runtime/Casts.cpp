@@ -1,10 +1,12 @@
-// Casts to and from strings. Parsing trims ASCII whitespace around the value
-// and returns 0 (the cast's result is null) when the rest does not parse.
+// Casts to and from strings, by the scalar text rule of common/ScalarText.h
+// (the one the CSV and JSON decoders use): parsing returns 0 (the cast's
+// result is null) when the text does not parse. string(duration) writes the
+// literal form ("90s"), which the rule reads back.
 #include "common/NumberFormat.h"
+#include "common/ScalarText.h"
 #include "common/TimeFormat.h"
 #include "weir/runtime.h"
 
-#include <charconv>
 #include <cstring>
 #include <string_view>
 
@@ -12,14 +14,8 @@ using namespace weir::rt;
 
 namespace {
 
-std::string_view trimmed(const char *p, int64_t n) {
-  std::string_view s(p, static_cast<size_t>(n));
-  auto isSpace = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
-  while (!s.empty() && isSpace(s.front()))
-    s.remove_prefix(1);
-  while (!s.empty() && isSpace(s.back()))
-    s.remove_suffix(1);
-  return s;
+std::string_view text(const char *p, int64_t n) {
+  return std::string_view(p, static_cast<size_t>(n));
 }
 
 void copyOut(WeirArena *a, const char *text, size_t n, WeirStr *out) {
@@ -28,27 +24,13 @@ void copyOut(WeirArena *a, const char *text, size_t n, WeirStr *out) {
   *out = {dst, static_cast<int64_t>(n)};
 }
 
-bool equalsIgnoreCase(std::string_view s, std::string_view lowerWord) {
-  if (s.size() != lowerWord.size())
-    return false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    if (c >= 'A' && c <= 'Z')
-      c = static_cast<char>(c - 'A' + 'a');
-    if (c != lowerWord[i])
-      return false;
-  }
-  return true;
-}
-
 } // namespace
 
 extern "C" {
 
 void weir_i64_to_str(WeirArena *a, int64_t v, WeirStr *out) {
-  char buf[24];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  copyOut(a, buf, static_cast<size_t>(r.ptr - buf), out);
+  char buf[kMaxInt64Chars];
+  copyOut(a, buf, formatInt64Text(v, buf), out);
 }
 
 void weir_f64_to_str(WeirArena *a, double v, WeirStr *out) {
@@ -67,37 +49,23 @@ void weir_dur_to_str(WeirArena *a, int64_t ms, WeirStr *out) {
 }
 
 uint8_t weir_str_to_i64(const char *p, int64_t n, int64_t *out) {
-  std::string_view s = trimmed(p, n);
-  if (s.size() > 1 && s[0] == '+' && s[1] != '-')
-    s.remove_prefix(1);
-  auto r = std::from_chars(s.data(), s.data() + s.size(), *out);
-  return !s.empty() && r.ec == std::errc() && r.ptr == s.data() + s.size();
+  return parseInt64Text(text(p, n), *out);
 }
 
 uint8_t weir_str_to_f64(const char *p, int64_t n, double *out) {
-  std::string_view s = trimmed(p, n);
-  if (s.size() > 1 && s[0] == '+' && s[1] != '-')
-    s.remove_prefix(1);
-  auto r = std::from_chars(s.data(), s.data() + s.size(), *out);
-  return !s.empty() && r.ec == std::errc() && r.ptr == s.data() + s.size();
+  return parseFloat64Text(text(p, n), *out);
 }
 
 uint8_t weir_str_to_ts(const char *p, int64_t n, int64_t *out) {
-  std::string_view s = trimmed(p, n);
-  return parseTimestamp(s.data(), s.size(), *out);
+  return parseTimestampText(text(p, n), *out);
 }
 
 uint8_t weir_str_to_bool(const char *p, int64_t n, uint8_t *out) {
-  std::string_view s = trimmed(p, n);
-  if (equalsIgnoreCase(s, "true") || s == "1") {
-    *out = 1;
-    return 1;
-  }
-  if (equalsIgnoreCase(s, "false") || s == "0") {
-    *out = 0;
-    return 1;
-  }
-  return 0;
+  bool b = false;
+  if (!parseBoolText(text(p, n), b))
+    return 0;
+  *out = b;
+  return 1;
 }
 
 } // extern "C"

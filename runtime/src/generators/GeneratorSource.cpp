@@ -1,4 +1,5 @@
 #include "runtime/src/generators/GeneratorSource.h"
+#include "runtime/src/ValueText.h"
 
 #include <charconv>
 #include <string_view>
