@@ -31,7 +31,9 @@ generateModule(const ir::Program &program, llvm::LLVMContext &context, const Cod
 llvm::Expected<std::unique_ptr<llvm::TargetMachine>> createHostTargetMachine(int optLevel,
                                                                              bool forObjectFile);
 
-// Runs LLVM's default pipeline for `optLevel` (the verifier first).
+// Verifies the module, then optimizes it: -O0 runs LLVM's O0 pipeline, -O2 a
+// short function pipeline of our own (Optimizer.cpp says why it is not
+// LLVM's default O2 pipeline).
 llvm::Error optimizeModule(llvm::Module &module, llvm::TargetMachine &machine, int optLevel);
 
 } // namespace weir::codegen

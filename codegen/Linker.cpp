@@ -24,7 +24,6 @@ Error linkExecutable(const std::string &objectPath, const std::string &outputPat
   StringRef(WEIR_RUNTIME_LINK_FLAGS).split(extra, ';', -1, false);
   for (StringRef flag : extra)
     args.push_back(flag.str());
-  args.push_back("-lrocksdb"); // durable state (runtime/src/CheckpointStore.cpp)
   SmallVector<StringRef, 16> argRefs(args.begin(), args.end());
   std::string message;
   int rc = sys::ExecuteAndWait(*driver, argRefs, std::nullopt, {}, 0, 0, &message);

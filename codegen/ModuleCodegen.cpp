@@ -17,8 +17,6 @@ namespace weir::codegen {
 
 namespace {
 
-constexpr uint32_t kAbiVersion = 2; // WEIR_ABI_VERSION
-
 class ModuleCodegen {
 public:
   ModuleCodegen(const ir::Program &program, Module &module, const CodegenOptions &options)
@@ -189,7 +187,8 @@ Constant *ModuleCodegen::stateDesc(const ir::Node &n) {
   bool windowed = isAggregate && (n.window.kind != ir::WindowKind::None || n.ttlMs > 0);
   return ConstantStruct::get(
       abi_.stateDescType(),
-      {string(name), i32(n.layout.entrySize), i32(isAggregate ? 0 : 1), merge, destroy,
+      {string(name), i32(n.layout.entrySize),
+       i32(isAggregate ? WEIR_STATE_AGGREGATE : WEIR_STATE_JOIN_TABLE), merge, destroy,
        i32(distinctOffsets.size()), offsets, i32(keys.size()), slotDescs(keys, name + ".keys"),
        i32(n.layout.keyNullBitmapOffset), i32(owned.size()), slotDescs(owned, name + ".owned"),
        string(fingerprint), i32(windowed)});
@@ -225,7 +224,7 @@ Constant *ModuleCodegen::stageDesc(const ir::Stage &stage, Function *fn) {
   bool splittable = stage.kind == ir::StageKind::Scan &&
                     !(last.kind == ir::NodeKind::Aggregate && WindowCodegen::hasEventTimeState(last));
   return ConstantStruct::get(abi_.stageDescType(),
-                             {string(stage.name), i32((uint32_t)stage.kind), // StageKind mirrors WeirStageKind
+                             {string(stage.name), i32((uint32_t)stage.kind), // WeirStageKind (RuntimeABI.cpp)
                               i32(source), i32(readState), i32(targetState), i32(sink), i32(splittable), fn});
 }
 
@@ -319,7 +318,7 @@ Error ModuleCodegen::run() {
 
   Constant *program = ConstantStruct::get(
       abi_.programDescType(),
-      {i32(kAbiVersion), string(module_.getName()), i32(sourceItems.size()),
+      {i32(WEIR_ABI_VERSION), string(module_.getName()), i32(sourceItems.size()),
        array(abi_.sourceDescType(), sourceItems, "sources"), i32(sinkItems.size()),
        array(abi_.sinkDescType(), sinkItems, "sinks"), i32(stateItems.size()),
        array(abi_.stateDescType(), stateItems, "states"), i32(stageItems.size()),

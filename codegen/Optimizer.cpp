@@ -1,4 +1,4 @@
-// The host target machine and LLVM's standard optimization pipeline.
+// The host target machine and the optimization pipeline for generated stages.
 #include "codegen/Codegen.h"
 
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"

@@ -1,58 +1,164 @@
+// LLVM mirrors of runtime.h, derived from its declarations and checked
+// against them while this file compiles.
 #include "codegen/RuntimeABI.h"
+
+#include "codegen/LLVMTypeOf.h"
+#include "common/Type.h"
+#include "ir/IR.h"
 
 #include "llvm/IR/DerivedTypes.h"
 #include "llvm/IR/Function.h"
 #include "llvm/IR/Module.h"
 
 #include <cassert>
+#include <cstring>
 
 using namespace llvm;
 
 namespace weir::codegen {
 
 namespace {
-struct RuntimeFnSig {
-  const char *name;
-  const char *ret;
-  const char *params;
+
+// ------------------------------------------------------------ struct mirrors
+
+// One member of a mirrored struct: where the C compiler put it, and its LLVM
+// type (derived from the member's C type).
+struct MirroredField {
+  size_t offset, size, align;
+  llvm::Type *(*type)(LLVMContext &);
 };
-constexpr RuntimeFnSig kRuntimeFunctions[] = {
-#define WEIR_RUNTIME_FN(name, ret, params) {#name, ret, params},
+
+constexpr size_t alignUp(size_t at, size_t align) { return (at + align - 1) / align * align; }
+
+// LLVM lays out a (non-packed) struct type like the C compiler lays out a C
+// struct: each member at the next multiple of its alignment, the size rounded
+// up to the largest alignment. Replays that over the listed members and
+// returns the index of the first one that does not land on its C offset, the
+// member count when the sizes differ (a member missing at the end), or -1
+// when the list mirrors the C struct.
+template <size_t N>
+constexpr int firstMisplacedField(const MirroredField (&fields)[N], size_t size, size_t align) {
+  size_t at = 0;
+  for (size_t i = 0; i < N; ++i) {
+    at = alignUp(at, fields[i].align);
+    if (at != fields[i].offset)
+      return int(i);
+    at += fields[i].size;
+  }
+  return alignUp(at, align) == size ? -1 : int(N);
+}
+
+#define WEIR_MIRRORED_FIELD(index, member)                                                         \
+  MirroredField{offsetof(S, member), sizeof(S::member), alignof(decltype(S::member)),             \
+                &llvmTypeOf<decltype(S::member)>},
+
+// mirror::Name::fields for the C struct Struct from its RuntimeStructs.h list.
+// A failing assertion shows the index of the misplaced field (the enumerator
+// in RuntimeABI of that number).
+#define WEIR_MIRROR(Name, Struct, FIELDS)                                                          \
+  namespace Name {                                                                                 \
+  using S = Struct;                                                                                \
+  constexpr MirroredField fields[] = {FIELDS(WEIR_MIRRORED_FIELD)};                                \
+  static_assert(firstMisplacedField(fields, sizeof(S), alignof(S)) == -1,                          \
+                "RuntimeStructs.h's list for " #Struct " does not match runtime.h");               \
+  }
+
+namespace mirror {
+WEIR_MIRROR(value, WeirValue, WEIR_VALUE_FIELDS)
+WEIR_MIRROR(str, WeirStr, WEIR_STR_FIELDS)
+WEIR_MIRROR(hash_table, WeirHashTable, WEIR_HASH_TABLE_FIELDS)
+WEIR_MIRROR(clock, WeirClock, WEIR_CLOCK_FIELDS)
+WEIR_MIRROR(field_desc, WeirFieldDesc, WEIR_FIELD_DESC_FIELDS)
+WEIR_MIRROR(source_desc, WeirSourceDesc, WEIR_SOURCE_DESC_FIELDS)
+WEIR_MIRROR(sink_desc, WeirSinkDesc, WEIR_SINK_DESC_FIELDS)
+WEIR_MIRROR(slot_desc, WeirSlotDesc, WEIR_SLOT_DESC_FIELDS)
+WEIR_MIRROR(state_desc, WeirStateDesc, WEIR_STATE_DESC_FIELDS)
+WEIR_MIRROR(stage_desc, WeirStageDesc, WEIR_STAGE_DESC_FIELDS)
+WEIR_MIRROR(program_desc, WeirProgramDesc, WEIR_PROGRAM_DESC_FIELDS)
+} // namespace mirror
+
+#undef WEIR_MIRROR
+#undef WEIR_MIRRORED_FIELD
+
+// The field-index enums and the field lists come from the same X-macro, so
+// they agree by construction; the descriptor's 16-byte WeirValue is what row
+// buffers are sized by.
+static_assert(RuntimeABI::HT_Durable + 1 == std::size(mirror::hash_table::fields));
+static_assert(RuntimeABI::kValueSize == 16, "WeirValue is documented as 16 bytes");
+
+// ------------------------------------------------------------ enum mirrors
+
+// Codegen stores TypeKind and StageKind in descriptors as the runtime's codes.
+static_assert(uint8_t(TypeKind::Bool) == WEIR_BOOL && uint8_t(TypeKind::Int64) == WEIR_INT64 &&
+                  uint8_t(TypeKind::Float64) == WEIR_FLOAT64 &&
+                  uint8_t(TypeKind::String) == WEIR_STRING &&
+                  uint8_t(TypeKind::Timestamp) == WEIR_TIMESTAMP &&
+                  uint8_t(TypeKind::Duration) == WEIR_DURATION,
+              "TypeKind's order is the runtime's WeirTypeCode");
+static_assert(uint8_t(TypeKind::Null) > WEIR_DURATION,
+              "TypeKind::Null (compile-time only) must not take a runtime type code");
+static_assert(uint8_t(ir::StageKind::TableBuild) == WEIR_STAGE_TABLE_BUILD &&
+                  uint8_t(ir::StageKind::Scan) == WEIR_STAGE_SCAN &&
+                  uint8_t(ir::StageKind::Emit) == WEIR_STAGE_EMIT,
+              "ir::StageKind's order is the runtime's WeirStageKind");
+// The IR's state layouts (ir/passes/StateLayout.cpp) start entries after it.
+static_assert(ir::StateLayout{}.headerSize == sizeof(WeirEntryHeader));
+
+template <size_t N>
+StructType *mirrorType(LLVMContext &ctx, StringRef name, const MirroredField (&fields)[N]) {
+  SmallVector<llvm::Type *, 16> types;
+  for (const MirroredField &f : fields)
+    types.push_back(f.type(ctx));
+  return StructType::create(ctx, types, name);
+}
+
+// --------------------------------------------------------- runtime functions
+
+// What a call may do to memory (the effects column of RuntimeFunctions.def).
+enum class Effects { Any, None, ReadsArgs, Reads };
+
+struct RuntimeFunction {
+  const char *name;
+  FunctionType *(*type)(LLVMContext &);
+  AttributeList (*extensions)(LLVMContext &);
+  Effects effects;
+};
+
+constexpr RuntimeFunction kRuntimeFunctions[] = {
+#define WEIR_RUNTIME_FN(name, effects)                                                             \
+  {#name, &LLVMFunctionTypeOf<decltype(&name)>::get, &LLVMFunctionTypeOf<decltype(&name)>::extensions, \
+   Effects::effects},
 #include "codegen/RuntimeFunctions.def"
 };
 
-llvm::Type *typeFromCode(LLVMContext &ctx, char code) {
-  switch (code) {
-  case 'v': return llvm::Type::getVoidTy(ctx);
-  case 'b': return llvm::Type::getInt8Ty(ctx);
-  case 'i': return llvm::Type::getInt32Ty(ctx);
-  case 'l': return llvm::Type::getInt64Ty(ctx);
-  case 'd': return llvm::Type::getDoubleTy(ctx);
-  case 'p': return PointerType::getUnqual(ctx);
+void addEffectAttributes(Function &f, Effects effects) {
+  f.addFnAttr(Attribute::NoUnwind); // no exceptions cross the C ABI
+  if (effects == Effects::Any)
+    return;
+  f.addFnAttr(Attribute::WillReturn);
+  switch (effects) {
+  case Effects::None: f.setMemoryEffects(MemoryEffects::none()); break;
+  case Effects::ReadsArgs: f.setMemoryEffects(MemoryEffects::argMemOnly(ModRefInfo::Ref)); break;
+  case Effects::Reads: f.setMemoryEffects(MemoryEffects::readOnly()); break;
+  case Effects::Any: break;
   }
-  assert(false && "bad runtime signature code");
-  return nullptr;
 }
+
 } // namespace
 
 RuntimeABI::RuntimeABI(Module &module) : module_(module) {
   LLVMContext &ctx = module.getContext();
-  llvm::Type *p = PointerType::getUnqual(ctx), *i8 = llvm::Type::getInt8Ty(ctx),
-       *i32 = llvm::Type::getInt32Ty(ctx), *i64 = llvm::Type::getInt64Ty(ctx);
-  valueType_ = StructType::create(ctx, {i64, i32, i8, ArrayType::get(i8, 3)}, "WeirValue");
-  strType_ = StructType::create(ctx, {p, i64}, "WeirStr");
-  hashTableType_ = StructType::create(ctx, {p, i64, p, i64, i64, i32, i32, p, p, p, p, p}, "WeirHashTable");
-  slotDescType_ = StructType::create(ctx, {i32, i8, i8, llvm::Type::getInt16Ty(ctx)}, "WeirSlotDesc");
-  clockType_ = StructType::create(ctx, {i64, i64, i64, i64, i64, i64}, "WeirClock");
-  fieldDescType_ = StructType::create(ctx, {p, i8, i8}, "WeirFieldDesc");
-  sourceDescType_ =
-      StructType::create(ctx, {p, p, p, p, i32, i32, p, i32, p}, "WeirSourceDesc");
-  sinkDescType_ = StructType::create(ctx, {p, p, p, i32, p}, "WeirSinkDesc");
-  stateDescType_ = StructType::create(ctx, {p, i32, i32, p, p, i32, p, i32, p, i32, i32, p, p, i32},
-                                      "WeirStateDesc");
-  stageDescType_ = StructType::create(ctx, {p, i32, i32, i32, i32, i32, i32, p}, "WeirStageDesc");
-  programDescType_ =
-      StructType::create(ctx, {i32, p, i32, p, i32, p, i32, p, i32, p}, "WeirProgramDesc");
+  valueType_ = mirrorType(ctx, "WeirValue", mirror::value::fields);
+  strType_ = mirrorType(ctx, "WeirStr", mirror::str::fields);
+  hashTableType_ = mirrorType(ctx, "WeirHashTable", mirror::hash_table::fields);
+  slotDescType_ = mirrorType(ctx, "WeirSlotDesc", mirror::slot_desc::fields);
+  clockType_ = mirrorType(ctx, "WeirClock", mirror::clock::fields);
+  fieldDescType_ = mirrorType(ctx, "WeirFieldDesc", mirror::field_desc::fields);
+  sourceDescType_ = mirrorType(ctx, "WeirSourceDesc", mirror::source_desc::fields);
+  sinkDescType_ = mirrorType(ctx, "WeirSinkDesc", mirror::sink_desc::fields);
+  stateDescType_ = mirrorType(ctx, "WeirStateDesc", mirror::state_desc::fields);
+  stageDescType_ = mirrorType(ctx, "WeirStageDesc", mirror::stage_desc::fields);
+  programDescType_ = mirrorType(ctx, "WeirProgramDesc", mirror::program_desc::fields);
 }
 
 LLVMContext &RuntimeABI::context() const { return module_.getContext(); }
@@ -66,15 +172,12 @@ llvm::Type *RuntimeABI::f64() const { return llvm::Type::getDoubleTy(context());
 Function *RuntimeABI::fn(std::string_view name) {
   if (Function *existing = module_.getFunction(name))
     return existing;
-  for (const RuntimeFnSig &sig : kRuntimeFunctions) {
-    if (name != sig.name)
+  for (const RuntimeFunction &rf : kRuntimeFunctions) {
+    if (name != rf.name)
       continue;
-    std::vector<llvm::Type *> params;
-    for (const char *c = sig.params; *c; ++c)
-      params.push_back(typeFromCode(context(), *c));
-    auto *type = FunctionType::get(typeFromCode(context(), sig.ret[0]), params, false);
-    Function *f = Function::Create(type, Function::ExternalLinkage, sig.name, module_);
-    f->addFnAttr(Attribute::NoUnwind);
+    Function *f = Function::Create(rf.type(context()), Function::ExternalLinkage, rf.name, module_);
+    f->setAttributes(rf.extensions(context()));
+    addEffectAttributes(*f, rf.effects);
     return f;
   }
   assert(false && "unknown runtime function");

@@ -1,8 +1,14 @@
 // The runtime's C ABI (runtime/include/weir/runtime.h) as LLVM types and
-// function declarations. The one place that mirrors struct layouts: keep it in
-// step with runtime.h.
+// function declarations, derived from runtime.h's own declarations: struct
+// mirrors from the field lists in RuntimeStructs.h (checked against offsetof
+// and sizeof at compile time), function types from the C functions' types
+// (RuntimeFunctions.def). Constants come from runtime.h itself.
 #pragma once
 
+#include "codegen/RuntimeStructs.h"
+#include "weir/runtime.h"
+
+#include <cstddef>
 #include <string_view>
 
 namespace llvm {
@@ -17,6 +23,8 @@ class PointerType;
 
 namespace weir::codegen {
 
+#define WEIR_FIELD_ENUMERATOR(index, member) index,
+
 class RuntimeABI {
 public:
   explicit RuntimeABI(llvm::Module &module);
@@ -24,22 +32,32 @@ public:
   llvm::Module &module() const { return module_; }
   llvm::LLVMContext &context() const;
 
-  // WeirValue {i64 payload; i32 len; i8 is_null; [3 x i8]}: 16 bytes.
-  llvm::StructType *valueType() const { return valueType_; }
-  // WeirStr {ptr; i64}.
-  llvm::StructType *strType() const { return strType_; }
-  // WeirHashTable; see the field indices below.
-  llvm::StructType *hashTableType() const { return hashTableType_; }
-  enum HashTableField { HT_Slots = 0, HT_Mask = 1, HT_Entries = 2, HT_Count = 3, HT_Remap = 9, HT_Spill = 11 };
-  // WeirClock {max_event_time, watermark, next_fire, fired_upto, oldest, late_rows}.
-  llvm::StructType *clockType() const { return clockType_; }
-  enum ClockField { CK_MaxEventTime = 0, CK_Watermark, CK_NextFire, CK_FiredUpto, CK_Oldest, CK_LateRows };
-  enum ValueField { V_Payload = 0, V_Len = 1, V_IsNull = 2 };
-  static constexpr unsigned kValueSize = 16;
-  static constexpr unsigned kEntryHeaderSize = 16; // WeirEntryHeader
-  static constexpr unsigned kEntryNextOffset = 8;
-  static constexpr unsigned kEntryDirtyOffset = 12; // header.pad_ of aggregate entries
+  // Field indices for CreateStructGEP, one enum per mirrored struct.
+  enum ValueField { WEIR_VALUE_FIELDS(WEIR_FIELD_ENUMERATOR) };
+  enum StrField { WEIR_STR_FIELDS(WEIR_FIELD_ENUMERATOR) };
+  enum HashTableField { WEIR_HASH_TABLE_FIELDS(WEIR_FIELD_ENUMERATOR) };
+  enum ClockField { WEIR_CLOCK_FIELDS(WEIR_FIELD_ENUMERATOR) };
+  enum FieldDescField { WEIR_FIELD_DESC_FIELDS(WEIR_FIELD_ENUMERATOR) };
+  enum SourceDescField { WEIR_SOURCE_DESC_FIELDS(WEIR_FIELD_ENUMERATOR) };
+  enum SinkDescField { WEIR_SINK_DESC_FIELDS(WEIR_FIELD_ENUMERATOR) };
+  enum SlotDescField { WEIR_SLOT_DESC_FIELDS(WEIR_FIELD_ENUMERATOR) };
+  enum StateDescField { WEIR_STATE_DESC_FIELDS(WEIR_FIELD_ENUMERATOR) };
+  enum StageDescField { WEIR_STAGE_DESC_FIELDS(WEIR_FIELD_ENUMERATOR) };
+  enum ProgramDescField { WEIR_PROGRAM_DESC_FIELDS(WEIR_FIELD_ENUMERATOR) };
 
+  static constexpr unsigned kValueSize = sizeof(WeirValue);
+  // Hash-table entries start with a WeirEntryHeader; aggregate entries use
+  // its pad_ as the dirty flag.
+  static constexpr unsigned kEntryHeaderSize = sizeof(WeirEntryHeader);
+  static constexpr unsigned kEntryNextOffset = offsetof(WeirEntryHeader, next);
+  static constexpr unsigned kEntryDirtyOffset = offsetof(WeirEntryHeader, pad_);
+  // A string slot of a state entry is a WeirStr.
+  static constexpr unsigned kStrLenOffset = offsetof(WeirStr, len);
+
+  llvm::StructType *valueType() const { return valueType_; }
+  llvm::StructType *strType() const { return strType_; }
+  llvm::StructType *hashTableType() const { return hashTableType_; }
+  llvm::StructType *clockType() const { return clockType_; }
   llvm::StructType *fieldDescType() const { return fieldDescType_; }
   llvm::StructType *sourceDescType() const { return sourceDescType_; }
   llvm::StructType *sinkDescType() const { return sinkDescType_; }
@@ -55,8 +73,9 @@ public:
   llvm::IntegerType *i64() const;
   llvm::Type *f64() const;
 
-  // The declaration of a runtime function by its C name (see the table in
-  // RuntimeABI.cpp); asserts the name is known.
+  // The declaration of a runtime function by its C name (a row of
+  // RuntimeFunctions.def), with its memory attributes; asserts the name is
+  // known.
   llvm::Function *fn(std::string_view name);
 
 private:
@@ -65,5 +84,7 @@ private:
   llvm::StructType *fieldDescType_, *sourceDescType_, *sinkDescType_, *stateDescType_,
       *stageDescType_, *programDescType_, *slotDescType_, *clockType_;
 };
+
+#undef WEIR_FIELD_ENUMERATOR
 
 } // namespace weir::codegen

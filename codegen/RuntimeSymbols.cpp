@@ -8,7 +8,7 @@ namespace weir::codegen {
 
 std::vector<std::pair<const char *, void *>> runtimeSymbols() {
   return {
-#define WEIR_RUNTIME_FN(name, ret, params) {#name, reinterpret_cast<void *>(&name)},
+#define WEIR_RUNTIME_FN(name, effects) {#name, reinterpret_cast<void *>(&name)},
 #include "codegen/RuntimeFunctions.def"
   };
 }

@@ -21,7 +21,7 @@ CgValue StateAccess::load(Value *entry, const ir::StateSlot &slot, Type type) {
   case TypeKind::Float64: v.value = b.CreateLoad(abi.f64(), at); break;
   case TypeKind::String:
     v.value = b.CreateLoad(abi.ptr(), at);
-    v.length = b.CreateLoad(abi.i64(), fieldPtr(entry, slot.offset + 8));
+    v.length = b.CreateLoad(abi.i64(), fieldPtr(entry, slot.offset + RuntimeABI::kStrLenOffset));
     break;
   default: v.value = b.CreateLoad(abi.i64(), at); break;
   }
@@ -39,7 +39,7 @@ void StateAccess::storePayload(Value *entry, const ir::StateSlot &slot, const Cg
   case TypeKind::Bool: b.CreateStore(b.CreateZExt(v.value, fc_.abi().i8()), at); break;
   case TypeKind::String:
     b.CreateStore(v.value, at);
-    b.CreateStore(v.length, fieldPtr(entry, slot.offset + 8));
+    b.CreateStore(v.length, fieldPtr(entry, slot.offset + RuntimeABI::kStrLenOffset));
     break;
   default: b.CreateStore(v.value, at); break;
   }

@@ -7,7 +7,7 @@
 
 namespace weir {
 
-// The order is part of the runtime ABI (WeirTypeCode in runtime.h mirrors it).
+// The order is ABI: runtime.h's WeirTypeCode (static_asserted in codegen/RuntimeABI.cpp).
 enum class TypeKind : uint8_t {
   Bool = 0,
   Int64 = 1,

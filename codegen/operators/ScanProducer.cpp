@@ -24,9 +24,9 @@ void StageCodegen::produceRecords(FunctionContext &fc, const ir::Stage &stage) {
 
   b.SetInsertPoint(loop);
   Value *status = b.CreateCall(abi_.fn("weir_cursor_next"), {cursor, record}, "status");
-  b.CreateCondBr(b.CreateICmpEQ(status, ConstantInt::get(abi_.i32(), 2 /*WEIR_ROW*/)), gotRow, notRow);
+  b.CreateCondBr(b.CreateICmpEQ(status, ConstantInt::get(abi_.i32(), WEIR_ROW)), gotRow, notRow);
   b.SetInsertPoint(notRow);
-  b.CreateCondBr(b.CreateICmpEQ(status, ConstantInt::get(abi_.i32(), 1 /*WEIR_END*/)), end, failed);
+  b.CreateCondBr(b.CreateICmpEQ(status, ConstantInt::get(abi_.i32(), WEIR_END)), end, failed);
   b.SetInsertPoint(end);
   fc.exitWith(ConstantInt::get(abi_.i32(), 0));
   b.SetInsertPoint(failed);

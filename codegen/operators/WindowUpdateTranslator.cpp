@@ -170,7 +170,7 @@ void StageCodegen::consumeWindowedUpdate(FunctionContext &fc, const ir::Node &ag
       });
       // The ring is sized for every session the watermark can leave open.
       Value *full = b.CreateIsNull(b.CreateLoad(abi_.ptr(), target));
-      w.when(full, [&] { fc.exitWith(ConstantInt::get(abi_.i32(), -4 /*WEIR_ERR_INTERNAL*/)); b.SetInsertPoint(fc.newBlock("unreachable")); });
+      w.when(full, [&] { fc.exitWith(ConstantInt::get(abi_.i32(), WEIR_ERR_INTERNAL, /*IsSigned=*/true)); b.SetInsertPoint(fc.newBlock("unreachable")); });
     });
     Value *t = b.CreateLoad(abi_.ptr(), target);
     agg.update(key.table, t, key.index, row);

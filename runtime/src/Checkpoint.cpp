@@ -156,7 +156,7 @@ WeirStatus Durability::open(std::string &error) {
   // Every aggregate state gets a store id and bookkeeping.
   for (uint32_t i = 0; i < program_.nstates; ++i) {
     const WeirStateDesc &d = program_.states[i];
-    if (d.kind != 0)
+    if (d.kind != WEIR_STATE_AGGREGATE)
       continue; // join tables are rebuilt from their static tables
     StateInfo &info = states_[i];
     if (!info.durable) {
@@ -204,7 +204,7 @@ WeirStatus Durability::checkLayouts(std::string &error) {
     nextStoreId_ = static_cast<uint32_t>(RecordReader(value).num());
   for (uint32_t i = 0; i < program_.nstates; ++i) {
     const WeirStateDesc &d = program_.states[i];
-    if (d.kind != 0)
+    if (d.kind != WEIR_STATE_AGGREGATE)
       continue;
     if (!store_->get(stateKey(d.name), value, found, error))
       return WEIR_ERR_IO;

@@ -4,8 +4,11 @@
  * Rules: plain C types only, no exceptions cross this boundary, fallible
  * calls return a WeirStatus (0 = ok, negative = error; the message is kept in
  * the runtime and printed by the driver). Structs marked "layout is ABI" are
- * accessed field by field from generated code: change them together with
- * codegen/RuntimeABI.cpp. */
+ * accessed field by field from generated code: codegen mirrors them from the
+ * member lists in codegen/RuntimeStructs.h, and the compiler's build fails
+ * (static_assert) until a changed struct's list is changed with it. Codegen
+ * includes this header for every constant it emits; function declarations
+ * are derived from the prototypes below. */
 #ifndef WEIR_RUNTIME_H
 #define WEIR_RUNTIME_H
 
@@ -27,7 +30,7 @@ enum {
   WEIR_ERR_INTERNAL = -4,
 };
 
-/* Mirrors weir::TypeKind. */
+/* Mirrors weir::TypeKind (common/Type.h); codegen static_asserts the codes. */
 enum WeirTypeCode {
   WEIR_BOOL = 0, WEIR_INT64 = 1, WEIR_FLOAT64 = 2, WEIR_STRING = 3,
   WEIR_TIMESTAMP = 4, WEIR_DURATION = 5,
@@ -53,7 +56,7 @@ typedef struct WeirStr { const char *ptr; int64_t len; } WeirStr;
 
 /* ------------------------------------------------------------ descriptor */
 /* Built by codegen as constant data in every compiled module; the JIT and
- * built binaries pass it to weir_run_program / weir_main. */
+ * built binaries pass it to weir_main. */
 
 typedef struct WeirFieldDesc {
   const char *name;
@@ -102,10 +105,11 @@ typedef struct WeirSlotDesc {
 } WeirSlotDesc;
 
 /* Keyed state: an aggregation's per-key structs or a join's build side. */
+enum WeirStateKind { WEIR_STATE_AGGREGATE = 0, WEIR_STATE_JOIN_TABLE = 1 };
 typedef struct WeirStateDesc {
   const char *name;          /* e.g. "per_user.aggregate" */
   uint32_t entry_size;       /* bytes per entry, header included */
-  uint32_t kind;             /* 0 = aggregate, 1 = join table */
+  uint32_t kind;             /* WeirStateKind */
   /* Combines every entry of `src` into `dst` (thread-local partials), keeping
    * dst's key order and appending new keys in src's order. The runtime
    * destroys `src` afterwards (destroy_entry on each entry): whatever dst
@@ -139,6 +143,7 @@ typedef struct WeirStateDesc {
  * removes such entries (destroy_entry, and a delete in the next checkpoint). */
 #define WEIR_ENTRY_DEAD 0xFFFFFFFFu
 
+/* Mirrors weir::ir::StageKind; codegen static_asserts the codes. */
 enum WeirStageKind { WEIR_STAGE_TABLE_BUILD = 0, WEIR_STAGE_SCAN = 1, WEIR_STAGE_EMIT = 2 };
 
 typedef struct WeirStageDesc {
