@@ -18,6 +18,19 @@ public:
   // Null-aware equality of the entry's keys and `keys`.
   llvm::Value *keysEqual(llvm::Value *entry, llvm::ArrayRef<CgValue> keys);
   llvm::SmallVector<CgValue, 4> loadKeys(llvm::Value *entry);
+  // The key values of an input row: the key expressions, coerced to the key
+  // columns' types.
+  std::vector<CgValue> rowKeys(llvm::ArrayRef<CgValue> row);
+  // The entry of `keys` (whose hash is `hash`) in `table`, and its index;
+  // inserted when absent, then initEntry'd and passed to `initNew`. With
+  // `faultInSpilled`, a miss first brings the key's entry back from the spill
+  // (--state-memory) and probes again. A row's update and the merge of
+  // thread partials both find their entry here (AggregateKeyEntry.cpp).
+  struct KeyEntry {
+    llvm::Value *entry, *index;
+  };
+  KeyEntry findOrInsert(llvm::Value *table, llvm::Value *hash, llvm::ArrayRef<CgValue> keys,
+                        bool faultInSpilled, const std::function<void(llvm::Value *entry)> &initNew = {});
   // Windowed aggregates: empties a slice (zeroes it, marks every accumulator
   // unset); the caller sets its id.
   void initSlice(llvm::Value *slice);

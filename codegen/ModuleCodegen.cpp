@@ -257,29 +257,11 @@ Function *ModuleCodegen::emitMerge(const ir::Node &aggregate) {
   emitEntryLoop(fc, src, aggregate.layout.entrySize, [&](Value *srcEntry, Value *i, BasicBlock *next) {
     Value *hash = b.CreateLoad(i64, srcEntry);
     SmallVector<CgValue, 4> keys = agg.loadKeys(srcEntry);
-    ProbeResult probe = emitProbe(fc, dst, hash, aggregate.layout.entrySize,
-                                  [&](Value *entry) { return agg.keysEqual(entry, keys); });
-    BasicBlock *combine = fc.newBlock("merge.combine");
-    b.SetInsertPoint(probe.found);
-    b.CreateBr(combine);
-    b.SetInsertPoint(probe.notFound);
-    Value *fresh = b.CreateCall(abi_.fn("weir_ht_insert"), {dst, hash, probe.slot});
-    Value *dstCount = b.CreateLoad(i64, b.CreateStructGEP(htType, dst, RuntimeABI::HT_Count));
-    Value *freshIndex = b.CreateSub(dstCount, ConstantInt::get(i64, 1));
-    agg.initEntry(dst, fresh, keys);
-    BasicBlock *insertedEnd = b.GetInsertBlock();
-    b.CreateBr(combine);
-    b.SetInsertPoint(combine);
-    PHINode *dstEntry = b.CreatePHI(abi_.ptr(), 2);
-    dstEntry->addIncoming(probe.entry, probe.found);
-    dstEntry->addIncoming(fresh, insertedEnd);
-    PHINode *dstIndex = b.CreatePHI(i64, 2);
-    dstIndex->addIncoming(probe.entryIndex, probe.found);
-    dstIndex->addIncoming(freshIndex, insertedEnd);
-    agg.combine(dstEntry, srcEntry);
+    AggregateCodegen::KeyEntry dstEntry = agg.findOrInsert(dst, hash, keys, /*faultInSpilled=*/false);
+    agg.combine(dstEntry.entry, srcEntry);
     // Where each partial entry went, for the runtime's merge of the pair sets.
     Value *remap = b.CreateLoad(abi_.ptr(), b.CreateStructGEP(htType, src, RuntimeABI::HT_Remap));
-    b.CreateStore(dstIndex, b.CreateGEP(i64, remap, i));
+    b.CreateStore(dstEntry.index, b.CreateGEP(i64, remap, i));
     b.CreateBr(next);
   });
   fc.exitWith(i32(0));

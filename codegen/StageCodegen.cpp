@@ -1,10 +1,17 @@
 #include "codegen/StageCodegen.h"
 
 #include "codegen/RowBuffer.h"
+#include "codegen/operators/WindowFire.h"
 
 using namespace llvm;
 
 namespace weir::codegen {
+
+StageCodegen::StageCodegen(RuntimeABI &abi, const ir::Program &program, const ProgramIndex &index, bool fused)
+    : abi_(abi), program_(program), index_(index), fused_(fused),
+      windows_(std::make_unique<WindowFire>(*this)) {}
+
+StageCodegen::~StageCodegen() = default;
 
 Function *StageCodegen::newStatusFunction(const Twine &name, unsigned extraPointerArgs) {
   std::vector<llvm::Type *> params(1 + extraPointerArgs, abi_.ptr());
@@ -15,14 +22,21 @@ Function *StageCodegen::newStatusFunction(const Twine &name, unsigned extraPoint
 }
 
 Function *StageCodegen::emitStage(const ir::Stage &stage) {
+  std::unique_ptr<OperatorTranslator> producer = makeProducer({*this, stage, 0});
+  assert(producer && "a stage kind without a producer");
   Function *f = newStatusFunction("stage." + stage.name, 0);
   FunctionContext fc(abi_, f);
-  if (stage.kind == ir::StageKind::Emit)
-    produceAggregateResults(fc, stage);
-  else
-    produceRecords(fc, stage);
+  producer->produce(fc);
   fc.finish();
   return f;
+}
+
+OperatorTranslator &StageCodegen::consumer(const ir::Stage &stage, size_t pos) {
+  std::unique_ptr<OperatorTranslator> &translator = consumers_[{stage.id, pos}];
+  if (!translator)
+    translator = makeConsumer({*this, stage, pos});
+  assert(translator && "a node kind without a consumer (a source in the middle of a stage?)");
+  return *translator;
 }
 
 void StageCodegen::consume(FunctionContext &fc, const ir::Stage &stage, size_t pos, const Row &row,
@@ -37,17 +51,7 @@ void StageCodegen::consume(FunctionContext &fc, const ir::Stage &stage, size_t p
     b.CreateBr(next);
     return;
   }
-  const ir::Node &n = node(stage.nodes[pos]);
-  switch (n.kind) {
-  case ir::NodeKind::Filter: return consumeFilter(fc, stage, pos, row, next);
-  case ir::NodeKind::Project: return consumeProject(fc, stage, pos, row, next);
-  case ir::NodeKind::Join: return consumeJoinProbe(fc, stage, pos, row, next);
-  case ir::NodeKind::Aggregate: return consumeAggregateUpdate(fc, n, row, next);
-  case ir::NodeKind::Sink: return consumeSink(fc, n, row, next);
-  case ir::NodeKind::Table: return consumeTableBuild(fc, n, row, next);
-  case ir::NodeKind::Source: break;
-  }
-  assert(false && "a source in the middle of a stage");
+  consumer(stage, pos).consume(fc, row, next);
 }
 
 Function *StageCodegen::operatorFunction(const ir::Stage &stage, size_t pos) {
@@ -63,9 +67,7 @@ Function *StageCodegen::operatorFunction(const ir::Stage &stage, size_t pos) {
   cached = f;
   FunctionContext fc(abi_, f);
   bool decodedInput = input.kind == ir::NodeKind::Source || input.kind == ir::NodeKind::Table;
-  // A table-build stage hands the table's own row to the build step.
-  const ir::Node &rowOwner = n.kind == ir::NodeKind::Table ? n : input;
-  Row row = loadRow(fc, f->getArg(1), rowOwner.schema, decodedInput ? &rowOwner.usedFields : nullptr);
+  Row row = loadRow(fc, f->getArg(1), input.schema, decodedInput ? &input.usedFields : nullptr);
   BasicBlock *done = fc.newBlock("op.done");
   size_t saved = translateInlineAt_;
   translateInlineAt_ = pos;

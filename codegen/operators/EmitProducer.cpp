@@ -9,20 +9,32 @@ using namespace llvm;
 
 namespace weir::codegen {
 
-void StageCodegen::produceAggregateResults(FunctionContext &fc, const ir::Stage &stage) {
-  const ir::Node &aggregate = node(stage.nodes[0]);
-  if (WindowCodegen::hasEventTimeState(aggregate))
-    return produceWindowedResults(fc, stage);
-  Value *table = fc.state(index_.stateOf.at(aggregate.id));
-  AggregateCodegen agg(fc, aggregate);
-  emitEntryLoop(
-      fc, table, aggregate.layout.entrySize,
-      [&](Value *entry, Value *, BasicBlock *next) { consume(fc, stage, 1, agg.outputRow(entry), next); },
-      [&] { // computed strings live until the row is done
-        if (fc.scratchUsed() || !fused_)
-          fc.builder().CreateCall(abi_.fn("weir_arena_reset"), {fc.scratch()});
-      });
-  fc.exitWith(ConstantInt::get(abi_.i32(), 0));
+namespace {
+class EmitProducer final : public OperatorTranslator {
+public:
+  using OperatorTranslator::OperatorTranslator;
+
+  void produce(FunctionContext &fc) override {
+    const ir::Node &aggregate = node();
+    Value *table = fc.state(index().stateOf.at(aggregate.id));
+    AggregateCodegen agg(fc, aggregate);
+    emitEntryLoop(
+        fc, table, aggregate.layout.entrySize,
+        [&](Value *entry, Value *, BasicBlock *next) { consumeNext(fc, agg.outputRow(entry), next); },
+        [&] { // computed strings live until the row is done
+          if (fc.scratchUsed() || !driver_.fused())
+            fc.builder().CreateCall(abi_.fn("weir_arena_reset"), {fc.scratch()});
+        });
+    fc.exitWith(ConstantInt::get(abi_.i32(), 0));
+  }
+};
+} // namespace
+
+// Windowed aggregates emit through their fire function (WindowEmitProducer).
+std::unique_ptr<OperatorTranslator> makeEmitProducer(const TranslatorSite &site) {
+  if (WindowCodegen::hasEventTimeState(site.driver.node(site.stage.nodes[0])))
+    return nullptr;
+  return std::make_unique<EmitProducer>(site);
 }
 
 } // namespace weir::codegen

@@ -1,20 +1,29 @@
 // `where`: a row whose predicate is not true (false or null) is dropped.
 #include "codegen/ExprCodegen.h"
-#include "codegen/StageCodegen.h"
+#include "codegen/operators/OperatorTranslator.h"
 
 using namespace llvm;
 
 namespace weir::codegen {
 
-void StageCodegen::consumeFilter(FunctionContext &fc, const ir::Stage &stage, size_t pos,
-                                 const Row &row, BasicBlock *next) {
-  ExprCodegen expr(fc);
-  const ir::Node &filter = node(stage.nodes[pos]);
-  Value *keep = expr.isTrue(expr.emit(*filter.predicate, row));
-  BasicBlock *pass = fc.newBlock("where.pass");
-  fc.builder().CreateCondBr(keep, pass, next);
-  fc.builder().SetInsertPoint(pass);
-  consume(fc, stage, pos + 1, row, next);
+namespace {
+class FilterTranslator final : public OperatorTranslator {
+public:
+  using OperatorTranslator::OperatorTranslator;
+
+  void consume(FunctionContext &fc, const Row &row, BasicBlock *next) override {
+    ExprCodegen expr(fc);
+    Value *keep = expr.isTrue(expr.emit(*node().predicate, row));
+    BasicBlock *pass = fc.newBlock("where.pass");
+    fc.builder().CreateCondBr(keep, pass, next);
+    fc.builder().SetInsertPoint(pass);
+    consumeNext(fc, row, next);
+  }
+};
+} // namespace
+
+std::unique_ptr<OperatorTranslator> makeFilterTranslator(const TranslatorSite &site) {
+  return std::make_unique<FilterTranslator>(site);
 }
 
 } // namespace weir::codegen

@@ -10,14 +10,28 @@ using namespace llvm;
 
 namespace weir::codegen {
 
-void StageCodegen::consumeJoinProbe(FunctionContext &fc, const ir::Stage &stage, size_t pos,
-                                    const Row &row, BasicBlock *next) {
+namespace {
+class JoinProbeTranslator final : public OperatorTranslator {
+public:
+  explicit JoinProbeTranslator(const TranslatorSite &site)
+      : OperatorTranslator(site), join_(node()), table_(node(join_.table)),
+        tableStateIndex_(index().stateOf.at(table_.id)) {}
+
+  void consume(FunctionContext &fc, const Row &row, BasicBlock *next) override;
+
+private:
+  const ir::Node &join_;
+  const ir::Node &table_; // the static table the join looks rows up in
+  int tableStateIndex_;   // its hash table in the program descriptor
+};
+} // namespace
+
+void JoinProbeTranslator::consume(FunctionContext &fc, const Row &row, BasicBlock *next) {
   IRBuilder<> &b = fc.builder();
   ExprCodegen expr(fc);
-  const ir::Node &join = node(stage.nodes[pos]);
-  const ir::Node &table = node(join.table);
+  const ir::Node &join = join_, &table = table_;
   StateAccess state(fc, table.layout);
-  Value *ht = fc.state(index_.stateOf.at(table.id));
+  Value *ht = fc.state(tableStateIndex_);
   size_t streamColumns = row.size();
 
   // The table side of the output row: nulls, or the columns of one entry.
@@ -60,7 +74,7 @@ void StageCodegen::consumeJoinProbe(FunctionContext &fc, const ir::Stage &stage,
   b.SetInsertPoint(match);
   PHINode *entry = b.CreatePHI(abi_.ptr(), 2, "match");
   entry->addIncoming(probe.entry, foundBlock);
-  consume(fc, stage, pos + 1, withEntry(entry), advance);
+  consumeNext(fc, withEntry(entry), advance);
 
   b.SetInsertPoint(advance);
   Value *link = b.CreateLoad(abi_.i32(), state.fieldPtr(entry, RuntimeABI::kEntryNextOffset));
@@ -75,9 +89,13 @@ void StageCodegen::consumeJoinProbe(FunctionContext &fc, const ir::Stage &stage,
 
   b.SetInsertPoint(noMatch);
   if (join.leftJoin)
-    consume(fc, stage, pos + 1, nullTableColumns(), next);
+    consumeNext(fc, nullTableColumns(), next);
   else
     b.CreateBr(next);
+}
+
+std::unique_ptr<OperatorTranslator> makeJoinProbeTranslator(const TranslatorSite &site) {
+  return std::make_unique<JoinProbeTranslator>(site);
 }
 
 } // namespace weir::codegen

@@ -12,27 +12,18 @@ using namespace llvm;
 
 namespace weir::codegen {
 
-void StageCodegen::fireRolling(FireContext &c) {
-  FunctionContext &fc = c.fc;
-  IRBuilder<> &b = fc.builder();
-  WindowCodegen &w = c.w;
-  AggregateCodegen &agg = c.agg;
-  const ir::Node &aggregate = c.aggregate;
-  const ir::WindowSpec &spec = aggregate.window;
-  llvm::Type *i64 = abi_.i64();
-  uint32_t entrySize = aggregate.layout.entrySize;
-  Value *table = c.table, *watermark = c.watermark, *nextFire = c.nextFire;
-  const ir::Schema &input = node(aggregate.input).schema;
+void FireContext::fireRolling() {
+  const ir::Schema &input = windows.node(aggregate.input).schema;
   Value *evictBefore = b.CreateSub(watermark, w.i64(spec.sizeMs));
   emitEntryLoop(fc, table, entrySize, [&](Value *entry, Value *, BasicBlock *next) {
-    Value *events = b.CreateLoad(abi_.ptr(), w.eventBufferSlot(entry));
-    if (c.final) {
+    Value *events = b.CreateLoad(abi.ptr(), w.eventBufferSlot(entry));
+    if (final) {
       // Rows before the watermark: no row at their time can still arrive.
       BasicBlock *pre = b.GetInsertBlock();
       BasicBlock *loop = fc.newBlock("roll.pending"), *emit = fc.newBlock("roll.emit");
       BasicBlock *done = fc.newBlock("roll.emitted");
-      Value *first = b.CreateCall(abi_.fn("weir_event_buffer_emitted"), {events});
-      Value *count = b.CreateCall(abi_.fn("weir_event_buffer_size"), {events});
+      Value *first = b.CreateCall(abi.fn("weir_event_buffer_emitted"), {events});
+      Value *count = b.CreateCall(abi.fn("weir_event_buffer_size"), {events});
       b.CreateBr(loop);
       b.SetInsertPoint(loop);
       PHINode *i = b.CreatePHI(i64, 2, "i");
@@ -40,43 +31,43 @@ void StageCodegen::fireRolling(FireContext &c) {
       BasicBlock *check = fc.newBlock("roll.check");
       b.CreateCondBr(b.CreateICmpULT(i, count), check, done);
       b.SetInsertPoint(check);
-      Value *ts = b.CreateCall(abi_.fn("weir_event_buffer_ts"), {events, i});
+      Value *ts = b.CreateCall(abi.fn("weir_event_buffer_ts"), {events, i});
       b.CreateCondBr(b.CreateICmpSLT(ts, watermark), emit, done);
       b.SetInsertPoint(emit);
-      Value *lo = b.CreateCall(abi_.fn("weir_event_buffer_lower"), {events, b.CreateSub(ts, w.i64(spec.sizeMs))});
-      Value *hi = b.CreateCall(abi_.fn("weir_event_buffer_upper"), {events, ts});
-      Row out = loadRow(fc, b.CreateCall(abi_.fn("weir_event_buffer_row"), {events, i}), input);
-      Row values = rollingValues(fc, aggregate, c.temp, events, lo, hi);
+      Value *lo = b.CreateCall(abi.fn("weir_event_buffer_lower"), {events, b.CreateSub(ts, w.i64(spec.sizeMs))});
+      Value *hi = b.CreateCall(abi.fn("weir_event_buffer_upper"), {events, ts});
+      Row out = loadRow(fc, b.CreateCall(abi.fn("weir_event_buffer_row"), {events, i}), input);
+      Row values = windows.rollingValues(fc, aggregate, temp, events, lo, hi);
       out.insert(out.end(), values.begin(), values.end());
       BasicBlock *after = fc.newBlock("roll.after");
-      emitWindowRow(fc, aggregate, out, after);
+      windows.emitWindowRow(fc, aggregate, out, after);
       b.SetInsertPoint(after);
-      c.afterRow();
-      agg.destroySlice(c.temp);
+      afterRow();
+      agg.destroySlice(temp);
       i->addIncoming(b.CreateAdd(i, w.i64(1)), b.GetInsertBlock());
       b.CreateBr(loop);
       b.SetInsertPoint(done);
       PHINode *emitted = b.CreatePHI(i64, 2, "emitted");
       emitted->addIncoming(i, loop);
       emitted->addIncoming(i, check);
-      b.CreateCall(abi_.fn("weir_event_buffer_set_emitted"), {events, emitted});
+      b.CreateCall(abi.fn("weir_event_buffer_set_emitted"), {events, emitted});
     }
-    b.CreateCall(abi_.fn("weir_event_buffer_evict"), {events, evictBefore});
+    b.CreateCall(abi.fn("weir_event_buffer_evict"), {events, evictBefore});
     markDirty(fc, entry);
-    Value *left = b.CreateCall(abi_.fn("weir_event_buffer_size"), {events});
-    Value *pending = b.CreateCall(abi_.fn("weir_event_buffer_emitted"), {events});
+    Value *left = b.CreateCall(abi.fn("weir_event_buffer_size"), {events});
+    Value *pending = b.CreateCall(abi.fn("weir_event_buffer_emitted"), {events});
     BasicBlock *dead = fc.newBlock("roll.dead"), *alive = fc.newBlock("roll.alive");
     b.CreateCondBr(b.CreateICmpEQ(left, w.i64(0)), dead, alive);
     b.SetInsertPoint(dead);
-    c.markDead(entry);
+    markDead(entry);
     b.CreateBr(next);
     b.SetInsertPoint(alive);
-    // Fire again when the first pending row completes (c.final) or the
+    // Fire again when the first pending row completes (final) or the
     // oldest row leaves the range (updates).
-    Value *hasPending = c.final ? b.CreateICmpULT(pending, left) : b.getTrue();
+    Value *hasPending = final ? b.CreateICmpULT(pending, left) : b.getTrue();
     w.when(hasPending, [&] {
-      Value *at = c.final ? b.CreateAdd(b.CreateCall(abi_.fn("weir_event_buffer_ts"), {events, pending}), w.i64(1))
-                        : b.CreateAdd(b.CreateCall(abi_.fn("weir_event_buffer_ts"), {events, w.i64(0)}),
+      Value *at = final ? b.CreateAdd(b.CreateCall(abi.fn("weir_event_buffer_ts"), {events, pending}), w.i64(1))
+                        : b.CreateAdd(b.CreateCall(abi.fn("weir_event_buffer_ts"), {events, w.i64(0)}),
                                       w.i64(spec.sizeMs + 1));
       b.CreateStore(w.min(b.CreateLoad(i64, nextFire), at), nextFire);
     });

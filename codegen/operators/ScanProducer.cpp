@@ -3,14 +3,24 @@
 #include "codegen/RowBuffer.h"
 #include "codegen/StageCodegen.h"
 #include "codegen/WindowCodegen.h"
+#include "codegen/operators/WindowFire.h"
 
 using namespace llvm;
 
 namespace weir::codegen {
 
-void StageCodegen::produceRecords(FunctionContext &fc, const ir::Stage &stage) {
+namespace {
+class ScanProducer final : public OperatorTranslator {
+public:
+  using OperatorTranslator::OperatorTranslator;
+  void produce(FunctionContext &fc) override;
+};
+} // namespace
+
+void ScanProducer::produce(FunctionContext &fc) {
   IRBuilder<> &b = fc.builder();
-  const ir::Node &source = node(stage.nodes[0]);
+  const ir::Stage &stage = stage_;
+  const ir::Node &source = node();
   Value *cursor = b.CreateCall(abi_.fn("weir_task_cursor"), {fc.task()}, "cursor");
   Value *record = fc.entryAlloca(abi_.valueType(), "record", std::max<size_t>(source.schema.size(), 1));
 
@@ -37,17 +47,21 @@ void StageCodegen::produceRecords(FunctionContext &fc, const ir::Stage &stage) {
   const ir::Node &last = node(stage.nodes.back());
   if (stage.kind == ir::StageKind::Scan && last.kind == ir::NodeKind::Aggregate &&
       WindowCodegen::hasEventTimeState(last) && source.eventTimeField >= 0)
-    advanceEventTime(fc, last, row[source.eventTimeField].value);
-  if (stage.kind == ir::StageKind::TableBuild)
-    consumeTableBuild(fc, source, row, latch);
+    driver_.windows().advanceEventTime(fc, last, row[source.eventTimeField].value);
+  if (stage.kind == ir::StageKind::TableBuild) // the table builds itself from its rows, in this function
+    driver_.consumer(stage, 0).consume(fc, row, latch);
   else
-    consume(fc, stage, 1, row, latch);
+    consumeNext(fc, row, latch);
 
   // Computed strings live until the row is done.
   b.SetInsertPoint(latch);
-  if (fc.scratchUsed() || !fused_)
+  if (fc.scratchUsed() || !driver_.fused())
     b.CreateCall(abi_.fn("weir_arena_reset"), {fc.scratch()});
   b.CreateBr(loop);
+}
+
+std::unique_ptr<OperatorTranslator> makeScanProducer(const TranslatorSite &site) {
+  return std::make_unique<ScanProducer>(site);
 }
 
 } // namespace weir::codegen

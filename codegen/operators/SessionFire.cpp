@@ -12,39 +12,28 @@ using namespace llvm;
 
 namespace weir::codegen {
 
-void StageCodegen::fireSessions(FireContext &c) {
-  FunctionContext &fc = c.fc;
-  IRBuilder<> &b = fc.builder();
-  WindowCodegen &w = c.w;
-  AggregateCodegen &agg = c.agg;
-  const ir::Node &aggregate = c.aggregate;
-  const ir::WindowSpec &spec = aggregate.window;
-  llvm::Type *i64 = abi_.i64();
-  uint32_t entrySize = aggregate.layout.entrySize;
-  Value *table = c.table, *watermark = c.watermark, *nextFire = c.nextFire;
+void FireContext::fireSessions() {
   bool session = spec.kind == ir::WindowKind::Session;
   int64_t timeout = session ? spec.gapMs : aggregate.ttlMs;
   // A session closes when no row closer than gap can still come (last
   // event <= watermark - gap); a ttl key expires once its last event is
   // strictly older than watermark - ttl.
   Value *closedBefore = b.CreateSub(watermark, w.i64(session ? timeout : timeout + 1));
-  if (session && c.final)
-    emitInEndOrder(fc, aggregate, w, table, [&] { c.afterRow(); }, [&](Value *entry, Value *index) {
+  if (session && final)
+    emitInEndOrder([&](Value *entry, Value *index) {
       w.forEachSlice(entry, [&](Value *k, Value *s) {
         Value *start = w.sliceId(s), *last = w.sliceEnd(s);
         w.when(b.CreateAnd(b.CreateICmpNE(start, w.emptyId()), b.CreateICmpSLE(last, closedBefore)), [&] {
-          b.CreateCall(abi_.fn("weir_fire_list_add"), {fireList_, b.CreateAdd(last, w.i64(timeout)), index, k});
+          b.CreateCall(abi.fn("weir_fire_list_add"), {fireList, b.CreateAdd(last, w.i64(timeout)), index, k});
         });
       });
     }, [&](Value *entry, Value *k, BasicBlock *next) {
       Value *s = w.slice(entry, k);
       Value *start = w.sliceId(s), *last = w.sliceEnd(s);
-      emitWindowRow(fc, aggregate,
-                    windowRow(fc, aggregate, entry, start, b.CreateAdd(last, w.i64(timeout)), agg.aggregateValues(s)),
-                    next);
+      emitWindow(entry, start, b.CreateAdd(last, w.i64(timeout)), agg.aggregateValues(s), next);
     });
   emitEntryLoop(fc, table, entrySize, [&](Value *entry, Value *, BasicBlock *next) {
-    b.CreateStore(b.getTrue(), c.allEmpty);
+    b.CreateStore(b.getTrue(), allEmpty);
     w.forEachSlice(entry, [&](Value *, Value *s) {
       Value *start = w.sliceId(s), *last = w.sliceEnd(s);
       Value *occupied = b.CreateICmpNE(session ? start : last, w.emptyId());
@@ -52,25 +41,22 @@ void StageCodegen::fireSessions(FireContext &c) {
       w.when(b.CreateAnd(occupied, closed), [&] {
         if (!session) { // ttl: the expired key's row (sessions were emitted in end order above)
           BasicBlock *after = fc.newBlock("fire.after");
-          emitWindowRow(fc, aggregate,
-                        windowRow(fc, aggregate, entry, start, b.CreateAdd(last, w.i64(timeout)),
-                                  agg.aggregateValues(s)),
-                        after);
+          emitWindow(entry, start, b.CreateAdd(last, w.i64(timeout)), agg.aggregateValues(s), after);
           b.SetInsertPoint(after);
-          c.afterRow();
+          afterRow();
         }
-        c.emptySlice(s);
+        emptySlice(s);
         if (!session)
           w.setSliceEnd(s, w.emptyId());
       });
       w.when(b.CreateAnd(occupied, b.CreateNot(closed)), [&] {
-        b.CreateStore(b.getFalse(), c.allEmpty);
+        b.CreateStore(b.getFalse(), allEmpty);
         b.CreateStore(w.min(b.CreateLoad(i64, nextFire), b.CreateAdd(last, w.i64(session ? timeout : timeout + 1))),
                       nextFire);
       });
     });
     markDirty(fc, entry);
-    w.when(b.CreateLoad(b.getInt1Ty(), c.allEmpty), [&] { c.markDead(entry); });
+    w.when(b.CreateLoad(b.getInt1Ty(), allEmpty), [&] { markDead(entry); });
     b.CreateBr(next);
   });
 }

@@ -13,22 +13,13 @@ using namespace llvm;
 
 namespace weir::codegen {
 
-void StageCodegen::fireSlices(FireContext &c) {
-  FunctionContext &fc = c.fc;
-  IRBuilder<> &b = fc.builder();
-  WindowCodegen &w = c.w;
-  AggregateCodegen &agg = c.agg;
-  const ir::Node &aggregate = c.aggregate;
-  const ir::WindowSpec &spec = aggregate.window;
-  llvm::Type *i64 = abi_.i64();
-  uint32_t entrySize = aggregate.layout.entrySize;
-  Value *table = c.table, *watermark = c.watermark, *nextFire = c.nextFire;
+void FireContext::fireSlices() {
   int64_t slide = w.slide(), n = w.slicesPerWindow();
   // Window k covers slices [k - n, k) and ends at k * slide.
   Value *k = fc.entryAlloca(i64, "k");
   Value *firstK = w.floorDiv(w.loadClock(RuntimeABI::CK_NextFire), slide);
   b.CreateStore(firstK, k);
-  if (c.final) {
+  if (final) {
     Value *lastK = w.min(w.floorDiv(watermark, slide),
                          b.CreateAdd(w.floorDiv(w.loadClock(RuntimeABI::CK_MaxEventTime), slide), w.i64(n)));
     BasicBlock *loop = fc.newBlock("fire.window"), *body = fc.newBlock("fire.walk"), *done = fc.newBlock("fire.windows");
@@ -44,12 +35,12 @@ void StageCodegen::fireSlices(FireContext &c) {
     emitEntryLoop(fc, table, entrySize, [&](Value *entry, Value *, BasicBlock *next) {
       Value *any = fc.entryAlloca(b.getInt1Ty(), "any");
       b.CreateStore(b.getFalse(), any);
-      agg.initSlice(c.temp);
+      agg.initSlice(temp);
       w.forEachSlice(entry, [&](Value *, Value *s) {
         Value *sid = w.sliceId(s);
         Value *inWindow = b.CreateAnd(b.CreateICmpSGE(sid, b.CreateSub(kv, w.i64(n))), b.CreateICmpSLT(sid, kv));
         w.when(inWindow, [&] {
-          agg.combine(c.temp, s);
+          agg.combine(temp, s);
           b.CreateStore(b.getTrue(), any);
         });
         // Slices that later windows still contain.
@@ -61,14 +52,13 @@ void StageCodegen::fireSlices(FireContext &c) {
       BasicBlock *skip = fc.newBlock("fire.skip");
       b.CreateCondBr(b.CreateLoad(b.getInt1Ty(), any), emit, skip);
       b.SetInsertPoint(emit);
-      emitWindowRow(fc, aggregate, windowRow(fc, aggregate, entry, windowStart, windowEnd, agg.aggregateValues(c.temp)),
-                    after);
+      emitWindow(entry, windowStart, windowEnd, agg.aggregateValues(temp), after);
       b.SetInsertPoint(after);
-      c.afterRow();
+      afterRow();
       b.CreateBr(skip);
       b.SetInsertPoint(skip);
-      if (c.destroys)
-        agg.destroySlice(c.temp);
+      if (destroys)
+        agg.destroySlice(temp);
       b.CreateBr(next);
     });
     // The next window with any data: skip the empty ones in between.
@@ -89,21 +79,21 @@ void StageCodegen::fireSlices(FireContext &c) {
   // Free the slices no open window contains; a key with none left is dead.
   Value *kv = b.CreateLoad(i64, k);
   emitEntryLoop(fc, table, entrySize, [&](Value *entry, Value *, BasicBlock *next) {
-    b.CreateStore(b.getTrue(), c.allEmpty);
+    b.CreateStore(b.getTrue(), allEmpty);
     w.forEachSlice(entry, [&](Value *, Value *s) {
       Value *sid = w.sliceId(s);
       Value *occupied = b.CreateICmpNE(sid, w.emptyId());
       Value *expired = b.CreateICmpSLT(sid, b.CreateSub(kv, w.i64(n)));
-      w.when(b.CreateAnd(occupied, expired), [&] { c.emptySlice(s); });
+      w.when(b.CreateAnd(occupied, expired), [&] { emptySlice(s); });
       w.when(b.CreateAnd(occupied, b.CreateNot(expired)), [&] {
-        b.CreateStore(b.getFalse(), c.allEmpty);
-        if (!c.final) // the next cleanup: when this slice's last window completes
+        b.CreateStore(b.getFalse(), allEmpty);
+        if (!final) // the next cleanup: when this slice's last window completes
           b.CreateStore(w.min(b.CreateLoad(i64, nextFire), b.CreateMul(b.CreateAdd(sid, w.i64(n)), w.i64(slide))),
                         nextFire);
       });
     });
     markDirty(fc, entry);
-    w.when(b.CreateLoad(b.getInt1Ty(), c.allEmpty), [&] { c.markDead(entry); });
+    w.when(b.CreateLoad(b.getInt1Ty(), allEmpty), [&] { markDead(entry); });
     b.CreateBr(next);
   });
 }

@@ -20,12 +20,28 @@ static const std::vector<int> &buildKeysOf(const ir::Program &program, const ir:
   return none;
 }
 
-void StageCodegen::consumeTableBuild(FunctionContext &fc, const ir::Node &table, const Row &row,
-                                     BasicBlock *next) {
+namespace {
+class TableBuildTranslator final : public OperatorTranslator {
+public:
+  explicit TableBuildTranslator(const TranslatorSite &site)
+      : OperatorTranslator(site), table_(node()), stateIndex_(index().stateOf.at(table_.id)),
+        buildKeys_(buildKeysOf(driver_.program(), table_)) {}
+
+  void consume(FunctionContext &fc, const Row &row, BasicBlock *next) override;
+
+private:
+  const ir::Node &table_;
+  int stateIndex_; // the table's hash table in the program descriptor
+  const std::vector<int> &buildKeys_;
+};
+} // namespace
+
+void TableBuildTranslator::consume(FunctionContext &fc, const Row &row, BasicBlock *next) {
   IRBuilder<> &b = fc.builder();
+  const ir::Node &table = table_;
   StateAccess state(fc, table.layout);
-  Value *ht = fc.state(index_.stateOf.at(table.id));
-  const std::vector<int> &buildKeys = buildKeysOf(program_, table);
+  Value *ht = fc.state(stateIndex_);
+  const std::vector<int> &buildKeys = buildKeys_;
 
   Row keys;
   for (int column : buildKeys)
@@ -60,6 +76,10 @@ void StageCodegen::consumeTableBuild(FunctionContext &fc, const ir::Node &table,
       state.setNullBit(entry, slot.nullBit, v.isNull);
   }
   b.CreateBr(next);
+}
+
+std::unique_ptr<OperatorTranslator> makeTableBuildTranslator(const TranslatorSite &site) {
+  return std::make_unique<TableBuildTranslator>(site);
 }
 
 } // namespace weir::codegen

@@ -3,7 +3,8 @@
 // expired ttl keys) the watermark completed through the aggregate's emit
 // stage, frees the slices no open window needs, marks keys with nothing left
 // dead and compacts the table. The emit stage calls it once more with an
-// infinite watermark at the end of a bounded input.
+// infinite watermark at the end of a bounded input. Also here: the clock the
+// scan advances and the window rows the update translator emits too.
 #include "codegen/AggregateCodegen.h"
 #include "codegen/HashProbe.h"
 #include "codegen/RowBuffer.h"
@@ -17,21 +18,20 @@ using namespace llvm;
 
 namespace weir::codegen {
 
-const ir::Stage &StageCodegen::emitStageOf(const ir::Node &aggregate) const {
-  for (const ir::Stage &stage : program_.stages)
+const ir::Stage &WindowFire::emitStageOf(const ir::Node &aggregate) const {
+  for (const ir::Stage &stage : driver_.program().stages)
     if (stage.kind == ir::StageKind::Emit && stage.nodes.front() == aggregate.id)
       return stage;
   assert(false && "an aggregate without an emit stage");
-  return program_.stages.front();
+  return driver_.program().stages.front();
 }
 
-void StageCodegen::emitWindowRow(FunctionContext &fc, const ir::Node &aggregate, const Row &row,
-                                 BasicBlock *next) {
-  consume(fc, emitStageOf(aggregate), 1, row, next);
+void WindowFire::emitWindowRow(FunctionContext &fc, const ir::Node &aggregate, const Row &row, BasicBlock *next) {
+  driver_.consume(fc, emitStageOf(aggregate), 1, row, next);
 }
 
-StageCodegen::Row StageCodegen::windowRow(FunctionContext &fc, const ir::Node &aggregate, Value *entry,
-                                          Value *windowStart, Value *windowEnd, const Row &values) {
+void WindowFire::emitWindow(FunctionContext &fc, const ir::Node &aggregate, Value *entry, Value *windowStart,
+                            Value *windowEnd, const Row &values, BasicBlock *next) {
   SmallVector<CgValue, 4> keys = AggregateCodegen(fc, aggregate).loadKeys(entry);
   Row row(keys.begin(), keys.end());
   if (aggregate.window.kind != ir::WindowKind::None) {
@@ -40,11 +40,11 @@ StageCodegen::Row StageCodegen::windowRow(FunctionContext &fc, const ir::Node &a
     row.push_back(CgValue{windowEnd, nullptr, nullptr, ts});
   }
   row.insert(row.end(), values.begin(), values.end());
-  return row;
+  emitWindowRow(fc, aggregate, row, next);
 }
 
-StageCodegen::Row StageCodegen::rollingValues(FunctionContext &fc, const ir::Node &aggregate, Value *temp,
-                                              Value *buffer, Value *lo, Value *hi) {
+Row WindowFire::rollingValues(FunctionContext &fc, const ir::Node &aggregate, Value *temp, Value *buffer,
+                              Value *lo, Value *hi) {
   IRBuilder<> &b = fc.builder();
   AggregateCodegen agg(fc, aggregate);
   const ir::Schema &input = node(aggregate.input).schema;
@@ -68,27 +68,14 @@ StageCodegen::Row StageCodegen::rollingValues(FunctionContext &fc, const ir::Nod
   return agg.aggregateValues(temp);
 }
 
-void StageCodegen::produceWindowedResults(FunctionContext &fc, const ir::Stage &stage) {
-  IRBuilder<> &b = fc.builder();
-  const ir::Node &aggregate = node(stage.nodes[0]);
-  Value *status = b.CreateCall(windowFireFunction(aggregate),
-                               {fc.task(), ConstantInt::get(abi_.i64(), INT64_MAX), b.getInt8(1)});
-  fc.exitWith(status);
-}
-
-void StageCodegen::emitInEndOrder(FunctionContext &fc, const ir::Node &aggregate, WindowCodegen &w, Value *table,
-                                  const std::function<void()> &afterRow,
-                                  const std::function<void(Value *entry, Value *index)> &collect,
-                                  const std::function<void(Value *entry, Value *item, BasicBlock *next)> &emit) {
-  IRBuilder<> &b = fc.builder();
-  llvm::Type *i64 = abi_.i64();
-  uint32_t entrySize = aggregate.layout.entrySize;
-  fireList_ = b.CreateCall(abi_.fn("weir_fire_list_new"), {});
+void FireContext::emitInEndOrder(const std::function<void(Value *entry, Value *index)> &collect,
+                                 const std::function<void(Value *entry, Value *item, BasicBlock *next)> &emit) {
+  fireList = b.CreateCall(abi.fn("weir_fire_list_new"), {});
   emitEntryLoop(fc, table, entrySize, [&](Value *entry, Value *index, BasicBlock *next) {
     collect(entry, index);
     b.CreateBr(next);
   });
-  Value *count = b.CreateCall(abi_.fn("weir_fire_list_sort"), {fireList_});
+  Value *count = b.CreateCall(abi.fn("weir_fire_list_sort"), {fireList});
   BasicBlock *pre = b.GetInsertBlock();
   BasicBlock *loop = fc.newBlock("order.next"), *body = fc.newBlock("order.emit");
   BasicBlock *after = fc.newBlock("order.after"), *done = fc.newBlock("order.done");
@@ -98,9 +85,9 @@ void StageCodegen::emitInEndOrder(FunctionContext &fc, const ir::Node &aggregate
   i->addIncoming(w.i64(0), pre);
   b.CreateCondBr(b.CreateICmpULT(i, count), body, done);
   b.SetInsertPoint(body);
-  Value *index = b.CreateCall(abi_.fn("weir_fire_list_entry"), {fireList_, i});
-  Value *item = b.CreateCall(abi_.fn("weir_fire_list_item"), {fireList_, i});
-  Value *entries = b.CreateLoad(abi_.ptr(), b.CreateStructGEP(abi_.hashTableType(), table, RuntimeABI::HT_Entries));
+  Value *index = b.CreateCall(abi.fn("weir_fire_list_entry"), {fireList, i});
+  Value *item = b.CreateCall(abi.fn("weir_fire_list_item"), {fireList, i});
+  Value *entries = b.CreateLoad(abi.ptr(), b.CreateStructGEP(abi.hashTableType(), table, RuntimeABI::HT_Entries));
   Value *entry = b.CreateGEP(b.getInt8Ty(), entries, b.CreateMul(index, w.i64(entrySize)));
   emit(entry, item, after);
   b.SetInsertPoint(after);
@@ -108,10 +95,10 @@ void StageCodegen::emitInEndOrder(FunctionContext &fc, const ir::Node &aggregate
   i->addIncoming(b.CreateAdd(i, w.i64(1)), b.GetInsertBlock());
   b.CreateBr(loop);
   b.SetInsertPoint(done);
-  b.CreateCall(abi_.fn("weir_fire_list_free"), {fireList_});
+  b.CreateCall(abi.fn("weir_fire_list_free"), {fireList});
 }
 
-Function *StageCodegen::windowFireFunction(const ir::Node &aggregate) {
+Function *WindowFire::fireFunction(const ir::Node &aggregate) {
   Function *&cached = fireFunctions_[aggregate.id];
   if (cached)
     return cached;
@@ -123,47 +110,64 @@ Function *StageCodegen::windowFireFunction(const ir::Node &aggregate) {
   cached = f;
 
   FunctionContext fc(abi_, f);
-  IRBuilder<> &b = fc.builder();
-  int stateIndex = index_.stateOf.at(aggregate.id);
+  int stateIndex = driver_.index().stateOf.at(aggregate.id);
   Value *table = fc.state(stateIndex);
   WindowCodegen w(fc, aggregate, fc.clock(stateIndex));
   AggregateCodegen agg(fc, aggregate);
-  const ir::WindowSpec &spec = aggregate.window;
-  const ir::StateLayout &layout = aggregate.layout;
-  bool final = spec.emit == ir::EmitPolicy::Final;
-  bool destroys = AggregateCodegen::needsDestroy(aggregate);
-  Value *watermark = f->getArg(1);
-  Value *resetScratch = b.CreateICmpNE(f->getArg(2), b.getInt8(0));
-  llvm::Type *i64 = abi_.i64();
-  Value *temp = fc.entryAlloca(i64, "window", std::max<uint32_t>(layout.sliceSize / 8, 1));
-  Value *nextFire = fc.entryAlloca(i64, "nextfire");
-  Value *allEmpty = fc.entryAlloca(b.getInt1Ty(), "allempty");
-  b.CreateStore(w.i64(INT64_MAX), nextFire);
-
-  // After an emitted row: computed strings go, unless the caller's own row
-  // (a scan's record) still needs them.
-
-  FireContext c{fc, aggregate, w, agg, table, watermark, resetScratch, temp, nextFire, allEmpty, final, destroys};
-  switch (spec.kind) {
-  case ir::WindowKind::Tumbling:
-  case ir::WindowKind::Hopping: fireSlices(c); break;
-  case ir::WindowKind::Session:
-  case ir::WindowKind::None: fireSessions(c); break; // sessions, and ttl's single running aggregate per key
-  case ir::WindowKind::Rolling: fireRolling(c); break;
-  }
-  w.storeClock(RuntimeABI::CK_NextFire, b.CreateLoad(i64, nextFire));
-  w.storeClock(RuntimeABI::CK_FiredUpto, watermark);
-  b.CreateCall(abi_.fn("weir_ht_compact"), {table});
+  FireContext(*this, fc, aggregate, w, agg, table).fire();
   fc.exitWith(ConstantInt::get(abi_.i32(), 0));
   fc.finish();
   return f;
 }
 
-// After an emitted row: computed strings go, unless the caller's own row
-// (a scan's record) still needs them.
-void FireContext::afterRow() {
+// Called by the scan for every record its source decodes, before any
+// filter: the watermark belongs to the source. The late test in the
+// aggregate compares with the watermark after this record, which is the
+// same test: a record that raised the watermark is at or after it.
+void WindowFire::advanceEventTime(FunctionContext &fc, const ir::Node &aggregate, Value *ts) {
   IRBuilder<> &b = fc.builder();
-  w.when(resetScratch, [&] { b.CreateCall(fc.abi().fn("weir_arena_reset"), {fc.scratch()}); });
+  WindowCodegen w(fc, aggregate, fc.clock(driver_.index().stateOf.at(aggregate.id)));
+  // The watermark only moves forward; what it completed fires before this
+  // row is folded (the row is at or after it, so in none of those windows).
+  Value *maxTs = w.max(w.loadClock(RuntimeABI::CK_MaxEventTime), ts);
+  w.storeClock(RuntimeABI::CK_MaxEventTime, maxTs);
+  Value *watermark = b.CreateSub(maxTs, w.i64(aggregate.watermarkDelayMs), "watermark");
+  w.storeClock(RuntimeABI::CK_Watermark, watermark);
+  w.when(b.CreateICmpSGE(watermark, w.loadClock(RuntimeABI::CK_NextFire)), [&] {
+    fc.exitOnError(b.CreateCall(fireFunction(aggregate), {fc.task(), watermark, b.getInt8(0)}));
+  });
+}
+
+FireContext::FireContext(WindowFire &windows, FunctionContext &fc, const ir::Node &aggregate, WindowCodegen &w,
+                         AggregateCodegen &agg, Value *table)
+    : windows(windows), fc(fc), b(fc.builder()), abi(fc.abi()), aggregate(aggregate), spec(aggregate.window),
+      w(w), agg(agg), i64(abi.i64()), entrySize(aggregate.layout.entrySize),
+      final(spec.emit == ir::EmitPolicy::Final), destroys(AggregateCodegen::needsDestroy(aggregate)),
+      table(table) {
+  Function *f = fc.function();
+  watermark = f->getArg(1);
+  resetScratch = b.CreateICmpNE(f->getArg(2), b.getInt8(0));
+  temp = fc.entryAlloca(i64, "window", std::max<uint32_t>(aggregate.layout.sliceSize / 8, 1));
+  nextFire = fc.entryAlloca(i64, "nextfire");
+  allEmpty = fc.entryAlloca(b.getInt1Ty(), "allempty");
+  b.CreateStore(w.i64(INT64_MAX), nextFire);
+}
+
+void FireContext::fire() {
+  switch (spec.kind) {
+  case ir::WindowKind::Tumbling:
+  case ir::WindowKind::Hopping: fireSlices(); break;
+  case ir::WindowKind::Session:
+  case ir::WindowKind::None: fireSessions(); break; // sessions, and ttl's single running aggregate per key
+  case ir::WindowKind::Rolling: fireRolling(); break;
+  }
+  w.storeClock(RuntimeABI::CK_NextFire, b.CreateLoad(i64, nextFire));
+  w.storeClock(RuntimeABI::CK_FiredUpto, watermark);
+  b.CreateCall(abi.fn("weir_ht_compact"), {table});
+}
+
+void FireContext::afterRow() {
+  w.when(resetScratch, [&] { b.CreateCall(abi.fn("weir_arena_reset"), {fc.scratch()}); });
 }
 
 void FireContext::emptySlice(Value *slice) {
@@ -174,7 +178,6 @@ void FireContext::emptySlice(Value *slice) {
 }
 
 void FireContext::markDead(Value *entry) {
-  IRBuilder<> &b = fc.builder();
   b.CreateStore(b.getInt32(WEIR_ENTRY_DEAD),
                 b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), entry, RuntimeABI::kEntryNextOffset));
 }

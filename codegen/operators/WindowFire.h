@@ -1,33 +1,105 @@
-// What every fire function body shares: WindowFire.cpp builds the function
-// and this context; SliceFire.cpp, SessionFire.cpp and RollingFire.cpp fill in
-// one window family each.
+// What a windowed (or ttl) aggregate's translators share: the fire function
+// that emits the windows a watermark completed (WindowFire.cpp builds it and
+// a FireContext; SliceFire.cpp, SessionFire.cpp and RollingFire.cpp fill in
+// one window family each), the clock the scan advances, and the window rows
+// handed down the aggregate's emit stage.
 #pragma once
 
 #include "codegen/AggregateCodegen.h"
 #include "codegen/StageCodegen.h"
 #include "codegen/WindowCodegen.h"
 
+#include <functional>
+#include <map>
+
 namespace weir::codegen {
 
-struct FireContext {
+class WindowFire {
+public:
+  explicit WindowFire(StageCodegen &driver) : driver_(driver), abi_(driver.abi()) {}
+
+  // `i32 fire.<state>(ptr task, i64 watermark, i8 resetScratch)`: emits what
+  // the watermark completed (under emit final), drops expired state,
+  // compacts the table and sets the clock's next_fire. Made on first use.
+  llvm::Function *fireFunction(const ir::Node &aggregate);
+  // The source's clock: max event time, watermark, firing what it completed.
+  void advanceEventTime(FunctionContext &fc, const ir::Node &aggregate, llvm::Value *ts);
+  // Hands the row of one window (keys ++ window_start, window_end ++ values,
+  // or keys ++ values for ttl) of the key of `entry` down the emit stage.
+  void emitWindow(FunctionContext &fc, const ir::Node &aggregate, llvm::Value *entry, llvm::Value *windowStart,
+                  llvm::Value *windowEnd, const Row &values, llvm::BasicBlock *next);
+  // Hands an already built row (rolling: the input row ++ values) down the emit stage.
+  void emitWindowRow(FunctionContext &fc, const ir::Node &aggregate, const Row &row, llvm::BasicBlock *next);
+  // Rolling: the aggregates over the buffered rows [lo, hi) of one key,
+  // folded into the temporary slice `temp` (destroySlice it after use).
+  Row rollingValues(FunctionContext &fc, const ir::Node &aggregate, llvm::Value *temp, llvm::Value *buffer,
+                    llvm::Value *lo, llvm::Value *hi);
+
+  RuntimeABI &abi() const { return abi_; }
+  const ir::Node &node(int id) const { return driver_.node(id); }
+
+private:
+  const ir::Stage &emitStageOf(const ir::Node &aggregate) const;
+
+  StageCodegen &driver_;
+  RuntimeABI &abi_;
+  std::map<int, llvm::Function *> fireFunctions_; // aggregate id -> fire function
+};
+
+// One fire function's body while it is generated: what every window family
+// needs, so each family's code is a method here (the members carry the
+// short names the bodies use).
+class FireContext {
+public:
+  // Sets up the fire function `fc` builds: its arguments, a temporary
+  // accumulator and the next_fire it computes.
+  FireContext(WindowFire &windows, FunctionContext &fc, const ir::Node &aggregate, WindowCodegen &w,
+              AggregateCodegen &agg, llvm::Value *table);
+
+  // The body per window family, then the clock's next_fire and fired_upto.
+  void fire();
+
+private:
+  void fireSlices();   // tumbling and hopping (SliceFire.cpp)
+  void fireSessions(); // sessions and ttl (SessionFire.cpp)
+  void fireRolling();  // rolling (RollingFire.cpp)
+
+  // After an emitted row: computed strings go, unless the caller's own row
+  // (a scan's record) still needs them.
+  void afterRow();
+  // Frees what a slice owns and marks it empty.
+  void emptySlice(llvm::Value *slice);
+  // The entry goes at the table's next compaction.
+  void markDead(llvm::Value *entry);
+  // Emits a firing's results in window-end order: `collect` adds (end,
+  // entry index, item) to fireList for each entry; `emit` emits one item.
+  void emitInEndOrder(const std::function<void(llvm::Value *entry, llvm::Value *index)> &collect,
+                      const std::function<void(llvm::Value *entry, llvm::Value *item, llvm::BasicBlock *next)> &emit);
+  // Hands one window's row of `entry`'s key down the emit stage.
+  void emitWindow(llvm::Value *entry, llvm::Value *windowStart, llvm::Value *windowEnd, const Row &values,
+                  llvm::BasicBlock *next) {
+    windows.emitWindow(fc, aggregate, entry, windowStart, windowEnd, values, next);
+  }
+
+  WindowFire &windows;
   FunctionContext &fc;
+  llvm::IRBuilder<> &b;
+  RuntimeABI &abi;
   const ir::Node &aggregate;
+  const ir::WindowSpec &spec;
   WindowCodegen &w;
   AggregateCodegen &agg;
+  llvm::Type *i64;
+  uint32_t entrySize;
+  bool final;                // emit final (else updates: only drop state)
+  bool destroys;             // slices own out-of-line memory
   llvm::Value *table;        // the state's WeirHashTable*
   llvm::Value *watermark;    // i64: what to fire up to
   llvm::Value *resetScratch; // i1: reset the scratch arena after each row
   llvm::Value *temp;         // a slice-sized temporary accumulator
   llvm::Value *nextFire;     // i64 slot: the watermark to fire at next
   llvm::Value *allEmpty;     // i1 slot: the current key has nothing left
-  bool final;                // emit final (else updates: only drop state)
-  bool destroys;             // slices own out-of-line memory
-
-  void afterRow();
-  // Frees what a slice owns and marks it empty.
-  void emptySlice(llvm::Value *slice);
-  // The entry goes at the table's next compaction.
-  void markDead(llvm::Value *entry);
+  llvm::Value *fireList = nullptr; // the WeirFireList being filled (emitInEndOrder)
 };
 
 } // namespace weir::codegen

@@ -5,9 +5,11 @@
 // running aggregate (ttl) or row buffer (rolling). Under `emit updates` the
 // windows the row changed are emitted right away.
 #include "codegen/AggregateCodegen.h"
+#include "codegen/HashProbe.h"
 #include "codegen/RowBuffer.h"
 #include "codegen/StageCodegen.h"
 #include "codegen/WindowCodegen.h"
+#include "codegen/operators/WindowFire.h"
 
 #include <climits>
 
@@ -15,29 +17,25 @@ using namespace llvm;
 
 namespace weir::codegen {
 
+namespace {
+class WindowUpdateTranslator final : public OperatorTranslator {
+public:
+  explicit WindowUpdateTranslator(const TranslatorSite &site)
+      : OperatorTranslator(site), aggregate_(node()), stateIndex_(index().stateOf.at(aggregate_.id)) {}
 
-// Called by the scan for every record its source decodes, before any
-// filter: the watermark belongs to the source. The late test in the
-// aggregate compares with the watermark after this record, which is the
-// same test: a record that raised the watermark is at or after it.
-void StageCodegen::advanceEventTime(FunctionContext &fc, const ir::Node &aggregate, Value *ts) {
-  IRBuilder<> &b = fc.builder();
-  WindowCodegen w(fc, aggregate, fc.clock(index_.stateOf.at(aggregate.id)));
-  // The watermark only moves forward; what it completed fires before this
-  // row is folded (the row is at or after it, so in none of those windows).
-  Value *maxTs = w.max(w.loadClock(RuntimeABI::CK_MaxEventTime), ts);
-  w.storeClock(RuntimeABI::CK_MaxEventTime, maxTs);
-  Value *watermark = b.CreateSub(maxTs, w.i64(aggregate.watermarkDelayMs), "watermark");
-  w.storeClock(RuntimeABI::CK_Watermark, watermark);
-  w.when(b.CreateICmpSGE(watermark, w.loadClock(RuntimeABI::CK_NextFire)), [&] {
-    fc.exitOnError(b.CreateCall(windowFireFunction(aggregate), {fc.task(), watermark, b.getInt8(0)}));
-  });
-}
+  void consume(FunctionContext &fc, const Row &row, BasicBlock *next) override;
 
-void StageCodegen::consumeWindowedUpdate(FunctionContext &fc, const ir::Node &aggregate, const Row &row,
-                                         BasicBlock *next) {
+private:
+  const ir::Node &aggregate_;
+  int stateIndex_; // the aggregate's hash table and clock in the program descriptor
+};
+} // namespace
+
+void WindowUpdateTranslator::consume(FunctionContext &fc, const Row &row, BasicBlock *next) {
   IRBuilder<> &b = fc.builder();
-  int stateIndex = index_.stateOf.at(aggregate.id);
+  const ir::Node &aggregate = aggregate_;
+  int stateIndex = stateIndex_;
+  WindowFire &windows = driver_.windows();
   WindowCodegen w(fc, aggregate, fc.clock(stateIndex));
   AggregateCodegen agg(fc, aggregate);
   const ir::WindowSpec &spec = aggregate.window;
@@ -54,7 +52,7 @@ void StageCodegen::consumeWindowedUpdate(FunctionContext &fc, const ir::Node &ag
     if (spec.lateToSink) {
       Value *buffer = fc.entryAlloca(abi_.valueType(), "laterow", std::max<size_t>(row.size(), 1));
       storeRow(fc, buffer, row);
-      Value *sink = fc.sink(index_.lateSinkOf.at(aggregate.id));
+      Value *sink = fc.sink(index().lateSinkOf.at(aggregate.id));
       fc.exitOnError(b.CreateCall(abi_.fn("weir_sink_write"), {sink, buffer}));
     } else {
       w.storeClock(RuntimeABI::CK_LateRows, b.CreateAdd(w.loadClock(RuntimeABI::CK_LateRows), w.i64(1)));
@@ -74,7 +72,10 @@ void StageCodegen::consumeWindowedUpdate(FunctionContext &fc, const ir::Node &ag
         w.setSliceEnd(slice, w.emptyId());
     });
   };
-  KeyEntry key = findOrInsertKey(fc, aggregate, row, initRing);
+  Value *table = fc.state(stateIndex);
+  std::vector<CgValue> keys = agg.rowKeys(row);
+  AggregateCodegen::KeyEntry key =
+      agg.findOrInsert(table, emitKeyHash(fc, keys), keys, /*faultInSpilled=*/true, initRing);
   Value *entry = key.entry;
   markDirty(fc, entry);
 
@@ -91,7 +92,7 @@ void StageCodegen::consumeWindowedUpdate(FunctionContext &fc, const ir::Node &ag
       agg.initSlice(slice);
       w.setSliceId(slice, id);
     });
-    agg.update(key.table, slice, key.index, row);
+    agg.update(table, slice, key.index, row);
     w.lowerNextFire(b.CreateMul(b.CreateAdd(id, w.i64(1)), w.i64(slide)));
     if (!updates)
       break;
@@ -114,8 +115,7 @@ void StageCodegen::consumeWindowedUpdate(FunctionContext &fc, const ir::Node &ag
     });
     Value *windowEnd = b.CreateMul(end, w.i64(slide));
     Value *windowStart = b.CreateSub(windowEnd, w.i64(spec.sizeMs));
-    emitWindowRow(fc, aggregate, windowRow(fc, aggregate, entry, windowStart, windowEnd, agg.aggregateValues(temp)),
-                  afterRow);
+    windows.emitWindow(fc, aggregate, entry, windowStart, windowEnd, agg.aggregateValues(temp), afterRow);
     b.SetInsertPoint(afterRow);
     if (AggregateCodegen::needsDestroy(aggregate))
       agg.destroySlice(temp);
@@ -173,21 +173,21 @@ void StageCodegen::consumeWindowedUpdate(FunctionContext &fc, const ir::Node &ag
       w.when(full, [&] { fc.exitWith(ConstantInt::get(abi_.i32(), WEIR_ERR_INTERNAL, /*IsSigned=*/true)); b.SetInsertPoint(fc.newBlock("unreachable")); });
     });
     Value *t = b.CreateLoad(abi_.ptr(), target);
-    agg.update(key.table, t, key.index, row);
+    agg.update(table, t, key.index, row);
     Value *start = w.min(w.sliceId(t), ts), *last = w.max(w.sliceEnd(t), ts);
     w.setSliceId(t, start);
     w.setSliceEnd(t, last);
     Value *end = b.CreateAdd(last, w.i64(gap));
     w.lowerNextFire(end);
     if (updates) {
-      emitWindowRow(fc, aggregate, windowRow(fc, aggregate, entry, start, end, agg.aggregateValues(t)), next);
+      windows.emitWindow(fc, aggregate, entry, start, end, agg.aggregateValues(t), next);
       return;
     }
     break;
   }
   case ir::WindowKind::None: { // ttl: one running aggregate per key
     Value *slice = w.slice(entry, 0u);
-    agg.update(key.table, slice, key.index, row);
+    agg.update(table, slice, key.index, row);
     Value *last = w.max(w.sliceEnd(slice), ts);
     w.setSliceEnd(slice, last);
     w.lowerNextFire(b.CreateAdd(last, w.i64(aggregate.ttlMs + 1)));
@@ -214,10 +214,10 @@ void StageCodegen::consumeWindowedUpdate(FunctionContext &fc, const ir::Node &ag
                                 w.i64(spec.sizeMs + 1)));
     Value *temp = fc.entryAlloca(abi_.i64(), "rolling", layout.sliceSize / 8);
     Row out(row.begin(), row.end());
-    Row values = rollingValues(fc, aggregate, temp, events, lo, hi);
+    Row values = windows.rollingValues(fc, aggregate, temp, events, lo, hi);
     out.insert(out.end(), values.begin(), values.end());
     BasicBlock *afterRow = fc.newBlock("roll.after");
-    emitWindowRow(fc, aggregate, out, afterRow);
+    windows.emitWindowRow(fc, aggregate, out, afterRow);
     b.SetInsertPoint(afterRow);
     agg.destroySlice(temp);
     b.CreateBr(next);
@@ -225,6 +225,12 @@ void StageCodegen::consumeWindowedUpdate(FunctionContext &fc, const ir::Node &ag
   }
   }
   b.CreateBr(next);
+}
+
+std::unique_ptr<OperatorTranslator> makeWindowUpdateTranslator(const TranslatorSite &site) {
+  if (!WindowCodegen::hasEventTimeState(site.driver.node(site.stage.nodes[site.pos])))
+    return nullptr;
+  return std::make_unique<WindowUpdateTranslator>(site);
 }
 
 } // namespace weir::codegen
