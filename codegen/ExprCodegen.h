@@ -6,6 +6,7 @@
 #include "ir/IR.h"
 
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/SmallVector.h"
 
 namespace weir::codegen {
 
@@ -43,8 +44,26 @@ private:
   CgValue emitLogic(ir::BinaryOp op, const CgValue &a, const CgValue &b);
   CgValue emitCompare(ir::BinaryOp op, const CgValue &a, const CgValue &b);
   CgValue emitArithmetic(const ir::Expr &e, const CgValue &a, const CgValue &b);
+  // Built-in calls (BuiltinCallCodegen.cpp): emitCall dispatches on the
+  // Emitter column of stdlib/Builtins.def.
+  struct Call;
   CgValue emitCall(const ir::Expr &e, llvm::ArrayRef<CgValue> row);
-  CgValue emitCast(ScalarFn fn, const CgValue &a, Type to);
+  CgValue emitIf(const Call &c);
+  CgValue emitCoalesce(const Call &c);
+  CgValue emitIsNull(const Call &c);
+  CgValue emitCast(const Call &c);
+  CgValue emitRetype(const Call &c);
+  CgValue emitRuntimeCall(const Call &c);
+  CgValue emitRuntimeStringCall(const Call &c);
+  CgValue emitSubstr(const Call &c);
+  CgValue emitConcat(const Call &c);
+  CgValue emitAbs(const Call &c);
+  CgValue emitRounding(const Call &c);
+  CgValue emitFloatIntrinsic(const Call &c);
+  CgValue emitHash(const Call &c);
+  CgValue typedResult(const Call &c, llvm::Value *v, llvm::Value *isNull);
+  llvm::SmallVector<llvm::Value *, 6> abiArguments(const Call &c);
+  CgValue castValue(ScalarFn fn, const CgValue &a, Type to);
   CgValue toStringValue(const CgValue &a);
   CgValue callStringResult(llvm::StringRef fn, llvm::ArrayRef<llvm::Value *> argsBeforeOut,
                            llvm::Value *isNull);

@@ -1,48 +1,14 @@
 // Names and type rules of the built-in functions (the compiler side of
-// stdlib/Builtins.h). The rules are documented for users in docs/language.md;
-// keep the two in step.
+// stdlib/Builtins.h); the scalar functions' rows are in stdlib/Builtins.def.
+// The rules are documented for users in docs/language.md; keep the two in
+// step.
 #include "stdlib/Builtins.h"
 
-#include <array>
 #include <initializer_list>
+#include <iterator>
 
 namespace weir {
 namespace {
-
-struct ScalarName { ScalarFn fn; const char *name; };
-constexpr ScalarName kScalarNames[] = {
-    {ScalarFn::If, "if"},
-    {ScalarFn::Coalesce, "coalesce"},
-    {ScalarFn::IsNull, "is_null"},
-    {ScalarFn::ToInt64, "int64"},
-    {ScalarFn::ToFloat64, "float64"},
-    {ScalarFn::ToString, "string"},
-    {ScalarFn::ToBool, "bool"},
-    {ScalarFn::ToTimestamp, "timestamp"},
-    {ScalarFn::ToDuration, "duration"},
-    {ScalarFn::Length, "length"},
-    {ScalarFn::Substr, "substr"},
-    {ScalarFn::Upper, "upper"},
-    {ScalarFn::Lower, "lower"},
-    {ScalarFn::Concat, "concat"},
-    {ScalarFn::Contains, "contains"},
-    {ScalarFn::StartsWith, "starts_with"},
-    {ScalarFn::EndsWith, "ends_with"},
-    {ScalarFn::Base64, "base64"},
-    {ScalarFn::Abs, "abs"},
-    {ScalarFn::Round, "round"},
-    {ScalarFn::Floor, "floor"},
-    {ScalarFn::Ceil, "ceil"},
-    {ScalarFn::Sqrt, "sqrt"},
-    {ScalarFn::Ln, "ln"},
-    {ScalarFn::Exp, "exp"},
-    {ScalarFn::Pow, "pow"},
-    {ScalarFn::FloorTime, "floor_time"},
-    {ScalarFn::Hour, "hour"},
-    {ScalarFn::DayOfWeek, "day_of_week"},
-    {ScalarFn::EpochMillis, "epoch_millis"},
-    {ScalarFn::Hash, "hash"},
-};
 
 struct AggName { AggFn fn; const char *name; };
 constexpr AggName kAggNames[] = {
@@ -66,6 +32,8 @@ bool fits(Type t, std::initializer_list<TypeKind> kinds) {
   return false;
 }
 
+bool fits(Type t, KindSet kinds) { return t.kind == K::Null || (kinds & kindBit(t.kind)) != 0; }
+
 bool anyNullable(const std::vector<Type> &args) {
   for (Type t : args)
     if (t.nullable || t.kind == K::Null)
@@ -83,27 +51,6 @@ ScalarCallResult strict(TypeKind kind, const std::vector<Type> &args) {
   return ok(kind, anyNullable(args));
 }
 
-// Checks a fixed signature: one kind set per parameter, the last `optional`
-// of them may be left out.
-bool matches(const std::vector<Type> &args,
-             std::initializer_list<std::initializer_list<TypeKind>> params, size_t optional,
-             int &badArg) {
-  badArg = -1;
-  if (args.size() > params.size() || args.size() + optional < params.size())
-    return false;
-  size_t i = 0;
-  for (auto kinds : params) {
-    if (i == args.size())
-      break;
-    if (!fits(args[i], kinds)) {
-      badArg = static_cast<int>(i);
-      return false;
-    }
-    ++i;
-  }
-  return true;
-}
-
 // The common type of two values (if-branches, coalesce arguments): equal
 // kinds, int64 with float64 (float64), or null with anything.
 std::optional<Type> unify(Type a, Type b) {
@@ -119,10 +66,28 @@ std::optional<Type> unify(Type a, Type b) {
   return std::nullopt;
 }
 
-ScalarCallResult checkIf(const std::vector<Type> &args) {
+// The type rules, one per TypeRule of stdlib/Builtins.def. Each gets its row
+// (expected kinds, result kind, diagnostic) and the argument types.
+using Row = ScalarBuiltin;
+
+// Checks a fixed signature: the row's kind set per parameter, the last
+// `optional` of them may be left out.
+bool matches(const Row &row, const std::vector<Type> &args, int &badArg) {
+  badArg = -1;
+  if (args.size() > row.paramCount || args.size() + row.optional < row.paramCount)
+    return false;
+  for (size_t i = 0; i < args.size(); ++i)
+    if (!fits(args[i], row.params[i])) {
+      badArg = static_cast<int>(i);
+      return false;
+    }
+  return true;
+}
+
+ScalarCallResult checkIf(const Row &row, const std::vector<Type> &args) {
   if (args.size() != 3)
-    return fail("'if' expects (bool, T, T)");
-  if (!fits(args[0], {K::Bool}))
+    return fail(row.message);
+  if (!fits(args[0], row.params[0]))
     return fail("the condition of 'if' must be bool, not " + typeName(args[0]), 0);
   auto common = unify(args[1], args[2]);
   if (!common)
@@ -133,9 +98,9 @@ ScalarCallResult checkIf(const std::vector<Type> &args) {
   return {*common, {}};
 }
 
-ScalarCallResult checkCoalesce(const std::vector<Type> &args) {
+ScalarCallResult checkCoalesce(const Row &row, const std::vector<Type> &args) {
   if (args.empty())
-    return fail("'coalesce' expects at least one argument");
+    return fail(row.message);
   Type result = args[0];
   bool allNullable = true;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -152,42 +117,83 @@ ScalarCallResult checkCoalesce(const std::vector<Type> &args) {
   return {result.withNullable(allNullable), {}};
 }
 
-// A cast: `from` lists the accepted argument kinds; casts from string yield
-// null when the text does not parse.
-ScalarCallResult checkCast(const char *name, TypeKind to, const std::vector<Type> &args,
-                           std::initializer_list<TypeKind> from, const char *fromText) {
-  if (args.size() != 1 || !fits(args[0], from))
-    return fail(std::string("'") + name + "' expects one argument of type " + fromText,
-                args.size() == 1 ? 0 : -1);
-  bool parses = args[0].kind == K::String && to != K::String;
-  return ok(to, anyNullable(args) || parses);
+ScalarCallResult checkIsNull(const Row &row, const std::vector<Type> &args) {
+  if (args.size() != 1)
+    return fail(row.message);
+  return ok(K::Bool, false);
 }
 
-ScalarCallResult checkFixed(const char *signature, TypeKind result, const std::vector<Type> &args,
-                            std::initializer_list<std::initializer_list<TypeKind>> params,
-                            size_t optional = 0) {
+// A cast to the row's result kind from one of its parameter kinds; casts
+// from string yield null when the text does not parse.
+ScalarCallResult checkCast(const Row &row, const std::vector<Type> &args) {
+  if (args.size() != 1 || !fits(args[0], row.params[0]))
+    return fail(row.message, args.size() == 1 ? 0 : -1);
+  bool parses = args[0].kind == K::String && row.result != K::String;
+  return ok(row.result, anyNullable(args) || parses);
+}
+
+ScalarCallResult checkFixed(const Row &row, const std::vector<Type> &args) {
   int badArg;
-  if (!matches(args, params, optional, badArg))
-    return fail(signature, badArg);
-  return strict(result, args);
+  if (!matches(row, args, badArg))
+    return fail(row.message, badArg);
+  return strict(row.result, args);
 }
 
 // abs, round, floor, ceil: the result has the argument's kind.
-ScalarCallResult checkSameKindMath(const char *signature, const std::vector<Type> &args,
-                                   std::initializer_list<TypeKind> kinds, bool digits) {
+ScalarCallResult checkSameKindMath(const Row &row, const std::vector<Type> &args) {
   int badArg;
-  if (digits ? !matches(args, {kinds, {K::Int64}}, 1, badArg) : !matches(args, {kinds}, 0, badArg))
-    return fail(signature, badArg);
-  TypeKind kind = args[0].kind == K::Null ? K::Float64 : args[0].kind;
+  if (!matches(row, args, badArg))
+    return fail(row.message, badArg);
+  TypeKind kind = args[0].kind == K::Null ? row.result : args[0].kind;
   return strict(kind, args);
 }
 
+ScalarCallResult checkConcat(const Row &row, const std::vector<Type> &args) {
+  if (args.empty())
+    return fail(row.message);
+  for (size_t i = 0; i < args.size(); ++i)
+    if (!fits(args[i], row.params[0]))
+      return fail("'concat' expects strings; convert other values with string(x)",
+                  static_cast<int>(i));
+  return strict(row.result, args);
+}
+
+ScalarCallResult checkHash(const Row &row, const std::vector<Type> &args) {
+  if (args.empty())
+    return fail(row.message);
+  return strict(row.result, args);
+}
+
+using TypeRule = ScalarCallResult (*)(const Row &, const std::vector<Type> &);
+
+// The rows of stdlib/Builtins.def, with their type rules, indexed by ScalarFn
+// (the enum is generated from the same rows, in the same order).
+struct RowAndRule {
+  ScalarBuiltin row;
+  TypeRule rule;
+};
+#define WEIR_PARAMS(...)                                                                            \
+  {__VA_ARGS__}, static_cast<uint8_t>(std::initializer_list<KindSet>{__VA_ARGS__}.size())
+constexpr RowAndRule kScalarRows[] = {
+#define WEIR_SCALAR_BUILTIN(Id, Name, Result, Params, Optional, TypeRule, Message, Nulls, Purity_,  \
+                            RuntimeSymbol, Folder, Emitter)                                         \
+  {{ScalarFn::Id, Name, K::Result, WEIR_PARAMS Params, Optional, Message, NullRule::Nulls,          \
+    Purity::Purity_, RuntimeSymbol},                                                                \
+   &TypeRule},
+#include "stdlib/Builtins.def"
+};
+#undef WEIR_PARAMS
+
 } // namespace
 
+const ScalarBuiltin &scalarBuiltin(ScalarFn fn) {
+  return kScalarRows[static_cast<size_t>(fn)].row;
+}
+
 std::optional<ScalarFn> lookupScalarFn(std::string_view name) {
-  for (const ScalarName &s : kScalarNames)
-    if (name == s.name)
-      return s.fn;
+  for (const RowAndRule &r : kScalarRows)
+    if (name == r.row.name)
+      return r.row.fn;
   return std::nullopt;
 }
 
@@ -199,10 +205,7 @@ std::optional<AggFn> lookupAggFn(std::string_view name) {
 }
 
 const char *scalarFnName(ScalarFn fn) {
-  for (const ScalarName &s : kScalarNames)
-    if (s.fn == fn)
-      return s.name;
-  return "?";
+  return static_cast<size_t>(fn) < std::size(kScalarRows) ? scalarBuiltin(fn).name : "?";
 }
 
 const char *aggFnName(AggFn fn) {
@@ -213,95 +216,8 @@ const char *aggFnName(AggFn fn) {
 }
 
 ScalarCallResult checkScalarCall(ScalarFn fn, const std::vector<Type> &args) {
-  const std::initializer_list<TypeKind> num = {K::Int64, K::Float64};
-  switch (fn) {
-  case ScalarFn::If: return checkIf(args);
-  case ScalarFn::Coalesce: return checkCoalesce(args);
-  case ScalarFn::IsNull:
-    if (args.size() != 1)
-      return fail("'is_null' expects one argument");
-    return ok(K::Bool, false);
-  case ScalarFn::ToInt64:
-    return checkCast("int64", K::Int64, args,
-                     {K::Int64, K::Float64, K::String, K::Bool, K::Timestamp, K::Duration},
-                     "int64, float64, string, bool, timestamp or duration");
-  case ScalarFn::ToFloat64:
-    return checkCast("float64", K::Float64, args, {K::Int64, K::Float64, K::String, K::Bool},
-                     "int64, float64, string or bool");
-  case ScalarFn::ToString:
-    return checkCast("string", K::String, args,
-                     {K::Bool, K::Int64, K::Float64, K::String, K::Timestamp, K::Duration},
-                     "bool, int64, float64, string, timestamp or duration");
-  case ScalarFn::ToBool:
-    return checkCast("bool", K::Bool, args, {K::Bool, K::Int64, K::String},
-                     "bool, int64 or string");
-  case ScalarFn::ToTimestamp:
-    return checkCast("timestamp", K::Timestamp, args, {K::Timestamp, K::Int64, K::String},
-                     "timestamp, int64 (epoch milliseconds) or string (ISO-8601)");
-  case ScalarFn::ToDuration:
-    return checkCast("duration", K::Duration, args, {K::Duration, K::Int64},
-                     "duration or int64 (milliseconds)");
-  case ScalarFn::Length:
-    return checkFixed("'length' expects (string)", K::Int64, args, {{K::String}});
-  case ScalarFn::Substr:
-    return checkFixed("'substr' expects (string, int64[, int64])", K::String, args,
-                      {{K::String}, {K::Int64}, {K::Int64}}, 1);
-  case ScalarFn::Upper:
-    return checkFixed("'upper' expects (string)", K::String, args, {{K::String}});
-  case ScalarFn::Lower:
-    return checkFixed("'lower' expects (string)", K::String, args, {{K::String}});
-  case ScalarFn::Base64:
-    return checkFixed("'base64' expects (string)", K::String, args, {{K::String}});
-  case ScalarFn::Concat:
-    if (args.empty())
-      return fail("'concat' expects one or more strings");
-    for (size_t i = 0; i < args.size(); ++i)
-      if (!fits(args[i], {K::String}))
-        return fail("'concat' expects strings; convert other values with string(x)",
-                    static_cast<int>(i));
-    return strict(K::String, args);
-  case ScalarFn::Contains:
-    return checkFixed("'contains' expects (string, string)", K::Bool, args,
-                      {{K::String}, {K::String}});
-  case ScalarFn::StartsWith:
-    return checkFixed("'starts_with' expects (string, string)", K::Bool, args,
-                      {{K::String}, {K::String}});
-  case ScalarFn::EndsWith:
-    return checkFixed("'ends_with' expects (string, string)", K::Bool, args,
-                      {{K::String}, {K::String}});
-  case ScalarFn::Abs:
-    return checkSameKindMath("'abs' expects (int64, float64 or duration)", args,
-                             {K::Int64, K::Float64, K::Duration}, false);
-  case ScalarFn::Round:
-    return checkSameKindMath("'round' expects (int64 or float64[, int64 digits])", args, num, true);
-  case ScalarFn::Floor:
-    return checkSameKindMath("'floor' expects (int64 or float64)", args, num, false);
-  case ScalarFn::Ceil:
-    return checkSameKindMath("'ceil' expects (int64 or float64)", args, num, false);
-  case ScalarFn::Sqrt:
-    return checkFixed("'sqrt' expects (int64 or float64)", K::Float64, args, {num});
-  case ScalarFn::Ln:
-    return checkFixed("'ln' expects (int64 or float64)", K::Float64, args, {num});
-  case ScalarFn::Exp:
-    return checkFixed("'exp' expects (int64 or float64)", K::Float64, args, {num});
-  case ScalarFn::Pow:
-    return checkFixed("'pow' expects (int64 or float64, int64 or float64)", K::Float64, args,
-                      {num, num});
-  case ScalarFn::FloorTime:
-    return checkFixed("'floor_time' expects (timestamp, duration)", K::Timestamp, args,
-                      {{K::Timestamp}, {K::Duration}});
-  case ScalarFn::Hour:
-    return checkFixed("'hour' expects (timestamp)", K::Int64, args, {{K::Timestamp}});
-  case ScalarFn::DayOfWeek:
-    return checkFixed("'day_of_week' expects (timestamp)", K::Int64, args, {{K::Timestamp}});
-  case ScalarFn::EpochMillis:
-    return checkFixed("'epoch_millis' expects (timestamp)", K::Int64, args, {{K::Timestamp}});
-  case ScalarFn::Hash:
-    if (args.empty())
-      return fail("'hash' expects one or more arguments");
-    return strict(K::Int64, args);
-  }
-  return fail("unknown function");
+  const RowAndRule &r = kScalarRows[static_cast<size_t>(fn)];
+  return r.rule(r.row, args);
 }
 
 AggCallResult checkAggregateCall(AggFn fn, const std::vector<Type> &args) {

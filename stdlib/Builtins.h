@@ -1,7 +1,8 @@
 // The built-in scalar functions and aggregates: their names and type rules.
-// The frontend type-checks calls with `checkScalarCall`/`checkAggregateCall`;
-// codegen lowers each `ScalarFn`/`AggFn` (see codegen/ExprCodegen.cpp and
-// codegen/AggregateCodegen.cpp).
+// The scalar functions are declared once, in stdlib/Builtins.def. The
+// frontend type-checks calls with `checkScalarCall`/`checkAggregateCall`;
+// codegen lowers each `ScalarFn`/`AggFn` (see codegen/BuiltinCallCodegen.cpp
+// and codegen/AggregateCodegen.cpp).
 #pragma once
 
 #include "common/Type.h"
@@ -13,27 +14,44 @@
 
 namespace weir {
 
+// The scalar functions, one per row of stdlib/Builtins.def (in its order).
 enum class ScalarFn : uint8_t {
-  // conditionals and null handling
-  If,        // if(bool, T, T) -> T
-  Coalesce,  // coalesce(T?, T, ...) -> T
-  IsNull,    // is_null(T?) -> bool
-  // casts (the type names are the function names)
-  ToInt64,   // int64(x): from int64/float64 (truncates)/string (null if unparsable)/bool/timestamp/duration
-  ToFloat64, // float64(x)
-  ToString,  // string(x)
-  ToBool,    // bool(x)
-  ToTimestamp, // timestamp(x): from string (ISO-8601) or int64 (epoch ms)
-  ToDuration,  // duration(x): from int64 (ms)
-  // strings
-  Length, Substr, Upper, Lower, Concat, Contains, StartsWith, EndsWith, Base64,
-  // math
-  Abs, Round, Floor, Ceil, Sqrt, Ln, Exp, Pow,
-  // time
-  FloorTime, Hour, DayOfWeek, EpochMillis,
-  // hashing
-  Hash,
+#define WEIR_SCALAR_BUILTIN(Id, ...) Id,
+#include "stdlib/Builtins.def"
 };
+
+// Sets of argument kinds, as written in the Params column of Builtins.def.
+using KindSet = uint8_t;
+constexpr KindSet kindBit(TypeKind k) { return static_cast<KindSet>(1u << static_cast<unsigned>(k)); }
+inline constexpr KindSet kBool = kindBit(TypeKind::Bool);
+inline constexpr KindSet kInt64 = kindBit(TypeKind::Int64);
+inline constexpr KindSet kFloat64 = kindBit(TypeKind::Float64);
+inline constexpr KindSet kString = kindBit(TypeKind::String);
+inline constexpr KindSet kTimestamp = kindBit(TypeKind::Timestamp);
+inline constexpr KindSet kDuration = kindBit(TypeKind::Duration);
+inline constexpr KindSet kAnyKind = kBool | kInt64 | kFloat64 | kString | kTimestamp | kDuration;
+
+// Strict: a null argument makes the result null. NullAware: if, coalesce,
+// is_null look at nulls themselves.
+enum class NullRule : uint8_t { Strict, NullAware };
+// Pure: the result depends on the arguments only, so a call on literals may
+// be folded and repeated calls merged. Impure: neither.
+enum class Purity : uint8_t { Pure, Impure };
+
+// One row of stdlib/Builtins.def, as the compiler reads it.
+struct ScalarBuiltin {
+  ScalarFn fn;
+  const char *name;
+  TypeKind result;
+  KindSet params[3]; // 0 past the last parameter
+  uint8_t paramCount;
+  uint8_t optional;
+  const char *message;       // the diagnostic when the arguments do not fit
+  NullRule nulls;
+  Purity purity;
+  const char *runtimeSymbol; // nullptr: lowered inline
+};
+const ScalarBuiltin &scalarBuiltin(ScalarFn fn);
 
 enum class AggFn : uint8_t {
   Count,         // count() counts rows; count(x) counts non-null x

@@ -1,85 +1,35 @@
-// String built-ins. Lengths and positions count UTF-8 code points; case
-// mapping is ASCII only (bytes >= 0x80 are copied unchanged) because a full
-// Unicode case mapping needs tables this runtime does not carry.
+// The string built-ins' C ABI: thin wrappers that allocate results in the
+// scratch arena and run the shared definitions in common/StringBuiltins.h
+// (which constant folding runs too).
+#include "common/StringBuiltins.h"
 #include "weir/runtime.h"
 
 #include <cstring>
 
-namespace {
-
-inline bool isContinuation(unsigned char c) { return (c & 0xC0) == 0x80; }
-
-// Byte offset of the code point with 0-based index `cp` (or n when past the
-// end).
-int64_t byteOffsetOfCodePoint(const char *p, int64_t n, int64_t cp) {
-  int64_t i = 0;
-  while (i < n && cp > 0) {
-    ++i;
-    while (i < n && isContinuation(static_cast<unsigned char>(p[i])))
-      ++i;
-    --cp;
-  }
-  return i;
-}
-
-void mapAscii(WeirArena *a, const char *p, int64_t n, WeirStr *out, bool upper) {
-  char *dst = static_cast<char *>(weir_arena_alloc(a, n));
-  for (int64_t i = 0; i < n; ++i) {
-    char c = p[i];
-    if (upper && c >= 'a' && c <= 'z')
-      c = static_cast<char>(c - 'a' + 'A');
-    else if (!upper && c >= 'A' && c <= 'Z')
-      c = static_cast<char>(c - 'A' + 'a');
-    dst[i] = c;
-  }
-  *out = {dst, n};
-}
-
-} // namespace
+using namespace weir::builtin;
 
 extern "C" {
 
-int64_t weir_str_length(const char *p, int64_t n) {
-  int64_t count = 0;
-  for (int64_t i = 0; i < n; ++i)
-    count += !isContinuation(static_cast<unsigned char>(p[i]));
-  return count;
-}
+int64_t weir_str_length(const char *p, int64_t n) { return codePointCount(p, n); }
 
 void weir_str_upper(WeirArena *a, const char *p, int64_t n, WeirStr *out) {
-  mapAscii(a, p, n, out, true);
+  char *dst = static_cast<char *>(weir_arena_alloc(a, n));
+  asciiUpper(p, n, dst);
+  *out = {dst, n};
 }
 
 void weir_str_lower(WeirArena *a, const char *p, int64_t n, WeirStr *out) {
-  mapAscii(a, p, n, out, false);
+  char *dst = static_cast<char *>(weir_arena_alloc(a, n));
+  asciiLower(p, n, dst);
+  *out = {dst, n};
 }
 
-// substr(s, start[, len]) as in Spark SQL: start is 1-based, 0 behaves like 1,
-// a negative start counts from the end (-1 is the last code point); len < 0
-// means to the end. The result is a view of the input (no copy needed: it
-// lives exactly as long as the input does).
+// The result is a view of the input (no copy needed: it lives exactly as long
+// as the input does).
 void weir_str_substr(WeirArena *, const char *p, int64_t n, int64_t start, int64_t len,
                      WeirStr *out) {
-  int64_t first; // 0-based code point index
-  if (start > 0) {
-    first = start - 1;
-  } else if (start == 0) {
-    first = 0;
-  } else {
-    int64_t count = weir_str_length(p, n);
-    first = count + start;
-    if (first < 0) {
-      // Spark: the part before the string's start still counts against len.
-      if (len >= 0)
-        len = len + first > 0 ? len + first : 0;
-      first = 0;
-    }
-  }
-  int64_t begin = byteOffsetOfCodePoint(p, n, first);
-  int64_t end = n;
-  if (len >= 0)
-    end = begin + byteOffsetOfCodePoint(p + begin, n - begin, len);
-  *out = {p + begin, end - begin};
+  ByteRange r = substrRange(p, n, start, len);
+  *out = {p + r.begin, r.end - r.begin};
 }
 
 void weir_str_concat(WeirArena *a, const WeirStr *parts, int64_t nparts, WeirStr *out) {
@@ -96,52 +46,23 @@ void weir_str_concat(WeirArena *a, const WeirStr *parts, int64_t nparts, WeirStr
   *out = {dst, total};
 }
 
-// Standard alphabet (RFC 4648 section 4) with '=' padding.
 void weir_str_base64(WeirArena *a, const char *p, int64_t n, WeirStr *out) {
-  static const char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  int64_t outLen = (n + 2) / 3 * 4;
+  int64_t outLen = base64Length(n);
   char *dst = static_cast<char *>(weir_arena_alloc(a, outLen));
-  const unsigned char *in = reinterpret_cast<const unsigned char *>(p);
-  char *w = dst;
-  int64_t i = 0;
-  for (; i + 3 <= n; i += 3) {
-    uint32_t v = uint32_t(in[i]) << 16 | uint32_t(in[i + 1]) << 8 | in[i + 2];
-    *w++ = kAlphabet[v >> 18];
-    *w++ = kAlphabet[(v >> 12) & 63];
-    *w++ = kAlphabet[(v >> 6) & 63];
-    *w++ = kAlphabet[v & 63];
-  }
-  if (n - i == 1) {
-    uint32_t v = uint32_t(in[i]) << 16;
-    *w++ = kAlphabet[v >> 18];
-    *w++ = kAlphabet[(v >> 12) & 63];
-    *w++ = '=';
-    *w++ = '=';
-  } else if (n - i == 2) {
-    uint32_t v = uint32_t(in[i]) << 16 | uint32_t(in[i + 1]) << 8;
-    *w++ = kAlphabet[v >> 18];
-    *w++ = kAlphabet[(v >> 12) & 63];
-    *w++ = kAlphabet[(v >> 6) & 63];
-    *w++ = '=';
-  }
+  base64Encode(p, n, dst);
   *out = {dst, outLen};
 }
 
 uint8_t weir_str_contains(const char *p, int64_t n, const char *q, int64_t m) {
-  if (m == 0)
-    return 1;
-  if (m > n)
-    return 0;
-  return memmem(p, static_cast<size_t>(n), q, static_cast<size_t>(m)) != nullptr;
+  return containsBytes(p, n, q, m);
 }
 
 uint8_t weir_str_starts_with(const char *p, int64_t n, const char *q, int64_t m) {
-  return m <= n && (m == 0 || std::memcmp(p, q, static_cast<size_t>(m)) == 0);
+  return startsWithBytes(p, n, q, m);
 }
 
 uint8_t weir_str_ends_with(const char *p, int64_t n, const char *q, int64_t m) {
-  return m <= n && (m == 0 || std::memcmp(p + n - m, q, static_cast<size_t>(m)) == 0);
+  return endsWithBytes(p, n, q, m);
 }
 
 // Byte order, which for UTF-8 is code point order.
