@@ -3,7 +3,7 @@
 // the database always holds exactly one consistent checkpoint.
 //
 // Keys:
-//   "m/..."                                   metadata (Checkpoint.cpp)
+//   "m/..."                                   metadata (Durability*.cpp)
 //   'e' u32 state id, u64 hash, u64 seq (BE)   one aggregate entry (StateSerializer.h)
 #pragma once
 

@@ -1,7 +1,7 @@
 // weir_main: the entry point of built binaries (via runtime/main.c) and of
 // the JIT. Returns an exit code and never calls exit(), so a JIT host
 // survives a failed run.
-#include "runtime/src/Driver.h"
+#include "runtime/src/Run.h"
 
 #include <cstdio>
 #include <exception>

@@ -6,7 +6,7 @@
 #include "RuntimeTestUtil.h"
 #include "runtime/src/CheckpointStore.h"
 #include "runtime/src/DistinctPairs.h"
-#include "runtime/src/Driver.h"
+#include "runtime/src/Run.h"
 #include "runtime/src/DurableTable.h"
 #include "runtime/src/HashTable.h"
 #include "runtime/src/StateSerializer.h"

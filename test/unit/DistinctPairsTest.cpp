@@ -5,7 +5,7 @@
 // --gtest_filter='*DistinctPairsBench*').
 #include "RuntimeTestUtil.h"
 #include "runtime/src/DistinctPairs.h"
-#include "runtime/src/Driver.h"
+#include "runtime/src/Run.h"
 #include "runtime/src/HashTable.h"
 
 #include <algorithm>

@@ -1,7 +1,7 @@
 // The driver with a hand-written program: C stage functions over the C ABI,
 // as generated code would call it.
 #include "RuntimeTestUtil.h"
-#include "runtime/src/Driver.h"
+#include "runtime/src/Run.h"
 
 #include <cstring>
 

@@ -2,7 +2,7 @@
 // decoding a whole in-memory input with the real cursor machinery.
 #pragma once
 
-#include "runtime/src/FileCursor.h"
+#include "runtime/src/Cursor.h"
 #include "runtime/src/RecordDecoder.h"
 #include "runtime/src/SourceData.h"
 #include "common/NumberFormat.h"

@@ -1,14 +1,14 @@
 // --state-memory: eviction of the coldest entries, fault-in on a probe
-// miss, and the batched emit of a spilled state (Checkpoint.h).
-#include "runtime/src/Checkpoint.h"
+// miss, and the batched emit of a spilled state (Durability.h).
+#include "runtime/src/Durability.h"
 
 #include "runtime/src/CheckpointRecords.h"
 
-#include "runtime/src/Driver.h"
+#include "runtime/src/Run.h"
 #include "runtime/src/DurableTable.h"
 #include "runtime/src/ErrorPolicy.h"
 #include "runtime/src/HashTable.h"
-#include "runtime/src/SinkCommit.h"
+#include "runtime/src/CommittedFileOutput.h"
 #include "runtime/src/StateSerializer.h"
 #include "runtime/src/Task.h"
 

@@ -18,7 +18,7 @@
 #pragma once
 
 #include "runtime/src/CheckpointStore.h"
-#include "runtime/src/FileCursor.h"
+#include "runtime/src/Cursor.h"
 #include "runtime/src/Options.h"
 #include "runtime/src/SourceData.h"
 

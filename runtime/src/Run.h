@@ -2,7 +2,7 @@
 // stages in order (scans in parallel where allowed), and reports.
 #pragma once
 
-#include "runtime/src/FileCursor.h"
+#include "runtime/src/Cursor.h"
 #include "runtime/src/Options.h"
 #include "runtime/src/Output.h"
 #include "runtime/src/SinkWriter.h"
@@ -34,12 +34,12 @@ struct RunReport {
   std::vector<Source> sources;
   std::vector<Sink> sinks;
   std::vector<std::pair<std::string, uint64_t>> lateRows; // windowed state -> rows dropped behind its watermark
-  std::string durability; // checkpoint and state-memory lines (Checkpoint.h)
+  std::string durability; // checkpoint and state-memory lines (Durability.h)
 };
 
 class Durability;
 
-// What durable state needs to know of a source (Checkpoint.cpp).
+// What durable state needs to know of a source (Durability*.cpp).
 struct RunSource {
   std::string path;
   ErrorPolicy policy;
@@ -69,7 +69,7 @@ public:
   WeirClock *clock(uint32_t index) { return &clocks_[index]; }
   WeirSinkWriter *sinkWriter(uint32_t index, ErrorSlot &error);
 
-  // For durable state (Checkpoint.cpp).
+  // For durable state (Durability*.cpp).
   RunSource sourceInfo(uint32_t index) const;
   void restoreSourceCounts(uint32_t index, uint64_t read, uint64_t bad, bool scanned);
   void restoreSinkRows(uint32_t index, uint64_t rows);

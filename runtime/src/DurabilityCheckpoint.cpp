@@ -1,14 +1,14 @@
-// Durability: writing one checkpoint (Checkpoint.h, "What a checkpoint is"
+// Durability: writing one checkpoint (Durability.h, "What a checkpoint is"
 // in docs/architecture.md).
-#include "runtime/src/Checkpoint.h"
+#include "runtime/src/Durability.h"
 
 #include "runtime/src/CheckpointRecords.h"
 
-#include "runtime/src/Driver.h"
+#include "runtime/src/Run.h"
 #include "runtime/src/DurableTable.h"
 #include "runtime/src/ErrorPolicy.h"
 #include "runtime/src/HashTable.h"
-#include "runtime/src/SinkCommit.h"
+#include "runtime/src/CommittedFileOutput.h"
 #include "runtime/src/StateSerializer.h"
 #include "runtime/src/Task.h"
 

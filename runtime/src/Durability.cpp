@@ -1,14 +1,14 @@
 // Durability: opening the store, layout checks, restore, and the hooks
-// the driver calls during a run (Checkpoint.h).
-#include "runtime/src/Checkpoint.h"
+// the driver calls during a run (Durability.h).
+#include "runtime/src/Durability.h"
 
 #include "runtime/src/CheckpointRecords.h"
 
-#include "runtime/src/Driver.h"
+#include "runtime/src/Run.h"
 #include "runtime/src/DurableTable.h"
 #include "runtime/src/ErrorPolicy.h"
 #include "runtime/src/HashTable.h"
-#include "runtime/src/SinkCommit.h"
+#include "runtime/src/CommittedFileOutput.h"
 #include "runtime/src/StateSerializer.h"
 #include "runtime/src/Task.h"
 

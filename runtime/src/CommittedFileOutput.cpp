@@ -1,4 +1,4 @@
-#include "runtime/src/SinkCommit.h"
+#include "runtime/src/CommittedFileOutput.h"
 
 #include "runtime/src/Status.h"
 

@@ -1,9 +1,9 @@
-#include "runtime/src/Driver.h"
+#include "runtime/src/Run.h"
 
-#include "runtime/src/Checkpoint.h"
+#include "runtime/src/Durability.h"
 #include "runtime/src/DistinctPairs.h"
 #include "runtime/src/HashTable.h"
-#include "runtime/src/SinkCommit.h"
+#include "runtime/src/CommittedFileOutput.h"
 #include "runtime/src/Task.h"
 
 #include <algorithm>
