@@ -31,30 +31,26 @@ int64_t fileSize(const std::string &path) {
   return ::stat(path.c_str(), &st) == 0 ? static_cast<int64_t>(st.st_size) : -1;
 }
 
-bool syncPath(const std::string &path, std::string &error) {
+Status syncPath(const std::string &path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0 || ::fsync(fd) != 0) {
-    error = "cannot sync " + path + ": " + errnoText(errno);
+    Status failed = Status::io("cannot sync " + path + ": " + errnoText(errno));
     if (fd >= 0)
       ::close(fd);
-    return false;
+    return failed;
   }
   ::close(fd);
-  return true;
+  return {};
 }
 
-bool truncateTo(const std::string &path, uint64_t length, std::string &error) {
+Status truncateTo(const std::string &path, uint64_t length) {
   int64_t size = fileSize(path);
-  if (size < 0 || static_cast<uint64_t>(size) < length) {
-    error = path + " is " + (size < 0 ? "missing" : "shorter than its checkpointed length (" +
-                                                         std::to_string(length) + " bytes)");
-    return false;
-  }
-  if (::truncate(path.c_str(), static_cast<off_t>(length)) != 0) {
-    error = "cannot truncate " + path + ": " + errnoText(errno);
-    return false;
-  }
-  return true;
+  if (size < 0 || static_cast<uint64_t>(size) < length)
+    return Status::io(path + " is " + (size < 0 ? "missing" : "shorter than its checkpointed length (" +
+                                                              std::to_string(length) + " bytes)"));
+  if (::truncate(path.c_str(), static_cast<off_t>(length)) != 0)
+    return Status::io("cannot truncate " + path + ": " + errnoText(errno));
+  return {};
 }
 
 CommittedFileOutput::~CommittedFileOutput() {
@@ -63,8 +59,7 @@ CommittedFileOutput::~CommittedFileOutput() {
     ::close(fd_);
 }
 
-bool CommittedFileOutput::open(const std::string &target, const uint64_t *resumeLength,
-                               std::string &error) {
+Status CommittedFileOutput::open(const std::string &target, const uint64_t *resumeLength) {
   namespace fs = std::filesystem;
   target_ = target;
   path_ = inProgressPath(target);
@@ -72,72 +67,56 @@ bool CommittedFileOutput::open(const std::string &target, const uint64_t *resume
   // A device or a pipe cannot be truncated back, and renaming the
   // .inprogress file over it would replace it with a regular file.
   fs::file_status status = fs::status(target, ec);
-  if (!ec && fs::exists(status) && !fs::is_regular_file(status)) {
-    error = "a checkpointed run writes its sinks to regular files, and " + target +
-            " is not one (it could not be taken back after a crash)";
-    return false;
-  }
+  if (!ec && fs::exists(status) && !fs::is_regular_file(status))
+    return Status::io("a checkpointed run writes its sinks to regular files, and " + target +
+                      " is not one (it could not be taken back after a crash)");
   ec.clear();
   fs::path parent = fs::path(target).parent_path();
   if (!parent.empty()) {
     fs::create_directories(parent, ec);
-    if (ec) {
-      error = "cannot create directory " + parent.string() + ": " + ec.message();
-      return false;
-    }
+    if (ec)
+      return Status::io("cannot create directory " + parent.string() + ": " + ec.message());
   }
   if (resumeLength) {
-    if (!truncateTo(path_, *resumeLength, error)) {
-      error = "cannot resume: " + error;
-      return false;
-    }
+    if (Status s = truncateTo(path_, *resumeLength); !s.ok())
+      return std::move(s).withContext("cannot resume");
     fd_ = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
     length_ = *resumeLength;
   } else {
     fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
     length_ = 0;
   }
-  if (fd_ < 0) {
-    error = "cannot open " + path_ + ": " + errnoText(errno);
-    return false;
-  }
+  if (fd_ < 0)
+    return Status::io("cannot open " + path_ + ": " + errnoText(errno));
   if (!resumeLength)
     syncDirectoryOf(path_);
-  return true;
+  return {};
 }
 
-bool CommittedFileOutput::write(const char *p, size_t n, std::string &error) {
-  if (!writeAll(fd_, p, n)) {
-    error = "cannot write " + path_ + ": " + errnoText(errno);
-    return false;
-  }
+Status CommittedFileOutput::write(const char *p, size_t n) {
+  if (!writeAll(fd_, p, n))
+    return Status::io("cannot write " + path_ + ": " + errnoText(errno));
   length_ += n;
-  return true;
+  return {};
 }
 
-bool CommittedFileOutput::sync(std::string &error) {
-  if (fd_ >= 0 && ::fdatasync(fd_) != 0) {
-    error = "cannot sync " + path_ + ": " + errnoText(errno);
-    return false;
-  }
-  return true;
+Status CommittedFileOutput::sync() {
+  if (fd_ >= 0 && ::fdatasync(fd_) != 0)
+    return Status::io("cannot sync " + path_ + ": " + errnoText(errno));
+  return {};
 }
 
-bool CommittedFileOutput::commit(std::string &error) {
+Status CommittedFileOutput::commit() {
   if (fd_ < 0)
-    return true;
+    return {};
   int fd = fd_;
   fd_ = -1;
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    error = "cannot write " + path_ + ": " + errnoText(errno);
-    return false;
-  }
-  if (::rename(path_.c_str(), target_.c_str()) != 0) {
-    error = "cannot rename " + path_ + " to " + target_ + ": " + errnoText(errno);
-    return false;
-  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0)
+    return Status::io("cannot write " + path_ + ": " + errnoText(errno));
+  if (::rename(path_.c_str(), target_.c_str()) != 0)
+    return Status::io("cannot rename " + path_ + " to " + target_ + ": " + errnoText(errno));
   syncDirectoryOf(target_);
-  return true;
+  return {};
 }
 
 } // namespace weir::rt
