@@ -1,4 +1,4 @@
-// Internals shared by the Checkpoint*.cpp files: the store's metadata keys
+// Internals shared by the Durability*.cpp files: the store's metadata keys
 // and record encoding, and small helpers. Not an interface.
 #pragma once
 

@@ -47,66 +47,56 @@ CheckpointStore::~CheckpointStore() {
     db_->Close();
 }
 
-std::unique_ptr<CheckpointStore> CheckpointStore::open(const std::string &dir, bool durable,
-                                                       uint64_t memtableBytes, std::string &error) {
+Status CheckpointStore::open(const std::string &dir, bool durable, uint64_t memtableBytes,
+                             std::unique_ptr<CheckpointStore> &out) {
   rocksdb::DB *db = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(storeOptions(durable, memtableBytes), dir, &db);
-  if (!s.ok()) {
-    error = "cannot open the checkpoint store in " + dir + ": " + s.ToString();
-    return nullptr;
-  }
+  if (!s.ok())
+    return Status::io("cannot open the checkpoint store in " + dir + ": " + s.ToString());
   std::unique_ptr<CheckpointStore> store(new CheckpointStore);
   store->db_.reset(db);
   store->dir_ = dir;
   store->durable_ = durable;
-  return store;
+  out = std::move(store);
+  return {};
 }
 
-bool CheckpointStore::destroy(const std::string &dir, std::string &error) {
+Status CheckpointStore::destroy(const std::string &dir) {
   rocksdb::Status s = rocksdb::DestroyDB(dir, rocksdb::Options());
-  if (!s.ok()) {
-    error = "cannot delete the checkpoint in " + dir + ": " + s.ToString();
-    return false;
-  }
-  return true;
+  if (!s.ok())
+    return Status::io("cannot delete the checkpoint in " + dir + ": " + s.ToString());
+  return {};
 }
 
-bool CheckpointStore::get(std::string_view key, std::string &value, bool &found,
-                          std::string &error) {
+Status CheckpointStore::get(std::string_view key, std::string &value, bool &found) {
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), rocksdb::Slice(key.data(), key.size()), &value);
   found = s.ok();
   if (s.ok() || s.IsNotFound())
-    return true;
-  error = "reading the checkpoint store in " + dir_ + ": " + s.ToString();
-  return false;
+    return {};
+  return Status::io("reading the checkpoint store in " + dir_ + ": " + s.ToString());
 }
 
-bool CheckpointStore::scan(std::string_view prefix,
-                           const std::function<bool(std::string_view, std::string_view)> &fn,
-                           std::string &error) {
+Status CheckpointStore::scan(std::string_view prefix,
+                             const std::function<bool(std::string_view, std::string_view)> &fn) {
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
   rocksdb::Slice p(prefix.data(), prefix.size());
   for (it->Seek(p); it->Valid() && it->key().starts_with(p); it->Next())
     if (!fn(std::string_view(it->key().data(), it->key().size()),
             std::string_view(it->value().data(), it->value().size())))
       break;
-  if (!it->status().ok()) {
-    error = "reading the checkpoint store in " + dir_ + ": " + it->status().ToString();
-    return false;
-  }
-  return true;
+  if (!it->status().ok())
+    return Status::io("reading the checkpoint store in " + dir_ + ": " + it->status().ToString());
+  return {};
 }
 
-bool CheckpointStore::write(rocksdb::WriteBatch &batch, std::string &error) {
+Status CheckpointStore::write(rocksdb::WriteBatch &batch) {
   rocksdb::WriteOptions w;
   w.sync = durable_;
   w.disableWAL = !durable_;
   rocksdb::Status s = db_->Write(w, &batch);
-  if (!s.ok()) {
-    error = "writing the checkpoint store in " + dir_ + ": " + s.ToString();
-    return false;
-  }
-  return true;
+  if (!s.ok())
+    return Status::io("writing the checkpoint store in " + dir_ + ": " + s.ToString());
+  return {};
 }
 
 std::string entryPrefix(uint32_t stateId) {

@@ -3,9 +3,11 @@
 // the database always holds exactly one consistent checkpoint.
 //
 // Keys:
-//   "m/..."                                   metadata (Checkpoint.cpp)
+//   "m/..."                                   metadata (Durability*.cpp)
 //   'e' u32 state id, u64 hash, u64 seq (BE)   one aggregate entry (StateSerializer.h)
 #pragma once
+
+#include "runtime/src/Status.h"
 
 #include <cstdint>
 #include <functional>
@@ -27,18 +29,17 @@ public:
   // to disk; otherwise (a scratch store for spilled state) nothing is.
   // `memtableBytes`: RocksDB's write buffer (smaller under --state-memory,
   // where it holds recently evicted entries in memory).
-  static std::unique_ptr<CheckpointStore> open(const std::string &dir, bool durable,
-                                               uint64_t memtableBytes, std::string &error);
+  static Status open(const std::string &dir, bool durable, uint64_t memtableBytes,
+                     std::unique_ptr<CheckpointStore> &out);
   // Deletes the database in `dir` (a checkpoint that is started over).
-  static bool destroy(const std::string &dir, std::string &error);
+  static Status destroy(const std::string &dir);
 
   // found=false when the key is absent.
-  bool get(std::string_view key, std::string &value, bool &found, std::string &error);
+  Status get(std::string_view key, std::string &value, bool &found);
   // Calls fn(key, value) for each key starting with `prefix`, in key order,
   // until it returns false.
-  bool scan(std::string_view prefix,
-            const std::function<bool(std::string_view, std::string_view)> &fn, std::string &error);
-  bool write(rocksdb::WriteBatch &batch, std::string &error);
+  Status scan(std::string_view prefix, const std::function<bool(std::string_view, std::string_view)> &fn);
+  Status write(rocksdb::WriteBatch &batch);
 
   const std::string &dir() const { return dir_; }
 

@@ -217,20 +217,16 @@ private:
 
 } // namespace
 
-bool readCsvHeader(const SchemaView &schema, const ByteRange &range, CsvLayout &layout,
-                   size_t &headerBytes, std::string &error) {
+Status readCsvHeader(const SchemaView &schema, const ByteRange &range, CsvLayout &layout,
+                     size_t &headerBytes) {
   const char *pos = range.begin;
-  if (pos == range.end) {
-    error = "empty CSV file: expected a header row naming the columns";
-    return false;
-  }
+  if (pos == range.end)
+    return Status::io("empty CSV file: expected a header row naming the columns");
   std::vector<CsvField> fields;
   uint64_t lines = 0;
   std::string why;
-  if (parseCsvRecord(pos, range.end, fields, lines, why) != CsvParse::Ok) {
-    error = "malformed header row: " + why;
-    return false;
-  }
+  if (parseCsvRecord(pos, range.end, fields, lines, why) != CsvParse::Ok)
+    return Status::io("malformed header row: " + why);
   headerBytes = static_cast<size_t>(pos - range.begin);
   layout.ncolumns = static_cast<uint32_t>(fields.size());
   layout.fieldColumn.assign(schema.nfields, -1);
@@ -251,12 +247,11 @@ bool readCsvHeader(const SchemaView &schema, const ByteRange &range, CsvLayout &
       std::string columns;
       for (std::string_view n : names)
         columns += (columns.empty() ? "" : ", ") + std::string(n);
-      error = std::string("no column '") + f.name + "' for the non-nullable field '" + f.name +
-              "' (the header has: " + columns + ")";
-      return false;
+      return Status::io(std::string("no column '") + f.name + "' for the non-nullable field '" +
+                        f.name + "' (the header has: " + columns + ")");
     }
   }
-  return true;
+  return {};
 }
 
 std::unique_ptr<RecordDecoder> makeCsvDecoder(const SchemaView &schema, const CsvLayout &layout,

@@ -396,7 +396,7 @@ uint8_t weir_distinct_pair_add_str(WeirHashTable *ht, uint32_t agg, uint64_t ent
 
 } // extern "C"
 
-// ------------------------------------------------ durable state (Checkpoint*.cpp)
+// ------------------------------------------------ durable state (Durability*.cpp)
 
 namespace weir::rt {
 

@@ -5,6 +5,7 @@
 // WeirHashTable::durable.
 #pragma once
 
+#include "runtime/src/Status.h"
 #include "weir/runtime.h"
 
 #include <cstdint>
@@ -55,7 +56,7 @@ struct DurableTable {
   CheckpointStore *store = nullptr;
   uint32_t storeId = 0;   // the state's id in the checkpoint store
   uint32_t round = 1;     // checkpoints so far (entries' `touched` clock)
-  std::string faultError; // a failed weir_ht_fault_in; the run fails at the next record
+  Status fault; // a failed weir_ht_fault_in; the run fails at the next record
   uint64_t nextSeq = 0;   // first-seen order, kept across restarts
   // Per entry index, for entries [0, seq.size()); later entries are new since
   // the last sync and get theirs in order (syncNewEntries).

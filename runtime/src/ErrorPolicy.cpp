@@ -43,33 +43,28 @@ void appendDeadLetter(ByteBuffer &out, std::string_view source, std::string_view
   out.append("}\n");
 }
 
-bool appendToFile(const std::string &path, std::string_view bytes, std::string &error) {
+Status appendToFile(const std::string &path, std::string_view bytes) {
   std::error_code ec;
   std::filesystem::path parent = std::filesystem::path(path).parent_path();
   if (!parent.empty())
     std::filesystem::create_directories(parent, ec);
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    error = "cannot open " + path + ": " + errnoText(errno);
-    return false;
-  }
+  if (fd < 0)
+    return Status::io("cannot open " + path + ": " + errnoText(errno));
   size_t done = 0;
   while (done < bytes.size()) {
     ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
     if (n < 0 && errno == EINTR)
       continue;
     if (n < 0) {
-      error = "cannot write " + path + ": " + errnoText(errno);
       ::close(fd);
-      return false;
+      return Status::io("cannot write " + path + ": " + errnoText(errno));
     }
     done += static_cast<size_t>(n);
   }
-  if (::close(fd) != 0) {
-    error = "cannot write " + path + ": " + errnoText(errno);
-    return false;
-  }
-  return true;
+  if (::close(fd) != 0)
+    return Status::io("cannot write " + path + ": " + errnoText(errno));
+  return {};
 }
 
 } // namespace weir::rt

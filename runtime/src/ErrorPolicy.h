@@ -5,6 +5,7 @@
 #pragma once
 
 #include "runtime/src/ByteBuffer.h"
+#include "runtime/src/Status.h"
 #include "common/ErrorPolicyText.h"
 
 #include <cstdint>
@@ -28,7 +29,7 @@ void appendDeadLetter(ByteBuffer &out, std::string_view source, std::string_view
                       uint64_t line, std::string_view reason, std::string_view raw);
 
 // Appends `bytes` to the file at `path` (created with its parent directories
-// when missing). Returns false with `error` on failure.
-bool appendToFile(const std::string &path, std::string_view bytes, std::string &error);
+// when missing).
+Status appendToFile(const std::string &path, std::string_view bytes);
 
 } // namespace weir::rt

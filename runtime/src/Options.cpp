@@ -18,24 +18,21 @@ std::string joinNames(const char *const *names, size_t n) {
 }
 
 // Splits NAME=URI and checks NAME against the declared names.
-bool parseBinding(const std::string &arg, const char *flag, const std::vector<const char *> &names,
-                  const char *what, std::pair<std::string, std::string> &out, std::string &error) {
+Status parseBinding(const std::string &arg, const char *flag, const std::vector<const char *> &names,
+                    const char *what, std::pair<std::string, std::string> &out) {
   size_t eq = arg.find('=');
-  if (eq == std::string::npos || eq == 0) {
-    error = std::string(flag) + " expects NAME=URI, got '" + arg + "'";
-    return false;
-  }
+  if (eq == std::string::npos || eq == 0)
+    return Status::config(std::string(flag) + " expects NAME=URI, got '" + arg + "'");
   out = {arg.substr(0, eq), arg.substr(eq + 1)};
   for (const char *n : names)
     if (out.first == n)
-      return true;
-  error = "unknown " + std::string(what) + " '" + out.first + "' in " + flag + " " + arg +
-          "; valid " + what + "s: " + joinNames(names.data(), names.size());
-  return false;
+      return {};
+  return Status::config("unknown " + std::string(what) + " '" + out.first + "' in " + flag + " " + arg +
+                        "; valid " + what + "s: " + joinNames(names.data(), names.size()));
 }
 
 // "1s", "250ms", "2m": seconds; "50000records" (or "rows"): a record count.
-bool parseCheckpointInterval(const std::string &text, Options &options, std::string &error) {
+Status parseCheckpointInterval(const std::string &text, Options &options) {
   size_t digits = 0;
   while (digits < text.size() && (std::isdigit(static_cast<unsigned char>(text[digits])) || text[digits] == '.'))
     ++digits;
@@ -46,20 +43,19 @@ bool parseCheckpointInterval(const std::string &text, Options &options, std::str
   if (ok && (unit == "records" || unit == "rows") && number.find('.') == std::string::npos) {
     options.checkpointRecords = static_cast<uint64_t>(value);
     options.checkpointSeconds = 0;
-    return true;
+    return {};
   }
   double scale = unit == "ms" ? 0.001 : unit == "s" ? 1 : unit == "m" ? 60 : -1;
   if (ok && scale > 0) {
     options.checkpointSeconds = value * scale;
-    return true;
+    return {};
   }
-  error = "--checkpoint-interval expects a duration (250ms, 1s, 2m) or a record count "
-          "(100000records), got '" + text + "'";
-  return false;
+  return Status::config("--checkpoint-interval expects a duration (250ms, 1s, 2m) or a record count "
+                        "(100000records), got '" + text + "'");
 }
 
 // "64MiB", "512KiB", "2GiB", "1000000" (bytes); K/M/G and KB/MB/GB are 1024-based too.
-bool parseByteSize(const std::string &text, uint64_t &out, std::string &error) {
+Status parseByteSize(const std::string &text, uint64_t &out) {
   size_t digits = 0;
   while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits])))
     ++digits;
@@ -75,52 +71,43 @@ bool parseByteSize(const std::string &text, uint64_t &out, std::string &error) {
     scale = 1ull << 20;
   else if (unit == "G" || unit == "GB" || unit == "GIB")
     scale = 1ull << 30;
-  if (digits == 0 || digits > 15 || scale == 0) {
-    error = "--state-memory expects a byte count (1000000, 512KiB, 64MiB, 2GiB), got '" + text + "'";
-    return false;
-  }
+  if (digits == 0 || digits > 15 || scale == 0)
+    return Status::config("--state-memory expects a byte count (1000000, 512KiB, 64MiB, 2GiB), got '" +
+                          text + "'");
   out = std::stoull(text.substr(0, digits)) * scale;
-  if (out == 0) {
-    error = "--state-memory must be more than 0 bytes";
-    return false;
-  }
-  return true;
+  if (out == 0)
+    return Status::config("--state-memory must be more than 0 bytes");
+  return {};
 }
 
 } // namespace
 
-bool parseLocation(const std::string &uri, bool isSink, Location &out, std::string &error) {
+Status parseLocation(const std::string &uri, bool isSink, Location &out) {
   out = {};
   if (!isSink && uri.rfind("generator:", 0) == 0) { // runtime/src/generators/
     out.path = uri;
-    return true;
+    return {};
   }
   if (uri.rfind("file:", 0) == 0) {
     out.path = uri.substr(5);
   } else if (uri == "stdout:" || uri == "stdout") {
-    if (!isSink) {
-      error = "stdout: can only be a sink";
-      return false;
-    }
+    if (!isSink)
+      return Status::config("stdout: can only be a sink");
     out.toStdout = true;
-    return true;
+    return {};
   } else {
     size_t colon = uri.find(':');
     size_t slash = uri.find('/');
     bool looksLikeScheme = colon != std::string::npos && colon > 1 &&
                            (slash == std::string::npos || colon < slash);
-    if (looksLikeScheme) {
-      error = "unsupported URI '" + uri + "': expected file:PATH, a path" +
-              std::string(isSink ? " or stdout:" : "");
-      return false;
-    }
+    if (looksLikeScheme)
+      return Status::config("unsupported URI '" + uri + "': expected file:PATH, a path" +
+                            std::string(isSink ? " or stdout:" : ""));
     out.path = uri;
   }
-  if (out.path.empty()) {
-    error = "empty path in URI '" + uri + "'";
-    return false;
-  }
-  return true;
+  if (out.path.empty())
+    return Status::config("empty path in URI '" + uri + "'");
+  return {};
 }
 
 ParseResult parseOptions(const WeirProgramDesc &program, int argc, char **argv, Options &options,
@@ -212,11 +199,16 @@ ParseResult parseOptions(const WeirProgramDesc &program, int argc, char **argv, 
       message = "--checkpoint-interval needs --checkpoint DIR";
       return ParseResult::Error;
     }
-    if (!parseCheckpointInterval(checkpointInterval, options, message))
+    if (Status s = parseCheckpointInterval(checkpointInterval, options); !s.ok()) {
+      message = s.message();
       return ParseResult::Error;
+    }
   }
-  if (!stateMemory.empty() && !parseByteSize(stateMemory, options.stateMemory, message))
-    return ParseResult::Error;
+  if (!stateMemory.empty())
+    if (Status s = parseByteSize(stateMemory, options.stateMemory); !s.ok()) {
+      message = s.message();
+      return ParseResult::Error;
+    }
   if (options.threads > 1 && (!checkpoint.empty() || options.stateMemory > 0)) {
     message = std::string(checkpoint.empty() ? "--state-memory" : "--checkpoint") +
               " runs scans on one thread: drop --threads " + std::to_string(options.threads);
@@ -224,22 +216,24 @@ ParseResult parseOptions(const WeirProgramDesc &program, int argc, char **argv, 
   }
   for (const std::string &s : sources) {
     std::pair<std::string, std::string> b;
-    if (!parseBinding(s, "--source", sourceNames, "source", b, message))
-      return ParseResult::Error;
+    Status st = parseBinding(s, "--source", sourceNames, "source", b);
     Location loc;
-    if (!parseLocation(b.second, false, loc, message)) {
-      message = "--source " + s + ": " + message;
+    if (st.ok())
+      st = parseLocation(b.second, false, loc).withContext("--source " + s);
+    if (!st.ok()) {
+      message = st.message();
       return ParseResult::Error;
     }
     options.sourceUris.push_back(b);
   }
   for (const std::string &s : sinks) {
     std::pair<std::string, std::string> b;
-    if (!parseBinding(s, "--sink", sinkNames, "sink", b, message))
-      return ParseResult::Error;
+    Status st = parseBinding(s, "--sink", sinkNames, "sink", b);
     Location loc;
-    if (!parseLocation(b.second, true, loc, message)) {
-      message = "--sink " + s + ": " + message;
+    if (st.ok())
+      st = parseLocation(b.second, true, loc).withContext("--sink " + s);
+    if (!st.ok()) {
+      message = st.message();
       return ParseResult::Error;
     }
     options.sinkUris.push_back(b);

@@ -2,6 +2,7 @@
 // and what a built binary accepts).
 #pragma once
 
+#include "runtime/src/Status.h"
 #include "weir/runtime.h"
 
 #include <cstddef>
@@ -40,6 +41,6 @@ struct Location {
   bool toStdout = false;
   std::string path;
 };
-bool parseLocation(const std::string &uri, bool isSink, Location &out, std::string &error);
+Status parseLocation(const std::string &uri, bool isSink, Location &out);
 
 } // namespace weir::rt

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "runtime/src/ByteBuffer.h"
+#include "runtime/src/Status.h"
 
 #include <cstdio>
 #include <string>
@@ -14,17 +15,17 @@ namespace weir::rt {
 class Output {
 public:
   virtual ~Output() = default;
-  virtual bool write(const char *p, size_t n, std::string &error) = 0;
+  virtual Status write(const char *p, size_t n) = 0;
 };
 
 class FileOutput final : public Output {
 public:
   ~FileOutput() override;
   // Creates the parent directories and the temporary file.
-  bool open(const std::string &targetPath, std::string &error);
-  bool write(const char *p, size_t n, std::string &error) override;
+  Status open(const std::string &targetPath);
+  Status write(const char *p, size_t n) override;
   // Closes the temporary file and renames it to the target.
-  bool commit(std::string &error);
+  Status commit();
   const std::string &targetPath() const { return target_; }
 
 private:
@@ -35,15 +36,15 @@ private:
 
 class StdoutOutput final : public Output {
 public:
-  bool write(const char *p, size_t n, std::string &error) override;
+  Status write(const char *p, size_t n) override;
 };
 
 class SpillOutput final : public Output {
 public:
   ~SpillOutput() override;
-  bool write(const char *p, size_t n, std::string &error) override;
+  Status write(const char *p, size_t n) override;
   // Writes everything spilled so far to `to`.
-  bool copyTo(Output &to, std::string &error);
+  Status copyTo(Output &to);
 
 private:
   std::FILE *file_ = nullptr;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "runtime/src/SourceData.h"
+#include "runtime/src/Status.h"
 #include "weir/runtime.h"
 
 #include <cstdint>
@@ -69,10 +70,10 @@ struct CsvLayout {
   std::vector<int32_t> fieldColumn; // per declared field: its column, or -1 (all null)
 };
 // Parses the header row at range.begin, fills `layout` and returns the
-// offset just past the header. Returns false with `error` when the header is
-// malformed or lacks a column for a non-nullable field.
-bool readCsvHeader(const SchemaView &schema, const ByteRange &range, CsvLayout &layout,
-                   size_t &headerBytes, std::string &error);
+// offset just past the header. Fails when the header is malformed or lacks
+// a column for a non-nullable field.
+Status readCsvHeader(const SchemaView &schema, const ByteRange &range, CsvLayout &layout,
+                     size_t &headerBytes);
 std::unique_ptr<RecordDecoder> makeCsvDecoder(const SchemaView &schema, const CsvLayout &layout,
                                               const ByteRange &range);
 

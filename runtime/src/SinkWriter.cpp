@@ -16,7 +16,7 @@ WeirSinkWriter::WeirSinkWriter(const WeirSinkDesc &desc, SinkFormat format, Outp
 
 WeirStatus WeirSinkWriter::write(const WeirValue *row) {
   if (error.failed())
-    return error.status;
+    return error.code();
   if (format == SinkFormat::Json)
     writeJsonRow(row);
   else
@@ -29,25 +29,23 @@ WeirStatus WeirSinkWriter::write(const WeirValue *row) {
 
 WeirStatus WeirSinkWriter::flush() {
   if (error.failed())
-    return error.status;
+    return error.code();
   if (buffer.empty())
     return WEIR_OK;
-  std::string message;
-  if (!out->write(buffer.data(), buffer.size(), message))
-    return error.set(WEIR_ERR_IO, "sink " + std::string(desc.name) + ": " + message);
+  if (Status s = out->write(buffer.data(), buffer.size()); !s.ok())
+    return error.set(std::move(s).withContext("sink " + std::string(desc.name)));
   buffer.clear();
   return WEIR_OK;
 }
 
 WeirStatus WeirSinkWriter::append(WeirSinkWriter &part, SpillOutput *partSpill) {
   if (part.error.failed())
-    return error.set(part.error.status, part.error.message);
+    return error.set(part.error.status());
   if (partSpill) {
     if (WeirStatus s = flush(); s != WEIR_OK)
       return s;
-    std::string message;
-    if (!partSpill->copyTo(*out, message))
-      return error.set(WEIR_ERR_IO, "sink " + std::string(desc.name) + ": " + message);
+    if (Status s = partSpill->copyTo(*out); !s.ok())
+      return error.set(std::move(s).withContext("sink " + std::string(desc.name)));
   }
   buffer.append(part.buffer.view());
   part.buffer.clear();

@@ -54,23 +54,20 @@ void SourceData::afterLoad() {
   dataStart = size_ >= 3 && std::memcmp(data_, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
 }
 
-bool loadSourceFile(const std::string &path, SourceData &out, std::string &error) {
+Status loadSourceFile(const std::string &path, SourceData &out) {
   out.path = path;
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    error = "cannot open " + path + ": " + errnoText(errno);
-    return false;
-  }
+  if (fd < 0)
+    return Status::io("cannot open " + path + ": " + errnoText(errno));
   struct stat st;
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    error = "cannot read " + path + ": not a regular file";
     ::close(fd);
-    return false;
+    return Status::io("cannot read " + path + ": not a regular file");
   }
   size_t size = static_cast<size_t>(st.st_size);
   if (out.mapFile(fd, size)) {
     ::close(fd);
-    return true;
+    return {};
   }
   simdjson::padded_string buffer(size); // zeroed padding after the data
   size_t got = 0;
@@ -79,15 +76,15 @@ bool loadSourceFile(const std::string &path, SourceData &out, std::string &error
     if (n < 0 && errno == EINTR)
       continue;
     if (n <= 0) {
-      error = "cannot read " + path + ": " + (n < 0 ? errnoText(errno) : "file shrank while reading");
       ::close(fd);
-      return false;
+      return Status::io("cannot read " + path + ": " +
+                        (n < 0 ? errnoText(errno) : "file shrank while reading"));
     }
     got += static_cast<size_t>(n);
   }
   ::close(fd);
   out.setBytes(std::move(buffer));
-  return true;
+  return {};
 }
 
 uint64_t countNewlines(const char *from, const char *to) {

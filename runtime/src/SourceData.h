@@ -2,6 +2,8 @@
 // ranges at record boundaries for parallel scans.
 #pragma once
 
+#include "runtime/src/Status.h"
+
 #include <simdjson.h>
 
 #include <cstdint>
@@ -56,8 +58,8 @@ private:
   size_t mapBytes_ = 0;
 };
 
-// Reads the whole file; on failure returns false and explains in `error`.
-bool loadSourceFile(const std::string &path, SourceData &out, std::string &error);
+// Reads the whole file.
+Status loadSourceFile(const std::string &path, SourceData &out);
 
 // Cuts `whole` into at most `parts` ranges of roughly equal size, each ending
 // just after a newline, so no record is split. Returns one range (no split)

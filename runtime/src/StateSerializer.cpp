@@ -183,8 +183,8 @@ DistinctValuesOf::of(uint64_t entry) const {
   return {items_.data() + (lo - items_.begin()), items_.data() + (hi - items_.begin())};
 }
 
-bool encodeEntry(const WeirHashTable *ht, uint64_t index, const DistinctValuesOf *distinct,
-                 std::string &out, std::string &error) {
+Status encodeEntry(const WeirHashTable *ht, uint64_t index, const DistinctValuesOf *distinct,
+                   std::string &out) {
   const WeirStateDesc &d = *ht->desc;
   char *entry = entryAt(ht, index);
   out.push_back(static_cast<char>(kFormat));
@@ -206,11 +206,9 @@ bool encodeEntry(const WeirHashTable *ht, uint64_t index, const DistinctValuesOf
       putBlob(out, std::string_view(s.ptr, static_cast<size_t>(std::max<int64_t>(s.len, 0))));
   }
   for (uint32_t i = 0; i < d.nowned; ++i)
-    if (!encodeOwned(d.owned[i], entry, out)) {
-      error = std::string(d.name) + ": cannot save a " + slotKindName(d.owned[i].kind) +
-              " slot in a checkpoint yet";
-      return false;
-    }
+    if (!encodeOwned(d.owned[i], entry, out))
+      return Status::io(std::string(d.name) + ": cannot save a " + slotKindName(d.owned[i].kind) +
+                        " slot in a checkpoint yet");
   if (d.ndistinct > 0) {
     auto [lo, hi] = distinct ? distinct->of(index) : std::pair<const DistinctValuesOf::Item *,
                                                                const DistinctValuesOf::Item *>{};
@@ -228,14 +226,13 @@ bool encodeEntry(const WeirHashTable *ht, uint64_t index, const DistinctValuesOf
       }
     }
   }
-  return true;
+  return {};
 }
 
-bool decodeEntry(WeirHashTable *ht, uint64_t hash, std::string_view bytes, std::string &error) {
+Status decodeEntry(WeirHashTable *ht, uint64_t hash, std::string_view bytes) {
   const WeirStateDesc &d = *ht->desc;
   auto fail = [&](const char *what) {
-    error = std::string(d.name) + ": a stored entry is malformed (" + what + ")";
-    return false;
+    return Status::io(std::string(d.name) + ": a stored entry is malformed (" + what + ")");
   };
   Reader r(bytes);
   uint8_t format;
@@ -301,7 +298,7 @@ bool decodeEntry(WeirHashTable *ht, uint64_t hash, std::string_view bytes, std::
   }
   if (!r.done())
     return fail("trailing bytes");
-  return true;
+  return {};
 }
 
 } // namespace weir::rt

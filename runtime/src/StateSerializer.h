@@ -6,6 +6,7 @@
 #pragma once
 
 #include "runtime/src/DistinctPairs.h"
+#include "runtime/src/Status.h"
 #include "weir/runtime.h"
 
 #include <string>
@@ -34,15 +35,14 @@ private:
 };
 
 // Appends entry `index` of `ht` to `out`. `distinct` may be null when the
-// state has no count_distinct pairs. Returns false (with `error`) when a
-// slot kind cannot be saved.
-bool encodeEntry(const WeirHashTable *ht, uint64_t index, const DistinctValuesOf *distinct,
-                 std::string &out, std::string &error);
+// state has no count_distinct pairs. Fails when a slot kind cannot be saved.
+Status encodeEntry(const WeirHashTable *ht, uint64_t index, const DistinctValuesOf *distinct,
+                   std::string &out);
 
 // Appends the entry in `bytes` to `ht` (which must not hold its key), with
 // `hash`, and restores what it owns. The entry's dirty flag is clear.
-// Returns false (with `error`) when the bytes do not fit the layout.
-bool decodeEntry(WeirHashTable *ht, uint64_t hash, std::string_view bytes, std::string &error);
+// Fails when the bytes do not fit the layout.
+Status decodeEntry(WeirHashTable *ht, uint64_t hash, std::string_view bytes);
 
 // count_distinct value sets of windowed aggregates (DistinctSet.cpp).
 std::string serializeDistinctSet(const void *set);

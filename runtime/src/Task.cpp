@@ -1,6 +1,6 @@
 #include "runtime/src/Task.h"
 
-#include "runtime/src/Driver.h"
+#include "runtime/src/Run.h"
 
 extern "C" {
 

@@ -5,7 +5,7 @@
 #pragma once
 
 #include "runtime/src/Arena.h"
-#include "runtime/src/FileCursor.h"
+#include "runtime/src/Cursor.h"
 #include "runtime/src/SinkWriter.h"
 #include "runtime/src/Status.h"
 

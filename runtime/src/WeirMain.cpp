@@ -1,7 +1,7 @@
 // weir_main: the entry point of built binaries (via runtime/main.c) and of
 // the JIT. Returns an exit code and never calls exit(), so a JIT host
 // survives a failed run.
-#include "runtime/src/Driver.h"
+#include "runtime/src/Run.h"
 
 #include <cstdio>
 #include <exception>
@@ -24,11 +24,11 @@ extern "C" int weir_main(const WeirProgramDesc *program, int argc, char **argv) 
       break;
     }
     RunReport report;
-    std::string error;
-    WeirStatus status = runProgram(*program, options, error, report);
+    Status run = runProgram(*program, options, report);
+    WeirStatus status = run.code();
     std::fflush(stdout);
-    if (status != WEIR_OK)
-      std::fprintf(stderr, "error: %s\n", error.c_str());
+    if (!run.ok())
+      std::fprintf(stderr, "error: %s\n", run.message().c_str());
     if (!options.quiet)
       std::fputs(formatReport(report).c_str(), stderr);
     return status == WEIR_OK ? 0 : (status == WEIR_ERR_CONFIG ? 2 : 1);

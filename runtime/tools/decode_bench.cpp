@@ -42,9 +42,8 @@ Sums viaRuntime(const SourceData &data, bool csv) {
   std::unique_ptr<RecordDecoder> decoder;
   if (csv) {
     size_t headerBytes = 0;
-    std::string error;
-    if (!readCsvHeader(schema, range, layout, headerBytes, error)) {
-      std::fprintf(stderr, "%s\n", error.c_str());
+    if (Status s = readCsvHeader(schema, range, layout, headerBytes); !s.ok()) {
+      std::fprintf(stderr, "%s\n", s.message().c_str());
       return {};
     }
     range.begin += headerBytes;
@@ -176,9 +175,8 @@ int main(int argc, char **argv) {
   }
   int rounds = argc > 2 ? std::atoi(argv[2]) : 5;
   SourceData data;
-  std::string error;
-  if (!loadSourceFile(argv[1], data, error)) {
-    std::fprintf(stderr, "%s\n", error.c_str());
+  if (Status s = loadSourceFile(argv[1], data); !s.ok()) {
+    std::fprintf(stderr, "%s\n", s.message().c_str());
     return 1;
   }
   double mb = data.size() / 1e6;

@@ -99,8 +99,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *bytes, size_t size) {
   CsvLayout layout;
   if (csv) {
     size_t headerBytes = 0;
-    std::string error;
-    if (!readCsvHeader(kSchema, whole, layout, headerBytes, error))
+    if (!readCsvHeader(kSchema, whole, layout, headerBytes).ok())
       return 0;
     whole.begin += headerBytes;
   }

@@ -6,7 +6,7 @@
 #include "RuntimeTestUtil.h"
 #include "runtime/src/CheckpointStore.h"
 #include "runtime/src/DistinctPairs.h"
-#include "runtime/src/Driver.h"
+#include "runtime/src/Run.h"
 #include "runtime/src/DurableTable.h"
 #include "runtime/src/HashTable.h"
 #include "runtime/src/StateSerializer.h"
@@ -20,6 +20,12 @@ using namespace weir::rt;
 using namespace weir::rt::test;
 
 namespace {
+
+// The Status's message into `error`; true when it is ok.
+bool ok(const Status &status, std::string &error) {
+  error = status.message();
+  return status.ok();
+}
 
 // ---- the "compiled" program: per user (a string key): count, sum, the
 // largest txn id (an owned string) and count_distinct(amount) (table pairs).
@@ -183,7 +189,9 @@ Outcome runOnce(const TempDir &dir, const Options &options, const std::string &f
   p.program.nstages = stages;
   Outcome o;
   RunReport report;
-  o.status = runProgram(p.program, options, o.error, report);
+  Status run = runProgram(p.program, options, report);
+  o.status = run.code();
+  o.error = run.message();
   o.report = formatReport(report);
   o.copy = readFile(dir.file("out/copy.jsonl"));
   o.perUser = readFile(dir.file("out/per_user.csv"));
@@ -253,8 +261,8 @@ TEST(StateSerializer, EntriesRoundTripWithEverythingTheyOwn) {
   DistinctValuesOf distinct(from, all);
   for (uint64_t i = 0; i < from->count; ++i) {
     std::string bytes, error;
-    ASSERT_TRUE(encodeEntry(from, i, &distinct, bytes, error)) << error;
-    ASSERT_TRUE(decodeEntry(to, entry(from, i)->h.hash, bytes, error)) << error;
+    ASSERT_TRUE(ok(encodeEntry(from, i, &distinct, bytes), error)) << error;
+    ASSERT_TRUE(ok(decodeEntry(to, entry(from, i)->h.hash, bytes), error)) << error;
   }
   EXPECT_EQ(describe(to), describe(from));
   EXPECT_NE(describe(to).find("user7 n=7 total=10.500000 max=txn-49 amounts=3 {0,4602678819172646912,4607182418800017408,}"),
@@ -272,9 +280,9 @@ TEST(StateSerializer, MalformedBytesAreAnError) {
   WeirHashTable *from = filledTable(p.state, 2);
   WeirHashTable *to = createHashTable(&p.state, 0, 0);
   std::string bytes, error;
-  ASSERT_TRUE(encodeEntry(from, 1, nullptr, bytes, error)) << error;
+  ASSERT_TRUE(ok(encodeEntry(from, 1, nullptr, bytes), error)) << error;
   bytes.pop_back();
-  EXPECT_FALSE(decodeEntry(to, 1, bytes, error));
+  EXPECT_FALSE(ok(decodeEntry(to, 1, bytes), error));
   EXPECT_NE(error.find("per_user.aggregate: a stored entry is malformed"), std::string::npos) << error;
   destroyHashTable(from);
   destroyHashTable(to);
@@ -295,8 +303,8 @@ TEST(HashTableCompact, RemovesDeadEntriesAndRenumbersDistinctPairs) {
     for (uint64_t i = 0; i < ht->count; ++i) {
       std::string bytes, error;
       if (keep[i]) {
-        ASSERT_TRUE(encodeEntry(ht, i, &distinct, bytes, error));
-        ASSERT_TRUE(decodeEntry(expected, entry(ht, i)->h.hash, bytes, error));
+        ASSERT_TRUE(ok(encodeEntry(ht, i, &distinct, bytes), error));
+        ASSERT_TRUE(ok(decodeEntry(expected, entry(ht, i)->h.hash, bytes), error));
       }
     }
   }

@@ -5,7 +5,7 @@
 // --gtest_filter='*DistinctPairsBench*').
 #include "RuntimeTestUtil.h"
 #include "runtime/src/DistinctPairs.h"
-#include "runtime/src/Driver.h"
+#include "runtime/src/Run.h"
 #include "runtime/src/HashTable.h"
 
 #include <algorithm>
@@ -352,7 +352,9 @@ std::string runPerUser(const std::string &input, unsigned threads, std::string &
   options.threads = threads;
   options.minBytesPerThread = 1;
   RunReport report;
-  if (runProgram(program, options, error, report) != WEIR_OK)
+  Status run = runProgram(program, options, report);
+  error = run.message();
+  if (!run.ok())
     return "";
   return readFile(sinkUri);
 }

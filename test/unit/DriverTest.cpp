@@ -1,7 +1,7 @@
 // The driver with a hand-written program: C stage functions over the C ABI,
 // as generated code would call it.
 #include "RuntimeTestUtil.h"
-#include "runtime/src/Driver.h"
+#include "runtime/src/Run.h"
 
 #include <cstring>
 
@@ -146,7 +146,9 @@ Outcome runWith(const std::string &input, const std::string &policy, unsigned th
   options.threads = threads;
   options.minBytesPerThread = 1;
   Outcome o;
-  o.status = runProgram(p.program, options, o.error, o.report);
+  Status run = runProgram(p.program, options, o.report);
+  o.status = run.code();
+  o.error = run.message();
   o.copy = readFile(dir.file("out/copy.jsonl"));
   o.perUser = readFile(dir.file("out/per_user.csv"));
   o.deadLetters = readFile(dir.file("dead/letters.jsonl"));
@@ -239,10 +241,10 @@ TEST(Driver, MissingSourceFileIsAnIoError) {
   TempDir dir;
   TestProgram p(dir.path.string());
   Options options;
-  std::string error;
   RunReport report;
-  EXPECT_EQ(runProgram(p.program, options, error, report), WEIR_ERR_IO);
-  EXPECT_EQ(error, "source 'txns': cannot open " + dir.file("txns.jsonl") +
+  Status run = runProgram(p.program, options, report);
+  EXPECT_EQ(run.code(), WEIR_ERR_IO);
+  EXPECT_EQ(run.message(), "source 'txns': cannot open " + dir.file("txns.jsonl") +
                        ": No such file or directory");
   EXPECT_FALSE(std::filesystem::exists(dir.file("out/copy.jsonl")));
 }

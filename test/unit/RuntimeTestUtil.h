@@ -2,7 +2,7 @@
 // decoding a whole in-memory input with the real cursor machinery.
 #pragma once
 
-#include "runtime/src/FileCursor.h"
+#include "runtime/src/Cursor.h"
 #include "runtime/src/RecordDecoder.h"
 #include "runtime/src/SourceData.h"
 #include "common/NumberFormat.h"
@@ -91,9 +91,9 @@ inline Decoded decodeAll(const std::string &content, Format format,
   ByteRange range = data.whole();
   if (format == Format::Csv) {
     size_t headerBytes = 0;
-    if (!readCsvHeader(schema, range, layout, headerBytes, err)) {
+    if (Status s = readCsvHeader(schema, range, layout, headerBytes); !s.ok()) {
       out.status = WEIR_ERR_IO;
-      out.error = err;
+      out.error = s.message();
       return out;
     }
     range.begin += headerBytes;
@@ -108,7 +108,7 @@ inline Decoded decodeAll(const std::string &content, Format format,
     WeirStatus s = cursor.next(row.data());
     if (s != WEIR_ROW) {
       out.status = s;
-      out.error = slot.message;
+      out.error = slot.message();
       break;
     }
     std::string text;

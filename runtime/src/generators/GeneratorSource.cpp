@@ -33,30 +33,23 @@ bool parseUnsigned(std::string_view text, uint64_t &out) {
   return !digits.empty() && r.ec == std::errc() && r.ptr == digits.data() + digits.size();
 }
 
-bool parseOption(std::string_view key, std::string_view value, const GeneratorKind &kind,
-                 GeneratorSpec &spec, std::string &error) {
+Status parseOption(std::string_view key, std::string_view value, const GeneratorKind &kind,
+                   GeneratorSpec &spec) {
   uint64_t v = 0;
-  if (!kind.hasStreamOptions) {
-    error = "generator '" + spec.name + "' takes no options (got '" + std::string(key) + "')";
-    return false;
-  }
-  if (key != "events" && key != "rate" && key != "seed" && key != "base_time") {
-    error = "generator '" + spec.name + "': unknown option '" + std::string(key) +
-            "' (options: events, rate, seed, base_time)";
-    return false;
-  }
-  if (!parseUnsigned(value, v)) {
-    error = "generator '" + spec.name + "': option '" + std::string(key) +
-            "' must be a non-negative integer, got '" + std::string(value) + "'";
-    return false;
-  }
+  if (!kind.hasStreamOptions)
+    return Status::config("generator '" + spec.name + "' takes no options (got '" + std::string(key) +
+                          "')");
+  if (key != "events" && key != "rate" && key != "seed" && key != "base_time")
+    return Status::config("generator '" + spec.name + "': unknown option '" + std::string(key) +
+                          "' (options: events, rate, seed, base_time)");
+  if (!parseUnsigned(value, v))
+    return Status::config("generator '" + spec.name + "': option '" + std::string(key) +
+                          "' must be a non-negative integer, got '" + std::string(value) + "'");
   if (key == "events") {
     spec.events = v;
   } else if (key == "rate") {
-    if (v == 0) {
-      error = "generator '" + spec.name + "': rate must be at least 1 event per second";
-      return false;
-    }
+    if (v == 0)
+      return Status::config("generator '" + spec.name + "': rate must be at least 1 event per second");
     spec.rate = v;
   } else if (key == "seed") {
     spec.seed = v;
@@ -64,7 +57,7 @@ bool parseOption(std::string_view key, std::string_view value, const GeneratorKi
     spec.baseTimeMs = static_cast<int64_t>(v);
     spec.hasBaseTime = true;
   }
-  return true;
+  return {};
 }
 
 std::string fieldList(const GeneratorKind &kind) {
@@ -78,18 +71,16 @@ std::string fieldList(const GeneratorKind &kind) {
 
 bool isGeneratorUri(const std::string &uri) { return uri.rfind(kScheme, 0) == 0; }
 
-std::unique_ptr<GeneratorSource> openGenerator(const std::string &uri, const SchemaView &schema,
-                                               std::string &error) {
+Status openGenerator(const std::string &uri, const SchemaView &schema,
+                     std::unique_ptr<GeneratorSource> &out) {
   std::string_view rest = std::string_view(uri).substr(kScheme.size());
   size_t q = rest.find('?');
   GeneratorSpec spec;
   spec.name = std::string(rest.substr(0, q));
   std::string known;
   const GeneratorKind *kind = findKind(spec.name, known);
-  if (!kind) {
-    error = "unknown generator '" + spec.name + "' (generators: " + known + ")";
-    return nullptr;
-  }
+  if (!kind)
+    return Status::config("unknown generator '" + spec.name + "' (generators: " + known + ")");
   if (q != std::string_view::npos) {
     std::string_view query = rest.substr(q + 1);
     while (!query.empty()) {
@@ -99,12 +90,11 @@ std::unique_ptr<GeneratorSource> openGenerator(const std::string &uri, const Sch
       if (item.empty())
         continue;
       size_t eq = item.find('=');
-      if (eq == std::string_view::npos) {
-        error = "generator '" + spec.name + "': expected key=value, got '" + std::string(item) + "'";
-        return nullptr;
-      }
-      if (!parseOption(item.substr(0, eq), item.substr(eq + 1), *kind, spec, error))
-        return nullptr;
+      if (eq == std::string_view::npos)
+        return Status::config("generator '" + spec.name + "': expected key=value, got '" +
+                              std::string(item) + "'");
+      if (Status s = parseOption(item.substr(0, eq), item.substr(eq + 1), *kind, spec); !s.ok())
+        return s;
     }
   }
   // Every declared field must be the generator's; only used ones are filled.
@@ -114,23 +104,20 @@ std::unique_ptr<GeneratorSource> openGenerator(const std::string &uri, const Sch
     for (uint32_t f = 0; f < kind->nfields; ++f)
       if (std::string_view(d.name) == kind->fields[f].name)
         fieldOf[i] = static_cast<int32_t>(f);
-    if (fieldOf[i] < 0) {
-      error = "generator '" + spec.name + "' has no field '" + d.name + "' (its fields: " +
-              fieldList(*kind) + ")";
-      return nullptr;
-    }
+    if (fieldOf[i] < 0)
+      return Status::config("generator '" + spec.name + "' has no field '" + d.name +
+                            "' (its fields: " + fieldList(*kind) + ")");
     uint8_t type = kind->fields[fieldOf[i]].type;
-    if (d.type != type) {
-      error = "field '" + std::string(d.name) + "' is declared " + typeName(d.type) +
-              ", but generator '" + spec.name + "' makes it " + typeName(type);
-      return nullptr;
-    }
+    if (d.type != type)
+      return Status::config("field '" + std::string(d.name) + "' is declared " + typeName(d.type) +
+                            ", but generator '" + spec.name + "' makes it " + typeName(type));
   }
   for (uint32_t k = 0; k < schema.nused; ++k) {
     uint32_t i = schema.used[k];
     spec.bindings.push_back({i, static_cast<uint32_t>(fieldOf[i])});
   }
-  return std::make_unique<GeneratorSource>(std::move(spec), kind->factory);
+  out = std::make_unique<GeneratorSource>(std::move(spec), kind->factory);
+  return {};
 }
 
 } // namespace weir::rt

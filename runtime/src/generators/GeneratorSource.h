@@ -93,10 +93,9 @@ bool isGeneratorUri(const std::string &uri);
 
 // Parses the URI and checks the declared schema against the generator's
 // fields: every declared field must be one of them, by name, with the same
-// type (nullable is allowed); any subset in any order. Returns null with
-// `error` otherwise.
-std::unique_ptr<GeneratorSource> openGenerator(const std::string &uri, const SchemaView &schema,
-                                               std::string &error);
+// type (nullable is allowed); any subset in any order.
+Status openGenerator(const std::string &uri, const SchemaView &schema,
+                     std::unique_ptr<GeneratorSource> &out);
 
 // The generators (NexmarkSource.cpp, YsbSource.cpp).
 struct GeneratorKind {

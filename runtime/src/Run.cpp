@@ -1,9 +1,9 @@
-#include "runtime/src/Driver.h"
+#include "runtime/src/Run.h"
 
-#include "runtime/src/Checkpoint.h"
+#include "runtime/src/Durability.h"
 #include "runtime/src/DistinctPairs.h"
 #include "runtime/src/HashTable.h"
-#include "runtime/src/SinkCommit.h"
+#include "runtime/src/CommittedFileOutput.h"
 #include "runtime/src/Task.h"
 
 #include <algorithm>
@@ -52,13 +52,12 @@ Run::~Run() {
     destroyHashTable(ht);
 }
 
-WeirStatus Run::start(std::string &error) {
-  if (program_.abi_version != WEIR_ABI_VERSION) {
-    error = "the program was compiled for runtime ABI version " +
-            std::to_string(program_.abi_version) + ", this runtime has version " +
-            std::to_string(WEIR_ABI_VERSION);
-    return WEIR_ERR_CONFIG;
-  }
+Status Run::start() {
+  if (program_.abi_version != WEIR_ABI_VERSION)
+    return Status::config("the program was compiled for runtime ABI version " +
+                          std::to_string(program_.abi_version) + ", this runtime has version " +
+                          std::to_string(WEIR_ABI_VERSION));
+  std::string error; // of the option parsers below
   sources_.resize(program_.nsources);
   for (uint32_t i = 0; i < program_.nsources; ++i) {
     const WeirSourceDesc &d = program_.sources[i];
@@ -67,45 +66,35 @@ WeirStatus Run::start(std::string &error) {
     s.info.name = d.name;
     std::string uri = uriFor(options_.sourceUris, d.name, d.uri);
     Location loc;
-    if (!parseLocation(uri, false, loc, error)) {
-      error = "source '" + s.info.name + "': " + error;
-      return WEIR_ERR_CONFIG;
-    }
+    if (Status st = parseLocation(uri, false, loc); !st.ok())
+      return std::move(st).withContext("source '" + s.info.name + "'");
     s.info.path = loc.path;
     s.schema = {d.nfields, d.fields, d.nused, d.used};
     std::string format = d.format ? d.format : "json";
     if (isGeneratorUri(uri)) { // whatever the declared format
-      if (!(s.generator = openGenerator(uri, s.schema, error))) {
-        error = "source '" + s.info.name + "': " + error;
-        return WEIR_ERR_CONFIG;
-      }
+      if (Status st = openGenerator(uri, s.schema, s.generator); !st.ok())
+        return std::move(st).withContext("source '" + s.info.name + "'");
     } else if (format == "json") {
       s.format = Format::Json;
     } else if (format == "csv") {
       s.format = Format::Csv;
     } else {
-      error = "source '" + s.info.name + "': unknown format '" + format + "' (json or csv)";
-      return WEIR_ERR_CONFIG;
+      return Status::config("source '" + s.info.name + "': unknown format '" + format + "' (json or csv)");
     }
-    if (!parseErrorPolicy(d.on_error, s.info.policy, error)) {
-      error = "source '" + s.info.name + "': " + error;
-      return WEIR_ERR_CONFIG;
-    }
+    if (!parseErrorPolicy(d.on_error, s.info.policy, error))
+      return Status::config("source '" + s.info.name + "': " + error);
   }
   sinks_.resize(program_.nsinks);
   for (uint32_t i = 0; i < program_.nsinks; ++i) {
     const WeirSinkDesc &d = program_.sinks[i];
     SinkRuntime &s = sinks_[i];
     s.desc = &d;
-    if (!parseLocation(uriFor(options_.sinkUris, d.name, d.uri), true, s.location, error)) {
-      error = "sink '" + std::string(d.name) + "': " + error;
-      return WEIR_ERR_CONFIG;
-    }
+    if (Status st = parseLocation(uriFor(options_.sinkUris, d.name, d.uri), true, s.location); !st.ok())
+      return std::move(st).withContext("sink '" + std::string(d.name) + "'");
     std::string format = d.format ? d.format : "json";
-    if (format != "json" && format != "csv") {
-      error = "sink '" + std::string(d.name) + "': unknown format '" + format + "' (json or csv)";
-      return WEIR_ERR_CONFIG;
-    }
+    if (format != "json" && format != "csv")
+      return Status::config("sink '" + std::string(d.name) + "': unknown format '" + format +
+                            "' (json or csv)");
     s.format = format == "csv" ? SinkFormat::Csv : SinkFormat::Json;
   }
   for (uint32_t i = 0; i < program_.nstates; ++i)
@@ -117,52 +106,48 @@ WeirStatus Run::start(std::string &error) {
     auto badIndex = [&](int32_t v, uint32_t n) { return v < -1 || (v >= 0 && uint32_t(v) >= n); };
     if ((reads && (st.source < 0 || uint32_t(st.source) >= program_.nsources)) ||
         badIndex(st.state, program_.nstates) || badIndex(st.target_state, program_.nstates) ||
-        badIndex(st.sink, program_.nsinks) || !st.fn) {
-      error = "stage '" + std::string(st.name ? st.name : "?") + "' is malformed";
-      return WEIR_ERR_INTERNAL;
-    }
+        badIndex(st.sink, program_.nsinks) || !st.fn)
+      return Status::error(WEIR_ERR_INTERNAL,
+                           "stage '" + std::string(st.name ? st.name : "?") + "' is malformed");
     if (reads)
       sources_[st.source].lastStage = static_cast<int>(i);
   }
   if (!options_.checkpointDir.empty() || options_.stateMemory > 0) {
     durability_ = std::make_unique<Durability>(*this, program_, options_);
-    WeirStatus status = durability_->open(error);
+    Status status = durability_->open();
     // Said at once: a run killed later prints no report (kill -9 tests).
-    if (status == WEIR_OK && options_.trace && !durability_->startNote().empty())
-      std::fprintf(stderr, "trace: checkpoint: %s\n", durability_->startNote().c_str());
+    if (status.ok() && options_.trace && !durability_->startNote().empty())
+      std::fprintf(stderr, "trace: checkpoint: %s
+", durability_->startNote().c_str());
     return status;
   }
-  return WEIR_OK;
+  return {};
 }
 
-WeirStatus Run::loadSource(SourceRuntime &src, std::string &error) {
+Status Run::loadSource(SourceRuntime &src) {
   if (src.data)
-    return WEIR_OK;
+    return {};
   auto data = std::make_unique<SourceData>();
   if (src.generator) { // no bytes: one empty range, never split
     src.data = std::move(data);
-    return WEIR_OK;
+    return {};
   }
-  if (!loadSourceFile(src.info.path, *data, error)) {
-    error = "source '" + src.info.name + "': " + error;
-    return WEIR_ERR_IO;
-  }
+  if (Status s = loadSourceFile(src.info.path, *data); !s.ok())
+    return std::move(s).withContext("source '" + src.info.name + "'");
   if (src.format == Format::Csv) {
     size_t headerBytes = 0;
-    if (!readCsvHeader(src.schema, data->whole(), src.csv, headerBytes, error)) {
-      error = src.info.path + ":1: " + error;
-      return WEIR_ERR_IO;
-    }
+    if (Status s = readCsvHeader(src.schema, data->whole(), src.csv, headerBytes); !s.ok())
+      return std::move(s).withContext(src.info.path + ":1");
     data->dataStart += headerBytes;
   }
   src.data = std::move(data);
-  return WEIR_OK;
+  return {};
 }
 
-WeirStatus Run::openSink(uint32_t index, std::string &error) {
+Status Run::openSink(uint32_t index) {
   SinkRuntime &s = sinks_[index];
   if (s.writer)
-    return WEIR_OK;
+    return {};
   uint64_t resumeLength = 0, resumeRows = 0;
   bool resume = false;
   if (s.location.toStdout) {
@@ -171,17 +156,13 @@ WeirStatus Run::openSink(uint32_t index, std::string &error) {
     // Committed with each checkpoint, resumed after a restart.
     resume = durability_->sinkResume(index, resumeLength, resumeRows);
     auto file = std::make_unique<CommittedFileOutput>();
-    if (!file->open(s.location.path, resume ? &resumeLength : nullptr, error)) {
-      error = "sink '" + std::string(s.desc->name) + "': " + error;
-      return WEIR_ERR_IO;
-    }
+    if (Status st = file->open(s.location.path, resume ? &resumeLength : nullptr); !st.ok())
+      return std::move(st).withContext("sink '" + std::string(s.desc->name) + "'");
     s.out = std::move(file);
   } else {
     auto file = std::make_unique<FileOutput>();
-    if (!file->open(s.location.path, error)) {
-      error = "sink '" + std::string(s.desc->name) + "': " + error;
-      return WEIR_ERR_IO;
-    }
+    if (Status st = file->open(s.location.path); !st.ok())
+      return std::move(st).withContext("sink '" + std::string(s.desc->name) + "'");
     s.out = std::move(file);
   }
   s.writer = std::make_unique<WeirSinkWriter>(*s.desc, s.format, s.out.get());
@@ -189,18 +170,17 @@ WeirStatus Run::openSink(uint32_t index, std::string &error) {
     s.writer->rows = resumeRows; // the header is in the file already
   else
     s.writer->writeHeader();
-  return WEIR_OK;
+  return {};
 }
 
 WeirSinkWriter *Run::sinkWriter(uint32_t index, ErrorSlot &error) {
-  std::string message;
-  if (openSink(index, message) != WEIR_OK) {
+  if (Status st = openSink(index); !st.ok()) {
     // Still hand out a writer (generated code does not check for null); its
     // writes fail with the message.
     SinkRuntime &s = sinks_[index];
     s.writer = std::make_unique<WeirSinkWriter>(*s.desc, s.format, nullptr);
-    s.writer->error.set(WEIR_ERR_IO, message);
-    error.set(WEIR_ERR_IO, message);
+    s.writer->error.set(WEIR_ERR_IO, st.message());
+    error.set(WEIR_ERR_IO, st.message());
   }
   return sinks_[index].writer.get();
 }
@@ -217,56 +197,56 @@ std::unique_ptr<WeirCursor> Run::makeCursor(SourceRuntime &src, const ByteRange 
 
 // Adds a finished cursor's counts to its source (first scan only) and
 // appends its dead letters.
-WeirStatus Run::collectScan(SourceRuntime &src, WeirCursor &cursor, std::string &error) {
+Status Run::collectScan(SourceRuntime &src, WeirCursor &cursor) {
   if (!cursor.logBadRecords)
-    return WEIR_OK;
+    return {};
   src.read += cursor.recordsRead;
   src.bad += cursor.recordsBad;
   if (!cursor.deadLetters.empty()) {
-    if (!appendToFile(src.info.policy.deadLetterPath, cursor.deadLetters.view(), error)) {
-      error = "source '" + src.info.name + "': dead letters: " + error;
-      return WEIR_ERR_IO;
-    }
+    if (Status s = appendToFile(src.info.policy.deadLetterPath, cursor.deadLetters.view()); !s.ok())
+      return std::move(s).withContext("source '" + src.info.name + "': dead letters");
     cursor.deadLetters.clear();
   }
-  return WEIR_OK;
+  return {};
 }
 
-std::string Run::taskError(const WeirStageDesc &stage, WeirStatus status, const WeirTask &task,
-                           const WeirSinkWriter *sink) {
+// A failed stage's Status: the error its task or its sink recorded, else
+// the status code alone.
+Status Run::taskError(const WeirStageDesc &stage, WeirStatus status, const WeirTask &task,
+                      const WeirSinkWriter *sink) {
   if (task.error.failed())
-    return task.error.message;
+    return Status::error(status, task.error.message());
   if (sink && sink->error.failed())
-    return sink->error.message;
-  return "stage '" + std::string(stage.name ? stage.name : "?") + "' failed with status " +
-         std::to_string(status);
+    return Status::error(status, sink->error.message());
+  return Status::error(status, "stage '" + std::string(stage.name ? stage.name : "?") +
+                                   "' failed with status " + std::to_string(status));
 }
 
-WeirStatus Run::runStage(uint32_t index, std::string &error) {
+Status Run::runStage(uint32_t index) {
   const WeirStageDesc &stage = program_.stages[index];
   if (durability_ && (durability_->alreadyComplete() ||
                       (stage.kind != WEIR_STAGE_TABLE_BUILD && durability_->stageDone(index))))
-    return WEIR_OK; // done by an earlier run (static tables are always rebuilt)
-  WeirStatus status = runStageOnce(index, error);
-  if (status == WEIR_OK && durability_)
-    status = durability_->stageFinished(index, error);
+    return {}; // done by an earlier run (static tables are always rebuilt)
+  Status status = runStageOnce(index);
+  if (status.ok() && durability_)
+    status = durability_->stageFinished(index);
   return status;
 }
 
-WeirStatus Run::runStageOnce(uint32_t index, std::string &error) {
+Status Run::runStageOnce(uint32_t index) {
   const WeirStageDesc &stage = program_.stages[index];
   auto t0 = Clock::now();
   // The sink is opened once the input is there: a missing input file must
   // not replace an earlier run's output with an empty one.
-  auto openStageSink = [&]() -> WeirStatus {
-    return stage.sink >= 0 ? openSink(static_cast<uint32_t>(stage.sink), error) : WEIR_OK;
+  auto openStageSink = [&]() -> Status {
+    return stage.sink >= 0 ? openSink(static_cast<uint32_t>(stage.sink)) : Status();
   };
   SourceRuntime *src = nullptr;
-  WeirStatus status = WEIR_OK;
+  Status status;
   unsigned threadsUsed = 1;
   if (stage.kind == WEIR_STAGE_SCAN || stage.kind == WEIR_STAGE_TABLE_BUILD) {
     src = &sources_[stage.source];
-    if ((status = loadSource(*src, error)) != WEIR_OK || (status = openStageSink()) != WEIR_OK)
+    if (!(status = loadSource(*src)).ok() || !(status = openStageSink()).ok())
       return status;
     ByteRange whole = src->data->whole();
     std::vector<ByteRange> ranges{whole};
@@ -282,15 +262,14 @@ WeirStatus Run::runStageOnce(uint32_t index, std::string &error) {
       std::fprintf(stderr, "trace: stage %u range %zu: bytes %td-%td\n", index, r,
                    ranges[r].begin - whole.fileBegin, ranges[r].end - whole.fileBegin);
     threadsUsed = static_cast<unsigned>(ranges.size());
-    status = ranges.size() > 1 ? runParallel(stage, *src, ranges, error)
-                               : runSingle(stage, src, error);
+    status = ranges.size() > 1 ? runParallel(stage, *src, ranges) : runSingle(stage, src);
     src->scanned = true;
     if (src->lastStage == static_cast<int>(index))
       src->data.reset(); // nothing reads this file any more
   } else {
-    if ((status = openStageSink()) != WEIR_OK)
+    if (!(status = openStageSink()).ok())
       return status;
-    status = runSingle(stage, nullptr, error);
+    status = runSingle(stage, nullptr);
   }
   if (options_.trace)
     std::fprintf(stderr, "trace: stage %u '%s' (%s, %u thread%s): %.3f s\n", index,
@@ -299,7 +278,7 @@ WeirStatus Run::runStageOnce(uint32_t index, std::string &error) {
   return status;
 }
 
-WeirStatus Run::runSingle(const WeirStageDesc &stage, SourceRuntime *src, std::string &error) {
+Status Run::runSingle(const WeirStageDesc &stage, SourceRuntime *src) {
   WeirTask task(*this, stage);
   std::unique_ptr<WeirCursor> cursor;
   uint32_t stageIndex = static_cast<uint32_t>(&stage - program_.stages);
@@ -327,18 +306,15 @@ WeirStatus Run::runSingle(const WeirStageDesc &stage, SourceRuntime *src, std::s
                           ? durability_->runEmitInBatches(stage, task)
                           : stage.fn(&task);
   if (status >= 0 && task.error.failed())
-    status = task.error.status; // an error the stage did not pass on
+    status = task.error.code(); // an error the stage did not pass on
   const WeirSinkWriter *sink = stage.sink >= 0 ? sinks_[stage.sink].writer.get() : nullptr;
+  Status result;
   if (status < 0)
-    error = taskError(stage, status, task, sink);
-  if (cursor) {
-    std::string collectError;
-    if (WeirStatus s = collectScan(*src, *cursor, collectError); s != WEIR_OK && status >= 0) {
-      error = collectError;
-      status = s;
-    }
-  }
-  return status < 0 ? status : WEIR_OK;
+    result = taskError(stage, status, task, sink);
+  if (cursor)
+    if (Status s = collectScan(*src, *cursor); !s.ok() && result.ok())
+      result = std::move(s);
+  return result;
 }
 
 // Each range gets its own task with a private cursor, sink writer and
@@ -347,8 +323,8 @@ WeirStatus Run::runSingle(const WeirStageDesc &stage, SourceRuntime *src, std::s
 // failing range decides: the ranges before it and its own partial output are
 // kept (as a single thread would have written them), later ranges are
 // dropped.
-WeirStatus Run::runParallel(const WeirStageDesc &stage, SourceRuntime &src,
-                            const std::vector<ByteRange> &ranges, std::string &error) {
+Status Run::runParallel(const WeirStageDesc &stage, SourceRuntime &src,
+                        const std::vector<ByteRange> &ranges) {
   size_t n = ranges.size();
   std::atomic<uint32_t> firstFailed{UINT32_MAX};
   std::vector<std::unique_ptr<WeirTask>> tasks;
@@ -381,7 +357,7 @@ WeirStatus Run::runParallel(const WeirStageDesc &stage, SourceRuntime &src,
     WeirTask &task = *tasks[i];
     WeirStatus s = stage.fn(&task);
     if (s >= 0 && task.error.failed())
-      s = task.error.status;
+      s = task.error.code();
     results[i] = s;
     if (s < 0) {
       uint32_t mine = static_cast<uint32_t>(i), seen = firstFailed.load();
@@ -398,82 +374,68 @@ WeirStatus Run::runParallel(const WeirStageDesc &stage, SourceRuntime &src,
 
   size_t failed = firstFailed.load();
   size_t keep = failed == UINT32_MAX ? n : failed + 1;
-  WeirStatus status = WEIR_OK;
-  if (failed != UINT32_MAX) {
-    status = results[failed];
-    error = taskError(stage, status, *tasks[failed], stage.sink >= 0 ? writers[failed].get() : nullptr);
-  }
+  Status status;
+  if (failed != UINT32_MAX)
+    status = taskError(stage, results[failed], *tasks[failed],
+                       stage.sink >= 0 ? writers[failed].get() : nullptr);
   for (size_t i = 0; i < keep; ++i) {
-    std::string message;
     if (stage.sink >= 0) {
       WeirSinkWriter &real = *sinks_[stage.sink].writer;
-      if (WeirStatus s = real.append(*writers[i], spills[i].get()); s != WEIR_OK && status >= 0) {
-        status = s;
-        error = real.error.message;
-      }
+      if (WeirStatus s = real.append(*writers[i], spills[i].get()); s != WEIR_OK && status.ok())
+        status = Status::error(s, real.error.message());
     }
-    if (WeirStatus s = collectScan(src, *cursors[i], message); s != WEIR_OK && status >= 0) {
-      status = s;
-      error = message;
-    }
+    if (Status s = collectScan(src, *cursors[i]); !s.ok() && status.ok())
+      status = std::move(s);
   }
   if (stage.target_state >= 0) {
     WeirHashTable *&real = states_[stage.target_state];
     for (size_t i = 0; i < n; ++i) {
-      if (status >= 0) {
+      if (status.ok()) {
         if (real->count == 0) {
           // The first partial becomes the state: no need to merge into nothing.
           std::swap(real, privateStates[i]);
         } else if (WeirStatus s = mergePartialState(real, privateStates[i]); s < 0) {
-          status = s;
-          error = "merging the partial states of '" + std::string(real->desc->name) +
-                  "' failed with status " + std::to_string(s);
+          status = Status::error(s, "merging the partial states of '" + std::string(real->desc->name) +
+                                        "' failed with status " + std::to_string(s));
         }
       }
       destroyHashTable(privateStates[i]);
     }
   }
-  return status < 0 ? status : WEIR_OK;
+  return status;
 }
 
-WeirStatus Run::finish(bool succeeded, std::string &error) {
-  WeirStatus status = WEIR_OK;
+Status Run::finish(bool succeeded) {
+  Status status;
   if (durability_ && durability_->alreadyComplete())
     succeeded = false; // nothing to open: the outputs are in place
   if (succeeded) // every sink exists after a successful run, if only with a header
     for (uint32_t i = 0; i < sinks_.size(); ++i)
-      if (WeirStatus s = openSink(i, error); s != WEIR_OK)
+      if (Status s = openSink(i); !s.ok())
         return s;
   for (SinkRuntime &s : sinks_) {
     if (!s.writer || !s.out)
       continue;
-    std::string message;
     WeirStatus flushed = s.writer->flush();
-    if (flushed != WEIR_OK && status == WEIR_OK) {
-      status = flushed;
-      error = s.writer->error.message;
-    }
+    if (flushed != WEIR_OK && status.ok())
+      status = Status::error(flushed, s.writer->error.message());
   }
   // A durable run's output is renamed into place only after the checkpoint
   // that marks the run complete; a failed one stays .inprogress to resume.
-  if (durability_ && succeeded && status == WEIR_OK)
-    status = durability_->finalCheckpoint(error);
+  if (durability_ && succeeded && status.ok())
+    status = durability_->finalCheckpoint();
   for (SinkRuntime &s : sinks_) {
     if (!s.writer || !s.out)
       continue;
-    std::string message;
+    std::string context = "sink '" + std::string(s.desc->name) + "'";
     if (auto *file = dynamic_cast<CommittedFileOutput *>(s.out.get())) {
-      if (succeeded && status == WEIR_OK && !file->commit(message)) {
-        status = WEIR_ERR_IO;
-        error = "sink '" + std::string(s.desc->name) + "': " + message;
-      }
+      if (succeeded && status.ok())
+        status = file->commit().withContext(context);
       continue;
     }
     if (auto *file = dynamic_cast<FileOutput *>(s.out.get()))
-      if (!file->commit(message) && status == WEIR_OK) {
-        status = WEIR_ERR_IO;
-        error = "sink '" + std::string(s.desc->name) + "': " + message;
-      }
+      if (Status committed = file->commit(); !committed.ok() && status.ok())
+        status = std::move(committed).withContext(context);
   }
   if (durability_) {
     durabilityReport_ = durability_->reportText();
@@ -506,24 +468,20 @@ std::string Run::sinkPath(uint32_t index) const {
   return s.location.toStdout ? std::string() : s.location.path;
 }
 
-bool Run::syncSink(uint32_t index, uint64_t &length, uint64_t &rows, std::string &error) {
+Status Run::syncSink(uint32_t index, uint64_t &length, uint64_t &rows) {
   SinkRuntime &s = sinks_[index];
   length = UINT64_MAX;
   rows = s.writer ? s.writer->rows : 0;
   if (!s.writer || !s.out)
-    return true;
-  if (s.writer->flush() != WEIR_OK) {
-    error = s.writer->error.message;
-    return false;
-  }
+    return {};
+  if (s.writer->flush() != WEIR_OK)
+    return Status::io(s.writer->error.message());
   if (auto *file = dynamic_cast<CommittedFileOutput *>(s.out.get())) {
-    if (!file->sync(error)) {
-      error = "sink '" + std::string(s.desc->name) + "': " + error;
-      return false;
-    }
+    if (Status st = file->sync(); !st.ok())
+      return std::move(st).withContext("sink '" + std::string(s.desc->name) + "'");
     length = file->length();
   }
-  return true;
+  return {};
 }
 
 void Run::fillReport(RunReport &report) const {
@@ -544,21 +502,17 @@ void Run::fillReport(RunReport &report) const {
       report.lateRows.emplace_back(program_.states[i].name, static_cast<uint64_t>(clocks_[i].late_rows));
 }
 
-WeirStatus runProgram(const WeirProgramDesc &program, const Options &options, std::string &error,
-                      RunReport &report) {
+Status runProgram(const WeirProgramDesc &program, const Options &options, RunReport &report) {
   auto t0 = Clock::now();
   Run run(program, options);
-  WeirStatus status = run.start(error);
-  for (uint32_t i = 0; status == WEIR_OK && i < program.nstages; ++i)
-    status = run.runStage(i, error);
-  std::string finishError;
-  WeirStatus finished = run.finish(status == WEIR_OK, finishError);
-  if (status == WEIR_OK && finished != WEIR_OK) {
-    status = finished;
-    error = finishError;
-  }
+  Status status = run.start();
+  for (uint32_t i = 0; status.ok() && i < program.nstages; ++i)
+    status = run.runStage(i);
+  Status finished = run.finish(status.ok());
+  if (status.ok() && !finished.ok())
+    status = std::move(finished);
   run.fillReport(report);
-  report.ok = status == WEIR_OK;
+  report.ok = status.ok();
   report.seconds = secondsSince(t0);
   return status;
 }

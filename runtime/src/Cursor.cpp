@@ -1,4 +1,4 @@
-#include "runtime/src/FileCursor.h"
+#include "runtime/src/Cursor.h"
 
 #include <sys/mman.h>
 #include <unistd.h>

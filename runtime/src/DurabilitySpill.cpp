@@ -1,14 +1,14 @@
 // --state-memory: eviction of the coldest entries, fault-in on a probe
-// miss, and the batched emit of a spilled state (Checkpoint.h).
-#include "runtime/src/Checkpoint.h"
+// miss, and the batched emit of a spilled state (Durability.h).
+#include "runtime/src/Durability.h"
 
 #include "runtime/src/CheckpointRecords.h"
 
-#include "runtime/src/Driver.h"
+#include "runtime/src/Run.h"
 #include "runtime/src/DurableTable.h"
 #include "runtime/src/ErrorPolicy.h"
 #include "runtime/src/HashTable.h"
-#include "runtime/src/SinkCommit.h"
+#include "runtime/src/CommittedFileOutput.h"
 #include "runtime/src/StateSerializer.h"
 #include "runtime/src/Task.h"
 
@@ -45,9 +45,8 @@ WeirStatus Durability::enforceStateMemory(WeirCursor &cursor) {
         spillableBytes += residentBytes(run_.state(i));
     if (spillableBytes > 0) {
       // Save every change first: an evicted entry is exactly its stored copy.
-      std::string error;
-      if (WeirStatus s = checkpoint(checkpointing() ? &cursor : nullptr, -1, false, error); s != WEIR_OK)
-        return cursor.error.set(s, error);
+      if (Status s = checkpoint(checkpointing() ? &cursor : nullptr, -1, false); !s.ok())
+        return cursor.error.set(std::move(s));
       // Memory does not shrink exactly with the entries (slot arrays are
       // powers of two): evict again until under the target.
       double target = kEvictTarget * static_cast<double>(options_.stateMemory);
@@ -110,11 +109,10 @@ WeirStatus Durability::runEmitInBatches(const WeirStageDesc &stage, WeirTask &ta
   uint32_t index = static_cast<uint32_t>(stage.state);
   WeirHashTable *ht = run_.state(index);
   DurableTable &dt = *tables_[index];
-  std::string error;
   // Everything into the store (resident changes included), then all keys in
   // first-seen order.
-  if (WeirStatus s = checkpoint(nullptr, -1, false, error); s != WEIR_OK)
-    return task.error.set(s, error);
+  if (Status s = checkpoint(nullptr, -1, false); !s.ok())
+    return task.error.set(std::move(s));
   std::vector<std::pair<uint64_t, uint64_t>> keys; // (seq, hash)
   keys.reserve(ht->count + dt.spilled.size());
   for (uint64_t i = 0; i < ht->count; ++i)
@@ -138,15 +136,19 @@ WeirStatus Durability::runEmitInBatches(const WeirStageDesc &stage, WeirTask &ta
       if (k > first && (k - first) % 64 == 0 && others + residentBytes(ht) > budget)
         break;
       bool found = false;
-      if (!store_->get(entryKey(dt.storeId, keys[k].second, keys[k].first), value, found, error) ||
-          !found || !decodeEntry(ht, keys[k].second, value, error))
-        return task.error.set(WEIR_ERR_IO, error.empty() ? "a spilled entry is missing" : error);
+      Status s = store_->get(entryKey(dt.storeId, keys[k].second, keys[k].first), value, found);
+      if (s.ok() && !found)
+        s = Status::io("a spilled entry is missing");
+      if (s.ok())
+        s = decodeEntry(ht, keys[k].second, value);
+      if (!s.ok())
+        return task.error.set(std::move(s));
       dt.appendStored(keys[k].first, round_);
     }
     peakResident_ = std::max(peakResident_, totalResident());
     WeirStatus s = stage.fn(&task);
     if (s < 0 || task.error.failed())
-      return s < 0 ? s : task.error.status;
+      return s < 0 ? s : task.error.code();
     dropAll();
   }
   // The store still holds every entry; the table is empty, and nothing
@@ -166,13 +168,17 @@ extern "C" uint8_t weir_ht_fault_in(WeirHashTable *ht, uint64_t hash) {
     return 0;
   dt->syncNewEntries(ht, dt->round);
   std::vector<uint64_t> seqs = dt->spilled.take(hash);
-  std::string value, error;
+  std::string value;
   for (uint64_t seq : seqs) {
     bool found = false;
-    if (!dt->store->get(entryKey(dt->storeId, hash, seq), value, found, error) || !found ||
-        !decodeEntry(ht, hash, value, error)) {
+    Status s = dt->store->get(entryKey(dt->storeId, hash, seq), value, found);
+    if (s.ok() && !found)
+      s = Status::io("a spilled entry of " + std::string(ht->desc->name) + " is missing");
+    if (s.ok())
+      s = decodeEntry(ht, hash, value);
+    if (!s.ok()) {
       // Generated code cannot fail here: the run fails at its next record.
-      dt->faultError = error.empty() ? "a spilled entry of " + std::string(ht->desc->name) + " is missing" : error;
+      dt->fault = std::move(s);
       return 0;
     }
     dt->appendStored(seq, dt->round);

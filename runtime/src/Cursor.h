@@ -59,7 +59,7 @@ struct WeirCursor {
   const std::atomic<uint32_t> *firstFailedRange = nullptr;
   uint32_t rangeIndex = 0;
 
-  // Durable runs (Checkpoint.h): called every hookCountdown records.
+  // Durable runs (Durability.h): called every hookCountdown records.
   weir::rt::ConsistentPointHook *hook = nullptr;
   uint64_t hookCountdown = 0;
   // Byte offset in the file of the next record, or UINT64_MAX when the

@@ -18,7 +18,7 @@
 #pragma once
 
 #include "runtime/src/CheckpointStore.h"
-#include "runtime/src/FileCursor.h"
+#include "runtime/src/Cursor.h"
 #include "runtime/src/Options.h"
 #include "runtime/src/SourceData.h"
 
@@ -40,9 +40,11 @@ public:
   Durability(Run &run, const WeirProgramDesc &program, const Options &options);
   ~Durability() override;
 
-  // After the run's states exist: opens the store, checks the layouts,
-  // restores the last checkpoint (or writes the first one).
-  WeirStatus open(std::string &error);
+  // After the run's states exist: opens the store, finds out what the
+  // checkpoint directory holds (Situation), and acts on it: restores the
+  // last checkpoint, or keeps a completed run's output, or starts over
+  // (DurabilityOpen.cpp).
+  Status open();
 
   // The checkpoint records a completed run whose inputs and outputs are as
   // it left them: the run does nothing (its output stays).
@@ -63,10 +65,10 @@ public:
   WeirStatus reached(WeirCursor &cursor) override;
 
   // A stage ended successfully: checkpoint with it marked complete.
-  WeirStatus stageFinished(uint32_t stage, std::string &error);
+  Status stageFinished(uint32_t stage);
   // All stages ended and the sinks are flushed: the last checkpoint, which
   // marks the run complete (the sinks are renamed into place after it).
-  WeirStatus finalCheckpoint(std::string &error);
+  Status finalCheckpoint();
 
   // The emit stage of a state with entries in the store only: emits them
   // all, in first-seen order, a memory-sized batch at a time.
@@ -101,21 +103,47 @@ private:
   bool checkpointing() const { return !options_.checkpointDir.empty(); }
   std::string stageKey(uint32_t stage) const;
 
-  WeirStatus openStore(std::string &error);
-  WeirStatus checkLayouts(std::string &error);
-  bool readRecords(std::string &error);
-  bool sourcesUnchanged(std::string &why) const;
-  bool outputsInPlace(std::string &why);
-  bool reopenOutputs(std::string &why);
-  WeirStatus restoreStates(std::string &error);
-  WeirStatus restoreState(uint32_t index, std::string &error);
+  // What the checkpoint directory holds, as open() finds it. A checkpoint
+  // that cannot be used at all (another format, another state layout,
+  // unreadable) is an error of classify() instead.
+  enum class Situation {
+    None,               // no checkpoint: a fresh run
+    Unfinished,         // a run that stopped before its end: resume it
+    CompletedInPlace,   // a completed run, same inputs, outputs in place: nothing to do
+    CompletedExtended,  // the same, but with pipelines it did not have: run those
+    CompletedOutOfDate, // a completed run whose inputs or outputs changed: start over
+  };
+  // Reads the checkpoint's records and classifies it. `why`: for
+  // CompletedOutOfDate, what changed.
+  Status classify(Situation &situation, std::string &why);
+  // One function per situation.
+  Status startFresh();
+  Status resumeUnfinished();
+  Status keepCompleted();
+  Status resumeExtended();
+  Status startOver(const std::string &why);
+  // Shared steps: every aggregate state gets its DurableTable; the restore
+  // of a resumed run; the run's first checkpoint.
+  void bindTables();
+  Status resume();
+  Status beginRun(bool fresh);
+
+  Status openStore();
+  Status checkLayouts();
+  Status readRecords();
+  Status checkSourcesUnchanged() const;
+  Status checkSinksBound() const;
+  Status bringOutputsInPlace();
+  Status reopenOutputs();
+  Status restoreStates();
+  Status restoreState(uint32_t index);
   void restoreRunCounts();
 
   // The checkpoint itself. `cursor`: the running scan (its position is
   // saved); `doneStage`: a stage to mark complete, or -1.
-  WeirStatus checkpoint(WeirCursor *cursor, int doneStage, bool final, std::string &error);
-  bool saveState(uint32_t index, rocksdb::WriteBatch &batch, std::string &error);
-  bool commitFiles(WeirCursor *cursor, rocksdb::WriteBatch &batch, std::string &error);
+  Status checkpoint(WeirCursor *cursor, int doneStage, bool final);
+  Status saveState(uint32_t index, rocksdb::WriteBatch &batch);
+  Status commitFiles(WeirCursor *cursor, rocksdb::WriteBatch &batch);
   void putSourceRecords(rocksdb::WriteBatch &batch);
 
   // --state-memory

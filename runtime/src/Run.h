@@ -2,7 +2,7 @@
 // stages in order (scans in parallel where allowed), and reports.
 #pragma once
 
-#include "runtime/src/FileCursor.h"
+#include "runtime/src/Cursor.h"
 #include "runtime/src/Options.h"
 #include "runtime/src/Output.h"
 #include "runtime/src/SinkWriter.h"
@@ -34,12 +34,12 @@ struct RunReport {
   std::vector<Source> sources;
   std::vector<Sink> sinks;
   std::vector<std::pair<std::string, uint64_t>> lateRows; // windowed state -> rows dropped behind its watermark
-  std::string durability; // checkpoint and state-memory lines (Checkpoint.h)
+  std::string durability; // checkpoint and state-memory lines (Durability.h)
 };
 
 class Durability;
 
-// What durable state needs to know of a source (Checkpoint.cpp).
+// What durable state needs to know of a source (Durability*.cpp).
 struct RunSource {
   std::string path;
   ErrorPolicy policy;
@@ -47,9 +47,8 @@ struct RunSource {
   bool scanned = false, generated = false;
 };
 
-// The whole run; on failure returns the status and sets `error`.
-WeirStatus runProgram(const WeirProgramDesc &program, const Options &options, std::string &error,
-                      RunReport &report);
+// The whole run.
+Status runProgram(const WeirProgramDesc &program, const Options &options, RunReport &report);
 
 // The end-of-run report (stderr unless --quiet).
 std::string formatReport(const RunReport &report);
@@ -59,9 +58,9 @@ public:
   Run(const WeirProgramDesc &program, const Options &options);
   ~Run();
 
-  WeirStatus start(std::string &error);       // binds sources, sinks, states
-  WeirStatus runStage(uint32_t index, std::string &error);
-  WeirStatus finish(bool succeeded, std::string &error); // sinks into place, states freed
+  Status start(); // binds sources, sinks, states
+  Status runStage(uint32_t index);
+  Status finish(bool succeeded); // sinks into place, states freed
   void fillReport(RunReport &report) const;
 
   // Task access.
@@ -69,14 +68,14 @@ public:
   WeirClock *clock(uint32_t index) { return &clocks_[index]; }
   WeirSinkWriter *sinkWriter(uint32_t index, ErrorSlot &error);
 
-  // For durable state (Checkpoint.cpp).
+  // For durable state (Durability*.cpp).
   RunSource sourceInfo(uint32_t index) const;
   void restoreSourceCounts(uint32_t index, uint64_t read, uint64_t bad, bool scanned);
   void restoreSinkRows(uint32_t index, uint64_t rows);
   std::string sinkPath(uint32_t index) const; // "" for stdout
   // Flushes an open file sink and syncs it; `length` is UINT64_MAX for a
   // sink that is not an open file.
-  bool syncSink(uint32_t index, uint64_t &length, uint64_t &rows, std::string &error);
+  Status syncSink(uint32_t index, uint64_t &length, uint64_t &rows);
 
 private:
   struct SourceRuntime {
@@ -100,17 +99,16 @@ private:
     uint64_t completedRows = UINT64_MAX; // a completed durable run's count (not reopened)
   };
 
-  WeirStatus runStageOnce(uint32_t index, std::string &error);
-  WeirStatus loadSource(SourceRuntime &src, std::string &error);
-  WeirStatus openSink(uint32_t index, std::string &error);
+  Status runStageOnce(uint32_t index);
+  Status loadSource(SourceRuntime &src);
+  Status openSink(uint32_t index);
   std::unique_ptr<WeirCursor> makeCursor(SourceRuntime &src, const ByteRange &range,
                                          ErrorSlot &error);
-  WeirStatus collectScan(SourceRuntime &src, WeirCursor &cursor, std::string &error);
-  WeirStatus runSingle(const WeirStageDesc &stage, SourceRuntime *src, std::string &error);
-  WeirStatus runParallel(const WeirStageDesc &stage, SourceRuntime &src,
-                         const std::vector<ByteRange> &ranges, std::string &error);
-  static std::string taskError(const WeirStageDesc &stage, WeirStatus status, const WeirTask &task,
-                               const WeirSinkWriter *sink);
+  Status collectScan(SourceRuntime &src, WeirCursor &cursor);
+  Status runSingle(const WeirStageDesc &stage, SourceRuntime *src);
+  Status runParallel(const WeirStageDesc &stage, SourceRuntime &src, const std::vector<ByteRange> &ranges);
+  static Status taskError(const WeirStageDesc &stage, WeirStatus status, const WeirTask &task,
+                          const WeirSinkWriter *sink);
 
   const WeirProgramDesc &program_;
   const Options &options_;

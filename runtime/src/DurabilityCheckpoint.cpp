@@ -1,14 +1,14 @@
-// Durability: writing one checkpoint (Checkpoint.h, "What a checkpoint is"
+// Durability: writing one checkpoint (Durability.h, "What a checkpoint is"
 // in docs/architecture.md).
-#include "runtime/src/Checkpoint.h"
+#include "runtime/src/Durability.h"
 
 #include "runtime/src/CheckpointRecords.h"
 
-#include "runtime/src/Driver.h"
+#include "runtime/src/Run.h"
 #include "runtime/src/DurableTable.h"
 #include "runtime/src/ErrorPolicy.h"
 #include "runtime/src/HashTable.h"
-#include "runtime/src/SinkCommit.h"
+#include "runtime/src/CommittedFileOutput.h"
 #include "runtime/src/StateSerializer.h"
 #include "runtime/src/Task.h"
 
@@ -46,11 +46,11 @@ void Durability::putSourceRecords(rocksdb::WriteBatch &batch) {
 
 // Sink data and dead letters on disk (synced) before the checkpoint that
 // records their lengths.
-bool Durability::commitFiles(WeirCursor *cursor, rocksdb::WriteBatch &batch, std::string &error) {
+Status Durability::commitFiles(WeirCursor *cursor, rocksdb::WriteBatch &batch) {
   for (uint32_t i = 0; i < program_.nsinks; ++i) {
     uint64_t length = 0, rows = 0;
-    if (!run_.syncSink(i, length, rows, error))
-      return false;
+    if (Status s = run_.syncSink(i, length, rows); !s.ok())
+      return s;
     if (length == UINT64_MAX)
       continue; // not opened, or not a file
     Record r;
@@ -58,21 +58,21 @@ bool Durability::commitFiles(WeirCursor *cursor, rocksdb::WriteBatch &batch, std
     batch.Put(sinkKey(program_.sinks[i].name), r.slice());
   }
   if (cursor && cursor->logBadRecords && !cursor->deadLetters.empty()) {
-    if (!appendToFile(cursor->source.policy.deadLetterPath, cursor->deadLetters.view(), error))
-      return false;
+    if (Status s = appendToFile(cursor->source.policy.deadLetterPath, cursor->deadLetters.view()); !s.ok())
+      return s;
     cursor->deadLetters.clear();
   }
   for (uint32_t i = 0; i < program_.nsources; ++i) {
     const RunSource &src = run_.sourceInfo(i);
-    if (src.policy.mode == OnError::DeadLetter && fileSize(src.policy.deadLetterPath) >= 0 &&
-        !syncPath(src.policy.deadLetterPath, error))
-      return false;
+    if (src.policy.mode == OnError::DeadLetter && fileSize(src.policy.deadLetterPath) >= 0)
+      if (Status s = syncPath(src.policy.deadLetterPath); !s.ok())
+        return s;
   }
   putSourceRecords(batch);
-  return true;
+  return {};
 }
 
-bool Durability::saveState(uint32_t index, rocksdb::WriteBatch &batch, std::string &error) {
+Status Durability::saveState(uint32_t index, rocksdb::WriteBatch &batch) {
   const WeirStateDesc &d = program_.states[index];
   DurableTable &dt = *tables_[index];
   WeirHashTable *ht = run_.state(index);
@@ -109,8 +109,8 @@ bool Durability::saveState(uint32_t index, rocksdb::WriteBatch &batch, std::stri
       uint64_t i = e.index;
       auto *h = reinterpret_cast<WeirEntryHeader *>(entryAt(ht, i));
       value.clear();
-      if (!encodeEntry(ht, i, distinct.get(), value, error))
-        return false;
+      if (Status s = encodeEntry(ht, i, distinct.get(), value); !s.ok())
+        return s;
       batch.Put(entryKey(dt.storeId, h->hash, dt.seq[i]), value);
       h->pad_ = 0;
       dt.touched[i] = round_;
@@ -126,17 +126,19 @@ bool Durability::saveState(uint32_t index, rocksdb::WriteBatch &batch, std::stri
   if (d.windowed)
     batch.Put(clockKey(dt.storeId),
               rocksdb::Slice(reinterpret_cast<const char *>(run_.clock(index)), sizeof(WeirClock)));
-  return true;
+  return {};
 }
 
-WeirStatus Durability::checkpoint(WeirCursor *cursor, int doneStage, bool final, std::string &error) {
+Status Durability::checkpoint(WeirCursor *cursor, int doneStage, bool final) {
   auto t0 = Clock::now();
   rocksdb::WriteBatch batch;
-  if (checkpointing() && !commitFiles(cursor, batch, error))
-    return WEIR_ERR_IO;
+  if (checkpointing())
+    if (Status s = commitFiles(cursor, batch); !s.ok())
+      return s;
   for (uint32_t i = 0; i < program_.nstates; ++i)
-    if (tables_[i] && !saveState(i, batch, error))
-      return WEIR_ERR_IO;
+    if (tables_[i])
+      if (Status s = saveState(i, batch); !s.ok())
+        return s;
   if (checkpointing()) {
     Record idRecord;
     idRecord.num(nextStoreId_);
@@ -158,8 +160,8 @@ WeirStatus Durability::checkpoint(WeirCursor *cursor, int doneStage, bool final,
     if (final)
       batch.Put(kCompleteKey, "1");
   }
-  if (!store_->write(batch, error))
-    return WEIR_ERR_IO;
+  if (Status s = store_->write(batch); !s.ok())
+    return s;
   ++round_;
   for (auto &dt : tables_)
     if (dt)
@@ -175,7 +177,7 @@ WeirStatus Durability::checkpoint(WeirCursor *cursor, int doneStage, bool final,
   }
   lastCheckpoint_ = Clock::now();
   recordsSinceCheckpoint_ = 0;
-  return WEIR_OK;
+  return {};
 }
 
 } // namespace weir::rt

@@ -19,13 +19,13 @@ public:
   ~CommittedFileOutput() override;
   // Creates TARGET.inprogress (and its directories), or, when `resumeLength`
   // is given, truncates the existing one to that length and appends to it.
-  bool open(const std::string &target, const uint64_t *resumeLength, std::string &error);
-  bool write(const char *p, size_t n, std::string &error) override;
+  Status open(const std::string &target, const uint64_t *resumeLength);
+  Status write(const char *p, size_t n) override;
   // Makes everything written so far durable; length() is then committed.
-  bool sync(std::string &error);
+  Status sync();
   uint64_t length() const { return length_; }
   // Closes the file and renames it to TARGET.
-  bool commit(std::string &error);
+  Status commit();
   const std::string &targetPath() const { return target_; }
 
 private:
@@ -38,8 +38,8 @@ private:
 // Size of the file at `path`, or -1 when it does not exist.
 int64_t fileSize(const std::string &path);
 // fsync the file.
-bool syncPath(const std::string &path, std::string &error);
+Status syncPath(const std::string &path);
 // Truncates `path` to `length` (the file must be at least that long).
-bool truncateTo(const std::string &path, uint64_t length, std::string &error);
+Status truncateTo(const std::string &path, uint64_t length);
 
 } // namespace weir::rt
