@@ -117,8 +117,7 @@ Status Run::start() {
     Status status = durability_->open();
     // Said at once: a run killed later prints no report (kill -9 tests).
     if (status.ok() && options_.trace && !durability_->startNote().empty())
-      std::fprintf(stderr, "trace: checkpoint: %s
-", durability_->startNote().c_str());
+      std::fprintf(stderr, "trace: checkpoint: %s\n", durability_->startNote().c_str());
     return status;
   }
   return {};

@@ -19,9 +19,9 @@ namespace {
 class StringOutput final : public Output {
 public:
   std::string text;
-  bool write(const char *p, size_t n, std::string &) override {
+  Status write(const char *p, size_t n) override {
     text.append(p, n);
-    return true;
+    return {};
   }
 };
 
