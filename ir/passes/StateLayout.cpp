@@ -17,7 +17,9 @@
 namespace weir::ir {
 namespace {
 
-constexpr uint32_t HeaderSize = 16; // sizeof(WeirEntryHeader)
+// The layout is the default a StateLayout starts with (sizeof(WeirEntryHeader),
+// checked against runtime.h in codegen/RuntimeABI.cpp).
+constexpr uint32_t HeaderSize = StateLayout{}.headerSize;
 
 uint32_t valueSize(TypeKind k) {
   switch (k) {
