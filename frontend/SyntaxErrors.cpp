@@ -180,20 +180,20 @@ bool SyntaxErrorStrategy::isCascade(antlr4::Parser *parser) {
   antlr4::TokenStream *tokens = parser->getTokenStream();
   size_t current = tokens->index();
   bool cascade = false;
-  if (lastErrorToken) {
+  if (lastErrorToken_) {
     cascade = true;
-    for (size_t i = *lastErrorToken; i < current && cascade; ++i)
+    for (size_t i = *lastErrorToken_; i < current && cascade; ++i)
       cascade = tokens->get(i)->getType() != WeirParser::SEMI &&
                 tokens->get(i)->getType() != WeirParser::RBRACE;
   }
-  lastErrorToken = current;
+  lastErrorToken_ = current;
   return cascade;
 }
 
 void SyntaxErrorStrategy::emit(SourceLoc loc, const std::string &message) {
-  diags.error(loc, message);
-  if (diags.reachedErrorLimit()) {
-    diags.reportErrorLimit();
+  diags_.error(loc, message);
+  if (diags_.reachedErrorLimit()) {
+    diags_.reportErrorLimit();
     throw ParseAborted{};
   }
 }

@@ -17,7 +17,7 @@ struct ParseAborted {};
 
 class SyntaxErrorStrategy : public antlr4::DefaultErrorStrategy {
 public:
-  explicit SyntaxErrorStrategy(DiagnosticEngine &diags) : diags(diags) {}
+  explicit SyntaxErrorStrategy(DiagnosticEngine &diags) : diags_(diags) {}
 
 protected:
   void reportNoViableAlternative(antlr4::Parser *parser,
@@ -35,8 +35,8 @@ private:
                               const antlr4::misc::IntervalSet &expected);
   bool isCascade(antlr4::Parser *parser);
 
-  DiagnosticEngine &diags;
-  std::optional<size_t> lastErrorToken; // token index of the last reported error
+  DiagnosticEngine &diags_;
+  std::optional<size_t> lastErrorToken_; // token index of the last reported error
 };
 
 } // namespace weir
