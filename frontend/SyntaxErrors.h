@@ -31,9 +31,12 @@ protected:
 
 private:
   void emit(SourceLoc loc, const std::string &message);
+  void reportUnexpected(antlr4::Token *t, const std::string &expected);
   bool reportMissingSemicolon(antlr4::Parser *parser, antlr4::Token *offending,
                               const antlr4::misc::IntervalSet &expected);
   bool isCascade(antlr4::Parser *parser);
+  bool cascadeOrMissingSemicolon(antlr4::Parser *parser, antlr4::Token *t,
+                                 const antlr4::misc::IntervalSet &expected);
 
   DiagnosticEngine &diags_;
   std::optional<size_t> lastErrorToken_; // token index of the last reported error
