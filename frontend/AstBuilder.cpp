@@ -345,8 +345,8 @@ private:
     e->spelling = text(ctx->prefix) + " " + str->getText();
     if (text(ctx->prefix) != "timestamp") {
       diags_.error(loc(ctx->prefix), "unexpected string after '" + text(ctx->prefix) +
-                                        "'; only timestamp literals are written as "
-                                        "timestamp \"...\"");
+                                         "'; only timestamp literals are written as "
+                                         "timestamp \"...\"");
       return e;
     }
     auto s = decodeString(str->getText());

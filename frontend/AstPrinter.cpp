@@ -87,7 +87,7 @@ private:
         os_ << " size=" << w.sizeMs << "ms";
       }
       os_ << " emit=" << (w.emitUpdates ? "updates" : "final")
-         << " late=" << (w.lateSink ? "sink" : "drop");
+          << " late=" << (w.lateSink ? "sink" : "drop");
     } else {
       os_ << " " << w.kindName;
     }

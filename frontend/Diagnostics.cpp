@@ -123,7 +123,7 @@ void DiagnosticEngine::printSnippet(SourceLoc loc) {
   auto byteAt = [&](size_t cp) { return cp < count ? starts[cp] : line.size(); };
   std::string prefix = first > 0 ? "..." : "";
   out_ << prefix << line.substr(byteAt(first), byteAt(last) - byteAt(first))
-      << (last < count ? "..." : "") << '\n';
+       << (last < count ? "..." : "") << '\n';
   std::string caret(prefix.size(), ' ');
   for (size_t cp = first; cp < std::min(caretAt, last + 1); ++cp)
     caret += cp < count && line[starts[cp]] == '\t' ? '\t' : ' ';

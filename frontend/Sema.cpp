@@ -68,8 +68,8 @@ void Sema::declare(Decl &d) {
   if (previous) {
     diags_.error(d.nameLoc, std::string("redefinition of '") + d.name + "'");
     diags_.note(previous->nameLoc,
-               std::string("previous definition of ") + declWord(previous->kind) + " '" +
-                   d.name + "' is here");
+                std::string("previous definition of ") + declWord(previous->kind) + " '" +
+                    d.name + "' is here");
   }
 }
 
@@ -141,7 +141,7 @@ void Sema::checkSinkFiles() {
       diags_.error(c.loc, "pipeline '" + p.name + "' writes " + file + " twice");
     else
       diags_.error(c.loc, "pipeline '" + p.name + "' writes " + file +
-                             ", which another pipeline writes too");
+                              ", which another pipeline writes too");
     diags_.note(it->second.first->loc, "the other sink is here");
   };
   for (DeclPtr &d : module_.decls) {

@@ -120,7 +120,7 @@ bool ExprChecker::checkName(NameExpr &e) {
       }
     if (qualifierKnown)
       diags_.error(e.loc, "'" + e.qualifier + "' has no column '" + e.name + "'" +
-                             didYouMean(e.name, fields));
+                              didYouMean(e.name, fields));
     else if (dataNames_.count(e.qualifier))
       diags_.error(e.loc, "'" + e.qualifier + "' is not joined at this point of the pipeline");
     else
@@ -189,7 +189,7 @@ bool ExprChecker::unifyNullOperands(BinaryExpr &e) {
       return true;
     }
     diags_.error(e.loc, std::string("cannot determine the type of 'null ") +
-                           binaryOpSpelling(e.op) + " null'");
+                            binaryOpSpelling(e.op) + " null'");
     return false;
   }
   if (lhsNull)
@@ -201,7 +201,7 @@ bool ExprChecker::unifyNullOperands(BinaryExpr &e) {
 
 void ExprChecker::operandError(BinaryExpr &e, const std::string &extra) {
   diags_.error(e.loc, std::string("invalid operands to '") + binaryOpSpelling(e.op) + "' (" +
-                         typeName(e.lhs->type) + " and " + typeName(e.rhs->type) + ")" + extra);
+                          typeName(e.lhs->type) + " and " + typeName(e.rhs->type) + ")" + extra);
 }
 
 bool ExprChecker::checkLogical(BinaryExpr &e) {
@@ -226,7 +226,7 @@ bool ExprChecker::checkComparison(BinaryExpr &e) {
   }
   if (isNullLiteral(*e.lhs) || isNullLiteral(*e.rhs))
     diags_.warning(e.loc, std::string("comparison with null is always null") +
-                             (equality ? "; use is_null(...) to test for null" : ""));
+                              (equality ? "; use is_null(...) to test for null" : ""));
   e.type = Type::of(K::Bool, a.nullable || b.nullable);
   return true;
 }
@@ -293,11 +293,11 @@ bool ExprChecker::checkCall(CallExpr &e) {
   if (!fn) {
     if (lookupAggFn(e.callee))
       diags_.error(e.loc, "aggregate function '" + e.callee +
-                             "' can only be used as an item of 'aggregate', as in "
-                             "`aggregate n = " + e.callee + "(...)`");
+                              "' can only be used as an item of 'aggregate', as in "
+                              "`aggregate n = " + e.callee + "(...)`");
     else
       diags_.error(e.loc, "unknown function '" + e.callee + "'" +
-                             didYouMean(e.callee, allScalarNames()));
+                              didYouMean(e.callee, allScalarNames()));
     return false;
   }
   e.scalarFn = fn;
@@ -315,7 +315,7 @@ bool ExprChecker::checkCall(CallExpr &e) {
   }
   if (result.type->kind == K::Null) {
     diags_.error(e.loc, "cannot determine the type of this '" + e.callee +
-                           "': all its values are null");
+                            "': all its values are null");
     return false;
   }
   // The nulls of if/coalesce take the result's type; an if's condition is bool.
@@ -336,11 +336,11 @@ bool ExprChecker::checkAggregateCall(CallExpr &e) {
   if (!fn) {
     if (lookupScalarFn(e.callee))
       diags_.error(e.loc, "'" + e.callee +
-                             "' is not an aggregate function; aggregate items are calls of " +
-                             aggNameList());
+                              "' is not an aggregate function; aggregate items are calls of " +
+                              aggNameList());
     else
       diags_.error(e.loc, "unknown aggregate function '" + e.callee + "'" +
-                             didYouMean(e.callee, allAggNames()));
+                              didYouMean(e.callee, allAggNames()));
     return false;
   }
   e.aggFn = fn;
@@ -351,7 +351,7 @@ bool ExprChecker::checkAggregateCall(CallExpr &e) {
     std::optional<double> p = percentileFraction(*e.args[1]);
     if (!p) {
       diags_.error(e.args[1]->begin, "the percentile of 'approx_percentile' must be a float "
-                                    "literal between 0.0 and 1.0, as in 0.99");
+                                     "literal between 0.0 and 1.0, as in 0.99");
       return false;
     }
     e.aggParam = *p;

@@ -42,14 +42,14 @@ const DataDecl *Sema::resolveData(const std::string &name, SourceLoc loc, bool w
       if (entry.second->isTable() == wantTable)
         candidates.push_back(entry.getKey().str());
     diags_.error(loc, std::string("unknown ") + want + " '" + name + "'" +
-                         didYouMean(name, candidates));
+                          didYouMean(name, candidates));
     return nullptr;
   }
   DataDecl *data = it->second;
   if (data->isTable() != wantTable) {
     diags_.error(loc, "'" + name + "' is a " + (wantTable ? "source" : "table") +
-                         (wantTable ? "; only tables can be joined"
-                                    : "; a pipeline reads from a source (tables are joined)"));
+                          (wantTable ? "; only tables can be joined"
+                                     : "; a pipeline reads from a source (tables are joined)"));
     diags_.note(data->nameLoc, "'" + name + "' is declared here");
     return nullptr;
   }
@@ -73,7 +73,7 @@ bool Sema::checkStructure(PipelineDecl &p) {
     }
     if (s.kind == StepKind::Window && next == StepKind::KeyBy) {
       diags_.error(s.loc, "'window' must come right before 'aggregate': write "
-                         "`key by ... | window ... | aggregate ...`");
+                          "`key by ... | window ... | aggregate ...`");
       ok = false;
     } else if (s.kind == StepKind::Window && next != StepKind::Aggregate) {
       diags_.error(s.loc, "'window' must be followed by 'aggregate'");
@@ -83,7 +83,7 @@ bool Sema::checkStructure(PipelineDecl &p) {
   if (p.steps.empty() || p.steps.back()->kind != StepKind::Sink) {
     SourceLoc at = p.steps.empty() ? p.nameLoc : p.steps.back()->loc;
     diags_.error(at, "pipeline '" + p.name + "' must end with a sink, as in "
-                                            "`| sink file(\"out.jsonl\")`");
+                                             "`| sink file(\"out.jsonl\")`");
     ok = false;
   }
   return ok;
@@ -174,7 +174,7 @@ bool Sema::checkWhere(WhereStep &step, RowShape &row) {
   ExprChecker::coerceNull(*step.predicate, Type::of(K::Bool));
   if (step.predicate->type.kind != K::Bool) {
     diags_.error(step.predicate->begin, "the condition of 'where' must be bool, not " +
-                                         typeName(step.predicate->type));
+                                          typeName(step.predicate->type));
   }
   return true;
 }
@@ -185,7 +185,7 @@ bool Sema::checkItemExpr(SelectItem &item, ExprChecker &checker, const char *ste
     auto *name = llvm::dyn_cast<NameExpr>(item.expr.get());
     if (!name) {
       diags_.error(item.expr->begin, std::string("this ") + stepName +
-                                      " item needs a name: write `name = <expression>`");
+                                       " item needs a name: write `name = <expression>`");
       return false;
     }
     item.outputName = name->name;
@@ -196,7 +196,7 @@ bool Sema::checkItemExpr(SelectItem &item, ExprChecker &checker, const char *ste
     return false;
   if (item.expr->type.kind == K::Null) {
     diags_.error(item.expr->begin, "cannot determine the type of 'null' here; give it one with a "
-                                "cast such as int64(null)");
+                                 "cast such as int64(null)");
     return false;
   }
   return true;
@@ -290,13 +290,13 @@ bool Sema::checkAggregate(AggregateStep &step, const ItemsStep *keyBy, const Win
     auto *call = llvm::dyn_cast<CallExpr>(item.expr.get());
     if (!call) {
       diags_.error(item.expr->begin, "an aggregate item is a single aggregate call, as in "
-                                  "`n = count()` or `total = sum(amount)`");
+                                   "`n = count()` or `total = sum(amount)`");
       ok = false;
       continue;
     }
     if (item.name.empty()) {
       diags_.error(item.expr->loc, "this aggregate needs a name: write `name = " + call->callee +
-                                      "(...)`");
+                                       "(...)`");
       ok = false;
       continue;
     }
@@ -329,8 +329,8 @@ bool Sema::checkAggregateOutputName(const SelectItem &item, const WindowStep *wi
     for (const RowColumn &c : input) {
       if (c.name == item.outputName) {
         diags_.error(item.nameLoc, "aggregate '" + item.outputName +
-                                      "' has the name of an input column; a rolling window's "
-                                      "rows keep their input columns, so choose another name");
+                                       "' has the name of an input column; a rolling window's "
+                                       "rows keep their input columns, so choose another name");
         return false;
       }
     }
@@ -338,8 +338,8 @@ bool Sema::checkAggregateOutputName(const SelectItem &item, const WindowStep *wi
   }
   if (item.outputName == "window_start" || item.outputName == "window_end") {
     diags_.error(item.nameLoc, "'" + item.outputName + "' is a column the " +
-                                  windowKindName(window->windowKind) +
-                                  " window adds; choose another name");
+                                   windowKindName(window->windowKind) +
+                                   " window adds; choose another name");
     return false;
   }
   return true;
@@ -360,7 +360,7 @@ bool Sema::checkJoin(JoinStep &step, RowShape &row) {
     std::string name = taken(f.name) ? step.tableName + "_" + f.name : f.name;
     if (taken(name)) {
       diags_.error(step.tableLoc, "joining '" + step.tableName + "' would create two columns "
-                                 "named '" + name + "'; rename one with select first");
+                                  "named '" + name + "'; rename one with select first");
       return false;
     }
     names.insert(name);
@@ -422,7 +422,7 @@ bool Sema::extractJoinKeys(JoinStep &step, size_t inputColumns) {
     auto *eq = llvm::dyn_cast<BinaryExpr>(c);
     if (!eq || eq->op != BinaryOp::Eq) {
       diags_.error(c->begin, "a join condition must be equalities joined by 'and', each comparing "
-                          "the stream with a column of '" + step.tableName + "'");
+                           "the stream with a column of '" + step.tableName + "'");
       ok = false;
       continue;
     }
@@ -431,15 +431,15 @@ bool Sema::extractJoinKeys(JoinStep &step, size_t inputColumns) {
       std::swap(probe, build);
     if (tableColumn(*build) < 0 || reads(*probe, true)) {
       diags_.error(eq->loc, "each equality of a join condition compares an expression over the "
-                           "stream with a column of '" + step.tableName + "', as in "
-                           "`merchant == " + step.tableName + ".name`");
+                            "stream with a column of '" + step.tableName + "', as in "
+                            "`merchant == " + step.tableName + ".name`");
       ok = false;
       continue;
     }
     Type probeType = probe->type, buildType = build->type;
     if (probeType.kind != buildType.kind) {
       diags_.error(eq->loc, "join keys have different types: " + typeName(probeType) + " and " +
-                               typeName(buildType));
+                                typeName(buildType));
       diags_.note(probe->begin, "convert one side, e.g. with int64(...) or string(...)");
       ok = false;
       continue;

@@ -101,15 +101,15 @@ void Sema::checkEventTime(DataDecl &data) {
       return; // a field of an unknown type, reported at its declaration
     if (f.resolved.kind != K::Timestamp) {
       diags_.error(data.eventTimeColumnLoc, "the event-time column '" + f.name +
-                                               "' must be a timestamp, not " +
-                                               typeName(f.resolved));
+                                                "' must be a timestamp, not " +
+                                                typeName(f.resolved));
       diags_.note(f.loc, "'" + f.name + "' is declared here");
       return;
     }
     if (f.resolved.nullable) {
       diags_.error(data.eventTimeColumnLoc, "the event-time column '" + f.name +
-                                               "' must not be nullable: every row needs an "
-                                               "event time");
+                                                "' must not be nullable: every row needs an "
+                                                "event time");
       diags_.note(f.loc, "'" + f.name + "' is declared " + typeName(f.resolved) + " here");
       return;
     }
@@ -117,8 +117,8 @@ void Sema::checkEventTime(DataDecl &data) {
     return;
   }
   diags_.error(data.eventTimeColumnLoc, "schema '" + data.schemaName + "' has no column '" +
-                                           data.eventTimeColumn + "'" +
-                                           didYouMean(data.eventTimeColumn, names));
+                                            data.eventTimeColumn + "'" +
+                                            didYouMean(data.eventTimeColumn, names));
 }
 
 // Resolves the kind, its durations and the clauses. Returns false when the
@@ -133,7 +133,7 @@ bool Sema::checkWindow(WindowStep &step) {
   }
   if (!shape) {
     diags_.error(step.kindLoc,
-                "unknown window kind '" + step.kindName + "'" + choiceHint(step.kindName, kinds));
+                 "unknown window kind '" + step.kindName + "'" + choiceHint(step.kindName, kinds));
     return false;
   }
   step.windowKind = shape->kind;
@@ -155,7 +155,7 @@ void Sema::checkWindowArgs(WindowStep &step) {
       slot = nextPositional++;
       if (slot >= shape.params.size()) {
         diags_.error(arg.loc, "too many arguments for " + shapeSignature(shape) + "; write " +
-                                 shape.example);
+                                  shape.example);
         ok = false;
         continue;
       }
@@ -165,7 +165,7 @@ void Sema::checkWindowArgs(WindowStep &step) {
           slot = i;
       if (slot == shape.params.size()) {
         diags_.error(arg.loc, "unknown argument '" + arg.name + "' for " + shapeSignature(shape) +
-                                 didYouMean(arg.name, paramNames));
+                                  didYouMean(arg.name, paramNames));
         ok = false;
         continue;
       }
@@ -182,7 +182,7 @@ void Sema::checkWindowArgs(WindowStep &step) {
     if (!bound[i]) {
       if (ok)
         diags_.error(step.kindLoc, std::string(windowKindName(shape.kind)) + "() needs its " + paramNames[i] +
-                                      ": write " + shape.example);
+                                       ": write " + shape.example);
       return;
     }
   }
@@ -208,8 +208,8 @@ void Sema::checkWindowArgs(WindowStep &step) {
       const auto &size = llvm::cast<LiteralExpr>(*bound[0]->value);
       const auto &slide = llvm::cast<LiteralExpr>(*bound[1]->value);
       diags_.error(bound[0]->value->begin, "the hopping window's size (" + size.spelling +
-                                              ") must be a multiple of its slide (" +
-                                              slide.spelling + ")");
+                                               ") must be a multiple of its slide (" +
+                                               slide.spelling + ")");
     }
     break;
   case WindowKind::None: // the IR's unwindowed aggregate: no window step has it
@@ -223,7 +223,7 @@ void Sema::checkWindowClauses(WindowStep &step) {
     step.emitUpdates = true;
   else if (!step.emitMode.empty() && step.emitMode != "final")
     diags_.error(step.emitLoc, "unknown emit policy '" + step.emitMode + "'" +
-                                  choiceHint(step.emitMode, {"final", "updates"}));
+                                   choiceHint(step.emitMode, {"final", "updates"}));
   if (step.lateAction.empty())
     return;
   if (step.lateAction == "to") {
@@ -234,12 +234,12 @@ void Sema::checkWindowClauses(WindowStep &step) {
   } else if (step.lateAction == "drop") {
     if (step.lateSink) {
       diags_.error(step.lateSink->loc, "'late drop' takes no sink; to keep late rows write "
-                                      "late to " + step.lateSink->kind + "(...)");
+                                       "late to " + step.lateSink->kind + "(...)");
       step.lateSink.reset();
     }
   } else {
     diags_.error(step.lateLoc, "unknown late policy '" + step.lateAction + "'" +
-                                  choiceHint(step.lateAction, {"drop", "to"}));
+                                   choiceHint(step.lateAction, {"drop", "to"}));
     step.lateSink.reset();
   }
 }
@@ -251,7 +251,7 @@ void Sema::checkAggregateTime(AggregateStep &step, const PipelineDecl &p, const 
   if (step.ttl) {
     if (step.window) {
       diags_.error(step.ttlLoc, "'ttl' applies to unwindowed aggregates; a window's state is "
-                               "dropped once the watermark passes the window");
+                                "dropped once the watermark passes the window");
       return;
     }
     if (auto ms = durationOf(*step.ttl, "the ttl", /*allowZero=*/false, "1d", diags_))
@@ -275,9 +275,9 @@ void Sema::checkAggregateTime(AggregateStep &step, const PipelineDecl &p, const 
     return; // an unknown source was reported
   if (!source->hasEventTime()) {
     diags_.error(at, what + " needs event time, but source '" + source->name +
-                        "' has no event_time clause");
+                         "' has no event_time clause");
     diags_.note(source->nameLoc, "add `event_time <timestamp column>` after the connector of '" +
-                                    source->name + "'");
+                                     source->name + "'");
     return;
   }
   if (source->eventTimeField < 0)
@@ -291,27 +291,27 @@ void Sema::checkAggregateTime(AggregateStep &step, const PipelineDecl &p, const 
   }
   const std::string &column = source->eventTimeColumn;
   diags_.error(at, what + " needs the event-time column '" + column + "' of source '" +
-                      source->name + "', which does not reach it");
+                       source->name + "', which does not reach it");
   if (eventTimeLostAt && eventTimeLostAt->kind == StepKind::Select) {
     // `select t = ts` renames it; anything else drops it.
     for (const SelectItem &item : llvm::cast<ItemsStep>(eventTimeLostAt)->items) {
       auto *name = llvm::dyn_cast<NameExpr>(item.expr.get());
       if (name && name->name == column && !item.name.empty()) {
         diags_.note(item.nameLoc, "this select renames '" + column + "' to '" + item.name +
-                                     "'; event time is read under its own name");
+                                      "'; event time is read under its own name");
         return;
       }
     }
-    diags_.note(eventTimeLostAt->loc, "this select drops '" + column +
-                                          "'; keep it unchanged, as in `select ..., " + column +
-                                          "`");
+    diags_.note(eventTimeLostAt->loc,
+                "this select drops '" + column + "'; keep it unchanged, as in `select ..., " +
+                    column + "`");
   } else if (eventTimeLostAt && eventTimeLostAt->kind == StepKind::Aggregate) {
     // Its results are emitted as the watermark passes them: downstream rows
     // have no event time of their own (a rolling window's `ts` is a copy).
     diags_.note(eventTimeLostAt->loc, "the rows after this aggregate have no event time");
   } else if (eventTimeLostAt) {
     diags_.note(eventTimeLostAt->loc, std::string("this ") + stepKindName(eventTimeLostAt->kind) +
-                                         " does not pass '" + column + "' on");
+                                          " does not pass '" + column + "' on");
   }
 }
 
@@ -321,11 +321,11 @@ void Sema::warnUnboundedState(const AggregateStep &step, const PipelineDecl &p) 
   if (!step.keyBy || step.window || step.ttl)
     return;
   diags_.warning(step.loc, "keyed aggregate '" + p.name +
-                              "' keeps one state entry per key forever (its state grows with "
-                              "the number of distinct keys); add a window or 'ttl <duration>'");
+                               "' keeps one state entry per key forever (its state grows with "
+                               "the number of distinct keys); add a window or 'ttl <duration>'");
   if (p.input && !p.input->hasEventTime() && notedNoEventTime_.insert(p.input).second)
     diags_.note(p.input->nameLoc, "windows and ttl need event time: add `event_time <timestamp "
-                                 "column>` to source '" + p.input->name + "'");
+                                  "column>` to source '" + p.input->name + "'");
 }
 
 } // namespace weir

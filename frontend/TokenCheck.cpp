@@ -109,7 +109,7 @@ private:
       return true;
     if (!reported_)
       diags_.error(locOf(t), std::string("expression is ") + what + " (the limit is " +
-                                std::to_string(limit) + ")");
+                                 std::to_string(limit) + ")");
     reported_ = true;
     return false;
   }
