@@ -14,7 +14,7 @@ namespace {
 
 class AstBuilder {
 public:
-  explicit AstBuilder(DiagnosticEngine &diags) : diags(diags) {}
+  explicit AstBuilder(DiagnosticEngine &diags) : diags_(diags) {}
 
   std::unique_ptr<Module> build(WeirParser::ModuleContext *tree, const std::string &path) {
     auto module = std::make_unique<Module>();
@@ -176,16 +176,16 @@ private:
     for (WeirParser::WindowClauseContext *clause : ctx->windowClause()) {
       if (auto *e = dynamic_cast<WeirParser::EmitClauseContext *>(clause)) {
         if (!step->emitMode.empty()) {
-          diags.error(loc(e), "the window already has an 'emit' clause");
-          diags.note(step->emitLoc, "the first one is here");
+          diags_.error(loc(e), "the window already has an 'emit' clause");
+          diags_.note(step->emitLoc, "the first one is here");
           continue;
         }
         step->emitMode = text(e->policy);
         step->emitLoc = loc(e->policy);
       } else if (auto *l = dynamic_cast<WeirParser::LateClauseContext *>(clause)) {
         if (!step->lateAction.empty()) {
-          diags.error(loc(l), "the window already has a 'late' clause");
-          diags.note(step->lateLoc, "the first one is here");
+          diags_.error(loc(l), "the window already has a 'late' clause");
+          diags_.note(step->lateLoc, "the first one is here");
           continue;
         }
         step->lateAction = text(l->action);
@@ -251,7 +251,7 @@ private:
     e->spelling = "-" + digits->getText();
     auto value = decodeInt(digits->getText(), /*negative=*/true);
     if (!value.value)
-      diags.error(locOf(digits), value.error);
+      diags_.error(locOf(digits), value.error);
     e->intValue = value.value.value_or(0);
     return e;
   }
@@ -289,7 +289,7 @@ private:
     auto fail = [&](const std::string &message, uint32_t offset = 0) {
       SourceLoc at = locOf(tok);
       at.col += offset;
-      diags.error(at, message);
+      diags_.error(at, message);
     };
     switch (tok->getType()) {
     case WeirParser::INT: {
@@ -344,26 +344,26 @@ private:
     e->literalKind = LiteralKind::Timestamp;
     e->spelling = text(ctx->prefix) + " " + str->getText();
     if (text(ctx->prefix) != "timestamp") {
-      diags.error(loc(ctx->prefix), "unexpected string after '" + text(ctx->prefix) +
-                                        "'; only timestamp literals are written as "
-                                        "timestamp \"...\"");
+      diags_.error(loc(ctx->prefix), "unexpected string after '" + text(ctx->prefix) +
+                                         "'; only timestamp literals are written as "
+                                         "timestamp \"...\"");
       return e;
     }
     auto s = decodeString(str->getText());
     if (!s.value) {
       SourceLoc at = locOf(str);
       at.col += s.offset;
-      diags.error(at, s.error);
+      diags_.error(at, s.error);
       return e;
     }
     auto ts = decodeTimestamp(*s.value);
     if (!ts.value)
-      diags.error(locOf(str), ts.error);
+      diags_.error(locOf(str), ts.error);
     e->intValue = ts.value.value_or(0);
     return e;
   }
 
-  DiagnosticEngine &diags;
+  DiagnosticEngine &diags_;
 };
 
 } // namespace

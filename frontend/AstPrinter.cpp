@@ -13,16 +13,16 @@ namespace {
 
 class AstPrinter {
 public:
-  AstPrinter(const Module &module, llvm::raw_ostream &os) : module(module), os(os) {}
+  AstPrinter(const Module &module, llvm::raw_ostream &os) : module_(module), os_(os) {}
 
   void print() {
-    os << "module \"" << module.path << "\"\n";
-    for (const DeclPtr &d : module.decls)
+    os_ << "module \"" << module_.path << "\"\n";
+    for (const DeclPtr &d : module_.decls)
       printDecl(*d, 1);
   }
 
 private:
-  llvm::raw_ostream &line(unsigned depth) { return os.indent(depth * 2); }
+  llvm::raw_ostream &line(unsigned depth) { return os_.indent(depth * 2); }
 
   void printDecl(const Decl &d, unsigned depth) {
     if (auto *s = llvm::dyn_cast<SchemaDecl>(&d)) {
@@ -44,12 +44,12 @@ private:
 
   void printConnector(const Connector &c, unsigned depth) {
     line(depth) << "connector " << c.kind;
-    if (module.checked) {
-      os << " uri=\"" << c.uri << "\" format=" << c.format;
+    if (module_.checked) {
+      os_ << " uri=\"" << c.uri << "\" format=" << c.format;
       if (!c.onError.empty())
-        os << " on_error=\"" << c.onError << "\"";
+        os_ << " on_error=\"" << c.onError << "\"";
     }
-    os << "\n";
+    os_ << "\n";
     for (const ConnectorArg &a : c.args) {
       line(depth + 1) << "arg" << (a.name.empty() ? "" : " " + a.name) << "\n";
       printExpr(*a.value, depth + 2);
@@ -62,9 +62,9 @@ private:
     if (!data.hasEventTime())
       return;
     line(depth) << "event_time " << data.eventTimeColumn;
-    if (module.checked)
-      os << " #" << data.eventTimeField << " watermark " << data.watermarkMs << " ms";
-    os << "\n";
+    if (module_.checked)
+      os_ << " #" << data.eventTimeField << " watermark " << data.watermarkMs << " ms";
+    os_ << "\n";
     if (data.watermark) {
       line(depth + 1) << "watermark\n";
       printExpr(*data.watermark, depth + 2);
@@ -74,24 +74,24 @@ private:
   // `window hopping size=600000ms slide=60000ms emit=final late=drop` once
   // checked; the arguments and clauses as written below it.
   void printWindow(const WindowStep &w, unsigned depth) {
-    if (module.checked) {
-      os << " " << windowKindName(w.windowKind);
+    if (module_.checked) {
+      os_ << " " << windowKindName(w.windowKind);
       switch (w.windowKind) {
       case WindowKind::Hopping:
-        os << " size=" << w.sizeMs << "ms slide=" << w.slideMs << "ms";
+        os_ << " size=" << w.sizeMs << "ms slide=" << w.slideMs << "ms";
         break;
       case WindowKind::Session:
-        os << " gap=" << w.gapMs << "ms";
+        os_ << " gap=" << w.gapMs << "ms";
         break;
       default:
-        os << " size=" << w.sizeMs << "ms";
+        os_ << " size=" << w.sizeMs << "ms";
       }
-      os << " emit=" << (w.emitUpdates ? "updates" : "final")
-         << " late=" << (w.lateSink ? "sink" : "drop");
+      os_ << " emit=" << (w.emitUpdates ? "updates" : "final")
+          << " late=" << (w.lateSink ? "sink" : "drop");
     } else {
-      os << " " << w.kindName;
+      os_ << " " << w.kindName;
     }
-    os << "\n";
+    os_ << "\n";
     for (const ConnectorArg &a : w.args) {
       line(depth) << "arg" << (a.name.empty() ? "" : " " + a.name) << "\n";
       printExpr(*a.value, depth + 1);
@@ -109,10 +109,10 @@ private:
     for (const SelectItem &item : s.items) {
       line(depth) << "item";
       if (!item.name.empty())
-        os << " " << item.name;
+        os_ << " " << item.name;
       else if (!item.outputName.empty())
-        os << " (" << item.outputName << ")";
-      os << "\n";
+        os_ << " (" << item.outputName << ")";
+      os_ << "\n";
       printExpr(*item.expr, depth + 1);
     }
   }
@@ -121,15 +121,15 @@ private:
     auto *join = llvm::dyn_cast<JoinStep>(&s);
     line(depth) << (join && join->left ? "left " : "") << stepKindName(s.kind);
     if (join)
-      os << " " << join->tableName;
+      os_ << " " << join->tableName;
     if (auto *w = llvm::dyn_cast<WindowStep>(&s)) {
       printWindow(*w, depth + 1);
       return;
     }
     auto *agg = llvm::dyn_cast<AggregateStep>(&s);
-    if (module.checked && agg && agg->timeColumn >= 0)
-      os << " time #" << agg->timeColumn;
-    os << "\n";
+    if (module_.checked && agg && agg->timeColumn >= 0)
+      os_ << " time #" << agg->timeColumn;
+    os_ << "\n";
     if (auto *w = llvm::dyn_cast<WhereStep>(&s))
       printExpr(*w->predicate, depth + 1);
     else if (auto *items = llvm::dyn_cast<ItemsStep>(&s))
@@ -145,9 +145,9 @@ private:
   }
 
   void printType(const Expr &e) {
-    if (module.checked)
-      os << " : " << typeName(e.type);
-    os << "\n";
+    if (module_.checked)
+      os_ << " : " << typeName(e.type);
+    os_ << "\n";
   }
 
   void printExpr(const Expr &e, unsigned depth) {
@@ -156,7 +156,7 @@ private:
       auto &l = llvm::cast<LiteralExpr>(e);
       line(depth) << "literal " << l.spelling;
       if (l.literalKind == LiteralKind::Duration || l.literalKind == LiteralKind::Timestamp)
-        os << " (" << l.intValue << " ms)";
+        os_ << " (" << l.intValue << " ms)";
       printType(e);
       break;
     }
@@ -164,7 +164,7 @@ private:
       auto &n = llvm::cast<NameExpr>(e);
       line(depth) << "column " << n.spelling();
       if (n.column >= 0)
-        os << " #" << n.column;
+        os_ << " #" << n.column;
       printType(e);
       break;
     }
@@ -194,8 +194,8 @@ private:
     }
   }
 
-  const Module &module;
-  llvm::raw_ostream &os;
+  const Module &module_;
+  llvm::raw_ostream &os_;
 };
 
 } // namespace

@@ -7,13 +7,13 @@
 
 namespace weir {
 
-void DiagnosticEngine::setSource(std::string newPath, std::string text) {
-  path = std::move(newPath);
-  lines.clear();
+void DiagnosticEngine::setSource(std::string path, std::string text) {
+  path_ = std::move(path);
+  lines_.clear();
   llvm::StringRef rest(text);
   while (!rest.empty()) {
     auto [line, tail] = rest.split('\n');
-    lines.push_back(line.rtrim('\r').str());
+    lines_.push_back(line.rtrim('\r').str());
     rest = tail;
   }
 }
@@ -30,83 +30,83 @@ void DiagnosticEngine::note(SourceLoc loc, const std::string &message) {
 
 void DiagnosticEngine::report(DiagLevel level, SourceLoc loc, const std::string &message) {
   if (level == DiagLevel::Error)
-    ++errors;
+    ++errors_;
   else if (level == DiagLevel::Warning)
-    ++warnings;
-  if (deferred) {
-    if (level == DiagLevel::Note && !pending.empty())
-      pending.back().push_back({level, loc, message});
+    ++warnings_;
+  if (deferred_) {
+    if (level == DiagLevel::Note && !pending_.empty())
+      pending_.back().push_back({level, loc, message});
     else
-      pending.push_back({{level, loc, message}});
+      pending_.push_back({{level, loc, message}});
     return;
   }
   print(level, loc, message);
 }
 
 void DiagnosticEngine::flushDeferred() {
-  deferred = false;
+  deferred_ = false;
   // Sorted by location; equal locations keep the order they were reported in.
-  std::vector<size_t> order(pending.size());
+  std::vector<size_t> order(pending_.size());
   for (size_t i = 0; i < order.size(); ++i)
     order[i] = i;
   std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    SourceLoc x = pending[a][0].loc, y = pending[b][0].loc;
+    SourceLoc x = pending_[a][0].loc, y = pending_[b][0].loc;
     return std::tuple(x.line, x.col, a) < std::tuple(y.line, y.col, b);
   });
   for (size_t i : order)
-    for (const Pending &d : pending[i])
+    for (const Pending &d : pending_[i])
       print(d.level, d.loc, d.message);
-  pending.clear();
+  pending_.clear();
 }
 
 void DiagnosticEngine::reportErrorLimit() {
-  if (!limitReported)
-    out << path << ": error: too many errors emitted, stopping now\n";
-  limitReported = true;
+  if (!limitReported_)
+    out_ << path_ << ": error: too many errors emitted, stopping now\n";
+  limitReported_ = true;
 }
 
 // Applies the error limit: errors past it, and their notes, are not shown.
 void DiagnosticEngine::print(DiagLevel level, SourceLoc loc, const std::string &message) {
   switch (level) {
   case DiagLevel::Error:
-    ++shownErrors;
-    lastShown = !errorLimit || shownErrors <= errorLimit;
-    if (errorLimit && shownErrors == errorLimit + 1)
+    ++shownErrors_;
+    lastShown_ = !errorLimit_ || shownErrors_ <= errorLimit_;
+    if (errorLimit_ && shownErrors_ == errorLimit_ + 1)
       reportErrorLimit();
     break;
   case DiagLevel::Warning:
-    lastShown = !errorLimit || shownErrors < errorLimit;
+    lastShown_ = !errorLimit_ || shownErrors_ < errorLimit_;
     break;
   case DiagLevel::Note:
     break;
   }
-  if (!lastShown)
+  if (!lastShown_)
     return;
   printLocation(loc);
   switch (level) {
-  case DiagLevel::Error: out << "error: "; break;
-  case DiagLevel::Warning: out << "warning: "; break;
-  case DiagLevel::Note: out << "note: "; break;
+  case DiagLevel::Error: out_ << "error: "; break;
+  case DiagLevel::Warning: out_ << "warning: "; break;
+  case DiagLevel::Note: out_ << "note: "; break;
   }
-  out << message << '\n';
+  out_ << message << '\n';
   printSnippet(loc);
-  out.flush();
+  out_.flush();
 }
 
 void DiagnosticEngine::printLocation(SourceLoc loc) {
-  out << path << ':';
+  out_ << path_ << ':';
   if (loc.line != 0)
-    out << loc.line << ':' << loc.col << ':';
-  out << ' ';
+    out_ << loc.line << ':' << loc.col << ':';
+  out_ << ' ';
 }
 
 // Echoes the line and puts a caret under column `col`, counted in code points
 // (as the lexer counts them). Tabs are copied so the caret lines up. Long
 // lines are cut to a window around the column, marked with "...".
 void DiagnosticEngine::printSnippet(SourceLoc loc) {
-  if (loc.line == 0 || loc.line > lines.size())
+  if (loc.line == 0 || loc.line > lines_.size())
     return;
-  const std::string &line = lines[loc.line - 1];
+  const std::string &line = lines_[loc.line - 1];
   // Byte offset of each code point.
   std::vector<size_t> starts;
   for (size_t i = 0; i < line.size(); ++i)
@@ -122,12 +122,12 @@ void DiagnosticEngine::printSnippet(SourceLoc loc) {
   }
   auto byteAt = [&](size_t cp) { return cp < count ? starts[cp] : line.size(); };
   std::string prefix = first > 0 ? "..." : "";
-  out << prefix << line.substr(byteAt(first), byteAt(last) - byteAt(first))
-      << (last < count ? "..." : "") << '\n';
+  out_ << prefix << line.substr(byteAt(first), byteAt(last) - byteAt(first))
+       << (last < count ? "..." : "") << '\n';
   std::string caret(prefix.size(), ' ');
   for (size_t cp = first; cp < std::min(caretAt, last + 1); ++cp)
     caret += cp < count && line[starts[cp]] == '\t' ? '\t' : ' ';
-  out << caret << "^\n";
+  out_ << caret << "^\n";
 }
 
 } // namespace weir

@@ -19,11 +19,11 @@ enum class DiagLevel { Error, Warning, Note };
 
 class DiagnosticEngine {
 public:
-  explicit DiagnosticEngine(llvm::raw_ostream &out = llvm::errs()) : out(out) {}
+  explicit DiagnosticEngine(llvm::raw_ostream &out = llvm::errs()) : out_(out) {}
 
   // The file that locations refer to; parseModule sets it.
   void setSource(std::string path, std::string text);
-  const std::string &sourcePath() const { return path; }
+  const std::string &sourcePath() const { return path_; }
 
   void error(SourceLoc loc, const std::string &message);
   void warning(SourceLoc loc, const std::string &message);
@@ -31,19 +31,19 @@ public:
   void note(SourceLoc loc, const std::string &message);
   void report(DiagLevel level, SourceLoc loc, const std::string &message);
 
-  unsigned errorCount() const { return errors; }
-  unsigned warningCount() const { return warnings; }
-  bool hasErrors() const { return errors != 0; }
+  unsigned errorCount() const { return errors_; }
+  unsigned warningCount() const { return warnings_; }
+  bool hasErrors() const { return errors_ != 0; }
 
   // While deferred, diagnostics are collected (and counted) but printed only
   // by flushDeferred(), sorted by location with each note kept after its
   // error: semantic checks run in passes, users read files top to bottom.
-  void beginDeferred() { deferred = true; }
+  void beginDeferred() { deferred_ = true; }
   void flushDeferred();
 
   // After this many errors further ones are dropped and one line says so.
-  void setErrorLimit(unsigned limit) { errorLimit = limit; }
-  bool reachedErrorLimit() const { return errorLimit && errors >= errorLimit; }
+  void setErrorLimit(unsigned limit) { errorLimit_ = limit; }
+  bool reachedErrorLimit() const { return errorLimit_ && errors_ >= errorLimit_; }
   // Says that the run stops here because of the limit (once).
   void reportErrorLimit();
 
@@ -57,17 +57,17 @@ private:
   void printLocation(SourceLoc loc);
   void printSnippet(SourceLoc loc);
 
-  llvm::raw_ostream &out;
-  std::string path = "<input>";
-  std::vector<std::string> lines;
-  unsigned errors = 0;
-  unsigned warnings = 0;
-  unsigned shownErrors = 0;
-  bool limitReported = false;
-  unsigned errorLimit = 20;
-  bool lastShown = true; // whether the last error/warning was printed (for notes)
-  bool deferred = false;
-  std::vector<std::vector<Pending>> pending; // an error or warning and its notes
+  llvm::raw_ostream &out_;
+  std::string path_ = "<input>";
+  std::vector<std::string> lines_;
+  unsigned errors_ = 0;
+  unsigned warnings_ = 0;
+  unsigned shownErrors_ = 0;
+  bool limitReported_ = false;
+  unsigned errorLimit_ = 20;
+  bool lastShown_ = true; // whether the last error/warning was printed (for notes)
+  bool deferred_ = false;
+  std::vector<std::vector<Pending>> pending_; // an error or warning and its notes
 };
 
 } // namespace weir

@@ -61,26 +61,26 @@ ir::WindowSpec windowOf(const WindowStep &w) {
 
 class Lowering {
 public:
-  explicit Lowering(const Module &module) : module(module) {}
+  explicit Lowering(const Module &module) : module_(module) {}
 
   std::unique_ptr<ir::Program> run() {
     // Data nodes first, in declaration order, so node ids do not depend on
     // which pipeline happens to use a source first.
     std::set<const DataDecl *> used = usedData();
-    for (const DeclPtr &d : module.decls)
+    for (const DeclPtr &d : module_.decls)
       if (auto *data = llvm::dyn_cast<DataDecl>(d.get()); data && used.count(data))
         addDataNode(*data);
-    for (const DeclPtr &d : module.decls)
+    for (const DeclPtr &d : module_.decls)
       if (auto *p = llvm::dyn_cast<PipelineDecl>(d.get()))
         lowerPipeline(*p);
-    return std::move(program);
+    return std::move(program_);
   }
 
 private:
   // The sources pipelines read and the tables they join.
   std::set<const DataDecl *> usedData() const {
     std::set<const DataDecl *> used;
-    for (const DeclPtr &d : module.decls) {
+    for (const DeclPtr &d : module_.decls) {
       auto *p = llvm::dyn_cast<PipelineDecl>(d.get());
       if (!p)
         continue;
@@ -93,38 +93,38 @@ private:
   }
 
   void addDataNode(const DataDecl &data) {
-    ir::Node &n = program->addNode(data.isTable() ? ir::NodeKind::Table : ir::NodeKind::Source);
+    ir::Node &n = program_->addNode(data.isTable() ? ir::NodeKind::Table : ir::NodeKind::Source);
     n.schema = schemaOf(*data.schema);
     n.loc = data.loc;
     n.name = data.name;
     n.connector = connectorOf(data.connector);
     n.eventTimeField = data.eventTimeField;
     n.watermarkDelayMs = data.watermarkMs;
-    dataNodes[&data] = n.id;
+    dataNodes_[&data] = n.id;
   }
 
   // The Table node a join probes: one hash table per table and key, so a
   // table joined on two different keys is read into two tables.
   int tableNodeFor(const DataDecl &table, const std::vector<int> &buildKeys) {
-    int first = dataNodes.at(&table);
-    for (const auto &n : program->nodes)
-      if (n->kind == ir::NodeKind::Join && n->table >= 0 && program->node(n->table).name == table.name &&
+    int first = dataNodes_.at(&table);
+    for (const auto &n : program_->nodes)
+      if (n->kind == ir::NodeKind::Join && n->table >= 0 && program_->node(n->table).name == table.name &&
           n->buildKeys == buildKeys)
         return n->table;
     bool firstIsTaken = false;
-    for (const auto &n : program->nodes)
+    for (const auto &n : program_->nodes)
       firstIsTaken |= n->kind == ir::NodeKind::Join && n->table == first;
     if (!firstIsTaken)
       return first;
     addDataNode(table); // the same declaration again, built on other keys
-    int again = program->nodes.back()->id;
-    dataNodes[&table] = first;
+    int again = program_->nodes.back()->id;
+    dataNodes_[&table] = first;
     return again;
   }
 
   // Appends a node fed by `input` and returns it.
   ir::Node &append(ir::NodeKind kind, int input, const Step &step, ir::Pipeline &pipeline) {
-    ir::Node &n = program->addNode(kind);
+    ir::Node &n = program_->addNode(kind);
     n.input = input;
     n.loc = step.loc;
     n.schema = schemaOf(step.output);
@@ -136,7 +136,7 @@ private:
     ir::Pipeline pipeline;
     pipeline.name = p.name;
     pipeline.loc = p.loc;
-    int current = dataNodes.at(p.input);
+    int current = dataNodes_.at(p.input);
     pipeline.nodes.push_back(current);
     for (const StepPtr &step : p.steps) {
       switch (step->kind) {
@@ -208,12 +208,12 @@ private:
       }
       }
     }
-    program->pipelines.push_back(std::move(pipeline));
+    program_->pipelines.push_back(std::move(pipeline));
   }
 
-  const Module &module;
-  std::unique_ptr<ir::Program> program = std::make_unique<ir::Program>();
-  std::map<const DataDecl *, int> dataNodes;
+  const Module &module_;
+  std::unique_ptr<ir::Program> program_ = std::make_unique<ir::Program>();
+  std::map<const DataDecl *, int> dataNodes_;
 };
 
 } // namespace

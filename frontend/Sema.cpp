@@ -30,46 +30,46 @@ template <typename Map> std::vector<std::string> keysOf(const Map &map) {
 } // namespace
 
 bool Sema::run() {
-  unsigned errorsBefore = diags.errorCount();
-  diags.beginDeferred();
-  for (DeclPtr &d : module.decls)
+  unsigned errorsBefore = diags_.errorCount();
+  diags_.beginDeferred();
+  for (DeclPtr &d : module_.decls)
     declare(*d);
-  for (DeclPtr &d : module.decls)
+  for (DeclPtr &d : module_.decls)
     if (auto *s = llvm::dyn_cast<SchemaDecl>(d.get()))
       checkSchema(*s);
-  for (DeclPtr &d : module.decls)
+  for (DeclPtr &d : module_.decls)
     if (auto *data = llvm::dyn_cast<DataDecl>(d.get()))
       checkData(*data);
-  for (DeclPtr &d : module.decls)
-    if (auto *p = llvm::dyn_cast<PipelineDecl>(d.get()); p && !diags.reachedErrorLimit())
+  for (DeclPtr &d : module_.decls)
+    if (auto *p = llvm::dyn_cast<PipelineDecl>(d.get()); p && !diags_.reachedErrorLimit())
       checkPipeline(*p);
   checkSinkFiles();
-  if (pipelines.empty() && diags.errorCount() == errorsBefore)
-    diags.warning({}, "no pipelines declared; nothing will run");
-  diags.flushDeferred();
-  bool ok = diags.errorCount() == errorsBefore;
-  module.checked = ok;
+  if (pipelines_.empty() && diags_.errorCount() == errorsBefore)
+    diags_.warning({}, "no pipelines declared; nothing will run");
+  diags_.flushDeferred();
+  bool ok = diags_.errorCount() == errorsBefore;
+  module_.checked = ok;
   return ok;
 }
 
 void Sema::declare(Decl &d) {
   Decl *previous = nullptr;
   if (auto *s = llvm::dyn_cast<SchemaDecl>(&d)) {
-    auto [it, inserted] = schemas.try_emplace(d.name, s);
+    auto [it, inserted] = schemas_.try_emplace(d.name, s);
     previous = inserted ? nullptr : it->second;
   } else if (auto *data = llvm::dyn_cast<DataDecl>(&d)) {
-    auto [it, inserted] = datas.try_emplace(d.name, data);
+    auto [it, inserted] = datas_.try_emplace(d.name, data);
     previous = inserted ? nullptr : it->second;
-    dataNames.insert(d.name);
+    dataNames_.insert(d.name);
   } else if (auto *p = llvm::dyn_cast<PipelineDecl>(&d)) {
-    auto [it, inserted] = pipelines.try_emplace(d.name, p);
+    auto [it, inserted] = pipelines_.try_emplace(d.name, p);
     previous = inserted ? nullptr : it->second;
   }
   if (previous) {
-    diags.error(d.nameLoc, std::string("redefinition of '") + d.name + "'");
-    diags.note(previous->nameLoc,
-               std::string("previous definition of ") + declWord(previous->kind) + " '" +
-                   d.name + "' is here");
+    diags_.error(d.nameLoc, std::string("redefinition of '") + d.name + "'");
+    diags_.note(previous->nameLoc,
+                std::string("previous definition of ") + declWord(previous->kind) + " '" +
+                    d.name + "' is here");
   }
 }
 
@@ -89,14 +89,14 @@ std::optional<Type> Sema::resolveType(const TypeRef &ref) {
     hint = "; did you mean 'int64'?";
   if (hint.empty() && (ref.name == "float" || ref.name == "double"))
     hint = "; did you mean 'float64'?";
-  diags.error(ref.loc, "unknown type '" + ref.name + "'" + hint);
+  diags_.error(ref.loc, "unknown type '" + ref.name + "'" + hint);
   return std::nullopt;
 }
 
 void Sema::checkSchema(SchemaDecl &schema) {
   llvm::StringMap<const FieldDecl *> seen;
   if (schema.fields.empty())
-    diags.error(schema.nameLoc, "schema '" + schema.name + "' has no fields");
+    diags_.error(schema.nameLoc, "schema '" + schema.name + "' has no fields");
   for (FieldDecl &field : schema.fields) {
     // A field of an unknown type keeps type Null; ExprChecker silently
     // rejects uses of it, so the one error is reported once.
@@ -104,25 +104,25 @@ void Sema::checkSchema(SchemaDecl &schema) {
       field.resolved = *t;
     auto [it, inserted] = seen.try_emplace(field.name, &field);
     if (!inserted) {
-      diags.error(field.loc, "duplicate field '" + field.name + "' in schema '" + schema.name + "'");
-      diags.note(it->second->loc, "previous field '" + field.name + "' is here");
+      diags_.error(field.loc, "duplicate field '" + field.name + "' in schema '" + schema.name + "'");
+      diags_.note(it->second->loc, "previous field '" + field.name + "' is here");
     }
   }
 }
 
 void Sema::checkData(DataDecl &data) {
-  auto it = schemas.find(data.schemaName);
-  if (it == schemas.end()) {
-    std::string hint = didYouMean(data.schemaName, keysOf(schemas));
-    if (datas.count(data.schemaName) || pipelines.count(data.schemaName))
-      diags.error(data.schemaLoc, "'" + data.schemaName + "' is not a schema");
+  auto it = schemas_.find(data.schemaName);
+  if (it == schemas_.end()) {
+    std::string hint = didYouMean(data.schemaName, keysOf(schemas_));
+    if (datas_.count(data.schemaName) || pipelines_.count(data.schemaName))
+      diags_.error(data.schemaLoc, "'" + data.schemaName + "' is not a schema");
     else
-      diags.error(data.schemaLoc, "unknown schema '" + data.schemaName + "'" + hint);
+      diags_.error(data.schemaLoc, "unknown schema '" + data.schemaName + "'" + hint);
   } else {
     data.schema = it->second;
   }
   checkConnector(data.connector, data.isTable() ? ConnectorRole::Table : ConnectorRole::Source,
-                 diags);
+                 diags_);
   checkEventTime(data);
 }
 
@@ -138,13 +138,13 @@ void Sema::checkSinkFiles() {
       return;
     std::string file = "\"" + c.uri.substr(5) + "\"";
     if (it->second.second == &p)
-      diags.error(c.loc, "pipeline '" + p.name + "' writes " + file + " twice");
+      diags_.error(c.loc, "pipeline '" + p.name + "' writes " + file + " twice");
     else
-      diags.error(c.loc, "pipeline '" + p.name + "' writes " + file +
-                             ", which another pipeline writes too");
-    diags.note(it->second.first->loc, "the other sink is here");
+      diags_.error(c.loc, "pipeline '" + p.name + "' writes " + file +
+                              ", which another pipeline writes too");
+    diags_.note(it->second.first->loc, "the other sink is here");
   };
-  for (DeclPtr &d : module.decls) {
+  for (DeclPtr &d : module_.decls) {
     auto *p = llvm::dyn_cast<PipelineDecl>(d.get());
     if (!p || p->steps.empty())
       continue;

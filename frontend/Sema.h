@@ -18,7 +18,7 @@ class ExprChecker;
 class Sema {
 public:
   Sema(ast::Module &module, DiagnosticEngine &diags, CheckOptions options)
-      : module(module), diags(diags), options(options) {}
+      : module_(module), diags_(diags), options_(options) {}
   bool run();
 
 private:
@@ -54,14 +54,14 @@ private:
                           const ast::RowShape &input, const ast::Step *eventTimeLostAt);
   void warnUnboundedState(const ast::AggregateStep &step, const ast::PipelineDecl &p);
 
-  ast::Module &module;
-  DiagnosticEngine &diags;
-  CheckOptions options;
-  llvm::StringMap<ast::SchemaDecl *> schemas;
-  llvm::StringMap<ast::DataDecl *> datas; // sources and tables share one namespace
-  llvm::StringMap<ast::PipelineDecl *> pipelines;
-  std::set<std::string> dataNames;
-  std::set<const ast::DataDecl *> notedNoEventTime; // sources a warning's note named
+  ast::Module &module_;
+  DiagnosticEngine &diags_;
+  CheckOptions options_;
+  llvm::StringMap<ast::SchemaDecl *> schemas_;
+  llvm::StringMap<ast::DataDecl *> datas_; // sources and tables share one namespace
+  llvm::StringMap<ast::PipelineDecl *> pipelines_;
+  std::set<std::string> dataNames_;
+  std::set<const ast::DataDecl *> notedNoEventTime_; // sources a warning's note named
 };
 
 } // namespace weir

@@ -38,6 +38,33 @@ std::vector<std::string> optionsFor(ConnectorRole role) {
   return {"format", "on_error"};
 }
 
+// Connector settings are fixed when the program is compiled, so every
+// argument is a literal, as in `example`. Types it (for the AST dump); null
+// after reporting an argument that is not a literal.
+const LiteralExpr *literalArg(ConnectorArg &arg, const char *example, DiagnosticEngine &diags) {
+  auto *lit = llvm::dyn_cast<LiteralExpr>(arg.value.get());
+  if (!lit) {
+    diags.error(arg.value->begin,
+                std::string("connector arguments must be literals, as in ") + example);
+    return nullptr;
+  }
+  static const RowShape noColumns;
+  static const std::set<std::string> noNames;
+  ExprChecker(diags, noColumns, noNames).check(*lit);
+  return lit;
+}
+
+// Records a named argument; false after reporting a second value for a name.
+bool recordNamed(std::map<std::string, const ConnectorArg *> &named, const ConnectorArg &arg,
+                 DiagnosticEngine &diags) {
+  auto [it, inserted] = named.emplace(arg.name, &arg);
+  if (!inserted) {
+    diags.error(arg.loc, "duplicate argument '" + arg.name + "'");
+    diags.note(it->second->loc, "previous value is here");
+  }
+  return inserted;
+}
+
 // The argument's value as a string literal, or an error.
 const LiteralExpr *stringValue(const ConnectorArg &arg, const char *what,
                                DiagnosticEngine &diags) {
@@ -105,15 +132,11 @@ bool checkGenerator(Connector &c, DiagnosticEngine &diags) {
   std::map<std::string, const ConnectorArg *> named;
   const ConnectorArg *positional = nullptr;
   for (ConnectorArg &arg : c.args) {
-    auto *lit = llvm::dyn_cast<LiteralExpr>(arg.value.get());
+    const LiteralExpr *lit = literalArg(arg, "events = 1000000", diags);
     if (!lit) {
-      diags.error(arg.value->begin, "connector arguments must be literals, as in events = 1000000");
       ok = false;
       continue;
     }
-    static const RowShape noColumns;
-    static const std::set<std::string> noNames;
-    ExprChecker(diags, noColumns, noNames).check(*lit); // types for the AST dump
     if (arg.name.empty()) {
       if (positional) {
         diags.error(arg.loc, "generator() takes one name; name the other arguments, as in "
@@ -123,9 +146,7 @@ bool checkGenerator(Connector &c, DiagnosticEngine &diags) {
       positional = &arg;
       continue;
     }
-    if (auto [it, inserted] = named.emplace(arg.name, &arg); !inserted) {
-      diags.error(arg.loc, "duplicate argument '" + arg.name + "'");
-      diags.note(it->second->loc, "previous value is here");
+    if (!recordNamed(named, arg, diags)) {
       ok = false;
       continue;
     }
@@ -191,22 +212,15 @@ bool checkConnector(Connector &c, ConnectorRole role, DiagnosticEngine &diags) {
   std::map<std::string, const ConnectorArg *> named;
   std::vector<std::string> options = optionsFor(role);
   for (ConnectorArg &arg : c.args) {
-    // Connector settings are fixed when the program is compiled.
-    if (!llvm::isa<LiteralExpr>(arg.value.get())) {
-      diags.error(arg.value->begin, "connector arguments must be literals, as in \"data/x.jsonl\"");
+    if (!literalArg(arg, "\"data/x.jsonl\"", diags)) {
       ok = false;
       continue;
     }
-    static const RowShape noColumns;
-    static const std::set<std::string> noNames;
-    ExprChecker(diags, noColumns, noNames).check(*arg.value);
     if (arg.name.empty()) {
       positional.push_back(&arg);
       continue;
     }
-    if (auto [it, inserted] = named.emplace(arg.name, &arg); !inserted) {
-      diags.error(arg.loc, "duplicate argument '" + arg.name + "'");
-      diags.note(it->second->loc, "previous value is here");
+    if (!recordNamed(named, arg, diags)) {
       ok = false;
       continue;
     }

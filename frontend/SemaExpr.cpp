@@ -63,11 +63,11 @@ std::string describeTypes(const std::vector<Type> &types) {
 
 ExprChecker::ExprChecker(DiagnosticEngine &diags, const RowShape &row,
                          const std::set<std::string> &dataNames)
-    : diags(diags), row(row), dataNames(dataNames) {
+    : diags_(diags), row_(row), dataNames_(dataNames) {
   for (size_t i = 0; i < row.size(); ++i) {
-    byName.try_emplace(row[i].name, static_cast<int>(i));
+    byName_.try_emplace(row[i].name, static_cast<int>(i));
     if (!row[i].qualifier.empty())
-      byQualifiedName.try_emplace(row[i].qualifier + "." + row[i].baseName, static_cast<int>(i));
+      byQualifiedName_.try_emplace(row[i].qualifier + "." + row[i].baseName, static_cast<int>(i));
   }
 }
 
@@ -101,9 +101,9 @@ bool ExprChecker::checkLiteral(LiteralExpr &e) {
 }
 
 bool ExprChecker::checkName(NameExpr &e) {
-  const llvm::StringMap<int> &index = e.qualifier.empty() ? byName : byQualifiedName;
+  const llvm::StringMap<int> &index = e.qualifier.empty() ? byName_ : byQualifiedName_;
   if (auto it = index.find(e.spelling()); it != index.end()) {
-    const RowColumn &c = row[it->second];
+    const RowColumn &c = row_[it->second];
     if (c.type.kind == K::Null)
       return false; // a field of an unknown type, reported at its declaration
     e.column = it->second;
@@ -113,24 +113,24 @@ bool ExprChecker::checkName(NameExpr &e) {
   if (!e.qualifier.empty()) {
     bool qualifierKnown = false;
     std::vector<std::string> fields;
-    for (const RowColumn &c : row)
+    for (const RowColumn &c : row_)
       if (c.qualifier == e.qualifier) {
         qualifierKnown = true;
         fields.push_back(c.baseName);
       }
     if (qualifierKnown)
-      diags.error(e.loc, "'" + e.qualifier + "' has no column '" + e.name + "'" +
-                             didYouMean(e.name, fields));
-    else if (dataNames.count(e.qualifier))
-      diags.error(e.loc, "'" + e.qualifier + "' is not joined at this point of the pipeline");
+      diags_.error(e.loc, "'" + e.qualifier + "' has no column '" + e.name + "'" +
+                              didYouMean(e.name, fields));
+    else if (dataNames_.count(e.qualifier))
+      diags_.error(e.loc, "'" + e.qualifier + "' is not joined at this point of the pipeline");
     else
-      diags.error(e.loc, "unknown name '" + e.qualifier + "' in '" + e.spelling() + "'");
+      diags_.error(e.loc, "unknown name '" + e.qualifier + "' in '" + e.spelling() + "'");
     return false;
   }
   std::vector<std::string> names;
-  for (const RowColumn &c : row)
+  for (const RowColumn &c : row_)
     names.push_back(c.name);
-  diags.error(e.loc, "unknown column '" + e.name + "'" + didYouMean(e.name, names));
+  diags_.error(e.loc, "unknown column '" + e.name + "'" + didYouMean(e.name, names));
   return false;
 }
 
@@ -142,18 +142,18 @@ bool ExprChecker::checkUnary(UnaryExpr &e) {
     coerceNull(*e.operand, Type::of(K::Bool));
     t = e.operand->type;
     if (t.kind != K::Bool) {
-      diags.error(e.loc, "'not' expects bool, not " + typeName(t));
+      diags_.error(e.loc, "'not' expects bool, not " + typeName(t));
       return false;
     }
     e.type = t;
     return true;
   }
   if (t.kind == K::Null) {
-    diags.error(e.loc, "cannot negate null");
+    diags_.error(e.loc, "cannot negate null");
     return false;
   }
   if (!t.isNumeric() && t.kind != K::Duration) {
-    diags.error(e.loc, "cannot negate a value of type " + typeName(t));
+    diags_.error(e.loc, "cannot negate a value of type " + typeName(t));
     return false;
   }
   e.type = t;
@@ -188,8 +188,8 @@ bool ExprChecker::unifyNullOperands(BinaryExpr &e) {
       coerceNull(*e.rhs, Type::of(K::Bool));
       return true;
     }
-    diags.error(e.loc, std::string("cannot determine the type of 'null ") +
-                           binaryOpSpelling(e.op) + " null'");
+    diags_.error(e.loc, std::string("cannot determine the type of 'null ") +
+                            binaryOpSpelling(e.op) + " null'");
     return false;
   }
   if (lhsNull)
@@ -200,8 +200,8 @@ bool ExprChecker::unifyNullOperands(BinaryExpr &e) {
 }
 
 void ExprChecker::operandError(BinaryExpr &e, const std::string &extra) {
-  diags.error(e.loc, std::string("invalid operands to '") + binaryOpSpelling(e.op) + "' (" +
-                         typeName(e.lhs->type) + " and " + typeName(e.rhs->type) + ")" + extra);
+  diags_.error(e.loc, std::string("invalid operands to '") + binaryOpSpelling(e.op) + "' (" +
+                          typeName(e.lhs->type) + " and " + typeName(e.rhs->type) + ")" + extra);
 }
 
 bool ExprChecker::checkLogical(BinaryExpr &e) {
@@ -225,8 +225,8 @@ bool ExprChecker::checkComparison(BinaryExpr &e) {
     return false;
   }
   if (isNullLiteral(*e.lhs) || isNullLiteral(*e.rhs))
-    diags.warning(e.loc, std::string("comparison with null is always null") +
-                             (equality ? "; use is_null(...) to test for null" : ""));
+    diags_.warning(e.loc, std::string("comparison with null is always null") +
+                              (equality ? "; use is_null(...) to test for null" : ""));
   e.type = Type::of(K::Bool, a.nullable || b.nullable);
   return true;
 }
@@ -292,12 +292,12 @@ bool ExprChecker::checkCall(CallExpr &e) {
   std::optional<ScalarFn> fn = lookupScalarFn(e.callee);
   if (!fn) {
     if (lookupAggFn(e.callee))
-      diags.error(e.loc, "aggregate function '" + e.callee +
-                             "' can only be used as an item of 'aggregate', as in "
-                             "`aggregate n = " + e.callee + "(...)`");
+      diags_.error(e.loc, "aggregate function '" + e.callee +
+                              "' can only be used as an item of 'aggregate', as in "
+                              "`aggregate n = " + e.callee + "(...)`");
     else
-      diags.error(e.loc, "unknown function '" + e.callee + "'" +
-                             didYouMean(e.callee, allScalarNames()));
+      diags_.error(e.loc, "unknown function '" + e.callee + "'" +
+                              didYouMean(e.callee, allScalarNames()));
     return false;
   }
   e.scalarFn = fn;
@@ -310,12 +310,12 @@ bool ExprChecker::checkCall(CallExpr &e) {
     SourceLoc at = i >= 0 && size_t(i) < e.args.size() ? e.args[i]->begin : e.loc;
     // Signature messages ("'f' expects (...)") say what was given too.
     bool signature = result.error.message.find(" expects ") != std::string::npos;
-    diags.error(at, result.error.message + (signature ? ", but got " + describeTypes(types) : ""));
+    diags_.error(at, result.error.message + (signature ? ", but got " + describeTypes(types) : ""));
     return false;
   }
   if (result.type->kind == K::Null) {
-    diags.error(e.loc, "cannot determine the type of this '" + e.callee +
-                           "': all its values are null");
+    diags_.error(e.loc, "cannot determine the type of this '" + e.callee +
+                            "': all its values are null");
     return false;
   }
   // The nulls of if/coalesce take the result's type; an if's condition is bool.
@@ -335,12 +335,12 @@ bool ExprChecker::checkAggregateCall(CallExpr &e) {
   std::optional<AggFn> fn = lookupAggFn(e.callee);
   if (!fn) {
     if (lookupScalarFn(e.callee))
-      diags.error(e.loc, "'" + e.callee +
-                             "' is not an aggregate function; aggregate items are calls of " +
-                             aggNameList());
+      diags_.error(e.loc, "'" + e.callee +
+                              "' is not an aggregate function; aggregate items are calls of " +
+                              aggNameList());
     else
-      diags.error(e.loc, "unknown aggregate function '" + e.callee + "'" +
-                             didYouMean(e.callee, allAggNames()));
+      diags_.error(e.loc, "unknown aggregate function '" + e.callee + "'" +
+                              didYouMean(e.callee, allAggNames()));
     return false;
   }
   e.aggFn = fn;
@@ -350,8 +350,8 @@ bool ExprChecker::checkAggregateCall(CallExpr &e) {
   if (*fn == AggFn::ApproxPercentile && e.args.size() == 2) {
     std::optional<double> p = percentileFraction(*e.args[1]);
     if (!p) {
-      diags.error(e.args[1]->begin, "the percentile of 'approx_percentile' must be a float "
-                                    "literal between 0.0 and 1.0, as in 0.99");
+      diags_.error(e.args[1]->begin, "the percentile of 'approx_percentile' must be a float "
+                                     "literal between 0.0 and 1.0, as in 0.99");
       return false;
     }
     e.aggParam = *p;
@@ -360,7 +360,7 @@ bool ExprChecker::checkAggregateCall(CallExpr &e) {
   if (!result.type) {
     int i = result.error.argIndex;
     SourceLoc at = i >= 0 && size_t(i) < e.args.size() ? e.args[i]->begin : e.loc;
-    diags.error(at, result.error.message);
+    diags_.error(at, result.error.message);
     return false;
   }
   e.type = *result.type;

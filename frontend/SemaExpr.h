@@ -42,11 +42,11 @@ private:
   bool unifyNullOperands(ast::BinaryExpr &e);
   void operandError(ast::BinaryExpr &e, const std::string &extra = "");
 
-  DiagnosticEngine &diags;
-  const ast::RowShape &row;
-  const std::set<std::string> &dataNames;
+  DiagnosticEngine &diags_;
+  const ast::RowShape &row_;
+  const std::set<std::string> &dataNames_;
   // Column lookup: "name" and "qualifier.baseName" -> the first such column.
-  llvm::StringMap<int> byName, byQualifiedName;
+  llvm::StringMap<int> byName_, byQualifiedName_;
 };
 
 // "(int64, string)": argument types for messages.

@@ -35,22 +35,22 @@ bool carriesEventTime(const RowShape &row) {
 
 const DataDecl *Sema::resolveData(const std::string &name, SourceLoc loc, bool wantTable) {
   const char *want = wantTable ? "table" : "source";
-  auto it = datas.find(name);
-  if (it == datas.end()) {
+  auto it = datas_.find(name);
+  if (it == datas_.end()) {
     std::vector<std::string> candidates;
-    for (auto &entry : datas)
+    for (auto &entry : datas_)
       if (entry.second->isTable() == wantTable)
         candidates.push_back(entry.getKey().str());
-    diags.error(loc, std::string("unknown ") + want + " '" + name + "'" +
-                         didYouMean(name, candidates));
+    diags_.error(loc, std::string("unknown ") + want + " '" + name + "'" +
+                          didYouMean(name, candidates));
     return nullptr;
   }
   DataDecl *data = it->second;
   if (data->isTable() != wantTable) {
-    diags.error(loc, "'" + name + "' is a " + (wantTable ? "source" : "table") +
-                         (wantTable ? "; only tables can be joined"
-                                    : "; a pipeline reads from a source (tables are joined)"));
-    diags.note(data->nameLoc, "'" + name + "' is declared here");
+    diags_.error(loc, "'" + name + "' is a " + (wantTable ? "source" : "table") +
+                          (wantTable ? "; only tables can be joined"
+                                     : "; a pipeline reads from a source (tables are joined)"));
+    diags_.note(data->nameLoc, "'" + name + "' is declared here");
     return nullptr;
   }
   return data->schema ? data : nullptr; // an unknown schema was reported already
@@ -63,27 +63,27 @@ bool Sema::checkStructure(PipelineDecl &p) {
     Step &s = *p.steps[i];
     bool last = i + 1 == p.steps.size();
     if (s.kind == StepKind::Sink && !last) {
-      diags.error(s.loc, "'sink' must be the last step of a pipeline");
+      diags_.error(s.loc, "'sink' must be the last step of a pipeline");
       ok = false;
     }
     StepKind next = last ? StepKind::Sink : p.steps[i + 1]->kind;
     if (s.kind == StepKind::KeyBy && next != StepKind::Aggregate && next != StepKind::Window) {
-      diags.error(s.loc, "'key by' must be followed by 'aggregate'");
+      diags_.error(s.loc, "'key by' must be followed by 'aggregate'");
       ok = false;
     }
     if (s.kind == StepKind::Window && next == StepKind::KeyBy) {
-      diags.error(s.loc, "'window' must come right before 'aggregate': write "
-                         "`key by ... | window ... | aggregate ...`");
+      diags_.error(s.loc, "'window' must come right before 'aggregate': write "
+                          "`key by ... | window ... | aggregate ...`");
       ok = false;
     } else if (s.kind == StepKind::Window && next != StepKind::Aggregate) {
-      diags.error(s.loc, "'window' must be followed by 'aggregate'");
+      diags_.error(s.loc, "'window' must be followed by 'aggregate'");
       ok = false;
     }
   }
   if (p.steps.empty() || p.steps.back()->kind != StepKind::Sink) {
     SourceLoc at = p.steps.empty() ? p.nameLoc : p.steps.back()->loc;
-    diags.error(at, "pipeline '" + p.name + "' must end with a sink, as in "
-                                            "`| sink file(\"out.jsonl\")`");
+    diags_.error(at, "pipeline '" + p.name + "' must end with a sink, as in "
+                                             "`| sink file(\"out.jsonl\")`");
     ok = false;
   }
   return ok;
@@ -100,15 +100,15 @@ void Sema::checkPipeline(PipelineDecl &p) {
   const WindowStep *window = nullptr;
   const Step *eventTimeLostAt = nullptr; // the step whose output lost the event-time column
   std::vector<const AggregateStep *> unbounded; // warned about if the pipeline is fine
-  unsigned errorsBefore = diags.errorCount();
+  unsigned errorsBefore = diags_.errorCount();
   for (StepPtr &step : p.steps) {
-    if (diags.reachedErrorLimit())
+    if (diags_.reachedErrorLimit())
       return;
     bool hadEventTime = rowKnown && carriesEventTime(row);
     if (step->kind != StepKind::Window && step->kind != StepKind::Aggregate)
       window = nullptr;
     if (auto *sink = llvm::dyn_cast<SinkStep>(step.get())) {
-      checkConnector(sink->connector, ConnectorRole::Sink, diags);
+      checkConnector(sink->connector, ConnectorRole::Sink, diags_);
       sink->output = row;
       continue;
     }
@@ -137,7 +137,7 @@ void Sema::checkPipeline(PipelineDecl &p) {
       aggregate.window = window;
       checkAggregateTime(aggregate, p, row, eventTimeLostAt);
       rowKnown = checkAggregate(aggregate, keyBy, window, row);
-      if (rowKnown && options.warnUnboundedState)
+      if (rowKnown && options_.warnUnboundedState)
         unbounded.push_back(&aggregate);
       keyBy = nullptr;
       window = nullptr;
@@ -147,7 +147,7 @@ void Sema::checkPipeline(PipelineDecl &p) {
     case StepKind::Join: {
       auto &join = llvm::cast<JoinStep>(*step);
       if (!joined.insert(join.tableName).second) {
-        diags.error(join.tableLoc, "table '" + join.tableName + "' is already joined here");
+        diags_.error(join.tableLoc, "table '" + join.tableName + "' is already joined here");
         rowKnown = false;
         break;
       }
@@ -162,19 +162,19 @@ void Sema::checkPipeline(PipelineDecl &p) {
       eventTimeLostAt = step.get();
   }
   checkStructure(p);
-  if (diags.errorCount() == errorsBefore)
+  if (diags_.errorCount() == errorsBefore)
     for (const AggregateStep *aggregate : unbounded)
       warnUnboundedState(*aggregate, p);
 }
 
 bool Sema::checkWhere(WhereStep &step, RowShape &row) {
-  ExprChecker checker(diags, row, dataNames);
+  ExprChecker checker(diags_, row, dataNames_);
   if (!checker.check(*step.predicate))
     return true; // the rows are unchanged either way
   ExprChecker::coerceNull(*step.predicate, Type::of(K::Bool));
   if (step.predicate->type.kind != K::Bool) {
-    diags.error(step.predicate->begin, "the condition of 'where' must be bool, not " +
-                                         typeName(step.predicate->type));
+    diags_.error(step.predicate->begin, "the condition of 'where' must be bool, not " +
+                                          typeName(step.predicate->type));
   }
   return true;
 }
@@ -184,8 +184,8 @@ bool Sema::checkItemExpr(SelectItem &item, ExprChecker &checker, const char *ste
   if (item.name.empty()) {
     auto *name = llvm::dyn_cast<NameExpr>(item.expr.get());
     if (!name) {
-      diags.error(item.expr->begin, std::string("this ") + stepName +
-                                      " item needs a name: write `name = <expression>`");
+      diags_.error(item.expr->begin, std::string("this ") + stepName +
+                                       " item needs a name: write `name = <expression>`");
       return false;
     }
     item.outputName = name->name;
@@ -195,8 +195,8 @@ bool Sema::checkItemExpr(SelectItem &item, ExprChecker &checker, const char *ste
   if (!checker.check(*item.expr))
     return false;
   if (item.expr->type.kind == K::Null) {
-    diags.error(item.expr->begin, "cannot determine the type of 'null' here; give it one with a "
-                                "cast such as int64(null)");
+    diags_.error(item.expr->begin, "cannot determine the type of 'null' here; give it one with a "
+                                 "cast such as int64(null)");
     return false;
   }
   return true;
@@ -208,8 +208,8 @@ bool Sema::checkUniqueNames(const std::vector<const SelectItem *> &items) {
   for (const SelectItem *item : items) {
     auto [it, inserted] = seen.try_emplace(item->outputName, item);
     if (!inserted) {
-      diags.error(item->nameLoc, "duplicate output column '" + item->outputName + "'");
-      diags.note(it->second->nameLoc, "'" + item->outputName + "' is first defined here");
+      diags_.error(item->nameLoc, "duplicate output column '" + item->outputName + "'");
+      diags_.note(it->second->nameLoc, "'" + item->outputName + "' is first defined here");
       ok = false;
     }
   }
@@ -219,9 +219,9 @@ bool Sema::checkUniqueNames(const std::vector<const SelectItem *> &items) {
 bool Sema::checkSelect(ItemsStep &step, RowShape &row) {
   bool ok = true;
   std::vector<const SelectItem *> items;
-  ExprChecker checker(diags, row, dataNames);
+  ExprChecker checker(diags_, row, dataNames_);
   for (SelectItem &item : step.items) {
-    if (diags.reachedErrorLimit())
+    if (diags_.reachedErrorLimit())
       return false;
     if (checkItemExpr(item, checker, "select"))
       items.push_back(&item);
@@ -245,9 +245,9 @@ bool Sema::checkSelect(ItemsStep &step, RowShape &row) {
 // The keys are checked here; the aggregate step that follows produces the rows.
 bool Sema::checkKeyBy(ItemsStep &step, const RowShape &row) {
   bool ok = true;
-  ExprChecker checker(diags, row, dataNames);
+  ExprChecker checker(diags_, row, dataNames_);
   for (SelectItem &item : step.items) {
-    if (diags.reachedErrorLimit())
+    if (diags_.reachedErrorLimit())
       return false;
     ok = checkItemExpr(item, checker, "key") && ok;
   }
@@ -283,20 +283,20 @@ bool Sema::checkAggregate(AggregateStep &step, const ItemsStep *keyBy, const Win
     out.push_back({"window_start", Type::of(K::Timestamp), "", ""});
     out.push_back({"window_end", Type::of(K::Timestamp), "", ""});
   }
-  ExprChecker checker(diags, row, dataNames);
+  ExprChecker checker(diags_, row, dataNames_);
   for (SelectItem &item : step.items) {
-    if (diags.reachedErrorLimit())
+    if (diags_.reachedErrorLimit())
       return false;
     auto *call = llvm::dyn_cast<CallExpr>(item.expr.get());
     if (!call) {
-      diags.error(item.expr->begin, "an aggregate item is a single aggregate call, as in "
-                                  "`n = count()` or `total = sum(amount)`");
+      diags_.error(item.expr->begin, "an aggregate item is a single aggregate call, as in "
+                                   "`n = count()` or `total = sum(amount)`");
       ok = false;
       continue;
     }
     if (item.name.empty()) {
-      diags.error(item.expr->loc, "this aggregate needs a name: write `name = " + call->callee +
-                                      "(...)`");
+      diags_.error(item.expr->loc, "this aggregate needs a name: write `name = " + call->callee +
+                                       "(...)`");
       ok = false;
       continue;
     }
@@ -328,18 +328,18 @@ bool Sema::checkAggregateOutputName(const SelectItem &item, const WindowStep *wi
   if (window->windowKind == WindowKind::Rolling) {
     for (const RowColumn &c : input) {
       if (c.name == item.outputName) {
-        diags.error(item.nameLoc, "aggregate '" + item.outputName +
-                                      "' has the name of an input column; a rolling window's "
-                                      "rows keep their input columns, so choose another name");
+        diags_.error(item.nameLoc, "aggregate '" + item.outputName +
+                                       "' has the name of an input column; a rolling window's "
+                                       "rows keep their input columns, so choose another name");
         return false;
       }
     }
     return true;
   }
   if (item.outputName == "window_start" || item.outputName == "window_end") {
-    diags.error(item.nameLoc, "'" + item.outputName + "' is a column the " +
-                                  windowKindName(window->windowKind) +
-                                  " window adds; choose another name");
+    diags_.error(item.nameLoc, "'" + item.outputName + "' is a column the " +
+                                   windowKindName(window->windowKind) +
+                                   " window adds; choose another name");
     return false;
   }
   return true;
@@ -359,15 +359,15 @@ bool Sema::checkJoin(JoinStep &step, RowShape &row) {
     // A clashing table column is renamed `<table>_<column>`.
     std::string name = taken(f.name) ? step.tableName + "_" + f.name : f.name;
     if (taken(name)) {
-      diags.error(step.tableLoc, "joining '" + step.tableName + "' would create two columns "
-                                 "named '" + name + "'; rename one with select first");
+      diags_.error(step.tableLoc, "joining '" + step.tableName + "' would create two columns "
+                                  "named '" + name + "'; rename one with select first");
       return false;
     }
     names.insert(name);
     out.push_back({name, f.resolved.withNullable(f.resolved.nullable || step.left),
                    step.tableName, f.name});
   }
-  ExprChecker checker(diags, out, dataNames);
+  ExprChecker checker(diags_, out, dataNames_);
   if (!checker.check(*step.condition))
     return false;
   if (!extractJoinKeys(step, inputColumns))
@@ -421,8 +421,8 @@ bool Sema::extractJoinKeys(JoinStep &step, size_t inputColumns) {
   for (Expr *c : conjuncts) {
     auto *eq = llvm::dyn_cast<BinaryExpr>(c);
     if (!eq || eq->op != BinaryOp::Eq) {
-      diags.error(c->begin, "a join condition must be equalities joined by 'and', each comparing "
-                          "the stream with a column of '" + step.tableName + "'");
+      diags_.error(c->begin, "a join condition must be equalities joined by 'and', each comparing "
+                           "the stream with a column of '" + step.tableName + "'");
       ok = false;
       continue;
     }
@@ -430,17 +430,17 @@ bool Sema::extractJoinKeys(JoinStep &step, size_t inputColumns) {
     if (tableColumn(*build) < 0 || reads(*probe, true))
       std::swap(probe, build);
     if (tableColumn(*build) < 0 || reads(*probe, true)) {
-      diags.error(eq->loc, "each equality of a join condition compares an expression over the "
-                           "stream with a column of '" + step.tableName + "', as in "
-                           "`merchant == " + step.tableName + ".name`");
+      diags_.error(eq->loc, "each equality of a join condition compares an expression over the "
+                            "stream with a column of '" + step.tableName + "', as in "
+                            "`merchant == " + step.tableName + ".name`");
       ok = false;
       continue;
     }
     Type probeType = probe->type, buildType = build->type;
     if (probeType.kind != buildType.kind) {
-      diags.error(eq->loc, "join keys have different types: " + typeName(probeType) + " and " +
-                               typeName(buildType));
-      diags.note(probe->begin, "convert one side, e.g. with int64(...) or string(...)");
+      diags_.error(eq->loc, "join keys have different types: " + typeName(probeType) + " and " +
+                                typeName(buildType));
+      diags_.note(probe->begin, "convert one side, e.g. with int64(...) or string(...)");
       ok = false;
       continue;
     }

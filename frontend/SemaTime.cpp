@@ -81,12 +81,12 @@ void Sema::checkEventTime(DataDecl &data) {
   if (!data.hasEventTime())
     return;
   if (data.isTable()) {
-    diags.error(data.eventTimeLoc, "a table has no event time; 'event_time' applies to sources");
+    diags_.error(data.eventTimeLoc, "a table has no event time; 'event_time' applies to sources");
     return;
   }
   if (data.watermark) {
     if (auto ms = durationOf(*data.watermark, "the watermark delay", /*allowZero=*/true, "5s",
-                             diags))
+                             diags_))
       data.watermarkMs = *ms;
   }
   if (!data.schema)
@@ -100,25 +100,25 @@ void Sema::checkEventTime(DataDecl &data) {
     if (f.resolved.kind == K::Null)
       return; // a field of an unknown type, reported at its declaration
     if (f.resolved.kind != K::Timestamp) {
-      diags.error(data.eventTimeColumnLoc, "the event-time column '" + f.name +
-                                               "' must be a timestamp, not " +
-                                               typeName(f.resolved));
-      diags.note(f.loc, "'" + f.name + "' is declared here");
+      diags_.error(data.eventTimeColumnLoc, "the event-time column '" + f.name +
+                                                "' must be a timestamp, not " +
+                                                typeName(f.resolved));
+      diags_.note(f.loc, "'" + f.name + "' is declared here");
       return;
     }
     if (f.resolved.nullable) {
-      diags.error(data.eventTimeColumnLoc, "the event-time column '" + f.name +
-                                               "' must not be nullable: every row needs an "
-                                               "event time");
-      diags.note(f.loc, "'" + f.name + "' is declared " + typeName(f.resolved) + " here");
+      diags_.error(data.eventTimeColumnLoc, "the event-time column '" + f.name +
+                                                "' must not be nullable: every row needs an "
+                                                "event time");
+      diags_.note(f.loc, "'" + f.name + "' is declared " + typeName(f.resolved) + " here");
       return;
     }
     data.eventTimeField = static_cast<int>(i);
     return;
   }
-  diags.error(data.eventTimeColumnLoc, "schema '" + data.schemaName + "' has no column '" +
-                                           data.eventTimeColumn + "'" +
-                                           didYouMean(data.eventTimeColumn, names));
+  diags_.error(data.eventTimeColumnLoc, "schema '" + data.schemaName + "' has no column '" +
+                                            data.eventTimeColumn + "'" +
+                                            didYouMean(data.eventTimeColumn, names));
 }
 
 // Resolves the kind, its durations and the clauses. Returns false when the
@@ -132,8 +132,8 @@ bool Sema::checkWindow(WindowStep &step) {
       shape = &s;
   }
   if (!shape) {
-    diags.error(step.kindLoc,
-                "unknown window kind '" + step.kindName + "'" + choiceHint(step.kindName, kinds));
+    diags_.error(step.kindLoc,
+                 "unknown window kind '" + step.kindName + "'" + choiceHint(step.kindName, kinds));
     return false;
   }
   step.windowKind = shape->kind;
@@ -154,8 +154,8 @@ void Sema::checkWindowArgs(WindowStep &step) {
     if (arg.name.empty()) {
       slot = nextPositional++;
       if (slot >= shape.params.size()) {
-        diags.error(arg.loc, "too many arguments for " + shapeSignature(shape) + "; write " +
-                                 shape.example);
+        diags_.error(arg.loc, "too many arguments for " + shapeSignature(shape) + "; write " +
+                                  shape.example);
         ok = false;
         continue;
       }
@@ -164,15 +164,15 @@ void Sema::checkWindowArgs(WindowStep &step) {
         if (arg.name == shape.params[i])
           slot = i;
       if (slot == shape.params.size()) {
-        diags.error(arg.loc, "unknown argument '" + arg.name + "' for " + shapeSignature(shape) +
-                                 didYouMean(arg.name, paramNames));
+        diags_.error(arg.loc, "unknown argument '" + arg.name + "' for " + shapeSignature(shape) +
+                                  didYouMean(arg.name, paramNames));
         ok = false;
         continue;
       }
     }
     if (bound[slot]) {
-      diags.error(arg.loc, "duplicate argument '" + paramNames[slot] + "'");
-      diags.note(bound[slot]->loc, "previous value is here");
+      diags_.error(arg.loc, "duplicate argument '" + paramNames[slot] + "'");
+      diags_.note(bound[slot]->loc, "previous value is here");
       ok = false;
       continue;
     }
@@ -181,8 +181,8 @@ void Sema::checkWindowArgs(WindowStep &step) {
   for (size_t i = 0; i < bound.size(); ++i) {
     if (!bound[i]) {
       if (ok)
-        diags.error(step.kindLoc, std::string(windowKindName(shape.kind)) + "() needs its " + paramNames[i] +
-                                      ": write " + shape.example);
+        diags_.error(step.kindLoc, std::string(windowKindName(shape.kind)) + "() needs its " + paramNames[i] +
+                                       ": write " + shape.example);
       return;
     }
   }
@@ -192,7 +192,7 @@ void Sema::checkWindowArgs(WindowStep &step) {
   std::vector<std::optional<int64_t>> ms;
   for (size_t i = 0; i < bound.size(); ++i)
     ms.push_back(durationOf(*bound[i]->value, "the " + kind + " window's " + paramNames[i],
-                            /*allowZero=*/false, "1m", diags));
+                            /*allowZero=*/false, "1m", diags_));
   switch (step.windowKind) {
   case WindowKind::Tumbling:
   case WindowKind::Rolling:
@@ -207,9 +207,9 @@ void Sema::checkWindowArgs(WindowStep &step) {
     if (ms[0] && ms[1] && step.sizeMs % step.slideMs != 0) {
       const auto &size = llvm::cast<LiteralExpr>(*bound[0]->value);
       const auto &slide = llvm::cast<LiteralExpr>(*bound[1]->value);
-      diags.error(bound[0]->value->begin, "the hopping window's size (" + size.spelling +
-                                              ") must be a multiple of its slide (" +
-                                              slide.spelling + ")");
+      diags_.error(bound[0]->value->begin, "the hopping window's size (" + size.spelling +
+                                               ") must be a multiple of its slide (" +
+                                               slide.spelling + ")");
     }
     break;
   case WindowKind::None: // the IR's unwindowed aggregate: no window step has it
@@ -222,24 +222,24 @@ void Sema::checkWindowClauses(WindowStep &step) {
   if (step.emitMode == "updates")
     step.emitUpdates = true;
   else if (!step.emitMode.empty() && step.emitMode != "final")
-    diags.error(step.emitLoc, "unknown emit policy '" + step.emitMode + "'" +
-                                  choiceHint(step.emitMode, {"final", "updates"}));
+    diags_.error(step.emitLoc, "unknown emit policy '" + step.emitMode + "'" +
+                                   choiceHint(step.emitMode, {"final", "updates"}));
   if (step.lateAction.empty())
     return;
   if (step.lateAction == "to") {
     if (!step.lateSink)
-      diags.error(step.lateLoc, "'late to' needs a sink, as in late to file(\"late.jsonl\")");
+      diags_.error(step.lateLoc, "'late to' needs a sink, as in late to file(\"late.jsonl\")");
     else
-      checkConnector(*step.lateSink, ConnectorRole::Sink, diags);
+      checkConnector(*step.lateSink, ConnectorRole::Sink, diags_);
   } else if (step.lateAction == "drop") {
     if (step.lateSink) {
-      diags.error(step.lateSink->loc, "'late drop' takes no sink; to keep late rows write "
-                                      "late to " + step.lateSink->kind + "(...)");
+      diags_.error(step.lateSink->loc, "'late drop' takes no sink; to keep late rows write "
+                                       "late to " + step.lateSink->kind + "(...)");
       step.lateSink.reset();
     }
   } else {
-    diags.error(step.lateLoc, "unknown late policy '" + step.lateAction + "'" +
-                                  choiceHint(step.lateAction, {"drop", "to"}));
+    diags_.error(step.lateLoc, "unknown late policy '" + step.lateAction + "'" +
+                                   choiceHint(step.lateAction, {"drop", "to"}));
     step.lateSink.reset();
   }
 }
@@ -250,11 +250,11 @@ void Sema::checkAggregateTime(AggregateStep &step, const PipelineDecl &p, const 
                               const Step *eventTimeLostAt) {
   if (step.ttl) {
     if (step.window) {
-      diags.error(step.ttlLoc, "'ttl' applies to unwindowed aggregates; a window's state is "
-                               "dropped once the watermark passes the window");
+      diags_.error(step.ttlLoc, "'ttl' applies to unwindowed aggregates; a window's state is "
+                                "dropped once the watermark passes the window");
       return;
     }
-    if (auto ms = durationOf(*step.ttl, "the ttl", /*allowZero=*/false, "1d", diags))
+    if (auto ms = durationOf(*step.ttl, "the ttl", /*allowZero=*/false, "1d", diags_))
       step.ttlMs = *ms;
   }
   if (!step.window && !step.ttl) {
@@ -274,10 +274,10 @@ void Sema::checkAggregateTime(AggregateStep &step, const PipelineDecl &p, const 
   if (!source)
     return; // an unknown source was reported
   if (!source->hasEventTime()) {
-    diags.error(at, what + " needs event time, but source '" + source->name +
-                        "' has no event_time clause");
-    diags.note(source->nameLoc, "add `event_time <timestamp column>` after the connector of '" +
-                                    source->name + "'");
+    diags_.error(at, what + " needs event time, but source '" + source->name +
+                         "' has no event_time clause");
+    diags_.note(source->nameLoc, "add `event_time <timestamp column>` after the connector of '" +
+                                     source->name + "'");
     return;
   }
   if (source->eventTimeField < 0)
@@ -290,27 +290,28 @@ void Sema::checkAggregateTime(AggregateStep &step, const PipelineDecl &p, const 
     }
   }
   const std::string &column = source->eventTimeColumn;
-  diags.error(at, what + " needs the event-time column '" + column + "' of source '" +
-                      source->name + "', which does not reach it");
+  diags_.error(at, what + " needs the event-time column '" + column + "' of source '" +
+                       source->name + "', which does not reach it");
   if (eventTimeLostAt && eventTimeLostAt->kind == StepKind::Select) {
     // `select t = ts` renames it; anything else drops it.
     for (const SelectItem &item : llvm::cast<ItemsStep>(eventTimeLostAt)->items) {
       auto *name = llvm::dyn_cast<NameExpr>(item.expr.get());
       if (name && name->name == column && !item.name.empty()) {
-        diags.note(item.nameLoc, "this select renames '" + column + "' to '" + item.name +
-                                     "'; event time is read under its own name");
+        diags_.note(item.nameLoc, "this select renames '" + column + "' to '" + item.name +
+                                      "'; event time is read under its own name");
         return;
       }
     }
-    diags.note(eventTimeLostAt->loc, "this select drops '" + column + "'; keep it unchanged, as in "
-                                     "`select ..., " + column + "`");
+    diags_.note(eventTimeLostAt->loc,
+                "this select drops '" + column + "'; keep it unchanged, as in `select ..., " +
+                    column + "`");
   } else if (eventTimeLostAt && eventTimeLostAt->kind == StepKind::Aggregate) {
     // Its results are emitted as the watermark passes them: downstream rows
     // have no event time of their own (a rolling window's `ts` is a copy).
-    diags.note(eventTimeLostAt->loc, "the rows after this aggregate have no event time");
+    diags_.note(eventTimeLostAt->loc, "the rows after this aggregate have no event time");
   } else if (eventTimeLostAt) {
-    diags.note(eventTimeLostAt->loc, std::string("this ") + stepKindName(eventTimeLostAt->kind) +
-                                         " does not pass '" + column + "' on");
+    diags_.note(eventTimeLostAt->loc, std::string("this ") + stepKindName(eventTimeLostAt->kind) +
+                                          " does not pass '" + column + "' on");
   }
 }
 
@@ -319,12 +320,12 @@ void Sema::checkAggregateTime(AggregateStep &step, const PipelineDecl &p, const 
 void Sema::warnUnboundedState(const AggregateStep &step, const PipelineDecl &p) {
   if (!step.keyBy || step.window || step.ttl)
     return;
-  diags.warning(step.loc, "keyed aggregate '" + p.name +
-                              "' keeps one state entry per key forever (its state grows with "
-                              "the number of distinct keys); add a window or 'ttl <duration>'");
-  if (p.input && !p.input->hasEventTime() && notedNoEventTime.insert(p.input).second)
-    diags.note(p.input->nameLoc, "windows and ttl need event time: add `event_time <timestamp "
-                                 "column>` to source '" + p.input->name + "'");
+  diags_.warning(step.loc, "keyed aggregate '" + p.name +
+                               "' keeps one state entry per key forever (its state grows with "
+                               "the number of distinct keys); add a window or 'ttl <duration>'");
+  if (p.input && !p.input->hasEventTime() && notedNoEventTime_.insert(p.input).second)
+    diags_.note(p.input->nameLoc, "windows and ttl need event time: add `event_time <timestamp "
+                                  "column>` to source '" + p.input->name + "'");
 }
 
 } // namespace weir

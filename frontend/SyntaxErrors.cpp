@@ -180,34 +180,35 @@ bool SyntaxErrorStrategy::isCascade(antlr4::Parser *parser) {
   antlr4::TokenStream *tokens = parser->getTokenStream();
   size_t current = tokens->index();
   bool cascade = false;
-  if (lastErrorToken) {
+  if (lastErrorToken_) {
     cascade = true;
-    for (size_t i = *lastErrorToken; i < current && cascade; ++i)
+    for (size_t i = *lastErrorToken_; i < current && cascade; ++i)
       cascade = tokens->get(i)->getType() != WeirParser::SEMI &&
                 tokens->get(i)->getType() != WeirParser::RBRACE;
   }
-  lastErrorToken = current;
+  lastErrorToken_ = current;
   return cascade;
 }
 
+// The start of every report of an unexpected token: true when it is a cascade
+// of the statement's previous error (not reported) or a missing ';' (reported
+// here, after the previous token).
+bool SyntaxErrorStrategy::cascadeOrMissingSemicolon(antlr4::Parser *parser, antlr4::Token *t,
+                                                    const antlr4::misc::IntervalSet &expected) {
+  return isCascade(parser) || reportMissingSemicolon(parser, t, expected);
+}
+
 void SyntaxErrorStrategy::emit(SourceLoc loc, const std::string &message) {
-  diags.error(loc, message);
-  if (diags.reachedErrorLimit()) {
-    diags.reportErrorLimit();
+  diags_.error(loc, message);
+  if (diags_.reachedErrorLimit()) {
+    diags_.reportErrorLimit();
     throw ParseAborted{};
   }
 }
 
-void SyntaxErrorStrategy::reportNoViableAlternative(antlr4::Parser *parser,
-                                                   const antlr4::NoViableAltException &e) {
-  if (isCascade(parser))
-    return;
-  antlr4::Token *t = e.getOffendingToken();
-  if (reportMissingSemicolon(parser, t, e.getExpectedTokens()))
-    return;
-  std::string expected = expectationOfRule(parser);
-  if (expected.empty())
-    expected = expectedText(parser, e.getExpectedTokens());
+// "unexpected X", then the token's own hint if it has one, else what was
+// expected (if anything).
+void SyntaxErrorStrategy::reportUnexpected(antlr4::Token *t, const std::string &expected) {
   std::string message = "unexpected " + describeToken(t);
   if (!hintFor(t).empty())
     message += "; " + hintFor(t);
@@ -216,20 +217,29 @@ void SyntaxErrorStrategy::reportNoViableAlternative(antlr4::Parser *parser,
   emit(locOf(t), message);
 }
 
+void SyntaxErrorStrategy::reportNoViableAlternative(antlr4::Parser *parser,
+                                                   const antlr4::NoViableAltException &e) {
+  antlr4::Token *t = e.getOffendingToken();
+  if (cascadeOrMissingSemicolon(parser, t, e.getExpectedTokens()))
+    return;
+  std::string expected = expectationOfRule(parser);
+  if (expected.empty())
+    expected = expectedText(parser, e.getExpectedTokens());
+  reportUnexpected(t, expected);
+}
+
 void SyntaxErrorStrategy::reportInputMismatch(antlr4::Parser *parser,
                                              const antlr4::InputMismatchException &e) {
-  if (isCascade(parser))
-    return;
   antlr4::Token *t = e.getOffendingToken();
-  if (reportMissingSemicolon(parser, t, e.getExpectedTokens()))
+  if (cascadeOrMissingSemicolon(parser, t, e.getExpectedTokens()))
     return;
   std::string expected = expectedText(parser, e.getExpectedTokens());
-  if (!hintFor(t).empty())
-    emit(locOf(t), "unexpected " + describeToken(t) + "; " + hintFor(t));
-  else if (expected.empty())
-    emit(locOf(t), "unexpected " + describeToken(t));
-  else
+  // A specific token was required here, so without a hint the message leads
+  // with it: "expected E, found X".
+  if (hintFor(t).empty() && !expected.empty())
     emit(locOf(t), "expected " + expected + ", found " + describeToken(t));
+  else
+    reportUnexpected(t, expected);
 }
 
 void SyntaxErrorStrategy::reportFailedPredicate(antlr4::Parser *parser,
@@ -243,18 +253,11 @@ void SyntaxErrorStrategy::reportUnwantedToken(antlr4::Parser *parser) {
   if (inErrorRecoveryMode(parser))
     return;
   beginErrorCondition(parser);
-  if (isCascade(parser))
-    return;
   antlr4::Token *t = parser->getCurrentToken();
-  if (reportMissingSemicolon(parser, t, getExpectedTokens(parser)))
+  if (cascadeOrMissingSemicolon(parser, t, getExpectedTokens(parser)))
     return;
   std::string expected = expectedText(parser, getExpectedTokens(parser));
-  std::string message = "unexpected " + describeToken(t);
-  if (!hintFor(t).empty())
-    message += "; " + hintFor(t);
-  else if (!expected.empty())
-    message += "; expected " + expected;
-  emit(locOf(t), message);
+  reportUnexpected(t, expected);
 }
 
 void SyntaxErrorStrategy::reportMissingToken(antlr4::Parser *parser) {

@@ -17,7 +17,7 @@ struct ParseAborted {};
 
 class SyntaxErrorStrategy : public antlr4::DefaultErrorStrategy {
 public:
-  explicit SyntaxErrorStrategy(DiagnosticEngine &diags) : diags(diags) {}
+  explicit SyntaxErrorStrategy(DiagnosticEngine &diags) : diags_(diags) {}
 
 protected:
   void reportNoViableAlternative(antlr4::Parser *parser,
@@ -31,12 +31,15 @@ protected:
 
 private:
   void emit(SourceLoc loc, const std::string &message);
+  void reportUnexpected(antlr4::Token *t, const std::string &expected);
   bool reportMissingSemicolon(antlr4::Parser *parser, antlr4::Token *offending,
                               const antlr4::misc::IntervalSet &expected);
   bool isCascade(antlr4::Parser *parser);
+  bool cascadeOrMissingSemicolon(antlr4::Parser *parser, antlr4::Token *t,
+                                 const antlr4::misc::IntervalSet &expected);
 
-  DiagnosticEngine &diags;
-  std::optional<size_t> lastErrorToken; // token index of the last reported error
+  DiagnosticEngine &diags_;
+  std::optional<size_t> lastErrorToken_; // token index of the last reported error
 };
 
 } // namespace weir

@@ -52,41 +52,41 @@ bool reportBadToken(const antlr4::Token *t, DiagnosticEngine &diags) {
 // counts restart at separators that cannot occur inside an expression.
 class ComplexityCheck {
 public:
-  explicit ComplexityCheck(DiagnosticEngine &diags) : diags(diags) {}
+  explicit ComplexityCheck(DiagnosticEngine &diags) : diags_(diags) {}
 
   bool visit(const antlr4::Token *t) {
     switch (t->getType()) {
     case WeirLexer::LPAREN:
-      ++depth;
+      ++depth_;
       return checkNesting(t);
     case WeirLexer::RPAREN:
-      if (depth > 0)
-        --depth;
+      if (depth_ > 0)
+        --depth_;
       return true;
     case WeirLexer::MINUS:
     case WeirLexer::NOT:
       // An upper bound: a prefix operator's nesting may end before the
       // piece does, but counting it to the end keeps the check simple.
-      ++prefixOps;
-      return checkNesting(t) && grow(operators, kMaxExprOperators, t, "too long");
+      ++prefixOps_;
+      return checkNesting(t) && grow(operators_, kMaxExprOperators, t, "too long");
     case WeirLexer::COMMA:
-      if (depth == 0) {
+      if (depth_ == 0) {
         restart();
         return true;
       }
-      return grow(operators, kMaxExprOperators, t, "too long");
+      return grow(operators_, kMaxExprOperators, t, "too long");
     case WeirLexer::PIPE:
     case WeirLexer::SEMI:
     case WeirLexer::LBRACE:
     case WeirLexer::RBRACE:
-      depth = 0;
+      depth_ = 0;
       restart();
       return true;
     case WeirLexer::PLUS: case WeirLexer::STAR: case WeirLexer::SLASH:
     case WeirLexer::PERCENT: case WeirLexer::EQ: case WeirLexer::NE:
     case WeirLexer::LT: case WeirLexer::LE: case WeirLexer::GT: case WeirLexer::GE:
     case WeirLexer::AND: case WeirLexer::OR: case WeirLexer::DOT:
-      return grow(operators, kMaxExprOperators, t, "too long");
+      return grow(operators_, kMaxExprOperators, t, "too long");
     default:
       return true;
     }
@@ -94,29 +94,29 @@ public:
 
 private:
   bool checkNesting(const antlr4::Token *t) {
-    unsigned nesting = depth + prefixOps;
+    unsigned nesting = depth_ + prefixOps_;
     return grow(nesting, kMaxExprNesting, t, "nested too deeply");
   }
 
   void restart() {
-    prefixOps = 0;
-    operators = 0;
-    reported = false;
+    prefixOps_ = 0;
+    operators_ = 0;
+    reported_ = false;
   }
 
   bool grow(unsigned &counter, unsigned limit, const antlr4::Token *t, const char *what) {
     if (++counter <= limit)
       return true;
-    if (!reported)
-      diags.error(locOf(t), std::string("expression is ") + what + " (the limit is " +
-                                std::to_string(limit) + ")");
-    reported = true;
+    if (!reported_)
+      diags_.error(locOf(t), std::string("expression is ") + what + " (the limit is " +
+                                 std::to_string(limit) + ")");
+    reported_ = true;
     return false;
   }
 
-  DiagnosticEngine &diags;
-  unsigned depth = 0, prefixOps = 0, operators = 0;
-  bool reported = false;
+  DiagnosticEngine &diags_;
+  unsigned depth_ = 0, prefixOps_ = 0, operators_ = 0;
+  bool reported_ = false;
 };
 
 } // namespace
