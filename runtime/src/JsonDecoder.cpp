@@ -320,68 +320,22 @@ private:
     return -1;
   }
 
-  // The fast path's value decoding: the expected type, or null for a
-  // nullable field; false for anything else (the careful way explains it).
-  static bool decodeValueQuietly(ondemand::value &v, const UsedField &f, WeirValue &out) {
-    simdjson::error_code err = simdjson::SUCCESS;
-    switch (f.type) {
-    case WEIR_FLOAT64:
-      err = v.get_double().get(out.v.f64);
-      break;
-    case WEIR_INT64:
-    case WEIR_DURATION:
-      err = v.get_int64().get(out.v.i64);
-      break;
-    case WEIR_STRING: {
-      std::string_view s;
-      err = v.get_string().get(s);
-      if (!err) {
-        if (s.size() > UINT32_MAX)
-          return false;
-        out.v.str = s.data();
-        out.len = static_cast<uint32_t>(s.size());
-      }
-      break;
-    }
-    case WEIR_BOOL: {
-      bool b = false;
-      err = v.get_bool().get(b);
-      out.v.b = b;
-      break;
-    }
-    case WEIR_TIMESTAMP: {
-      std::string_view s;
-      err = v.get_string().get(s);
-      if (!err) {
-        if (!parseTimestampText(s, out.v.i64))
-          return false;
-      } else if (err == simdjson::INCORRECT_TYPE) {
-        ondemand::json_type t;
-        if (v.type().get(t) || t != ondemand::json_type::number)
-          break;
-        err = v.get_int64().get(out.v.i64);
-      }
-      break;
-    }
-    }
-    if (!err) {
-      out.is_null = 0;
-      return true;
-    }
-    bool isNull = false;
-    if (f.nullable && !v.is_null().get(isNull) && isNull) {
-      setNull(out);
-      return true;
-    }
-    return false;
-  }
+  // What reading a value as its field's type came to. One reader serves both
+  // paths: the fast path only asks whether the value was Read; the careful
+  // path turns each other outcome into its message.
+  enum class ValueRead : uint8_t { Read, WrongType, StringTooLong, BadTimestamp };
 
-  // Tries the expected type first (the common case costs one call); only on
-  // failure looks at what the value is, for null or for the message.
+  // Tries the expected type first (the common case costs one call). On
+  // WrongType, `err` is simdjson's error; on BadTimestamp, `text` is the
+  // string that did not parse. Always inlined: both callers are hot, and
+  // after inlining the fast path drops what only the messages use.
   // (By reference: copying simdjson's value struct into an argument slot
   // stalled on store forwarding and cost a third of the decode time.)
-  bool decodeValue(ondemand::value &v, const UsedField &f, WeirValue &out) {
-    simdjson::error_code err = simdjson::SUCCESS;
+  [[gnu::always_inline]] static inline ValueRead readAsFieldType(ondemand::value &v,
+                                                                const UsedField &f, WeirValue &out,
+                                                                simdjson::error_code &err,
+                                                                std::string_view &text) {
+    err = simdjson::SUCCESS;
     switch (f.type) {
     case WEIR_FLOAT64:
       err = v.get_double().get(out.v.f64);
@@ -395,7 +349,7 @@ private:
       err = v.get_string().get(s);
       if (!err) {
         if (s.size() > UINT32_MAX)
-          return failField(f, "string longer than 4 GiB");
+          return ValueRead::StringTooLong;
         out.v.str = s.data();
         out.len = static_cast<uint32_t>(s.size());
       }
@@ -411,8 +365,10 @@ private:
       std::string_view s;
       err = v.get_string().get(s);
       if (!err) {
-        if (!parseTimestampText(s, out.v.i64))
-          return failField(f, "cannot parse timestamp " + quoteForMessage(s));
+        if (!parseTimestampText(s, out.v.i64)) {
+          text = s;
+          return ValueRead::BadTimestamp;
+        }
         break;
       }
       if (err == simdjson::INCORRECT_TYPE) {
@@ -423,9 +379,49 @@ private:
       break;
     }
     }
-    if (!err) {
-      out.is_null = 0;
+    if (err)
+      return ValueRead::WrongType;
+    out.is_null = 0;
+    return ValueRead::Read;
+  }
+
+  // The fast path's value decoding: the expected type, or null for a
+  // nullable field; false for anything else (the careful way explains it).
+  static bool decodeValueQuietly(ondemand::value &v, const UsedField &f, WeirValue &out) {
+    simdjson::error_code err;
+    std::string_view text;
+    switch (readAsFieldType(v, f, out, err, text)) {
+    case ValueRead::Read:
       return true;
+    case ValueRead::WrongType: {
+      bool isNull = false;
+      if (f.nullable && !v.is_null().get(isNull) && isNull) {
+        setNull(out);
+        return true;
+      }
+      return false;
+    }
+    case ValueRead::StringTooLong:
+    case ValueRead::BadTimestamp:
+      return false;
+    }
+    return false;
+  }
+
+  // The careful path's value decoding: the same reading, and on failure
+  // looks at what the value is, for null or for the message.
+  bool decodeValue(ondemand::value &v, const UsedField &f, WeirValue &out) {
+    simdjson::error_code err;
+    std::string_view text;
+    switch (readAsFieldType(v, f, out, err, text)) {
+    case ValueRead::Read:
+      return true;
+    case ValueRead::StringTooLong:
+      return failField(f, "string longer than 4 GiB");
+    case ValueRead::BadTimestamp:
+      return failField(f, "cannot parse timestamp " + quoteForMessage(text));
+    case ValueRead::WrongType:
+      break;
     }
     ondemand::json_type t;
     if (v.type().get(t)) {

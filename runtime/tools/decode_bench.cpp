@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <string_view>
 
 using namespace weir::rt;
 namespace ondemand = simdjson::ondemand;
@@ -166,6 +167,20 @@ template <typename F> double best(F f, const SourceData &data, int rounds, Sums 
   return bestSeconds;
 }
 
+// One line per decoder: its best time and throughput, then a note (the row
+// count, or the ratio of the runtime's time to this reference's).
+void printLine(const char *label, double seconds, const SourceData &data,
+               const std::string &note = "") {
+  std::printf("%-21s %.3f s  %.0f MB/s%s\n", label, seconds, data.size() / 1e6 / seconds,
+              note.c_str());
+}
+std::string rowsNote(const Sums &s) { return "  (" + std::to_string(s.rows) + " rows)"; }
+std::string ratioNote(double ratio) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "  ratio %.2f", ratio);
+  return buf;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -179,42 +194,34 @@ int main(int argc, char **argv) {
     std::fprintf(stderr, "%s\n", s.message().c_str());
     return 1;
   }
-  double mb = data.size() / 1e6;
   Sums a, b, c;
-  if (argc > 3 && std::strcmp(argv[3], "csv") == 0) {
+  std::string_view mode = argc > 3 ? argv[3] : "";
+  if (mode == "csv") {
     double tRuntime = best(viaRuntimeCsv, data, rounds, a);
     double tScan = best(viaCsvScan, data, rounds, b);
-    std::printf("runtime CSV decoder  %.3f s  %.0f MB/s  (%llu rows)\n", tRuntime, mb / tRuntime,
-                (unsigned long long)a.rows);
-    std::printf("memchr CSV scan      %.3f s  %.0f MB/s  ratio %.2f\n", tScan, mb / tScan,
-                tRuntime / tScan);
+    printLine("runtime CSV decoder", tRuntime, data, rowsNote(a));
+    printLine("memchr CSV scan", tScan, data, ratioNote(tRuntime / tScan));
     return a == b ? 0 : (std::printf("MISMATCH\n"), 1);
   }
-  if (argc > 3 && std::strcmp(argv[3], "csv-only") == 0) {
-    double t = best(viaRuntimeCsv, data, rounds, a);
-    std::printf("runtime CSV decoder  %.3f s  %.0f MB/s\n", t, mb / t);
+  if (mode == "csv-only") {
+    printLine("runtime CSV decoder", best(viaRuntimeCsv, data, rounds, a), data);
     return 0;
   }
-  if (argc > 3 && std::strcmp(argv[3], "runtime-only") == 0) { // for perf record
-    double t = best(viaRuntimeJson, data, rounds, a);
-    std::printf("runtime decoder      %.3f s  %.0f MB/s  (%llu rows)\n", t, mb / t,
-                (unsigned long long)a.rows);
+  if (mode == "runtime-only") { // for perf record
+    double t = best(viaRuntimeJson, data, rounds, a); // before rowsNote(a) reads the sums
+    printLine("runtime decoder", t, data, rowsNote(a));
     return 0;
   }
-  if (argc > 3 && std::strcmp(argv[3], "stream-only") == 0) {
-    double t = best(viaDocumentStream, data, rounds, b);
-    std::printf("simdjson iterate_many %.3f s  %.0f MB/s\n", t, mb / t);
+  if (mode == "stream-only") {
+    printLine("simdjson iterate_many", best(viaDocumentStream, data, rounds, b), data);
     return 0;
   }
   double tRuntime = best(viaRuntimeJson, data, rounds, a);
   double tStream = best(viaDocumentStream, data, rounds, b);
   double tLines = best(viaLines, data, rounds, c);
-  std::printf("runtime decoder      %.3f s  %.0f MB/s  (%llu rows)\n", tRuntime, mb / tRuntime,
-              (unsigned long long)a.rows);
-  std::printf("simdjson iterate_many %.3f s  %.0f MB/s  ratio %.2f\n", tStream, mb / tStream,
-              tRuntime / tStream);
-  std::printf("simdjson per line     %.3f s  %.0f MB/s  ratio %.2f\n", tLines, mb / tLines,
-              tRuntime / tLines);
+  printLine("runtime decoder", tRuntime, data, rowsNote(a));
+  printLine("simdjson iterate_many", tStream, data, ratioNote(tRuntime / tStream));
+  printLine("simdjson per line", tLines, data, ratioNote(tRuntime / tLines));
   if (!(a == b) || !(a == c)) {
     std::printf("MISMATCH between the decoders' sums\n");
     return 1;

@@ -18,9 +18,14 @@ std::string_view text(const char *p, int64_t n) {
   return std::string_view(p, static_cast<size_t>(n));
 }
 
-void copyOut(WeirArena *a, const char *text, size_t n, WeirStr *out) {
+// The to-string casts: `format` writes at most Capacity characters into a
+// stack buffer, and the result lives in the arena.
+template <size_t Capacity, typename Value>
+void formatIntoArena(WeirArena *a, Value v, size_t (*format)(Value, char *), WeirStr *out) {
+  char buf[Capacity];
+  size_t n = format(v, buf);
   char *dst = static_cast<char *>(weir_arena_alloc(a, static_cast<int64_t>(n)));
-  std::memcpy(dst, text, n);
+  std::memcpy(dst, buf, n);
   *out = {dst, static_cast<int64_t>(n)};
 }
 
@@ -29,23 +34,19 @@ void copyOut(WeirArena *a, const char *text, size_t n, WeirStr *out) {
 extern "C" {
 
 void weir_i64_to_str(WeirArena *a, int64_t v, WeirStr *out) {
-  char buf[kMaxInt64Chars];
-  copyOut(a, buf, formatInt64Text(v, buf), out);
+  formatIntoArena<kMaxInt64Chars>(a, v, formatInt64Text, out);
 }
 
 void weir_f64_to_str(WeirArena *a, double v, WeirStr *out) {
-  char buf[kMaxFloatChars];
-  copyOut(a, buf, formatFloat64(v, buf), out);
+  formatIntoArena<kMaxFloatChars>(a, v, formatFloat64, out);
 }
 
 void weir_ts_to_str(WeirArena *a, int64_t ms, WeirStr *out) {
-  char buf[kMaxTimestampChars];
-  copyOut(a, buf, formatTimestamp(ms, buf), out);
+  formatIntoArena<kMaxTimestampChars>(a, ms, formatTimestamp, out);
 }
 
 void weir_dur_to_str(WeirArena *a, int64_t ms, WeirStr *out) {
-  char buf[kMaxDurationChars];
-  copyOut(a, buf, formatDuration(ms, buf), out);
+  formatIntoArena<kMaxDurationChars>(a, ms, formatDuration, out);
 }
 
 uint8_t weir_str_to_i64(const char *p, int64_t n, int64_t *out) {

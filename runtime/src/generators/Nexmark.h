@@ -252,18 +252,25 @@ template <size_t N> Str slice(const TextPool<N> &pool, uint64_t bits, uint32_t l
 // Slots: 0 hot auction?, 1 auction, 2 hot bidder?, 3 bidder, 4 price,
 // 5 hot channel?, 6 channel, 7 extra length, 8 extra offset.
 
+// The rule every reference to a person or an auction follows: with odds
+// 1 - 1/ratio (slot `hotSlot`) a hot id, the first of the latest batch of
+// kHotBatch ids plus `inBatch`; otherwise a random recent one (slot
+// hotSlot + 1). Base 0.
+template <uint64_t (*LastId)(uint64_t), uint64_t (*RecentId)(uint64_t, uint64_t)>
+inline uint64_t hotOrRecentId(const Config &c, uint64_t n, uint32_t hotSlot, uint64_t ratio,
+                              uint64_t inBatch) {
+  return below(draw(c.key, n, hotSlot), ratio) > 0 ? (LastId(n) / kHotBatch) * kHotBatch + inBatch
+                                                   : RecentId(n, draw(c.key, n, hotSlot + 1));
+}
+
 inline int64_t bidAuction(const Config &c, uint64_t n) {
-  uint64_t a = below(draw(c.key, n, 0), kHotAuctionRatio) > 0
-                   ? (lastBase0AuctionId(n) / kHotBatch) * kHotBatch
-                   : nextBase0AuctionId(n, draw(c.key, n, 1));
+  uint64_t a = hotOrRecentId<lastBase0AuctionId, nextBase0AuctionId>(c, n, 0, kHotAuctionRatio, 0);
   return static_cast<int64_t>(a) + kFirstAuctionId;
 }
 
 inline int64_t bidBidder(const Config &c, uint64_t n) {
   // The second person of the batch, so hot bidders and hot sellers differ.
-  uint64_t b = below(draw(c.key, n, 2), kHotBiddersRatio) > 0
-                   ? (lastBase0PersonId(n) / kHotBatch) * kHotBatch + 1
-                   : nextBase0PersonId(n, draw(c.key, n, 3));
+  uint64_t b = hotOrRecentId<lastBase0PersonId, nextBase0PersonId>(c, n, 2, kHotBiddersRatio, 1);
   return static_cast<int64_t>(b) + kFirstPersonId;
 }
 
@@ -295,9 +302,7 @@ inline Str bidExtra(const Pools &p, const Config &c, uint64_t n) {
 inline int64_t auctionId(uint64_t n) { return static_cast<int64_t>(lastBase0AuctionId(n)) + kFirstAuctionId; }
 
 inline int64_t auctionSeller(const Config &c, uint64_t n) {
-  uint64_t s = below(draw(c.key, n, 0), kHotSellersRatio) > 0
-                   ? (lastBase0PersonId(n) / kHotBatch) * kHotBatch
-                   : nextBase0PersonId(n, draw(c.key, n, 1));
+  uint64_t s = hotOrRecentId<lastBase0PersonId, nextBase0PersonId>(c, n, 0, kHotSellersRatio, 0);
   return static_cast<int64_t>(s) + kFirstPersonId;
 }
 
