@@ -7,6 +7,7 @@
 // never folds.
 #include "ir/passes/FoldSupport.h"
 
+#include "common/ScalarText.h"
 #include "common/StringBuiltins.h"
 #include "common/TimeBuiltins.h"
 
@@ -45,8 +46,10 @@ void foldToFloat64(ExprPtr &e) {
 void foldToString(ExprPtr &e) {
   if (auto *s = str(e, 0))
     foldTo(e, *s);
-  else if (auto *i = i64(e, 0); i && e->args[0]->type.kind == TypeKind::Int64)
-    foldTo(e, std::to_string(*i));
+  else if (auto *i = i64(e, 0); i && e->args[0]->type.kind == TypeKind::Int64) {
+    char text[rt::kMaxInt64Chars]; // the runtime's weir_i64_to_str formats with the same function
+    foldTo(e, std::string(text, rt::formatInt64Text(*i, text)));
+  }
 }
 
 void foldToBool(ExprPtr &e) {
