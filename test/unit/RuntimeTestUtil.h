@@ -3,6 +3,7 @@
 #pragma once
 
 #include "runtime/src/Cursor.h"
+#include "runtime/src/Output.h"
 #include "runtime/src/RecordDecoder.h"
 #include "runtime/src/SourceData.h"
 #include "common/NumberFormat.h"
@@ -18,6 +19,16 @@
 #include <vector>
 
 namespace weir::rt::test {
+
+// A sink output that keeps what is written, for reading a writer's text back.
+class StringOutput final : public Output {
+public:
+  std::string text;
+  Status write(const char *p, size_t n) override {
+    text.append(p, n);
+    return {};
+  }
+};
 
 struct TempDir {
   std::filesystem::path path;

@@ -16,15 +16,6 @@ using namespace weir::rt::test;
 
 namespace {
 
-class StringOutput final : public Output {
-public:
-  std::string text;
-  Status write(const char *p, size_t n) override {
-    text.append(p, n);
-    return {};
-  }
-};
-
 // A row of two nullable fields, `x` of `type` and `k`, an int64 1, written
 // by a sink, as the file's text. (`k` keeps a null `x` from making a blank
 // line, which CSV readers skip.)

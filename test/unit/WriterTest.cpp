@@ -9,15 +9,6 @@ using namespace weir::rt::test;
 
 namespace {
 
-class StringOutput final : public Output {
-public:
-  std::string text;
-  Status write(const char *p, size_t n) override {
-    text.append(p, n);
-    return {};
-  }
-};
-
 const WeirFieldDesc kFields[] = {{"s", WEIR_STRING, 1},    {"i", WEIR_INT64, 1},
                                  {"f", WEIR_FLOAT64, 1},   {"t", WEIR_TIMESTAMP, 1},
                                  {"d", WEIR_DURATION, 1},  {"b", WEIR_BOOL, 1}};
