@@ -181,6 +181,12 @@ private:
     }
     if (location.error() || location.value_unsafe() != nextToken)
       return false;
+    // Only a next record's '{' in this chunk vouches: when an object breaks
+    // off mid-way (`{"s":"","":"":}`), simdjson skips to the end by depth
+    // and can stop at a stray '}' on the next line, or at the chunk's end
+    // (a last document otherwise says OUT_OF_BOUNDS, above).
+    if (nextToken >= chunkEnd_ || *nextToken != '{')
+      return false;
     pos_ = nl ? nl + 1 : chunkEnd_;
     advancePending_ = true;
     return true;
