@@ -19,6 +19,10 @@ constexpr const char *kVersionKey = "m/version";
 constexpr const char *kVersion = "weir-checkpoint-1";
 constexpr const char *kCompleteKey = "m/complete";
 constexpr const char *kPositionKey = "m/position";
+// Exactly-once: a checkpoint's batch stored before its Kafka transaction
+// commits (Durability.h, StreamCheckpointParticipant).
+constexpr const char *kPendingKey = "m/pending";
+inline std::string kafkaPositionKey(const std::string &source) { return "m/kafka/" + source; }
 constexpr const char *kNextStoreIdKey = "m/next-state-id";
 inline std::string stateKey(const std::string &name) { return "m/state/" + name; }
 inline std::string clockKey(uint32_t storeId) { return "m/clock/" + std::to_string(storeId); }

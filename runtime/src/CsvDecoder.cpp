@@ -146,6 +146,12 @@ public:
 
   const char *consumedUpTo() const override { return pos_; }
   const char *nextRecordStart() const override { return pos_; }
+  bool reset(const ByteRange &range) override {
+    pos_ = range.begin;
+    end_ = range.end;
+    lines_ = 0;
+    return true;
+  }
 
   DecodeOutcome next(WeirValue *row) override {
     while (pos_ < end_) {

@@ -11,6 +11,11 @@ uint64_t WeirCursor::lastRecordLine() {
   return static_cast<uint64_t>(lineBase_) + decoder->recordLine() + 1;
 }
 
+std::string WeirCursor::recordWhere() {
+  std::string at = decoder->recordLocation();
+  return at.empty() ? source.path + ":" + std::to_string(lastRecordLine()) : at;
+}
+
 void WeirCursor::releaseConsumedPages() {
   static const uintptr_t page = static_cast<uintptr_t>(::sysconf(_SC_PAGESIZE));
   constexpr uintptr_t kBatch = 16u << 20; // one madvise per 16 MiB scanned
@@ -51,14 +56,15 @@ WeirStatus WeirCursor::next(WeirValue *row) {
     ++recordsBad;
     switch (source.policy.mode) {
     case OnError::Fail:
-      return error.set(WEIR_ERR_RECORD, source.path + ":" + std::to_string(lastRecordLine()) +
-                                            ": " + decoder->reason());
+      return error.set(WEIR_ERR_RECORD, recordWhere() + ": " + decoder->reason());
     case OnError::Skip:
       break;
     case OnError::DeadLetter:
-      if (logBadRecords)
-        appendDeadLetter(deadLetters, source.name, source.path, lastRecordLine(),
-                         decoder->reason(), decoder->recordText());
+      if (logBadRecords) {
+        std::string at = decoder->recordLocation();
+        appendDeadLetter(deadLetters, source.name, at.empty() ? source.path : at,
+                         at.empty() ? lastRecordLine() : 0, decoder->reason(), decoder->recordText());
+      }
       break;
     }
   }

@@ -41,6 +41,8 @@ struct WeirCursor {
   WeirStatus next(WeirValue *row);
   // 1-based line number in the file of the decoder's last record.
   uint64_t lastRecordLine();
+  // "path:line" of the last record, or where the decoder says it came from.
+  std::string recordWhere();
 
   const weir::rt::CursorSource &source;
   std::unique_ptr<weir::rt::RecordDecoder> decoder;

@@ -35,6 +35,23 @@ namespace weir::rt {
 class Run;
 struct DurableTable;
 
+// Streaming runs (Kafka sources, docs/architecture.md "Exactly-once"): what a
+// checkpoint holds besides the states, and the second phase of exactly-once.
+class StreamCheckpointParticipant {
+public:
+  virtual ~StreamCheckpointParticipant() = default;
+  // Puts the sources' positions into the checkpoint's batch.
+  virtual Status addRecords(rocksdb::WriteBatch &batch) = 0;
+  // Exactly-once: the checkpoint's batch is first stored as pending, then
+  // commitTransaction() commits the Kafka transaction (output + positions),
+  // then the batch is applied. A run that finds a pending batch at start asks
+  // pendingCommitted() whether its transaction committed (the consumer
+  // group's offsets equal the batch's positions): applied if so, dropped if not.
+  virtual bool twoPhase() const = 0;
+  virtual Status commitTransaction() = 0;
+  virtual Status pendingCommitted(rocksdb::WriteBatch &pending, bool &committed) = 0;
+};
+
 class Durability final : public ConsistentPointHook {
 public:
   Durability(Run &run, const WeirProgramDesc &program, const Options &options);
@@ -74,6 +91,14 @@ public:
   // all, in first-seen order, a memory-sized batch at a time.
   bool emitsInBatches(const WeirStageDesc &stage) const;
   WeirStatus runEmitInBatches(const WeirStageDesc &stage, WeirTask &task);
+
+  // Streaming runs: set before open(); positions and the two phases.
+  void setStreamParticipant(StreamCheckpointParticipant *p) { participant_ = p; }
+  // A checkpoint at a streaming run's commit point (no scan position, no
+  // stage done, never final: a stream is never complete).
+  Status streamCheckpoint() { return checkpoint(nullptr, -1, false); }
+  // A metadata record of the store ("m/..."), after open().
+  Status readRecord(const std::string &key, std::string &value, bool &found);
 
   // Lines for the end-of-run report.
   std::string reportText() const;
@@ -129,6 +154,7 @@ private:
   Status beginRun(bool fresh);
 
   Status openStore();
+  Status resolvePending();
   Status checkLayouts();
   Status readRecords();
   Status checkSourcesUnchanged() const;
@@ -155,6 +181,7 @@ private:
   const WeirProgramDesc &program_;
   const Options &options_;
   std::unique_ptr<CheckpointStore> store_;
+  StreamCheckpointParticipant *participant_ = nullptr;
   std::string scratchDir_;
   std::vector<StateInfo> states_;
   std::vector<std::unique_ptr<DurableTable>> tables_;

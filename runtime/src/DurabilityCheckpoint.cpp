@@ -160,6 +160,21 @@ Status Durability::checkpoint(WeirCursor *cursor, int doneStage, bool final) {
     if (final)
       batch.Put(kCompleteKey, "1");
   }
+  if (participant_)
+    if (Status s = participant_->addRecords(batch); !s.ok())
+      return s;
+  if (participant_ && participant_->twoPhase()) {
+    // Phase one: the batch, durable but not yet applied.
+    rocksdb::WriteBatch pending;
+    pending.Put(kPendingKey, batch.Data());
+    if (Status s = store_->write(pending); !s.ok())
+      return s;
+    // Phase two: the transaction commits (or the run dies and the next run
+    // decides by the group's offsets), then the batch is applied.
+    if (Status s = participant_->commitTransaction(); !s.ok())
+      return s;
+    batch.Delete(kPendingKey);
+  }
   if (Status s = store_->write(batch); !s.ok())
     return s;
   ++round_;

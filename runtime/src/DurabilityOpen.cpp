@@ -47,6 +47,8 @@ Status Durability::open() {
   states_.assign(program_.nstates, StateInfo{});
   tables_.resize(program_.nstates);
   sourceRecords_.assign(program_.nsources, SourceRecord{});
+  if (Status s = resolvePending(); !s.ok())
+    return s;
   Situation situation = Situation::None;
   std::string why;
   if (Status s = classify(situation, why); !s.ok())
@@ -59,6 +61,41 @@ Status Durability::open() {
   case Situation::CompletedOutOfDate: return startOver(why);
   }
   return Status::error(WEIR_ERR_INTERNAL, "unknown checkpoint situation");
+}
+
+// A checkpoint stored as pending by an exactly-once run that stopped before
+// applying it: applied when its transaction committed, else dropped (the
+// transaction was aborted; its input is processed again).
+Status Durability::resolvePending() {
+  if (!checkpointing())
+    return {};
+  std::string data;
+  bool found = false;
+  if (Status s = store_->get(kPendingKey, data, found); !s.ok() || !found)
+    return s;
+  if (!participant_)
+    return Status::config("the checkpoint in " + options_.checkpointDir +
+                          " has an exactly-once commit in flight: rerun with the same Kafka sources and sinks");
+  rocksdb::WriteBatch pending(data);
+  bool committed = false;
+  if (Status s = participant_->pendingCommitted(pending, committed); !s.ok())
+    return std::move(s).withContext("deciding the last exactly-once commit of the checkpoint in " +
+                                    options_.checkpointDir);
+  rocksdb::WriteBatch apply;
+  if (committed)
+    apply = std::move(pending);
+  apply.Delete(kPendingKey);
+  if (options_.trace)
+    std::fprintf(stderr, "trace: checkpoint: the last exactly-once commit %s\n",
+                 committed ? "committed: its state is applied" : "did not commit: its state is dropped");
+  return store_->write(apply);
+}
+
+Status Durability::readRecord(const std::string &key, std::string &value, bool &found) {
+  found = false;
+  if (!store_ || !checkpointing())
+    return {};
+  return store_->get(key, value, found);
 }
 
 Status Durability::classify(Situation &situation, std::string &why) {

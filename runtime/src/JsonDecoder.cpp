@@ -74,6 +74,16 @@ public:
   // Both ways through the input move pos_ past a record's line once it is returned.
   const char *nextRecordStart() const override { return pos_; }
 
+  // One message at a time: the careful way only (a message is one line).
+  bool reset(const ByteRange &range) override {
+    pos_ = countedUpTo_ = range.begin;
+    end_ = carefulUntil_ = range.end;
+    readableEnd_ = range.readableEnd;
+    streaming_ = advancePending_ = lastInChunk_ = false;
+    linesBefore_ = 0;
+    return true;
+  }
+
   DecodeOutcome next(WeirValue *row) override {
     for (;;) {
       if (advancePending_) { // deferred so the last row's strings stayed valid

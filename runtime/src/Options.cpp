@@ -1,5 +1,7 @@
 #include "runtime/src/Options.h"
 
+#include "runtime/src/kafka/KafkaUri.h"
+
 #include <CLI/CLI.hpp>
 
 #include <cctype>
@@ -88,6 +90,14 @@ Status parseLocation(const std::string &uri, bool isSink, Location &out) {
     out.path = uri;
     return {};
   }
+  if (uri.rfind("kafka:", 0) == 0) {
+    KafkaUri parsed;
+    if (Status s = parseKafkaUri(uri, isSink, parsed); !s.ok())
+      return s;
+    out.kafka = true;
+    out.path = uri;
+    return {};
+  }
   if (uri.rfind("file:", 0) == 0) {
     out.path = uri.substr(5);
   } else if (uri == "stdout:" || uri == "stdout") {
@@ -101,7 +111,7 @@ Status parseLocation(const std::string &uri, bool isSink, Location &out) {
     bool looksLikeScheme = colon != std::string::npos && colon > 1 &&
                            (slash == std::string::npos || colon < slash);
     if (looksLikeScheme)
-      return Status::config("unsupported URI '" + uri + "': expected file:PATH, a path" +
+      return Status::config("unsupported URI '" + uri + "': expected file:PATH, a path, kafka:TOPIC" +
                             std::string(isSink ? " or stdout:" : ""));
     out.path = uri;
   }
@@ -137,9 +147,26 @@ ParseResult parseOptions(const WeirProgramDesc &program, int argc, char **argv, 
       ->type_name("NAME=URI")
       ->take_all();
   app.add_option("--threads", threads, "Threads for scans of file sources (default 1)");
-  app.add_option("--trigger", trigger, "When to run: available_now (the default) processes "
-                                       "everything there is and stops")
+  app.add_option("--trigger", trigger, "When to run (overrides the file's trigger): available_now "
+                                       "processes what there is and stops; every <duration> runs "
+                                       "micro-batches; realtime processes each record as it arrives")
       ->expected(1, 2);
+  std::vector<std::string> kafkaConfig;
+  std::string guarantee, commitInterval;
+  app.add_option("--kafka-brokers", options.kafkaBrokers,
+                 "Kafka bootstrap servers HOST:PORT[,...] (default: $WEIR_KAFKA_BROKERS)");
+  app.add_option("--kafka-config", kafkaConfig,
+                 "A librdkafka setting for every Kafka client, e.g. security.protocol=SASL_SSL "
+                 "(repeatable; secrets are never printed)")
+      ->type_name("KEY=VALUE")
+      ->take_all();
+  app.add_option("--group-id", options.groupId,
+                 "Kafka consumer group (default: weir.<program>); also names the transactions");
+  app.add_option("--guarantee", guarantee,
+                 "exactly_once (default when a Kafka source feeds a Kafka sink) or at_least_once");
+  app.add_option("--commit-interval", commitInterval,
+                 "How often exactly-once output is committed and becomes visible (default 100ms)")
+      ->type_name("DURATION");
   app.add_option("--checkpoint", checkpoint,
                  "Make the run durable: state, input positions and committed output go to this "
                  "directory (RocksDB); a rerun with the same command resumes from there")
@@ -179,19 +206,43 @@ ParseResult parseOptions(const WeirProgramDesc &program, int argc, char **argv, 
   }
   options.threads = static_cast<unsigned>(threads);
   if (!trigger.empty()) {
-    const std::string &kind = trigger[0];
-    if (kind == "available_now" && trigger.size() == 1) {
-      // the default
-    } else if (kind == "realtime" || kind.rfind("every", 0) == 0) {
-      std::string what = kind;
-      for (size_t i = 1; i < trigger.size(); ++i)
-        what += " " + trigger[i];
-      message = "--trigger " + what + " is not supported yet by file sources; use --trigger available_now";
-      return ParseResult::Error;
-    } else {
-      message = "unknown --trigger '" + kind + "': expected available_now, every <duration> or realtime";
+    // The last --trigger wins: a word that names a trigger starts a new one
+    // ("every" takes the next word as its interval).
+    std::string text;
+    for (const std::string &word : trigger)
+      text = text.empty() || text.rfind("every", 0) != 0 || text.find(' ') != std::string::npos ||
+                     word == "available_now" || word == "realtime" || word.rfind("every", 0) == 0
+                 ? word
+                 : text + " " + word;
+    Trigger parsed;
+    if (Status s = parseTrigger(text, parsed); !s.ok()) {
+      message = "--trigger: " + s.message();
       return ParseResult::Error;
     }
+    options.trigger = text;
+  }
+  if (options.kafkaBrokers.empty())
+    if (const char *env = std::getenv("WEIR_KAFKA_BROKERS"))
+      options.kafkaBrokers = env;
+  for (const std::string &kv : kafkaConfig) {
+    size_t eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      message = "--kafka-config expects KEY=VALUE, got '" + kv.substr(0, eq) + "'"; // no value: it may be a secret
+      return ParseResult::Error;
+    }
+    options.kafkaConfig.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+  }
+  if (guarantee == "exactly_once")
+    options.guarantee = Options::Guarantee::ExactlyOnce;
+  else if (guarantee == "at_least_once")
+    options.guarantee = Options::Guarantee::AtLeastOnce;
+  else if (!guarantee.empty()) {
+    message = "--guarantee expects exactly_once or at_least_once, got '" + guarantee + "'";
+    return ParseResult::Error;
+  }
+  if (!commitInterval.empty() && !parseDurationMs(commitInterval, options.commitIntervalMs)) {
+    message = "--commit-interval expects a duration (100ms, 1s), got '" + commitInterval + "'";
+    return ParseResult::Error;
   }
   options.checkpointDir = checkpoint;
   if (!checkpointInterval.empty()) {

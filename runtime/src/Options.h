@@ -3,6 +3,7 @@
 #pragma once
 
 #include "runtime/src/Status.h"
+#include "runtime/src/Trigger.h"
 #include "weir/runtime.h"
 
 #include <cstddef>
@@ -23,6 +24,13 @@ struct Options {
   double checkpointSeconds = 1.0;     // --checkpoint-interval: seconds of processing ...
   uint64_t checkpointRecords = 0;     // ... or records (0: by time only)
   uint64_t stateMemory = 0;           // --state-memory BYTES; 0: no cap
+  // Triggers and Kafka (docs/language.md, "Triggers" and "Kafka").
+  std::string trigger;                // --trigger as given ("" = the program's own)
+  std::string kafkaBrokers;           // --kafka-brokers, else WEIR_KAFKA_BROKERS
+  std::vector<std::pair<std::string, std::string>> kafkaConfig; // --kafka-config key=value
+  std::string groupId;                // --group-id ("" = derived)
+  enum class Guarantee { Default, ExactlyOnce, AtLeastOnce } guarantee = Guarantee::Default;
+  int64_t commitIntervalMs = 100;     // --commit-interval (exactly-once transactions)
   // Not a command-line option: parallel scans give each thread at least this
   // much input (tests lower it to split small files).
   size_t minBytesPerThread = 1 << 20;
@@ -37,8 +45,11 @@ ParseResult parseOptions(const WeirProgramDesc &program, int argc, char **argv, 
 
 // A resolved connector URI: "file:PATH" or a bare path is a file,
 // "stdout:" standard output (sinks only).
+// "kafka:TOPIC[?...]" is Kafka (kafka/KafkaUri.h parses the rest; path
+// holds the whole URI).
 struct Location {
   bool toStdout = false;
+  bool kafka = false;
   std::string path;
 };
 Status parseLocation(const std::string &uri, bool isSink, Location &out);

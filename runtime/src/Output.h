@@ -6,6 +6,7 @@
 
 #include "runtime/src/ByteBuffer.h"
 #include "runtime/src/Status.h"
+#include "weir/runtime.h"
 
 #include <cstdio>
 #include <string>
@@ -16,6 +17,14 @@ class Output {
 public:
   virtual ~Output() = default;
   virtual Status write(const char *p, size_t n) = 0;
+};
+
+// Where each row is one record of its own (a Kafka topic): the sink writer
+// hands over every formatted row (without its line end) at once.
+class RecordOutput {
+public:
+  virtual ~RecordOutput() = default;
+  virtual Status writeRecord(const WeirValue *row, const char *p, size_t n) = 0;
 };
 
 class FileOutput final : public Output {

@@ -39,6 +39,14 @@ public:
   // decoder cannot tell; the cursor then resumes by skipping records.
   virtual const char *nextRecordStart() const { return nullptr; }
 
+  // Starts over on a new range (a Kafka message's bytes), keeping buffers
+  // and parsers. False for decoders that cannot (the caller makes a new one).
+  virtual bool reset(const ByteRange &) { return false; }
+
+  // Where the last record came from, for messages, when the decoder knows
+  // better than a file and line ("kafka:t partition 0 offset 17"), else "".
+  virtual std::string recordLocation() const { return {}; }
+
   // "field 'amount': expected float64, got string \"abc\""
   const std::string &reason() const { return reason_; }
   // The raw text of the last record (without its line terminator).

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <thread>
 
 namespace weir::rt {
@@ -71,7 +72,18 @@ Status Run::start() {
     s.info.path = loc.path;
     s.schema = {d.nfields, d.fields, d.nused, d.used};
     std::string format = d.format ? d.format : "json";
-    if (isGeneratorUri(uri)) { // whatever the declared format
+    if (loc.kafka) {
+      if (d.is_table)
+        return Status::config("table '" + s.info.name + "' cannot read Kafka: a table is read whole "
+                              "before the streams start; give it a file");
+      s.kafka = std::make_unique<KafkaSource>(s.info.name, options_);
+      if (format == "json" || format == "csv" || format == "raw")
+        s.payload = format == "json" ? KafkaSource::Payload::Json
+                    : format == "csv" ? KafkaSource::Payload::Csv
+                                      : KafkaSource::Payload::Raw;
+      else
+        return Status::config("source '" + s.info.name + "': unknown format '" + format + "' (json, csv or raw)");
+    } else if (isGeneratorUri(uri)) { // whatever the declared format
       if (Status st = openGenerator(uri, s.schema, s.generator); !st.ok())
         return std::move(st).withContext("source '" + s.info.name + "'");
     } else if (format == "json") {
@@ -92,11 +104,27 @@ Status Run::start() {
     if (Status st = parseLocation(uriFor(options_.sinkUris, d.name, d.uri), true, s.location); !st.ok())
       return std::move(st).withContext("sink '" + std::string(d.name) + "'");
     std::string format = d.format ? d.format : "json";
-    if (format != "json" && format != "csv")
+    if (format == "raw" && s.location.kafka) {
+      if (d.nfields != 1)
+        return Status::config("sink '" + std::string(d.name) + "': format raw writes one column, this sink has " +
+                              std::to_string(d.nfields));
+      s.format = SinkFormat::Raw;
+    } else if (format != "json" && format != "csv") {
       return Status::config("sink '" + std::string(d.name) + "': unknown format '" + format +
-                            "' (json or csv)");
-    s.format = format == "csv" ? SinkFormat::Csv : SinkFormat::Json;
+                            "' (json or csv" + (s.location.kafka ? ", or raw" : "") + ")");
+    } else {
+      s.format = format == "csv" ? SinkFormat::Csv : SinkFormat::Json;
+    }
   }
+  // The trigger: --trigger, else the program's own.
+  if (Status st = parseTrigger(options_.trigger.empty() ? programTrigger(program_) : options_.trigger, trigger_);
+      !st.ok())
+    return st;
+  for (const SourceRuntime &src : sources_)
+    streaming_ |= src.kafka != nullptr;
+  if (streaming_)
+    if (Status st = bindKafka(); !st.ok())
+      return st;
   for (uint32_t i = 0; i < program_.nstates; ++i)
     states_.push_back(createHashTable(&program_.states[i], i, 0));
   clocks_.assign(program_.nstates, WeirClock{INT64_MIN, INT64_MIN, INT64_MAX, INT64_MIN, INT64_MIN, 0});
@@ -114,13 +142,16 @@ Status Run::start() {
   }
   if (!options_.checkpointDir.empty() || options_.stateMemory > 0) {
     durability_ = std::make_unique<Durability>(*this, program_, options_);
+    if (streaming_)
+      durability_->setStreamParticipant(streamParticipant());
     Status status = durability_->open();
     // Said at once: a run killed later prints no report (kill -9 tests).
     if (status.ok() && options_.trace && !durability_->startNote().empty())
       std::fprintf(stderr, "trace: checkpoint: %s\n", durability_->startNote().c_str());
-    return status;
+    if (!status.ok())
+      return status;
   }
-  return {};
+  return streaming_ ? assignKafka() : Status();
 }
 
 Status Run::loadSource(SourceRuntime &src) {
@@ -149,11 +180,24 @@ Status Run::openSink(uint32_t index) {
     return {};
   uint64_t resumeLength = 0, resumeRows = 0;
   bool resume = false;
+  if (s.location.kafka) {
+    s.kafka = std::make_unique<KafkaSink>(*producer_);
+    if (Status st = s.kafka->open(s.location.path, *s.desc); !st.ok())
+      return std::move(st).withContext("sink '" + std::string(s.desc->name) + "'");
+    s.writer = std::make_unique<WeirSinkWriter>(*s.desc, s.format, nullptr);
+    s.writer->records = s.kafka.get();
+    return {};
+  }
   if (s.location.toStdout) {
     s.out = std::make_unique<StdoutOutput>();
   } else if (durability_ && !options_.checkpointDir.empty()) {
     // Committed with each checkpoint, resumed after a restart.
     resume = durability_->sinkResume(index, resumeLength, resumeRows);
+    // A streaming run's file sink is put in place at the end of every run
+    // and taken back to be appended to by the next.
+    if (resume && streaming_ && fileSize(inProgressPath(s.location.path)) < 0 &&
+        fileSize(s.location.path) >= 0)
+      std::filesystem::rename(s.location.path, inProgressPath(s.location.path));
     auto file = std::make_unique<CommittedFileOutput>();
     if (Status st = file->open(s.location.path, resume ? &resumeLength : nullptr); !st.ok())
       return std::move(st).withContext("sink '" + std::string(s.desc->name) + "'");
@@ -421,7 +465,8 @@ Status Run::finish(bool succeeded) {
   }
   // A durable run's output is renamed into place only after the checkpoint
   // that marks the run complete; a failed one stays .inprogress to resume.
-  if (durability_ && succeeded && status.ok())
+  // A stream is never complete: its last checkpoint was its last commit point.
+  if (durability_ && succeeded && status.ok() && !streaming_)
     status = durability_->finalCheckpoint();
   for (SinkRuntime &s : sinks_) {
     if (!s.writer || !s.out)
@@ -455,6 +500,8 @@ RunSource Run::sourceInfo(uint32_t index) const {
 
 void Run::restoreSourceCounts(uint32_t index, uint64_t read, uint64_t bad, bool scanned) {
   SourceRuntime &s = sources_[index];
+  if (s.kafka)
+    return; // a Kafka run reports what it read itself
   s.read = read;
   s.bad = bad;
   s.scanned = scanned;
@@ -495,6 +542,7 @@ void Run::fillReport(RunReport &report) const {
                             s.writer ? s.writer->rows : s.completedRows == UINT64_MAX ? 0 : s.completedRows,
                             s.writer != nullptr || s.completedRows != UINT64_MAX});
   report.durability = durabilityReport_;
+  report.streaming = streamingReport();
   report.lateRows.clear();
   for (uint32_t i = 0; i < program_.nstates && i < clocks_.size(); ++i)
     if (clocks_[i].late_rows > 0)
@@ -505,7 +553,9 @@ Status runProgram(const WeirProgramDesc &program, const Options &options, RunRep
   auto t0 = Clock::now();
   Run run(program, options);
   Status status = run.start();
-  for (uint32_t i = 0; status.ok() && i < program.nstages; ++i)
+  if (status.ok() && run.streaming())
+    status = run.runStreaming();
+  for (uint32_t i = 0; status.ok() && !run.streaming() && i < program.nstages; ++i)
     status = run.runStage(i);
   Status finished = run.finish(status.ok());
   if (status.ok() && !finished.ok())
@@ -545,6 +595,7 @@ std::string formatReport(const RunReport &r) {
   }
   for (const auto &[name, rows] : r.lateRows)
     out += "  " + name + ": " + std::to_string(rows) + " late row" + (rows == 1 ? "" : "s") + " dropped\n";
+  out += r.streaming;
   out += r.durability;
   return out;
 }

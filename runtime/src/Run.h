@@ -7,7 +7,10 @@
 #include "runtime/src/Output.h"
 #include "runtime/src/SinkWriter.h"
 #include "runtime/src/SourceData.h"
+#include "runtime/src/Trigger.h"
 #include "runtime/src/generators/GeneratorSource.h"
+#include "runtime/src/kafka/KafkaSink.h"
+#include "runtime/src/kafka/KafkaSource.h"
 
 #include <memory>
 #include <string>
@@ -35,9 +38,14 @@ struct RunReport {
   std::vector<Sink> sinks;
   std::vector<std::pair<std::string, uint64_t>> lateRows; // windowed state -> rows dropped behind its watermark
   std::string durability; // checkpoint and state-memory lines (Durability.h)
+  std::string streaming;  // trigger, group, guarantee, commits (streaming runs)
 };
 
 class Durability;
+class StreamCheckpointParticipant;
+
+// The program's declared trigger ("available_now" when it has none).
+const char *programTrigger(const WeirProgramDesc &program);
 
 // What durable state needs to know of a source (Durability*.cpp).
 struct RunSource {
@@ -59,6 +67,11 @@ public:
   ~Run();
 
   Status start(); // binds sources, sinks, states
+  // A run with a Kafka source or a trigger other than available_now: runs
+  // the non-streaming stages once, then the streaming ones by the trigger
+  // (RunStreaming.cpp). Otherwise runStage() for each stage in order.
+  bool streaming() const { return streaming_; }
+  Status runStreaming();
   Status runStage(uint32_t index);
   Status finish(bool succeeded); // sinks into place, states freed
   void fillReport(RunReport &report) const;
@@ -86,6 +99,8 @@ private:
     std::unique_ptr<SourceData> data;
     CsvLayout csv;
     std::unique_ptr<GeneratorSource> generator; // a generator: URI instead of a file
+    std::unique_ptr<KafkaSource> kafka;         // a Kafka topic
+    KafkaSource::Payload payload = KafkaSource::Payload::Json;
     int lastStage = -1;
     bool scanned = false;
     uint64_t read = 0, bad = 0;
@@ -96,6 +111,7 @@ private:
     SinkFormat format = SinkFormat::Json;
     std::unique_ptr<Output> out;
     std::unique_ptr<WeirSinkWriter> writer;
+    std::unique_ptr<KafkaSink> kafka;
     uint64_t completedRows = UINT64_MAX; // a completed durable run's count (not reopened)
   };
 
@@ -110,8 +126,38 @@ private:
   static Status taskError(const WeirStageDesc &stage, WeirStatus status, const WeirTask &task,
                           const WeirSinkWriter *sink);
 
+  // Streaming (RunStreaming.cpp).
+  class StreamCommit;
+  struct StreamStage {
+    uint32_t index;
+    std::unique_ptr<WeirTask> task;
+    std::unique_ptr<WeirCursor> cursor;
+  };
+  Status bindKafka();   // before durable state is restored: clients, group, guarantee
+  Status assignKafka(); // after: the sources' saved positions
+  StreamCheckpointParticipant *streamParticipant();
+  Status runStreamingPass(KafkaSource::Clock::time_point deadline, size_t max, bool &any);
+  Status runBoundedBatch();
+  std::string streamingReport() const;
+  Status invokeStage(StreamStage &stage);
+  Status commitPoint(bool force);
+  Status commitKafkaTransaction();
+  uint64_t kafkaConsumed() const;
+  bool kafkaToKafka() const;
+
   const WeirProgramDesc &program_;
   const Options &options_;
+  Trigger trigger_;
+  bool streaming_ = false;
+  bool exactlyOnce_ = false;
+  std::string groupId_;
+  std::unique_ptr<KafkaProducer> producer_;
+  std::unique_ptr<StreamCheckpointParticipant> streamCommit_; // a StreamCommit
+  std::vector<bool> streamingStage_; // per stage: fed by a Kafka source
+  std::vector<StreamStage> streamScans_, streamEmits_;
+  KafkaSource::Clock::time_point lastCommit_;
+  uint64_t consumedAtCommit_ = 0;
+  uint64_t commits_ = 0, batches_ = 0;
   std::vector<SourceRuntime> sources_;
   std::vector<SinkRuntime> sinks_;
   std::vector<WeirHashTable *> states_;

@@ -1,5 +1,7 @@
 #include "runtime/src/SinkWriter.h"
 
+#include "runtime/src/ValueText.h"
+
 using namespace weir::rt;
 
 WeirSinkWriter::WeirSinkWriter(const WeirSinkDesc &desc, SinkFormat format, Output *out)
@@ -17,6 +19,8 @@ WeirSinkWriter::WeirSinkWriter(const WeirSinkDesc &desc, SinkFormat format, Outp
 WeirStatus WeirSinkWriter::write(const WeirValue *row) {
   if (error.failed())
     return error.code();
+  if (records)
+    return writeRecord(row);
   if (format == SinkFormat::Json)
     writeJsonRow(row);
   else
@@ -27,7 +31,39 @@ WeirStatus WeirSinkWriter::write(const WeirValue *row) {
   return WEIR_OK;
 }
 
+WeirStatus WeirSinkWriter::writeRecord(const WeirValue *row) {
+  buffer.clear();
+  if (format == SinkFormat::Json)
+    writeJsonRow(row);
+  else if (format == SinkFormat::Csv)
+    writeCsvRow(row);
+  else
+    writeRawRow(row);
+  size_t n = buffer.size();
+  if (format != SinkFormat::Raw && n > 0 && buffer.data()[n - 1] == '\n')
+    --n;
+  ++rows;
+  Status s = records->writeRecord(row, buffer.data(), n);
+  buffer.clear();
+  if (!s.ok())
+    return error.set(std::move(s).withContext("sink " + std::string(desc.name)));
+  return WEIR_OK;
+}
+
+void WeirSinkWriter::writeRawRow(const WeirValue *row) {
+  if (desc.nfields == 0 || row[0].is_null)
+    return;
+  if (desc.fields[0].type == WEIR_STRING) {
+    buffer.append(row[0].v.str, row[0].len);
+    return;
+  }
+  char text[kMaxValueTextChars];
+  buffer.append(text, formatValueText(row[0], desc.fields[0].type, text));
+}
+
 WeirStatus WeirSinkWriter::flush() {
+  if (records)
+    return error.failed() ? error.code() : WEIR_OK;
   if (error.failed())
     return error.code();
   if (buffer.empty())

@@ -11,7 +11,8 @@
 #include <vector>
 
 namespace weir::rt {
-enum class SinkFormat { Json, Csv };
+// Raw: the one column's text as it is (Kafka sinks only).
+enum class SinkFormat { Json, Csv, Raw };
 } // namespace weir::rt
 
 struct WeirSinkWriter {
@@ -29,6 +30,9 @@ struct WeirSinkWriter {
   const WeirSinkDesc &desc;
   weir::rt::SinkFormat format;
   weir::rt::Output *out;
+  // Set for record outputs (Kafka): each row goes out on its own at once,
+  // and `out` is unused.
+  weir::rt::RecordOutput *records = nullptr;
   weir::rt::ByteBuffer buffer;
   weir::rt::ErrorSlot error;
   uint64_t rows = 0;
@@ -37,5 +41,7 @@ struct WeirSinkWriter {
 private:
   void writeJsonRow(const WeirValue *row);
   void writeCsvRow(const WeirValue *row);
+  void writeRawRow(const WeirValue *row);
+  WeirStatus writeRecord(const WeirValue *row);
   std::vector<std::string> jsonKeys_; // "{\"a\":", ",\"b\":", ...
 };

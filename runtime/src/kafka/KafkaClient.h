@@ -1,0 +1,33 @@
+// What every Kafka client of a run shares: the brokers, the user's
+// librdkafka settings (--kafka-config), and how secrets are kept out of
+// messages, reports and logs.
+#pragma once
+
+#include "runtime/src/Options.h"
+#include "runtime/src/Status.h"
+
+#include <librdkafka/rdkafka.h>
+
+#include <string>
+
+namespace weir::rt {
+
+enum class KafkaRole { Consumer, Producer };
+
+// A new librdkafka configuration: Weir's defaults for the role
+// (kafka/KafkaDefaults.h), bootstrap.servers, then every --kafka-config
+// pair. Fails (naming the key, never a secret's value) on an invalid setting
+// or when no brokers are given.
+Status makeKafkaConf(const Options &options, KafkaRole role, rd_kafka_conf_t *&out);
+
+// A setting whose value is a secret (sasl.password, ssl.key.password, ...).
+bool isSecretSetting(const std::string &key);
+
+// librdkafka's own messages may quote configuration; any secret value given
+// with --kafka-config is blanked out of `text`.
+std::string redactSecrets(const Options &options, std::string text);
+
+// rd_kafka_err2str for messages.
+std::string kafkaError(rd_kafka_resp_err_t err);
+
+} // namespace weir::rt
