@@ -1,5 +1,7 @@
 #include "runtime/src/Cursor.h"
 
+#include <thread>
+
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -37,10 +39,27 @@ uint64_t WeirCursor::nextRecordOffset() const {
   return p ? static_cast<uint64_t>(p - range.fileBegin) : UINT64_MAX;
 }
 
+void WeirCursor::pace() {
+  using Clock = std::chrono::steady_clock;
+  auto now = Clock::now();
+  if (recordsRead == 0)
+    pacedStart_ = lastIdle_ = now;
+  auto due = pacedStart_ + std::chrono::nanoseconds(recordsRead * 1000000000ull / pacedRate);
+  if (due <= now + std::chrono::milliseconds(1))
+    return; // on time: no sleeping per record
+  if (onIdle && now - lastIdle_ >= std::chrono::milliseconds(100)) {
+    onIdle();
+    lastIdle_ = Clock::now();
+  }
+  std::this_thread::sleep_until(due);
+}
+
 WeirStatus WeirCursor::next(WeirValue *row) {
   if (hook && --hookCountdown == 0)
     if (WeirStatus s = hook->reached(*this); s < 0)
       return s;
+  if (pacedRate)
+    pace();
   for (;;) {
     if (firstFailedRange && firstFailedRange->load(std::memory_order_relaxed) < rangeIndex)
       return error.set(WEIR_ERR_INTERNAL, "cancelled: an earlier part of the input failed");

@@ -8,6 +8,8 @@
 #include "runtime/src/Status.h"
 
 #include <atomic>
+#include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -64,6 +66,13 @@ struct WeirCursor {
   // Durable runs (Durability.h): called every hookCountdown records.
   weir::rt::ConsistentPointHook *hook = nullptr;
   uint64_t hookCountdown = 0;
+  // Realtime over a generator: records are released at `pacedRate` per
+  // second of wall time (the pace of their event time), and while the cursor
+  // waits it calls onIdle (the driver flushes sinks and emits what changed)
+  // at most every 100 ms.
+  uint64_t pacedRate = 0;
+  std::function<void()> onIdle;
+
   // Byte offset in the file of the next record, or UINT64_MAX when the
   // decoder cannot tell (resume then skips recordsRead records).
   uint64_t nextRecordOffset() const;
@@ -72,6 +81,8 @@ private:
   // Hands the pages the decoder is done with back to the kernel.
   void releaseConsumedPages();
 
+  void pace();
+  std::chrono::steady_clock::time_point pacedStart_, lastIdle_;
   int64_t lineBase_ = -1; // newlines before range.begin, counted when first needed
   const char *releasedUpTo_ = nullptr;
 };

@@ -122,6 +122,9 @@ private:
                                          ErrorSlot &error);
   Status collectScan(SourceRuntime &src, WeirCursor &cursor);
   Status runSingle(const WeirStageDesc &stage, SourceRuntime *src);
+  void whileIdle(uint32_t scanStage);
+  // Realtime over a generator without a rate: events per second.
+  static constexpr uint64_t kPacedDefaultRate = 10000;
   Status runParallel(const WeirStageDesc &stage, SourceRuntime &src, const std::vector<ByteRange> &ranges);
   static Status taskError(const WeirStageDesc &stage, WeirStatus status, const WeirTask &task,
                           const WeirSinkWriter *sink);
