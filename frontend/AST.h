@@ -6,6 +6,7 @@
 
 #include "common/Operators.h"
 #include "common/SourceLoc.h"
+#include "common/Trigger.h"
 #include "common/Type.h"
 #include "stdlib/Builtins.h"
 
@@ -234,7 +235,7 @@ struct SinkStep : Step {
 
 // ---------------------------------------------------------------- declarations
 
-enum class DeclKind : uint8_t { Schema, Source, Table, Pipeline };
+enum class DeclKind : uint8_t { Schema, Source, Table, Pipeline, Trigger };
 
 struct Decl {
   DeclKind kind;
@@ -294,6 +295,17 @@ struct PipelineDecl : Decl {
   const DataDecl *input = nullptr; // Sema
   explicit PipelineDecl(SourceLoc loc) : Decl(DeclKind::Pipeline, loc) {}
   static bool classof(const Decl *d) { return d->kind == DeclKind::Pipeline; }
+};
+
+// `trigger available_now;`, `trigger realtime;` or `trigger every 30s;`: at
+// most one per file. Its Decl::name is empty (it declares no name).
+struct TriggerDecl : Decl {
+  std::string kindName; // as written; Sema checks it
+  SourceLoc kindLoc;
+  ExprPtr interval;     // `every`'s duration; null when not written
+  Trigger resolved;     // Sema
+  explicit TriggerDecl(SourceLoc loc) : Decl(DeclKind::Trigger, loc) {}
+  static bool classof(const Decl *d) { return d->kind == DeclKind::Trigger; }
 };
 
 struct Module {
