@@ -84,20 +84,20 @@ void Sema::checkTrigger(TriggerDecl &t) {
   if (trigger_) {
     diags_.error(t.loc, "a file declares at most one trigger");
     diags_.note(trigger_->loc, "the previous trigger is here");
+  } else {
+    trigger_ = &t;
+  }
+  static const TriggerKind kinds[] = {TriggerKind::AvailableNow, TriggerKind::Realtime,
+                                      TriggerKind::Every};
+  std::vector<std::string> names;
+  for (TriggerKind k : kinds)
+    names.emplace_back(triggerKindName(k));
+  auto known = std::find(names.begin(), names.end(), t.kindName);
+  if (known == names.end()) {
+    diags_.error(t.kindLoc, "unknown trigger '" + t.kindName + "'" + choiceHint(t.kindName, names));
     return;
   }
-  trigger_ = &t;
-  std::vector<std::string> kinds;
-  for (TriggerKind k : {TriggerKind::AvailableNow, TriggerKind::Realtime, TriggerKind::Every})
-    kinds.emplace_back(triggerKindName(k));
-  auto known = std::find(kinds.begin(), kinds.end(), t.kindName);
-  if (known == kinds.end()) {
-    diags_.error(t.kindLoc, "unknown trigger '" + t.kindName + "'" + choiceHint(t.kindName, kinds));
-    return;
-  }
-  static const TriggerKind byName[] = {TriggerKind::AvailableNow, TriggerKind::Realtime,
-                                       TriggerKind::Every};
-  t.resolved.kind = byName[known - kinds.begin()];
+  t.resolved.kind = kinds[known - names.begin()];
   if (t.resolved.kind != TriggerKind::Every) {
     if (t.interval)
       diags_.error(t.interval->begin, "'trigger " + t.kindName +
