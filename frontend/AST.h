@@ -113,13 +113,18 @@ struct ConnectorArg {
 };
 
 struct Connector {
-  std::string kind; // "file", "stdout", "generator"
+  std::string kind; // "file", "stdout", "generator", "kafka"
   SourceLoc loc;
   std::vector<ConnectorArg> args;
   // Sema: the validated settings, defaults filled in.
-  std::string uri;     // "file:PATH", "stdout:" or "generator:NAME?k1=v1&k2=v2"
-  std::string format;  // "json", "csv" or "generator"
+  std::string uri;     // "file:PATH", "stdout:", "generator:NAME?k1=v1&k2=v2" or
+                       // "kafka:TOPIC[?start=S]" / "kafka:TOPIC[?key=COL&timestamp=COL]"
+  std::string format;  // "json", "csv", "raw" (kafka) or "generator"
   std::string onError; // "fail", "skip" or "dead_letter:PATH"; file sources and tables
+  // kafka sinks: the columns `key = COL` and `timestamp = COL` name (Sema
+  // resolves them against the sink's rows); null when not given.
+  NameExpr *keyColumn = nullptr;
+  NameExpr *timestampColumn = nullptr;
 };
 
 // ---------------------------------------------------------------- steps

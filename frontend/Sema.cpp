@@ -125,8 +125,10 @@ void Sema::checkData(DataDecl &data) {
   } else {
     data.schema = it->second;
   }
-  checkConnector(data.connector, data.isTable() ? ConnectorRole::Table : ConnectorRole::Source,
-                 diags_);
+  bool connectorOk = checkConnector(
+      data.connector, data.isTable() ? ConnectorRole::Table : ConnectorRole::Source, diags_);
+  if (data.schema && data.connector.kind == "kafka" && !data.isTable() && connectorOk)
+    checkKafkaSourceSchema(data.connector, *data.schema, data.schemaLoc, diags_);
   checkEventTime(data);
 }
 
