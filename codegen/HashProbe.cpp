@@ -128,4 +128,72 @@ void emitEntryLoop(FunctionContext &fc, Value *table, uint32_t entrySize,
   b.SetInsertPoint(done);
 }
 
+void emitChangedOrAllEntriesLoop(FunctionContext &fc, Value *table, uint32_t entrySize,
+                                 const std::function<void(Value *, Value *, BasicBlock *)> &body,
+                                 const std::function<void()> &atLatch) {
+  IRBuilder<> &b = fc.builder();
+  RuntimeABI &abi = fc.abi();
+  StructType *htType = abi.hashTableType();
+  llvm::Type *i64 = abi.i64();
+  Value *changed = b.CreateLoad(abi.ptr(), b.CreateStructGEP(htType, table, RuntimeABI::HT_Changed), "changed");
+  Value *tracking = b.CreateIsNotNull(changed, "tracking");
+  BasicBlock *pre = b.GetInsertBlock();
+  BasicBlock *list = fc.newBlock("changed.list"), *loop = fc.newBlock("entries.next");
+  BasicBlock *pick = fc.newBlock("entries.pick"), *fromList = fc.newBlock("entries.listed");
+  BasicBlock *visit = fc.newBlock("entries.visit"), *latch = fc.newBlock("entries.latch");
+  BasicBlock *done = fc.newBlock("entries.done"), *clear = fc.newBlock("changed.clear");
+  BasicBlock *after = fc.newBlock("entries.after");
+  b.CreateCondBr(tracking, list, loop);
+
+  b.SetInsertPoint(list);
+  Value *listedCount = b.CreateCall(abi.fn("weir_ht_changed_count"), {table}, "listed.count");
+  Value *listedIndices = b.CreateCall(abi.fn("weir_ht_changed_indices"), {table}, "listed.indices");
+  b.CreateBr(loop);
+
+  // j counts visited entries; the entry visited is j itself, or the list's j-th.
+  b.SetInsertPoint(loop);
+  PHINode *j = b.CreatePHI(i64, 3, "j");
+  PHINode *nListed = b.CreatePHI(i64, 3, "n.listed");
+  PHINode *indices = b.CreatePHI(abi.ptr(), 3, "indices");
+  j->addIncoming(ConstantInt::get(i64, 0), pre);
+  j->addIncoming(ConstantInt::get(i64, 0), list);
+  nListed->addIncoming(ConstantInt::get(i64, 0), pre);
+  nListed->addIncoming(listedCount, list);
+  indices->addIncoming(ConstantPointerNull::get(abi.ptr()), pre);
+  indices->addIncoming(listedIndices, list);
+  Value *count = b.CreateLoad(i64, b.CreateStructGEP(htType, table, RuntimeABI::HT_Count));
+  Value *bound = b.CreateSelect(tracking, nListed, count, "bound");
+  b.CreateCondBr(b.CreateICmpULT(j, bound), pick, done);
+
+  b.SetInsertPoint(pick);
+  b.CreateCondBr(tracking, fromList, visit);
+  b.SetInsertPoint(fromList);
+  Value *listed = b.CreateLoad(i64, b.CreateGEP(i64, indices, j), "listed.index");
+  b.CreateBr(visit);
+
+  b.SetInsertPoint(visit);
+  PHINode *i = b.CreatePHI(i64, 2, "i");
+  i->addIncoming(j, pick);
+  i->addIncoming(listed, fromList);
+  Value *entries = b.CreateLoad(abi.ptr(), b.CreateStructGEP(htType, table, RuntimeABI::HT_Entries));
+  Value *entry = b.CreateGEP(abi.i8(), entries, b.CreateMul(i, ConstantInt::get(i64, entrySize)), "entry");
+  body(entry, i, latch);
+
+  b.SetInsertPoint(latch);
+  if (atLatch)
+    atLatch();
+  BasicBlock *latchEnd = b.GetInsertBlock();
+  j->addIncoming(b.CreateAdd(j, ConstantInt::get(i64, 1)), latchEnd);
+  nListed->addIncoming(nListed, latchEnd);
+  indices->addIncoming(indices, latchEnd);
+  b.CreateBr(loop);
+
+  b.SetInsertPoint(done);
+  b.CreateCondBr(tracking, clear, after);
+  b.SetInsertPoint(clear);
+  b.CreateCall(abi.fn("weir_ht_changed_clear"), {table});
+  b.CreateBr(after);
+  b.SetInsertPoint(after);
+}
+
 } // namespace weir::codegen

@@ -136,7 +136,8 @@ Constant *ModuleCodegen::sourceDesc(const ir::Node &n) {
       {string(n.name), string(n.connector.uri), string(n.connector.format),
        string(n.connector.onError.empty() ? "fail" : n.connector.onError),
        i32(n.kind == ir::NodeKind::Table), i32(n.schema.size()), fields(n.schema, n.name + ".fields"),
-       i32(used.size()), usedArray});
+       i32(used.size()), usedArray, i32(uint32_t(n.eventTimeField)),
+       ConstantInt::get(abi_.i64(), n.watermarkDelayMs)});
 }
 
 Constant *ModuleCodegen::sinkDesc(const ir::Node &n) {
@@ -259,6 +260,9 @@ Function *ModuleCodegen::emitMerge(const ir::Node &aggregate) {
     SmallVector<CgValue, 4> keys = agg.loadKeys(srcEntry);
     AggregateCodegen::KeyEntry dstEntry = agg.findOrInsert(dst, hash, keys, /*faultInSpilled=*/false);
     agg.combine(dstEntry.entry, srcEntry);
+    // A thread's updates reach a tracked state here (partials never track).
+    if (!WindowCodegen::hasEventTimeState(aggregate))
+      markChanged(fc, dst, dstEntry.index);
     // Where each partial entry went, for the runtime's merge of the pair sets.
     Value *remap = b.CreateLoad(abi_.ptr(), b.CreateStructGEP(htType, src, RuntimeABI::HT_Remap));
     b.CreateStore(dstEntry.index, b.CreateGEP(i64, remap, i));
@@ -304,7 +308,8 @@ Error ModuleCodegen::run() {
        array(abi_.sourceDescType(), sourceItems, "sources"), i32(sinkItems.size()),
        array(abi_.sinkDescType(), sinkItems, "sinks"), i32(stateItems.size()),
        array(abi_.stateDescType(), stateItems, "states"), i32(stageItems.size()),
-       array(abi_.stageDescType(), stageItems, "stages")});
+       array(abi_.stageDescType(), stageItems, "stages"),
+       string(triggerDescriptorText(program_.trigger))});
   new GlobalVariable(module_, abi_.programDescType(), true, GlobalValue::ExternalLinkage, program,
                      "weir_program");
 

@@ -17,7 +17,7 @@
   X(HT_Slots, slots) X(HT_Mask, mask) X(HT_Entries, entries) X(HT_Count, count)                   \
   X(HT_Capacity, capacity) X(HT_EntrySize, entry_size) X(HT_StateIndex, state_index)              \
   X(HT_Arena, arena) X(HT_Desc, desc) X(HT_Remap, remap) X(HT_Distinct, distinct)                 \
-  X(HT_Spill, spill) X(HT_Durable, durable)
+  X(HT_Spill, spill) X(HT_Durable, durable) X(HT_Changed, changed)
 
 #define WEIR_CLOCK_FIELDS(X)                                                                       \
   X(CK_MaxEventTime, max_event_time) X(CK_Watermark, watermark) X(CK_NextFire, next_fire)         \
@@ -28,7 +28,7 @@
 #define WEIR_SOURCE_DESC_FIELDS(X)                                                                 \
   X(SRC_Name, name) X(SRC_Uri, uri) X(SRC_Format, format) X(SRC_OnError, on_error)                \
   X(SRC_IsTable, is_table) X(SRC_NFields, nfields) X(SRC_Fields, fields) X(SRC_NUsed, nused)      \
-  X(SRC_Used, used)
+  X(SRC_Used, used) X(SRC_EventTimeField, event_time_field) X(SRC_WatermarkMs, watermark_ms)
 
 #define WEIR_SINK_DESC_FIELDS(X)                                                                   \
   X(SNK_Name, name) X(SNK_Uri, uri) X(SNK_Format, format) X(SNK_NFields, nfields)                 \
@@ -51,4 +51,5 @@
 #define WEIR_PROGRAM_DESC_FIELDS(X)                                                                \
   X(PD_AbiVersion, abi_version) X(PD_ProgramName, program_name) X(PD_NSources, nsources)          \
   X(PD_Sources, sources) X(PD_NSinks, nsinks) X(PD_Sinks, sinks) X(PD_NStates, nstates)           \
-  X(PD_States, states) X(PD_NStages, nstages) X(PD_Stages, stages)
+  X(PD_States, states) X(PD_NStages, nstages) X(PD_Stages, stages)  \
+  X(PD_Trigger, trigger)

@@ -78,4 +78,17 @@ void markDirty(FunctionContext &fc, llvm::Value *entry) {
                                                             RuntimeABI::kEntryDirtyOffset));
 }
 
+void markChanged(FunctionContext &fc, llvm::Value *table, llvm::Value *index) {
+  llvm::IRBuilder<> &b = fc.builder();
+  RuntimeABI &abi = fc.abi();
+  Value *changed = b.CreateLoad(abi.ptr(), b.CreateStructGEP(abi.hashTableType(), table, RuntimeABI::HT_Changed),
+                                "changed");
+  BasicBlock *mark = fc.newBlock("changed.mark"), *done = fc.newBlock("changed.done");
+  b.CreateCondBr(b.CreateIsNotNull(changed), mark, done);
+  b.SetInsertPoint(mark);
+  b.CreateCall(abi.fn("weir_ht_mark_changed"), {table, index});
+  b.CreateBr(done);
+  b.SetInsertPoint(done);
+}
+
 } // namespace weir::codegen

@@ -36,4 +36,9 @@ private:
 // entry's dirty flag (runtime.h: header.pad_ of aggregate entries).
 void markDirty(FunctionContext &fc, llvm::Value *entry);
 
+// Streaming triggers emit only the keys that changed: when the runtime tracks
+// changes (table->changed non-null), lists entry `index` of `table` with
+// weir_ht_mark_changed. Unwindowed, non-ttl aggregates only (runtime.h).
+void markChanged(FunctionContext &fc, llvm::Value *table, llvm::Value *index);
+
 } // namespace weir::codegen

@@ -6,6 +6,7 @@
 
 #include "common/Operators.h"
 #include "common/SourceLoc.h"
+#include "common/Trigger.h"
 #include "common/Type.h"
 #include "stdlib/Builtins.h"
 
@@ -112,13 +113,18 @@ struct ConnectorArg {
 };
 
 struct Connector {
-  std::string kind; // "file", "stdout", "generator"
+  std::string kind; // "file", "stdout", "generator", "kafka"
   SourceLoc loc;
   std::vector<ConnectorArg> args;
   // Sema: the validated settings, defaults filled in.
-  std::string uri;     // "file:PATH", "stdout:" or "generator:NAME?k1=v1&k2=v2"
-  std::string format;  // "json", "csv" or "generator"
+  std::string uri;     // "file:PATH", "stdout:", "generator:NAME?k1=v1&k2=v2" or
+                       // "kafka:TOPIC[?start=S]" / "kafka:TOPIC[?key=COL&timestamp=COL]"
+  std::string format;  // "json", "csv", "raw" (kafka) or "generator"
   std::string onError; // "fail", "skip" or "dead_letter:PATH"; file sources and tables
+  // kafka sinks: the columns `key = COL` and `timestamp = COL` name (Sema
+  // resolves them against the sink's rows); null when not given.
+  NameExpr *keyColumn = nullptr;
+  NameExpr *timestampColumn = nullptr;
 };
 
 // ---------------------------------------------------------------- steps
@@ -234,7 +240,7 @@ struct SinkStep : Step {
 
 // ---------------------------------------------------------------- declarations
 
-enum class DeclKind : uint8_t { Schema, Source, Table, Pipeline };
+enum class DeclKind : uint8_t { Schema, Source, Table, Pipeline, Trigger };
 
 struct Decl {
   DeclKind kind;
@@ -294,6 +300,17 @@ struct PipelineDecl : Decl {
   const DataDecl *input = nullptr; // Sema
   explicit PipelineDecl(SourceLoc loc) : Decl(DeclKind::Pipeline, loc) {}
   static bool classof(const Decl *d) { return d->kind == DeclKind::Pipeline; }
+};
+
+// `trigger available_now;`, `trigger realtime;` or `trigger every 30s;`: at
+// most one per file. Its Decl::name is empty (it declares no name).
+struct TriggerDecl : Decl {
+  std::string kindName; // as written; Sema checks it
+  SourceLoc kindLoc;
+  ExprPtr interval;     // `every`'s duration; null when not written
+  Trigger resolved;     // Sema
+  explicit TriggerDecl(SourceLoc loc) : Decl(DeclKind::Trigger, loc) {}
+  static bool classof(const Decl *d) { return d->kind == DeclKind::Trigger; }
 };
 
 struct Module {

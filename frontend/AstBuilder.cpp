@@ -42,7 +42,18 @@ private:
       return buildData(DeclKind::Table, t, t->name, t->schema, t->connector(), t->eventTime());
     if (auto *p = ctx->pipelineDecl())
       return buildPipeline(p);
+    if (auto *t = ctx->triggerDecl())
+      return buildTrigger(t);
     return nullptr;
+  }
+
+  DeclPtr buildTrigger(WeirParser::TriggerDeclContext *ctx) {
+    auto trigger = std::make_unique<TriggerDecl>(loc(ctx));
+    trigger->kindName = text(ctx->kind);
+    trigger->kindLoc = loc(ctx->kind);
+    if (ctx->interval)
+      trigger->interval = buildExpr(ctx->interval);
+    return trigger;
   }
 
   DeclPtr buildSchema(WeirParser::SchemaDeclContext *ctx) {

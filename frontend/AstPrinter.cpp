@@ -39,6 +39,14 @@ private:
       line(depth) << "pipeline " << p->name << " from " << p->inputName << "\n";
       for (const StepPtr &s : p->steps)
         printStep(*s, depth + 1);
+    } else if (auto *t = llvm::dyn_cast<TriggerDecl>(&d)) {
+      // `trigger every "every:30000"` once checked: the descriptor's text.
+      line(depth) << "trigger " << t->kindName;
+      if (module_.checked)
+        os_ << " \"" << triggerDescriptorText(t->resolved) << "\"";
+      os_ << "\n";
+      if (t->interval)
+        printExpr(*t->interval, depth + 1);
     }
   }
 

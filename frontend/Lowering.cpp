@@ -73,6 +73,13 @@ public:
     for (const DeclPtr &d : module_.decls)
       if (auto *p = llvm::dyn_cast<PipelineDecl>(d.get()))
         lowerPipeline(*p);
+    for (const DeclPtr &d : module_.decls)
+      if (auto *t = llvm::dyn_cast<TriggerDecl>(d.get())) {
+        program_->trigger = t->resolved;
+        program_->triggerDeclared = true;
+        program_->triggerLoc = t->loc;
+        break; // Sema allows one
+      }
     return std::move(program_);
   }
 

@@ -16,6 +16,7 @@ const char *declWord(DeclKind k) {
   case DeclKind::Source: return "source";
   case DeclKind::Table: return "table";
   case DeclKind::Pipeline: return "pipeline";
+  case DeclKind::Trigger: return "trigger";
   }
   return "?";
 }
@@ -40,6 +41,9 @@ bool Sema::run() {
   for (DeclPtr &d : module_.decls)
     if (auto *data = llvm::dyn_cast<DataDecl>(d.get()))
       checkData(*data);
+  for (DeclPtr &d : module_.decls)
+    if (auto *t = llvm::dyn_cast<TriggerDecl>(d.get()))
+      checkTrigger(*t);
   for (DeclPtr &d : module_.decls)
     if (auto *p = llvm::dyn_cast<PipelineDecl>(d.get()); p && !diags_.reachedErrorLimit())
       checkPipeline(*p);
@@ -121,8 +125,10 @@ void Sema::checkData(DataDecl &data) {
   } else {
     data.schema = it->second;
   }
-  checkConnector(data.connector, data.isTable() ? ConnectorRole::Table : ConnectorRole::Source,
-                 diags_);
+  bool connectorOk = checkConnector(
+      data.connector, data.isTable() ? ConnectorRole::Table : ConnectorRole::Source, diags_);
+  if (data.schema && data.connector.kind == "kafka" && !data.isTable() && connectorOk)
+    checkKafkaSourceSchema(data.connector, *data.schema, data.schemaLoc, diags_);
   checkEventTime(data);
 }
 

@@ -1,5 +1,5 @@
 // Semantic analysis: declarations (Sema.cpp), pipelines (SemaPipeline.cpp)
-// and event time, windows and ttl (SemaTime.cpp). Entry point: checkModule
+// and event time, windows, ttl and the trigger (SemaTime.cpp). Entry point: checkModule
 // in Frontend.h.
 #pragma once
 
@@ -47,6 +47,7 @@ private:
 
   // Event time, windows and ttl (SemaTime.cpp)
   void checkEventTime(ast::DataDecl &data);
+  void checkTrigger(ast::TriggerDecl &t);
   bool checkWindow(ast::WindowStep &step);
   void checkWindowArgs(ast::WindowStep &step);
   void checkWindowClauses(ast::WindowStep &step);
@@ -62,6 +63,7 @@ private:
   llvm::StringMap<ast::PipelineDecl *> pipelines_;
   std::set<std::string> dataNames_;
   std::set<const ast::DataDecl *> notedNoEventTime_; // sources a warning's note named
+  const ast::TriggerDecl *trigger_ = nullptr;         // the file's (first) trigger
 };
 
 } // namespace weir

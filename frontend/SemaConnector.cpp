@@ -25,9 +25,9 @@ const char *roleName(ConnectorRole role) {
 
 std::vector<std::string> connectorsFor(ConnectorRole role) {
   switch (role) {
-  case ConnectorRole::Source: return {"file", "generator"};
+  case ConnectorRole::Source: return {"file", "generator", "kafka"};
   case ConnectorRole::Table: return {"file"};
-  case ConnectorRole::Sink: return {"file", "stdout"};
+  case ConnectorRole::Sink: return {"file", "stdout", "kafka"};
   }
   return {};
 }
@@ -76,12 +76,18 @@ const LiteralExpr *stringValue(const ConnectorArg &arg, const char *what,
   return lit;
 }
 
-bool checkFormat(const ConnectorArg &arg, Connector &c, DiagnosticEngine &diags) {
+bool checkFormat(const ConnectorArg &arg, Connector &c, bool allowRaw, DiagnosticEngine &diags) {
   const LiteralExpr *lit = stringValue(arg, "'format'", diags);
   if (!lit)
     return false;
-  if (lit->stringValue != "json" && lit->stringValue != "csv") {
-    diags.error(lit->loc, "unknown format \"" + lit->stringValue + "\"; expected \"json\" or \"csv\"");
+  if (lit->stringValue == "raw" && !allowRaw) {
+    diags.error(lit->loc, "format \"raw\" is only for kafka(); " + c.kind +
+                              "() reads and writes \"json\" or \"csv\"");
+    return false;
+  }
+  if (lit->stringValue != "json" && lit->stringValue != "csv" && lit->stringValue != "raw") {
+    diags.error(lit->loc, "unknown format \"" + lit->stringValue + "\"; expected \"json\"" +
+                              (allowRaw ? ", \"csv\" or \"raw\"" : " or \"csv\""));
     return false;
   }
   c.format = lit->stringValue;
@@ -192,10 +198,36 @@ bool checkGenerator(Connector &c, DiagnosticEngine &diags) {
 
 } // namespace
 
+bool recordNamedArg(std::map<std::string, const ConnectorArg *> &named, const ConnectorArg &arg,
+                    DiagnosticEngine &diags) {
+  return recordNamed(named, arg, diags);
+}
+
+const LiteralExpr *stringArg(ConnectorArg &arg, const char *what, DiagnosticEngine &diags) {
+  if (llvm::isa<LiteralExpr>(arg.value.get()))
+    literalArg(arg, "", diags); // types it for the AST dump
+  return stringValue(arg, what, diags);
+}
+
+bool checkFormatArg(ConnectorArg &arg, Connector &c, bool allowRaw, DiagnosticEngine &diags) {
+  if (llvm::isa<LiteralExpr>(arg.value.get()))
+    literalArg(arg, "", diags);
+  return checkFormat(arg, c, allowRaw, diags);
+}
+
+bool checkOnErrorArg(ConnectorArg &arg, Connector &c, DiagnosticEngine &diags) {
+  if (llvm::isa<LiteralExpr>(arg.value.get()))
+    literalArg(arg, "", diags);
+  return checkOnError(arg, c, diags);
+}
+
 bool checkConnector(Connector &c, ConnectorRole role, DiagnosticEngine &diags) {
   std::vector<std::string> kinds = connectorsFor(role);
   if (std::find(kinds.begin(), kinds.end(), c.kind) == kinds.end()) {
-    if (c.kind == "stdout")
+    if (c.kind == "kafka" && role == ConnectorRole::Table)
+      diags.error(c.loc, "a table cannot be kafka(): a table is read whole before streams "
+                         "start; use a file, or make it a source");
+    else if (c.kind == "stdout")
       diags.error(c.loc, std::string("'stdout' cannot be ") + roleName(role) +
                              "; it is only for sinks");
     else if (c.kind == "generator")
@@ -207,6 +239,8 @@ bool checkConnector(Connector &c, ConnectorRole role, DiagnosticEngine &diags) {
   }
   if (c.kind == "generator")
     return checkGenerator(c, diags);
+  if (c.kind == "kafka")
+    return checkKafkaConnector(c, role, diags);
   bool ok = true;
   std::vector<const ConnectorArg *> positional;
   std::map<std::string, const ConnectorArg *> named;
@@ -264,7 +298,7 @@ bool checkConnector(Connector &c, ConnectorRole role, DiagnosticEngine &diags) {
   c.onError = role == ConnectorRole::Sink ? "" : "fail";
 
   if (auto it = named.find("format"); it != named.end())
-    ok = checkFormat(*it->second, c, diags) && ok;
+    ok = checkFormat(*it->second, c, /*allowRaw=*/false, diags) && ok;
   if (auto it = named.find("on_error"); it != named.end() && role != ConnectorRole::Sink)
     ok = checkOnError(*it->second, c, diags) && ok;
   return ok;

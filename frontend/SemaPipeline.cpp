@@ -108,7 +108,8 @@ void Sema::checkPipeline(PipelineDecl &p) {
     if (step->kind != StepKind::Window && step->kind != StepKind::Aggregate)
       window = nullptr;
     if (auto *sink = llvm::dyn_cast<SinkStep>(step.get())) {
-      checkConnector(sink->connector, ConnectorRole::Sink, diags_);
+      if (checkConnector(sink->connector, ConnectorRole::Sink, diags_) && rowKnown)
+        checkSinkRows(sink->connector, row, diags_);
       sink->output = row;
       continue;
     }
@@ -131,6 +132,9 @@ void Sema::checkPipeline(PipelineDecl &p) {
     case StepKind::Window:
       window = llvm::cast<WindowStep>(step.get());
       rowKnown = checkWindow(llvm::cast<WindowStep>(*step));
+      // A late sink writes the aggregate's input rows: these.
+      if (auto &late = llvm::cast<WindowStep>(*step).lateSink; late && late->kind == "kafka")
+        checkSinkRows(*late, row, diags_);
       break;
     case StepKind::Aggregate: {
       auto &aggregate = llvm::cast<AggregateStep>(*step);

@@ -1,11 +1,14 @@
 // Event time: a source's `event_time COL watermark D`, the `window` step and
 // an aggregate's `ttl D`, and what they need of the pipeline (an event-time
-// source whose column reaches the aggregate unchanged).
+// source whose column reaches the aggregate unchanged); and processing time:
+// the file's `trigger`.
 #include "frontend/Sema.h"
 
 #include "frontend/SemaConnector.h"
 #include "frontend/SemaExpr.h"
 #include "frontend/Suggest.h"
+
+#include <algorithm>
 
 namespace weir {
 
@@ -75,6 +78,40 @@ std::string choiceHint(const std::string &word, const std::vector<std::string> &
 }
 
 } // namespace
+
+// `trigger available_now | realtime | every D`: at most one per file, D > 0.
+void Sema::checkTrigger(TriggerDecl &t) {
+  if (trigger_) {
+    diags_.error(t.loc, "a file declares at most one trigger");
+    diags_.note(trigger_->loc, "the previous trigger is here");
+  } else {
+    trigger_ = &t;
+  }
+  static const TriggerKind kinds[] = {TriggerKind::AvailableNow, TriggerKind::Realtime,
+                                      TriggerKind::Every};
+  std::vector<std::string> names;
+  for (TriggerKind k : kinds)
+    names.emplace_back(triggerKindName(k));
+  auto known = std::find(names.begin(), names.end(), t.kindName);
+  if (known == names.end()) {
+    diags_.error(t.kindLoc, "unknown trigger '" + t.kindName + "'" + choiceHint(t.kindName, names));
+    return;
+  }
+  t.resolved.kind = kinds[known - names.begin()];
+  if (t.resolved.kind != TriggerKind::Every) {
+    if (t.interval)
+      diags_.error(t.interval->begin, "'trigger " + t.kindName +
+                                          "' takes no interval; did you mean 'trigger every'?");
+    return;
+  }
+  if (!t.interval) {
+    diags_.error(t.kindLoc, "'trigger every' needs an interval, as in trigger every 30s");
+    return;
+  }
+  if (auto ms = durationOf(*t.interval, "the trigger interval", /*allowZero=*/false,
+                           "trigger every 30s", diags_))
+    t.resolved.everyMs = *ms;
+}
 
 // `event_time COL [watermark D]`: COL a non-nullable timestamp field, D >= 0.
 void Sema::checkEventTime(DataDecl &data) {

@@ -8,9 +8,9 @@
 // Only operators and the literal words are reserved. Declaration and step
 // words (`schema`, `key`, `join`, ...) are soft keywords: they may also name
 // columns, sources and functions, which keeps common column names such as
-// `source`, `key` or `window` usable and lets new step and clause words
-// (`window`, `emit`, `late`, `event_time`, `watermark`, `ttl`) arrive without
-// breaking existing programs. Window kinds and clause values (`tumbling`,
+// `source`, `key` or `window` usable and lets new step, clause and
+// declaration words (`window`, `emit`, `late`, `event_time`, `watermark`,
+// `trigger`, `ttl`) arrive without breaking existing programs. Window kinds and clause values (`tumbling`,
 // `final`, `drop`, `to`, ...) are plain identifiers checked by Sema.
 grammar Weir;
 
@@ -21,6 +21,7 @@ decl
   | sourceDecl
   | tableDecl
   | pipelineDecl
+  | triggerDecl
   ;
 
 schemaDecl : SCHEMA name=ident '{' (fieldDecl (',' fieldDecl)* ','?)? '}' ;
@@ -32,6 +33,11 @@ typeRef    : name=ident nullable='?'? ;
 sourceDecl : SOURCE name=ident ':' schema=ident '=' connector eventTime? ';' ;
 tableDecl  : TABLE name=ident ':' schema=ident '=' connector eventTime? ';' ;
 eventTime  : EVENT_TIME column=ident (WATERMARK delay=expr)? ;
+
+// `trigger available_now;`, `trigger realtime;`, `trigger every 30s;`: the
+// kind is a plain identifier and the interval any expression, so Sema can
+// say what is wrong with `trigger sometimes;` or `trigger every;`.
+triggerDecl : TRIGGER kind=ident interval=expr? ';' ;
 
 pipelineDecl : PIPELINE name=ident '=' input=ident ('|' step)+ ';' ;
 
@@ -96,7 +102,7 @@ ident
   : IDENT
   | SCHEMA | SOURCE | TABLE | PIPELINE
   | WHERE | SELECT | KEY | BY | AGGREGATE | LEFT | JOIN | ON | SINK
-  | WINDOW | EMIT | LATE | EVENT_TIME | WATERMARK | TTL
+  | WINDOW | EMIT | LATE | EVENT_TIME | WATERMARK | TRIGGER | TTL
   ;
 
 // ------------------------------------------------------------------ lexer
@@ -121,6 +127,7 @@ EMIT       : 'emit' ;
 LATE       : 'late' ;
 EVENT_TIME : 'event_time' ;
 WATERMARK  : 'watermark' ;
+TRIGGER    : 'trigger' ;
 TTL        : 'ttl' ;
 AND       : 'and' ;
 OR        : 'or' ;

@@ -283,6 +283,8 @@ void explainOperator(const Program &p, const Node &n, bool stageStart, llvm::raw
 } // namespace
 
 void explainProgram(const Program &p, llvm::raw_ostream &os) {
+  if (p.triggerDeclared)
+    os << "trigger: " << formatTrigger(p.trigger) << '\n';
   if (p.stages.empty()) {
     os << "plan: not split into stages yet\n";
     for (const Pipeline &pl : p.pipelines) {

@@ -6,6 +6,7 @@
 
 #include "common/Operators.h"
 #include "common/SourceLoc.h"
+#include "common/Trigger.h"
 #include "common/Type.h"
 #include "ir/ValuePtr.h"
 #include "stdlib/Builtins.h"
@@ -261,6 +262,11 @@ struct Program {
   std::vector<Pipeline> pipelines;
   std::vector<Stage> stages; // empty until fusion has run; in execution order
   bool fused = false;        // set by fusion; --no-fuse leaves one operator per stage
+  // The file's `trigger` declaration; `triggerDeclared` false means none was
+  // written (available_now, and the printers leave it out).
+  Trigger trigger;
+  bool triggerDeclared = false;
+  SourceLoc triggerLoc;
 
   Node &node(int id) { return *nodes[id]; }
   const Node &node(int id) const { return *nodes[id]; }

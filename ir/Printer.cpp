@@ -378,7 +378,16 @@ static void printChain(const std::vector<int> &ids, llvm::raw_ostream &os) {
     os << (i ? " -> %" : "%") << ids[i];
 }
 
+std::string formatTrigger(const Trigger &t) {
+  std::string s(triggerKindName(t.kind));
+  if (t.kind == TriggerKind::Every)
+    s += " " + formatDuration(t.everyMs);
+  return s;
+}
+
 void printProgram(const Program &p, llvm::raw_ostream &os) {
+  if (p.triggerDeclared)
+    os << "trigger " << formatTrigger(p.trigger) << '\n';
   for (const auto &n : p.nodes)
     printNode(p, *n, os);
   for (const Pipeline &pl : p.pipelines) {

@@ -1,8 +1,10 @@
 // The stable textual form of the IR (`weir compile --emit=ir` / `--emit=ir-opt`).
 //
-// One line per node in id order, `%id = kind ...`, then the pipelines and, once
-// fusion has run, the stages:
+// The file's trigger when it declares one (`trigger every 30s`), one line per
+// node in id order, `%id = kind ...`, then the pipelines and, once fusion has
+// run, the stages:
 //
+//   trigger realtime
 //   %0 = source txns : {txn_id: string, amount: float64} file "data/txns.jsonl" json on_error=fail
 //          decode [amount] (1 of 2)
 //   %1 = filter %0 : (gt $1:amount 0.0)
@@ -51,6 +53,9 @@ std::string formatLiteral(const Expr &literal);
 std::string formatSchema(const Schema &s); // {name: type, ...}
 // "file \"data/x.jsonl\" json" (the uri without its "file:" scheme prefix).
 std::string formatConnector(const Connector &c);
+
+// "available_now", "realtime", "every 30s": as the language writes it.
+std::string formatTrigger(const Trigger &t);
 
 const char *stageKindName(StageKind k);    // "table-build", "scan", "emit"
 

@@ -26,6 +26,7 @@ public:
       agg.setEventTime(row[aggregate.timeColumn].value);
     agg.update(table, key.entry, key.index, row);
     markDirty(fc, key.entry);
+    markChanged(fc, table, key.index);
     fc.builder().CreateBr(next);
   }
 

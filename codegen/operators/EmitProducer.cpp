@@ -1,5 +1,7 @@
 // Produces an aggregation's results: a loop over its state's entries in
-// insertion order (keys in first-seen order), one output row per key.
+// insertion order (keys in first-seen order), one output row per key; under
+// change tracking (streaming triggers), over the keys changed since the last
+// emit, in first-change order.
 #include "codegen/AggregateCodegen.h"
 #include "codegen/HashProbe.h"
 #include "codegen/StageCodegen.h"
@@ -18,7 +20,7 @@ public:
     const ir::Node &aggregate = node();
     Value *table = fc.state(index().stateOf.at(aggregate.id));
     AggregateCodegen agg(fc, aggregate);
-    emitEntryLoop(
+    emitChangedOrAllEntriesLoop(
         fc, table, aggregate.layout.entrySize,
         [&](Value *entry, Value *, BasicBlock *next) { consumeNext(fc, agg.outputRow(entry), next); },
         [&] { // computed strings live until the row is done

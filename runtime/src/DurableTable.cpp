@@ -181,6 +181,7 @@ uint64_t removeEntries(WeirHashTable *ht, const std::vector<bool> &remove, bool 
   }
   if (ht->distinct)
     remapDistinctPairs(ht, newIndex);
+  remapChangedEntries(ht, newIndex);
   // Give memory back when the table shrank a lot (eviction).
   if (ht->capacity > 64 && kept * 4 < ht->capacity) {
     uint64_t capacity = std::max<uint64_t>(kept * 2, 16);

@@ -104,6 +104,7 @@ void destroyHashTable(WeirHashTable *ht) {
   std::free(ht->entries);
   delete ht->arena;
   destroyDistinctPairs(ht);
+  destroyChangedEntries(ht);
   std::free(ht);
 }
 

@@ -74,6 +74,8 @@ typedef struct WeirSourceDesc {
   const WeirFieldDesc *fields;
   uint32_t nused;         /* fields to decode (projection pruning) */
   const uint32_t *used;   /* sorted indices into fields */
+  int32_t event_time_field; /* index into fields of the `event_time` column, -1 none */
+  int64_t watermark_ms;     /* the declared watermark delay, 0 if none */
 } WeirSourceDesc;
 
 typedef struct WeirSinkDesc {
@@ -166,9 +168,12 @@ typedef struct WeirProgramDesc {
   uint32_t nsinks;   const WeirSinkDesc *sinks;
   uint32_t nstates;  const WeirStateDesc *states;
   uint32_t nstages;  const WeirStageDesc *stages; /* in execution order */
+  /* The file's `trigger` declaration: "available_now" (the default),
+   * "realtime" or "every:<ms>" (e.g. "every:30000"). */
+  const char *trigger;
 } WeirProgramDesc;
 
-#define WEIR_ABI_VERSION 2u
+#define WEIR_ABI_VERSION 3u
 
 /* --------------------------------------------------------------- driver */
 
@@ -290,6 +295,11 @@ struct WeirHashTable {
   void *spill;
   /* Runtime-private: --checkpoint / --state-memory bookkeeping (runtime/src/DurableTable.h). */
   void *durable;
+  /* Non-null when the runtime tracks which entries changed (streaming
+   * triggers): generated code calls weir_ht_mark_changed after updating an
+   * entry of an unwindowed, non-ttl aggregate, and the emit stage emits only
+   * the listed entries (runtime/src/ChangedEntries.cpp). */
+  void *changed;
 };
 
 /* A probe for `hash` missed and ht->spill is set: loads the spilled entries
@@ -311,6 +321,13 @@ char *weir_ht_insert(WeirHashTable *ht, uint64_t hash, uint64_t slot);
  * links it at the end of the head's chain (chains keep insertion order).
  * Duplicates have no slot of their own. Returns the new entry. */
 char *weir_ht_insert_duplicate(WeirHashTable *ht, uint64_t head_index);
+
+/* Changed-entry tracking (ht->changed non-null): the indices of the entries
+ * updated since the last clear, each listed once, in first-change order. */
+void weir_ht_mark_changed(WeirHashTable *ht, uint64_t entry_index);
+uint64_t weir_ht_changed_count(WeirHashTable *ht);
+const uint64_t *weir_ht_changed_indices(WeirHashTable *ht);
+void weir_ht_changed_clear(WeirHashTable *ht);
 
 /* Copies a string into memory owned by the table (keys, build-side values). */
 const char *weir_ht_copy_str(WeirHashTable *ht, const char *ptr, int64_t len);
