@@ -3,6 +3,8 @@
 // host target machine both the JIT and object emission use.
 #pragma once
 
+#include <string>
+
 #include "ir/IR.h"
 
 #include "llvm/Support/Error.h"
@@ -20,6 +22,9 @@ namespace weir::codegen {
 struct CodegenOptions {
   bool fuse = true; // false: one function per operator, rows materialized between them
   int optLevel = 2; // 0 or 2
+  // WeirProgramDesc.program_name: the pipeline file's name without its
+  // extension (reports, the default Kafka consumer group).
+  std::string programName = "weir";
 };
 
 // The module defines `weir_program`, a WeirProgramDesc for the runtime.

@@ -324,7 +324,7 @@ Error ModuleCodegen::run() {
 
 Expected<std::unique_ptr<Module>> generateModule(const ir::Program &program, LLVMContext &context,
                                                  const CodegenOptions &options) {
-  auto module = std::make_unique<Module>("weir", context);
+  auto module = std::make_unique<Module>(options.programName, context);
   ModuleCodegen codegen(program, *module, options);
   if (Error e = codegen.run())
     return std::move(e);

@@ -1,5 +1,7 @@
 #include "driver/Compilation.h"
 
+#include <filesystem>
+
 #include "codegen/Codegen.h"
 #include "ir/PassManager.h"
 
@@ -79,6 +81,9 @@ Error Compilation::optimizeIR() {
 Expected<std::unique_ptr<Module>> Compilation::generateLLVM() {
   auto start = std::chrono::steady_clock::now();
   codegen::CodegenOptions cg;
+  cg.programName = std::filesystem::path(path_).stem().string();
+  if (cg.programName.empty())
+    cg.programName = "weir";
   cg.fuse = options_.fuse;
   cg.optLevel = options_.optLevel;
   auto module = codegen::generateModule(*program_, *context_, cg);

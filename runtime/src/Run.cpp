@@ -20,7 +20,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-bool changesTracked(const WeirHashTable *ht) { (void)ht; return false; } // until change tracking lands
 
 double secondsSince(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
@@ -129,7 +128,7 @@ Status Run::start() {
       return st;
   for (uint32_t i = 0; i < program_.nstates; ++i)
     states_.push_back(createHashTable(&program_.states[i], i, 0));
-  clocks_.assign(program_.nstates, WeirClock{INT64_MIN, INT64_MIN, INT64_MAX, INT64_MIN, INT64_MIN, 0});
+  clocks_.assign(program_.nstates, WeirClock{INT64_MIN, INT64_MIN, INT64_MAX, INT64_MIN, INT64_MIN, 0, INT64_MAX});
   for (uint32_t i = 0; i < program_.nstages; ++i) {
     const WeirStageDesc &st = program_.stages[i];
     bool reads = st.kind == WEIR_STAGE_SCAN || st.kind == WEIR_STAGE_TABLE_BUILD;
@@ -330,7 +329,7 @@ void Run::whileIdle(uint32_t scanStage) {
   int32_t state = program_.stages[scanStage].target_state;
   for (uint32_t i = scanStage + 1; state >= 0 && i < program_.nstages; ++i) {
     const WeirStageDesc &emit = program_.stages[i];
-    if (emit.kind != WEIR_STAGE_EMIT || emit.state != state || !changesTracked(states_[state]))
+    if (emit.kind != WEIR_STAGE_EMIT || emit.state != state || !states_[state]->changed)
       continue;
     if (emit.sink >= 0 && !openSink(static_cast<uint32_t>(emit.sink)).ok())
       continue;
@@ -357,6 +356,10 @@ Status Run::runSingle(const WeirStageDesc &stage, SourceRuntime *src) {
     task.cursor = cursor.get();
     if (src->generator && stage.kind == WEIR_STAGE_SCAN && trigger_.kind == Trigger::Kind::Realtime) {
       cursor->pacedRate = src->generator->spec().rate ? src->generator->spec().rate : kPacedDefaultRate;
+      // Its unwindowed aggregate emits, while the scan waits, the keys that changed.
+      if (stage.target_state >= 0 && !program_.states[stage.target_state].windowed &&
+          !states_[stage.target_state]->changed)
+        enableChangeTracking(states_[stage.target_state]);
       cursor->onIdle = [this, stageIndex] { whileIdle(stageIndex); };
     }
     if (resumable) {

@@ -29,7 +29,10 @@ constexpr size_t kMaxBatch = 4096;
 void onStopSignal(int) { KafkaSource::stopRequested.store(true); }
 
 // Unwindowed aggregates fed by a stream emit only the keys that changed.
-void trackChanges(WeirHashTable *ht) { (void)ht; }
+void trackChanges(WeirHashTable *ht) {
+  if (!ht->changed)
+    enableChangeTracking(ht);
+}
 
 // Positions as the checkpoint stores them: topic, group, then (partition,
 // next offset) pairs.
@@ -58,8 +61,7 @@ bool decodePositions(std::string_view bytes, std::string &topic, std::string &gr
 } // namespace
 
 const char *programTrigger(const WeirProgramDesc &program) {
-  (void)program;
-  return "available_now";
+  return program.trigger && *program.trigger ? program.trigger : "available_now";
 }
 
 // ------------------------------------------------------------ checkpoints
@@ -348,6 +350,18 @@ Status Run::runStreaming() {
   for (uint32_t i = 0; i < program_.nstates; ++i)
     if (stateFed[i] && !program_.states[i].windowed)
       trackChanges(states_[i]);
+  // Per-partition watermarks for the windowed states a Kafka scan feeds.
+  for (uint32_t s = 0; s < program_.nsources; ++s) {
+    if (!sources_[s].kafka)
+      continue;
+    std::vector<WeirClock *> clocks;
+    for (const StreamStage &scan : streamScans_) {
+      const WeirStageDesc &st = program_.stages[scan.index];
+      if (st.source == static_cast<int32_t>(s) && st.target_state >= 0 && program_.states[st.target_state].windowed)
+        clocks.push_back(&clocks_[st.target_state]);
+    }
+    sources_[s].kafka->trackEventTime(program_.sources[s].event_time_field, std::move(clocks));
+  }
 
   struct sigaction action = {}, oldInt = {}, oldTerm = {};
   action.sa_handler = onStopSignal;

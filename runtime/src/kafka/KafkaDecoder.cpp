@@ -77,6 +77,8 @@ public:
     if (outcome != DecodeOutcome::Row)
       return outcome;
     fillMetadata(row);
+    if (int32_t f = source_.eventTimeField(); f >= 0 && !row[f].is_null)
+      source_.noteEventTime(partition_, row[f].v.i64);
     return DecodeOutcome::Row;
   }
 

@@ -136,8 +136,32 @@ size_t KafkaSource::heldReady() const {
   return n;
 }
 
+void KafkaSource::trackEventTime(int32_t field, std::vector<WeirClock *> clocks) {
+  eventTimeField_ = clocks.empty() ? -1 : field;
+  clocks_ = std::move(clocks);
+  for (int32_t p : partitions_)
+    times_[p].lastRecord = Clock::now();
+}
+
+void KafkaSource::noteEventTime(int32_t partition, int64_t ts) {
+  PartitionTime &t = times_[partition];
+  if (ts > t.maxEventTime)
+    t.maxEventTime = ts;
+  t.lastRecord = batchTime_;
+  int64_t cap = INT64_MAX;
+  for (const auto &[p, pt] : times_) {
+    bool done = bounded_ && done_.count(p) && done_.at(p) && p != partition;
+    bool idle = p != partition && batchTime_ - pt.lastRecord > kIdleAfter;
+    if (!done && !idle && pt.maxEventTime < cap)
+      cap = pt.maxEventTime;
+  }
+  for (WeirClock *c : clocks_)
+    c->event_time_cap = cap;
+}
+
 Status KafkaSource::fetch(Clock::time_point deadline, size_t max) {
   Status status;
+  batchTime_ = Clock::now();
   while (batch_.size() < max) {
     rd_kafka_message_t *m = next(deadline, batch_.empty(), status);
     if (!m)

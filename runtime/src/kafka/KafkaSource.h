@@ -17,6 +17,7 @@
 #include "runtime/src/Options.h"
 #include "runtime/src/RecordDecoder.h"
 #include "runtime/src/kafka/KafkaUri.h"
+#include "weir/runtime.h"
 
 #include <librdkafka/rdkafka.h>
 
@@ -75,6 +76,15 @@ public:
   // that wrote them commit). Used by recovery.
   Status committedOffsets(std::map<int32_t, int64_t> &out);
 
+  // Per-partition watermarks: the decoder reports each record's event time
+  // (`field` of the schema); the smallest largest event time over the
+  // partitions that are neither idle (no record for kIdleAfter) nor done
+  // (a bounded batch at its end) becomes every fed clock's event_time_cap.
+  void trackEventTime(int32_t field, std::vector<WeirClock *> clocks);
+  int32_t eventTimeField() const { return eventTimeField_; }
+  void noteEventTime(int32_t partition, int64_t ts);
+  static constexpr auto kIdleAfter = std::chrono::seconds(10);
+
   const std::string &name() const { return name_; }
   const std::string &topic() const { return uri_.topic; }
   bool bounded() const { return bounded_; }
@@ -100,6 +110,14 @@ private:
   std::deque<rd_kafka_message_t *> held_; // fetched beyond a batch's end
   std::vector<rd_kafka_message_t *> batch_;
   bool bounded_ = true;
+  struct PartitionTime {
+    int64_t maxEventTime = INT64_MIN;
+    Clock::time_point lastRecord; // wall time of the batch that brought its last record
+  };
+  std::map<int32_t, PartitionTime> times_;
+  std::vector<WeirClock *> clocks_;
+  int32_t eventTimeField_ = -1;
+  Clock::time_point batchTime_; // when the current batch was fetched
   uint64_t polled_ = 0;
   Clock::time_point lastProgress_;
 };
