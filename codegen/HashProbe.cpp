@@ -135,7 +135,8 @@ void emitChangedOrAllEntriesLoop(FunctionContext &fc, Value *table, uint32_t ent
   RuntimeABI &abi = fc.abi();
   StructType *htType = abi.hashTableType();
   llvm::Type *i64 = abi.i64();
-  Value *changed = b.CreateLoad(abi.ptr(), b.CreateStructGEP(htType, table, RuntimeABI::HT_Changed), "changed");
+  Value *changed =
+      b.CreateLoad(abi.ptr(), b.CreateStructGEP(htType, table, RuntimeABI::HT_Changed), "changed");
   Value *tracking = b.CreateIsNotNull(changed, "tracking");
   BasicBlock *pre = b.GetInsertBlock();
   BasicBlock *list = fc.newBlock("changed.list"), *loop = fc.newBlock("entries.next");

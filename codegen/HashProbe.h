@@ -43,8 +43,9 @@ void emitEntryLoop(FunctionContext &fc, llvm::Value *table, uint32_t entrySize,
 // runtime tracks changes (table->changed non-null) it visits only the listed
 // entries, in first-change order, and clears the list after the loop. One loop
 // serves both cases, so `body` (the downstream operators) is generated once.
-void emitChangedOrAllEntriesLoop(FunctionContext &fc, llvm::Value *table, uint32_t entrySize,
-                                 const std::function<void(llvm::Value *, llvm::Value *, llvm::BasicBlock *)> &body,
-                                 const std::function<void()> &atLatch = {});
+void emitChangedOrAllEntriesLoop(
+    FunctionContext &fc, llvm::Value *table, uint32_t entrySize,
+    const std::function<void(llvm::Value *entry, llvm::Value *index, llvm::BasicBlock *next)> &body,
+    const std::function<void()> &atLatch = {});
 
 } // namespace weir::codegen

@@ -81,8 +81,8 @@ void markDirty(FunctionContext &fc, llvm::Value *entry) {
 void markChanged(FunctionContext &fc, llvm::Value *table, llvm::Value *index) {
   llvm::IRBuilder<> &b = fc.builder();
   RuntimeABI &abi = fc.abi();
-  Value *changed = b.CreateLoad(abi.ptr(), b.CreateStructGEP(abi.hashTableType(), table, RuntimeABI::HT_Changed),
-                                "changed");
+  Value *changedAt = b.CreateStructGEP(abi.hashTableType(), table, RuntimeABI::HT_Changed);
+  Value *changed = b.CreateLoad(abi.ptr(), changedAt, "changed");
   BasicBlock *mark = fc.newBlock("changed.mark"), *done = fc.newBlock("changed.done");
   b.CreateCondBr(b.CreateIsNotNull(changed), mark, done);
   b.SetInsertPoint(mark);

@@ -38,7 +38,8 @@ bool recordNamedArg(std::map<std::string, const ast::ConnectorArg *> &named,
                     const ast::ConnectorArg &arg, DiagnosticEngine &diags);
 // The argument's value as a string literal (typed for the AST dump), or null
 // after an error naming `what`.
-const ast::LiteralExpr *stringArg(ast::ConnectorArg &arg, const char *what, DiagnosticEngine &diags);
+const ast::LiteralExpr *stringArg(ast::ConnectorArg &arg, const char *what,
+                                  DiagnosticEngine &diags);
 // `format = "..."`: "json" or "csv", and "raw" where `allowRaw` (kafka).
 bool checkFormatArg(ast::ConnectorArg &arg, ast::Connector &c, bool allowRaw,
                     DiagnosticEngine &diags);

@@ -69,8 +69,9 @@ std::string columnNames(const RowShape &row) {
 
 bool checkKafkaConnector(Connector &c, ConnectorRole role, DiagnosticEngine &diags) {
   bool sink = role == ConnectorRole::Sink;
-  std::vector<std::string> options = sink ? std::vector<std::string>{"topic", "format", "key", "timestamp"}
-                                          : std::vector<std::string>{"topic", "format", "on_error", "start"};
+  std::vector<std::string> options =
+      sink ? std::vector<std::string>{"topic", "format", "key", "timestamp"}
+           : std::vector<std::string>{"topic", "format", "on_error", "start"};
   bool ok = true, positional = false;
   std::map<std::string, const ConnectorArg *> named;
   std::string topic, start;
@@ -116,7 +117,8 @@ bool checkKafkaConnector(Connector &c, ConnectorRole role, DiagnosticEngine &dia
       } else { // start
         start = lit->stringValue;
         if (start != "earliest" && start != "latest") {
-          diags.error(lit->loc, "invalid start \"" + start + "\"; expected \"earliest\" or \"latest\"");
+          diags.error(lit->loc,
+                      "invalid start \"" + start + "\"; expected \"earliest\" or \"latest\"");
           ok = false;
         }
       }

@@ -10,8 +10,9 @@
 // columns, sources and functions, which keeps common column names such as
 // `source`, `key` or `window` usable and lets new step, clause and
 // declaration words (`window`, `emit`, `late`, `event_time`, `watermark`,
-// `trigger`, `ttl`) arrive without breaking existing programs. Window kinds and clause values (`tumbling`,
-// `final`, `drop`, `to`, ...) are plain identifiers checked by Sema.
+// `trigger`, `ttl`) arrive without breaking existing programs. Window kinds
+// and clause values (`tumbling`, `final`, `drop`, `to`, ...) and trigger
+// kinds (`realtime`, `every`, ...) are plain identifiers checked by Sema.
 grammar Weir;
 
 module : decl* EOF ;
