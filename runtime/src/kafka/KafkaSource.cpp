@@ -15,6 +15,7 @@ constexpr int kMetadataTimeoutMs = 10000;
 // A bounded batch that makes no progress for this long fails (the brokers
 // are gone); librdkafka reconnects on its own until then.
 constexpr auto kStallLimit = std::chrono::seconds(60);
+constexpr int64_t kLongAgo = INT64_MIN / 4;
 } // namespace
 
 KafkaSource::~KafkaSource() {
@@ -117,6 +118,10 @@ Status KafkaSource::beginBoundedBatch() {
     // is done only when it is empty.
     int64_t from = pos != positions_.end() ? pos->second : lo;
     done_[p] = from >= hi;
+    if (from >= hi)
+      emptyAtStart_.insert(p);
+    else
+      emptyAtStart_.erase(p);
   }
   lastProgress_ = Clock::now();
   return {};
@@ -150,11 +155,16 @@ void KafkaSource::noteEventTime(int32_t partition, int64_t ts) {
   t.lastRecord = batchTime_;
   int64_t cap = INT64_MAX;
   for (const auto &[p, pt] : times_) {
-    bool done = bounded_ && done_.count(p) && done_.at(p) && p != partition;
+    // A partition with nothing to read in this batch does not hold it back
+    // (one done only later still does, until its records are processed).
+    bool done = bounded_ && p != partition && emptyAtStart_.count(p);
     bool idle = p != partition && batchTime_ - pt.lastRecord > kIdleAfter;
     if (!done && !idle && pt.maxEventTime < cap)
       cap = pt.maxEventTime;
   }
+  // A partition without a record yet holds the watermark at "long ago"
+  // (not INT64_MIN: generated code subtracts the delay from it).
+  cap = std::max<int64_t>(cap, kLongAgo);
   for (WeirClock *c : clocks_)
     c->event_time_cap = cap;
 }

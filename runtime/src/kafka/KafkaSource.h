@@ -27,6 +27,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -78,8 +79,9 @@ public:
 
   // Per-partition watermarks: the decoder reports each record's event time
   // (`field` of the schema); the smallest largest event time over the
-  // partitions that are neither idle (no record for kIdleAfter) nor done
-  // (a bounded batch at its end) becomes every fed clock's event_time_cap.
+  // partitions that are neither idle (no record for kIdleAfter) nor empty
+  // (a bounded batch with nothing to read in them) becomes every fed clock's
+  // event_time_cap.
   void trackEventTime(int32_t field, std::vector<WeirClock *> clocks);
   int32_t eventTimeField() const { return eventTimeField_; }
   void noteEventTime(int32_t partition, int64_t ts);
@@ -107,6 +109,7 @@ private:
   std::map<int32_t, int64_t> positions_;  // next offset per partition (absent: not known yet)
   std::map<int32_t, int64_t> ends_;       // bounded batch: the end offset per partition
   std::map<int32_t, bool> done_;          // bounded batch: partition finished
+  std::set<int32_t> emptyAtStart_;        // bounded batch: nothing to read in it
   std::deque<rd_kafka_message_t *> held_; // fetched beyond a batch's end
   std::vector<rd_kafka_message_t *> batch_;
   bool bounded_ = true;
