@@ -6,6 +6,7 @@
 # (smoke.sh also needs librdkafka-dev and a C compiler.)
 #
 #   broker.sh fetch                    download the Kafka jars (once; cached)
+#   broker.sh fetched                  exit 0 if the jars are in the cache
 #   broker.sh start [--port P] [--controller-port C]
 #                                      fresh broker; prints host:port
 #   broker.sh create-topic NAME PARTITIONS
@@ -339,6 +340,7 @@ cmd_create_topic() {
 
 case "${1:-}" in
   fetch) shift; cmd_fetch "$@" ;;
+  fetched) fetched ;;
   start) shift; cmd_start "$@" ;;
   stop) shift; cmd_stop "$@" ;;
   status) shift; cmd_status "$@" ;;
