@@ -50,8 +50,10 @@ def end_offsets(topic, bootstrap=None):
     return _offsets(admin("end", topic, bootstrap=bootstrap))
 
 
-def group_offsets(group, topic, bootstrap=None):
-    return _offsets(admin("offsets", group, topic, bootstrap=bootstrap))
+def group_offsets(group, topic, bootstrap=None, wait=True):
+    """The group's committed offsets; wait=False does not wait for an open
+    transaction (one a killed run left) and gives the last committed ones."""
+    return _offsets(admin("offsets", group, topic, *([] if wait else ["--no-wait"]), bootstrap=bootstrap))
 
 
 def produce(topic, records, bootstrap=None, partition=None):

@@ -7,8 +7,10 @@
  *     create TOPIC... --partitions N   create topics (replication factor 1)
  *     delete TOPIC...                  delete topics
  *     end TOPIC                        "PARTITION HIGH_WATERMARK" per partition
- *     offsets GROUP TOPIC              "PARTITION OFFSET" per partition: the
- *                                      group's committed offset, or "none"
+ *     offsets GROUP TOPIC [--no-wait]  "PARTITION OFFSET" per partition: the
+ *                                      group's committed offset, or "none";
+ *                                      waits for open transactions unless
+ *                                      --no-wait
  *
  * BROKERS defaults to $WEIR_KAFKA_BROKERS. Exit status 0 on success, 1 on
  * any error (one line on stderr naming the topic or group), 2 on a usage
@@ -50,7 +52,7 @@ static void usage(const char *why) {
           "  create TOPIC... --partitions N\n"
           "  delete TOPIC...\n"
           "  end TOPIC\n"
-          "  offsets GROUP TOPIC\n",
+          "  offsets GROUP TOPIC [--no-wait]\n",
           why);
   exit(2);
 }
@@ -137,7 +139,8 @@ static int parse_int(const char *text, const char *what, int min) {
 static int transient(rd_kafka_resp_err_t err) {
   return err == RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE || err == RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION ||
          err == RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS ||
-         err == RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE || err == RD_KAFKA_RESP_ERR_NOT_COORDINATOR;
+         err == RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE || err == RD_KAFKA_RESP_ERR_NOT_COORDINATOR ||
+         err == RD_KAFKA_RESP_ERR_UNSTABLE_OFFSET_COMMIT; /* a transaction is still open */
 }
 
 /* Whether to ask again after `err`, having waited `*waited_ms` so far. */
@@ -252,15 +255,16 @@ static void cmd_end(rd_kafka_t *rk, const struct options *opt, int argc, char **
 /* One ListConsumerGroupOffsets request for every partition of `wanted`;
  * its result event, or NULL after a transient error (*err says which). */
 static rd_kafka_event_t *list_group_offsets(rd_kafka_t *rk, const struct options *opt, const char *group,
-                                            const rd_kafka_topic_partition_list_t *wanted,
+                                            const rd_kafka_topic_partition_list_t *wanted, int stable,
                                             rd_kafka_resp_err_t *err) {
   rd_kafka_ListConsumerGroupOffsets_t *request = rd_kafka_ListConsumerGroupOffsets_new(group, wanted);
   rd_kafka_queue_t *queue = rd_kafka_queue_new(rk);
   rd_kafka_AdminOptions_t *options =
       admin_options(rk, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS, opt->timeout_ms);
-  /* Offsets committed inside a transaction that is still open are not an
-   * answer yet: the broker waits until it ends. */
-  rd_kafka_error_t *error = rd_kafka_AdminOptions_set_require_stable_offsets(options, 1);
+  /* Stable: offsets committed inside a transaction that is still open are
+   * not an answer yet (asked again until it ends). Otherwise the offsets
+   * of the transactions committed so far. */
+  rd_kafka_error_t *error = rd_kafka_AdminOptions_set_require_stable_offsets(options, stable);
   if (error)
     fail("require_stable_offsets: %s", rd_kafka_error_string(error));
   rd_kafka_ListConsumerGroupOffsets(rk, &request, 1, options, queue);
@@ -280,42 +284,67 @@ static rd_kafka_event_t *list_group_offsets(rd_kafka_t *rk, const struct options
   return event;
 }
 
+/* The partition's entry in a ListConsumerGroupOffsets result, or NULL. */
+static const rd_kafka_topic_partition_t *find_partition(const rd_kafka_topic_partition_list_t *found,
+                                                        const char *topic, int partition) {
+  for (int i = 0; found && i < found->cnt; ++i)
+    if (found->elems[i].partition == partition && strcmp(found->elems[i].topic, topic) == 0)
+      return &found->elems[i];
+  return NULL;
+}
+
 static void cmd_offsets(rd_kafka_t *rk, const struct options *opt, int argc, char **argv) {
+  int stable = 1;
+  if (argc == 3 && strcmp(argv[2], "--no-wait") == 0) {
+    stable = 0;
+    --argc;
+  }
   if (argc != 2)
-    usage("offsets needs GROUP TOPIC");
+    usage("offsets needs GROUP TOPIC [--no-wait]");
   const char *group = argv[0], *topic = argv[1];
   int partitions = partition_count(rk, opt, topic);
   rd_kafka_topic_partition_list_t *wanted = rd_kafka_topic_partition_list_new(partitions);
   for (int p = 0; p < partitions; ++p)
     rd_kafka_topic_partition_list_add(wanted, topic, p);
-  rd_kafka_event_t *event;
-  rd_kafka_resp_err_t err;
-  int waited_ms = 0;
-  while (!(event = list_group_offsets(rk, opt, group, wanted, &err)))
-    if (!retry(err, &waited_ms, opt))
-      fail("offsets of group '%s': %s", group, rd_kafka_err2str(err));
-  size_t n;
-  const rd_kafka_group_result_t **groups =
-      rd_kafka_ListConsumerGroupOffsets_result_groups(rd_kafka_event_ListConsumerGroupOffsets_result(event), &n);
-  if (n != 1)
-    fail("group '%s': %zu results for one group", group, n);
-  const rd_kafka_error_t *group_error = rd_kafka_group_result_error(groups[0]);
-  if (group_error)
-    fail("group '%s': %s", group, rd_kafka_error_string(group_error));
-  const rd_kafka_topic_partition_list_t *found = rd_kafka_group_result_partitions(groups[0]);
-  for (int p = 0; p < partitions; ++p) {
-    const rd_kafka_topic_partition_t *entry = NULL;
-    for (int i = 0; found && i < found->cnt; ++i)
-      if (found->elems[i].partition == p && strcmp(found->elems[i].topic, topic) == 0)
-        entry = &found->elems[i];
-    if (entry && entry->err)
-      fail("group '%s' topic '%s' partition %d: %s", group, topic, p, rd_kafka_err2str(entry->err));
-    if (!entry || entry->offset < 0)
-      printf("%d none\n", p);
-    else
-      printf("%d %" PRId64 "\n", p, entry->offset);
+  for (int waited_ms = 0;;) {
+    rd_kafka_resp_err_t err;
+    rd_kafka_event_t *event = list_group_offsets(rk, opt, group, wanted, stable, &err);
+    if (!event) {
+      if (!retry(err, &waited_ms, opt))
+        fail("offsets of group '%s': %s", group, rd_kafka_err2str(err));
+      continue;
+    }
+    size_t n;
+    const rd_kafka_group_result_t **groups = rd_kafka_ListConsumerGroupOffsets_result_groups(
+        rd_kafka_event_ListConsumerGroupOffsets_result(event), &n);
+    if (n != 1)
+      fail("group '%s': %zu results for one group", group, n);
+    const rd_kafka_error_t *group_error = rd_kafka_group_result_error(groups[0]);
+    if (group_error)
+      fail("group '%s': %s", group, rd_kafka_error_string(group_error));
+    const rd_kafka_topic_partition_list_t *found = rd_kafka_group_result_partitions(groups[0]);
+    rd_kafka_resp_err_t pending = RD_KAFKA_RESP_ERR_NO_ERROR;
+    for (int p = 0; p < partitions; ++p) {
+      const rd_kafka_topic_partition_t *entry = find_partition(found, topic, p);
+      if (entry && entry->err && !(transient(entry->err) && retry(entry->err, &waited_ms, opt)))
+        fail("group '%s' topic '%s' partition %d: %s", group, topic, p, rd_kafka_err2str(entry->err));
+      if (entry && entry->err)
+        pending = entry->err;
+    }
+    if (pending) {
+      rd_kafka_event_destroy(event);
+      continue;
+    }
+    for (int p = 0; p < partitions; ++p) {
+      const rd_kafka_topic_partition_t *entry = find_partition(found, topic, p);
+      if (!entry || entry->offset < 0)
+        printf("%d none\n", p);
+      else
+        printf("%d %" PRId64 "\n", p, entry->offset);
+    }
+    rd_kafka_event_destroy(event);
+    break;
   }
-  rd_kafka_event_destroy(event);
   rd_kafka_topic_partition_list_destroy(wanted);
 }
 
