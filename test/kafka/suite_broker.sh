@@ -18,7 +18,8 @@
 #   tests are required (CI=true or WEIR_REQUIRE_KAFKA=1): then the broker is
 #   started (fetching the jars if needed) and lit fails without one.
 #
-# Exit status: COMMAND's; 1 when the broker does not start.
+# Exit status: COMMAND's; 1 when the broker does not start where the Kafka
+# tests are required (elsewhere COMMAND runs without it, after a warning).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 
@@ -59,11 +60,17 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 if ! WEIR_KAFKA_BROKERS=$("$here/broker.sh" start); then
-  say "the Kafka broker did not start (above); the Kafka tests cannot run"
-  exit 1
+  if ((required)); then
+    say "the Kafka broker did not start (above); the Kafka tests cannot run"
+    exit 1
+  fi
+  # A developer's check goes on; lit says the Kafka tests are UNSUPPORTED.
+  say "WARNING: the Kafka broker did not start (above); running without it"
+  WEIR_KAFKA_BROKERS=none
+else
+  say "Kafka broker for the suites on $WEIR_KAFKA_BROKERS (run dir $WEIR_KAFKA_RUN)"
 fi
 export WEIR_KAFKA_BROKERS
-say "Kafka broker for the suites on $WEIR_KAFKA_BROKERS (run dir $WEIR_KAFKA_RUN)"
 # Not exec: the trap stops the broker when COMMAND ends.
 status=0
 "$@" || status=$?
