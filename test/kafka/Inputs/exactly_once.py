@@ -15,6 +15,10 @@ usage: exactly_once.py MODE --work DIR --name PREFIX [--kills N] [--seed S] -- W
   broker-restart      a broker of its own (broker.sh, WEIR_KAFKA_RUN under
                       DIR) is stopped while a realtime run is consuming and
                       producing, and restarted 3 s later; production goes on
+  second-process      a second realtime run in the same group (its own
+                      checkpoint) starts beside the first; it may be refused
+                      or fence the first (either exits != 0 with a message),
+                      but the output must not be processed twice
 
 What a read_committed consumer must see (the outputs' expectation comes
 from a file run of the same program over the records the input topic
@@ -51,11 +55,11 @@ class Setup:
         self.ck = os.path.join(args.work, f"ck{tag}")
         k.create([self.t_clean, self.t_per_user], 2, bootstrap)
 
-    def cmd(self, trigger):
+    def cmd(self, trigger, checkpoint=None):
         return self.weir + ["--source", f"txns=kafka:{self.t_in}", "--sink", f"clean=kafka:{self.t_clean}",
                             "--sink", f"per_user=kafka:{self.t_per_user}?key=user",
                             "--kafka-brokers", self.bootstrap, "--group-id", self.group,
-                            "--checkpoint", self.ck, "--guarantee", "exactly_once", "--trigger", trigger,
+                            "--checkpoint", checkpoint or self.ck, "--guarantee", "exactly_once", "--trigger", trigger,
                             "--commit-interval", "100ms"]
 
     def start(self, trigger, log):
@@ -223,9 +227,42 @@ def broker_restart(args, weir, rng):
         subprocess.run([BROKER_SH, "stop"], timeout=k.TIMEOUT)
 
 
+def second_process(args, weir, rng):
+    bootstrap = k.brokers()
+    t_in = f"{args.name}.in"
+    k.create([t_in], 2)
+    s = Setup(args, weir, bootstrap)
+    produce_chunks(t_in, bootstrap, 5, 200, 0)
+    first = s.start("realtime", "first.log")
+    k.wait_consumed(first, s.group, [t_in], settle_topics=[s.t_clean, s.t_per_user])
+    # The same group (so the same transactional id), a checkpoint of its own.
+    second = k.Run(s.cmd("realtime", os.path.join(args.work, "ck2")), args.work, os.path.join(args.work, "second.log"))
+    time.sleep(3)
+    produce_chunks(t_in, bootstrap, 5, 200, 0, first_chunk=5)
+    alive = [r for r in (first, second) if r.alive()]
+    if not alive:
+        first.fail_with_log("both processes of the group exited")
+    k.wait_consumed(alive[0], s.group, [t_in], settle_topics=[s.t_clean, s.t_per_user])
+    for r in (first, second):
+        if r.alive():
+            r.stop()
+    outcome = []
+    for name, r in (("first", first), ("second", second)):
+        rc = r.proc.returncode
+        if rc not in (0, None):
+            with open(r.log_path, errors="replace") as f:
+                message = f.read().strip()
+            if not message:
+                k.fail(f"the {name} process exited with {rc} without a word")
+            outcome.append(f"the {name} stopped with {rc}")
+    check_exactly_once("second process", s.outputs(), expected(args, weir, t_in, bootstrap, ""))
+    print(f"second process in the group: {', '.join(outcome) or 'both ran'}; every row exactly once")
+
+
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("mode", choices=["kill-realtime", "kill-available-now", "broker-restart"])
+    parser.add_argument("mode", choices=["kill-realtime", "kill-available-now", "broker-restart",
+                                         "second-process"])
     parser.add_argument("--work", required=True)
     parser.add_argument("--name", required=True)
     parser.add_argument("--kills", type=int, default=10)
@@ -239,7 +276,7 @@ def main():
     print(f"{args.mode}: seed {seed}")
     sys.stdout.flush()
     {"kill-realtime": kill_realtime, "kill-available-now": kill_available_now,
-     "broker-restart": broker_restart}[args.mode](args, weir, random.Random(seed))
+     "broker-restart": broker_restart, "second-process": second_process}[args.mode](args, weir, random.Random(seed))
 
 
 if __name__ == "__main__":
