@@ -65,7 +65,9 @@ def main():
         k.create(outs.values(), PARTITIONS)
         group = f"{args.name}.{tag}.g"
         cmd = weir + ["--source", f"txns=kafka:{t_in}", "--kafka-brokers", k.brokers(), "--group-id", group,
-                      "--checkpoint", os.path.join(args.work, f"ck.{tag}"), "--trigger", trigger, "--quiet"]
+                      "--checkpoint", os.path.join(args.work, f"ck.{tag}"), "--quiet",
+                      # `--trigger every 1s`: two words, as typed in a shell.
+                      "--trigger", *trigger.split()]
         for s in SINKS:
             cmd += ["--sink", f"{s}=kafka:{outs[s]}?key=user"]
         log = os.path.join(args.work, f"{tag}.log")
