@@ -97,6 +97,21 @@ def consume(topic, fmt="%s\\n", committed=True, bootstrap=None):
     return lines
 
 
+def consume_envelopes(topic, bootstrap=None):
+    """Every record of the topic as kcat's JSON envelope (-J): key (null
+    for none, "" for an empty key; -f's %k cannot tell them apart),
+    partition, offset, ts (ms) and payload."""
+    lines = []
+    for partition in sorted(end_offsets(topic, bootstrap)):
+        proc = subprocess.run(["kcat", "-C", "-b", bootstrap or brokers(), "-t", topic, "-p", str(partition),
+                               "-o", "beginning", "-e", "-q", "-J"],
+                              capture_output=True, text=True, timeout=TIMEOUT)
+        if proc.returncode != 0:
+            fail(f"kcat -C -J {topic}: {proc.stderr.strip()}")
+        lines += [json.loads(x) for x in proc.stdout.splitlines()]
+    return lines
+
+
 def canonical(rows):
     """JSON rows as sorted canonical text: comparable whatever the order
     and the writer's key order."""

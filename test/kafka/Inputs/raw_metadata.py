@@ -23,7 +23,7 @@ import sys
 sys.path.insert(0, os.path.dirname(__file__))
 import kafkalib as k  # noqa: E402
 
-KEYED = [("k1", "hello, world"), ("k2", 'say "hi"'), ("k1", "again k1"), ("", "empty key: kcat sends no key"),
+KEYED = [("k1", "hello, world"), ("k2", 'say "hi"'), ("k1", "again k1"), ("", "an empty key, not a missing one"),
          ("k3", "北京 🦆 plain")] + [(f"key{i}", f"line number {i}") for i in range(40)]
 UNKEYED = [(None, "no key here"), (None, "{\"not\": \"parsed\"}")] + [(None, f"unkeyed {i}") for i in range(20)]
 
@@ -61,8 +61,9 @@ def main():
     run("run1.log")
     run("run2.log")
 
-    # kcat's view of the input: key (NULL: none), partition, offset, timestamp, value.
-    truth = [line.split("\t", 4) for line in k.consume(topics["in"], fmt="%k\\t%p\\t%o\\t%T\\t%s\\n")]
+    # kcat's view of the input: key (None: none), partition, offset, timestamp, value.
+    truth = [(e["key"], e["partition"], e["offset"], e["ts"], e["payload"])
+             for e in k.consume_envelopes(topics["in"])]
     if len(truth) != len(KEYED) + len(UNKEYED):
         k.fail(f"kcat read {len(truth)} input records, produced {len(KEYED) + len(UNKEYED)}")
 
@@ -72,13 +73,13 @@ def main():
         k.fail(f"shout: {len(got_shout)} raw records, expected each of {len(want_shout)} upper-cased lines twice")
     print(f"raw: {len(got_shout)} records: each line upper-cased, once per one-off run")
 
-    want_meta = [json.dumps({"line": value, "_key": None if key == "NULL" else key, "_partition": int(p),
-                             "_offset": int(o), "_timestamp": iso(int(ts))})
+    want_meta = [json.dumps({"line": value, "_key": key, "_partition": p, "_offset": o,
+                             "_timestamp": iso(ts)})
                  for key, p, o, ts, value in truth]
     k.same_rows("meta", k.consume(topics["meta"]), want_meta * 2)
     print(f"metadata: {len(want_meta)} rows per run with kcat's key, partition, offset and timestamp")
 
-    want_stamped = sorted(f"{value}\t{ts}" for key, p, o, ts, value in truth if key != "NULL")
+    want_stamped = sorted(f"{value}\t{ts}" for key, p, o, ts, value in truth if key is not None)
     got_stamped = []
     for record in k.consume(topics["stamped"], fmt="%k\\t%T\\t%s\\n"):
         key, ts, value = record.split("\t", 2)
