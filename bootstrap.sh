@@ -3,6 +3,7 @@
 #   ./bootstrap.sh demo   install, build, run the flagship example
 #   ./bootstrap.sh test   install, build, run every test suite (check, check-bench,
 #                         and check-sanitized: ASan/UBSan plus both fuzzers)
+#                         with one local Kafka broker for the Kafka tests
 # Each step is idempotent; BUILD_DIR (default: build) names the build tree.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -17,9 +18,12 @@ PACKAGES=(
   zlib1g-dev libzstd-dev libedit-dev libxml2-dev libffi-dev libncurses-dev libz3-dev
 )
 
+# What `test` adds: the Kafka tests' broker (test/kafka/README.md), one JVM.
+KAFKA_TEST_PACKAGES=(default-jre-headless maven)
+
 install_packages() {
   local missing=()
-  for p in "${PACKAGES[@]}"; do
+  for p in "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   if ((${#missing[@]})); then
@@ -43,7 +47,7 @@ build() {
 
 case "${1:-}" in
   demo)
-    install_packages
+    install_packages "${PACKAGES[@]}"
     configure "$BUILD_DIR"
     ninja -C "$BUILD_DIR" -j2 weir
     cd examples/flagship
@@ -55,15 +59,24 @@ case "${1:-}" in
     done
     ;;
   test)
-    install_packages
+    install_packages "${PACKAGES[@]}" "${KAFKA_TEST_PACKAGES[@]}"
+    # The broker's jars from Maven Central into ~/.cache/weir-kafka (once).
+    test/kafka/broker.sh fetch
     build "$BUILD_DIR"
-    ninja -C "$BUILD_DIR" check
-    # The benchmark tools' self-test (gen_txns, the hand-written baseline).
-    ninja -C "$BUILD_DIR" check-bench
-    # The same suites against an ASan/UBSan build, plus short fuzz runs of the
-    # frontend and the record decoders (check-sanitized builds what it needs).
-    configure "$BUILD_DIR-asan" -DWEIR_SANITIZE=ON -DWEIR_FUZZ=ON
-    ninja -C "$BUILD_DIR-asan" -j2 check-sanitized
+    # The ASan/UBSan build too, before a broker is started for the suites.
+    build "$BUILD_DIR-asan" -DWEIR_SANITIZE=ON -DWEIR_FUZZ=ON
+    # One Kafka broker serves every suite below and is stopped after them
+    # (suite_broker.sh). Here the Kafka tests must run: without a broker
+    # they fail instead of being skipped.
+    export WEIR_REQUIRE_KAFKA=1
+    test/kafka/suite_broker.sh bash -c '
+      set -e
+      ninja -C "$1" check
+      # The benchmark tools self-test (gen_txns, the hand-written baseline).
+      ninja -C "$1" check-bench
+      # The same suites against the ASan/UBSan build, plus short fuzz runs
+      # of the frontend and the record decoders.
+      ninja -C "$1-asan" -j2 check-sanitized' bash "$BUILD_DIR"
     ;;
   *)
     echo "usage: $0 demo|test" >&2

@@ -4,9 +4,11 @@
 #   ir/        lowering and IR passes (--emit=ir, --emit=ir-opt, weir explain)
 #   codegen/   LLVM IR and machine code (--emit=llvm, --emit=asm)
 #   run/       programs run end to end on data, compared with expected outputs
+#   kafka/     programs run against a real Kafka broker (REQUIRES: kafka)
 # Substitutions: %weir (the compiler driver: RUN lines always call it so, never
 # as a bare `weir` found on PATH), %examples (the repo's examples/),
-# %python, %reference (test/reference/, the independent Python model).
+# %python, %reference (test/reference/, the independent Python model); for
+# the Kafka tests %kafka_brokers, %kcat and %kafka_admin (kafka/lit.local.cfg).
 import os
 import shutil
 
@@ -19,7 +21,7 @@ config.name = "weir"
 config.test_format = lit.formats.ShTest(execute_external=True)
 config.suffixes = [".weir", ".test"]
 config.test_source_root = os.path.dirname(__file__)
-config.suites = ["frontend", "ir", "codegen", "run"]
+config.suites = ["frontend", "ir", "codegen", "run", "kafka"]
 # Inputs/ hold data and helper programs, reference/ the Python model; only the
 # suite directories contain tests.
 config.excludes = ["Inputs", "reference", "unit", "fuzz", "CMakeLists.txt",

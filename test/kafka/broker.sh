@@ -6,11 +6,14 @@
 # (smoke.sh also needs librdkafka-dev and a C compiler.)
 #
 #   broker.sh fetch                    download the Kafka jars (once; cached)
+#   broker.sh fetched                  exit 0 if the jars are in the cache
 #   broker.sh start [--port P] [--controller-port C]
 #                                      fresh broker; prints host:port
 #   broker.sh create-topic NAME PARTITIONS
 #   broker.sh status                   exit 0 and print host:port if it answers
-#   broker.sh stop                     stop it and delete its data
+#   broker.sh stop [--keep-data]       stop it and delete its data (or keep it)
+#   broker.sh restart                  start a broker stopped with --keep-data
+#                                      again: same port, topics and offsets
 #
 # Environment:
 #   WEIR_KAFKA_HOME  jar cache, outside the repo (default ~/.cache/weir-kafka)
@@ -222,18 +225,13 @@ bound() {
   grep -qF "Awaiting socket connections on 127.0.0.1:$1." "$RUN_DIR/server.log"
 }
 
-# One attempt: format, launch, wait. Returns 2 when a port was taken.
-start_once() {
-  local port=$1 cport=$2 start_ns format_ms
-  rm -rf "$RUN_DIR"
-  mkdir -p "$RUN_DIR/data"
-  write_config "$port" "$cport"
+# Launches the JVM on the run directory's config and data and waits until
+# it answers on PORT. Returns 2 when a port was taken.
+launch() {
+  local port=$1 start_ns
   start_ns=$(date +%s%N)
-  kafka_java kafka.tools.StorageTool format -t "$(random_cluster_id)" \
-    -c "$RUN_DIR/server.properties" >"$RUN_DIR/format.log" 2>&1 ||
-    { cat "$RUN_DIR/format.log" >&2; die "formatting the KRaft log dir failed"; }
-  format_ms=$((($(date +%s%N) - start_ns) / 1000000))
-  start_ns=$(date +%s%N)
+  # A stale pid file of a stopped broker would read as one that died.
+  rm -f "$RUN_DIR/broker.pid"
   # setsid: the broker outlives this script and the terminal's Ctrl-C;
   # the inner shell writes its own pid, which exec hands to the JVM.
   setsid sh -c 'echo $$ >"$1"; shift; exec "$@"' sh "$RUN_DIR/broker.pid" \
@@ -256,7 +254,21 @@ start_once() {
   done
   echo "127.0.0.1:$port" >"$RUN_DIR/bootstrap"
   log "broker pid $(<"$RUN_DIR/broker.pid") answers on 127.0.0.1:$port" \
-    "$((($(date +%s%N) - start_ns) / 1000000)) ms after launch (format took $format_ms ms); run dir $RUN_DIR"
+    "$((($(date +%s%N) - start_ns) / 1000000)) ms after launch; run dir $RUN_DIR"
+}
+
+# One attempt: format, launch, wait. Returns 2 when a port was taken.
+start_once() {
+  local port=$1 cport=$2 start_ns
+  rm -rf "$RUN_DIR"
+  mkdir -p "$RUN_DIR/data"
+  write_config "$port" "$cport"
+  start_ns=$(date +%s%N)
+  kafka_java kafka.tools.StorageTool format -t "$(random_cluster_id)" \
+    -c "$RUN_DIR/server.properties" >"$RUN_DIR/format.log" 2>&1 ||
+    { cat "$RUN_DIR/format.log" >&2; die "formatting the KRaft log dir failed"; }
+  log "formatting the KRaft log dir took $((($(date +%s%N) - start_ns) / 1000000)) ms"
+  launch "$port"
 }
 
 cmd_start() {
@@ -298,7 +310,12 @@ cmd_start() {
 }
 
 cmd_stop() {
-  local pid
+  local keep=0 pid
+  case ${1:-} in
+    --keep-data) keep=1 ;;
+    "") ;;
+    *) die "stop: unknown argument $1" ;;
+  esac
   if pid=$(broker_pid); then
     kill -TERM "$pid" 2>/dev/null || true
     local deadline=$((SECONDS + STOP_TIMEOUT))
@@ -309,12 +326,32 @@ cmd_stop() {
       while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
     fi
   fi
+  ((keep)) && return 0
   # Refuse to delete anything that does not look like a run directory.
   if [[ -d $RUN_DIR ]]; then
     [[ -f $RUN_DIR/server.properties || -z $(ls -A "$RUN_DIR") ]] ||
       die "$RUN_DIR does not look like a broker run directory; not deleting it"
     rm -rf "$RUN_DIR"
   fi
+}
+
+# The broker of a run directory that `stop --keep-data` stopped, again: same
+# ports, same cluster, same topics and offsets (for tests of clients that
+# must survive a broker restart).
+cmd_restart() {
+  (($# == 0)) || die "restart takes no arguments"
+  [[ -f $RUN_DIR/server.properties && -f $RUN_DIR/bootstrap ]] ||
+    die "no stopped broker in $RUN_DIR to restart (broker.sh stop --keep-data keeps one)"
+  ! broker_pid >/dev/null || die "the broker in $RUN_DIR is running"
+  local bootstrap port
+  bootstrap=$(<"$RUN_DIR/bootstrap")
+  port=${bootstrap##*:}
+  # launch waits for this start's "Awaiting socket connections" line.
+  mv "$RUN_DIR/server.log" "$RUN_DIR/server.log.$(date +%s%N)"
+  local rc=0
+  launch "$port" || rc=$?
+  ((rc == 0)) || die "port $port on 127.0.0.1 was taken while the broker was stopped"
+  echo "$bootstrap"
 }
 
 bootstrap_address() {
@@ -339,8 +376,10 @@ cmd_create_topic() {
 
 case "${1:-}" in
   fetch) shift; cmd_fetch "$@" ;;
+  fetched) fetched ;;
   start) shift; cmd_start "$@" ;;
   stop) shift; cmd_stop "$@" ;;
+  restart) shift; cmd_restart "$@" ;;
   status) shift; cmd_status "$@" ;;
   create-topic) shift; cmd_create_topic "$@" ;;
   *) sed -n '2,/^set -euo/p' "$0" | sed '$d' >&2; exit 2 ;;
