@@ -21,8 +21,7 @@
 
 #define WEIR_CLOCK_FIELDS(X)                                                                       \
   X(CK_MaxEventTime, max_event_time) X(CK_Watermark, watermark) X(CK_NextFire, next_fire)         \
-  X(CK_FiredUpto, fired_upto) X(CK_Oldest, oldest) X(CK_LateRows, late_rows)                   \
-  X(CK_EventTimeCap, event_time_cap)
+  X(CK_FiredUpto, fired_upto) X(CK_Oldest, oldest) X(CK_LateRows, late_rows)
 
 #define WEIR_FIELD_DESC_FIELDS(X) X(FD_Name, name) X(FD_Type, type) X(FD_Nullable, nullable)
 

@@ -129,10 +129,7 @@ void WindowFire::advanceEventTime(FunctionContext &fc, const ir::Node &aggregate
   WindowCodegen w(fc, aggregate, fc.clock(driver_.index().stateOf.at(aggregate.id)));
   // The watermark only moves forward; what it completed fires before this
   // row is folded (the row is at or after it, so in none of those windows).
-  // The source may hold it back (a Kafka source's slowest partition).
-  Value *capped = b.CreateSelect(b.CreateICmpSLT(ts, w.loadClock(RuntimeABI::CK_EventTimeCap)), ts,
-                                 w.loadClock(RuntimeABI::CK_EventTimeCap), "capped");
-  Value *maxTs = w.max(w.loadClock(RuntimeABI::CK_MaxEventTime), capped);
+  Value *maxTs = w.max(w.loadClock(RuntimeABI::CK_MaxEventTime), ts);
   w.storeClock(RuntimeABI::CK_MaxEventTime, maxTs);
   Value *watermark = b.CreateSub(maxTs, w.i64(aggregate.watermarkDelayMs), "watermark");
   w.storeClock(RuntimeABI::CK_Watermark, watermark);

@@ -170,7 +170,6 @@ Status Durability::keepCompleted() {
       return s;
     if (hasClock && clock.size() == sizeof(WeirClock))
       std::memcpy(run_.clock(i), clock.data(), sizeof(WeirClock));
-    run_.clock(i)->event_time_cap = INT64_MAX; // the source's to set
   }
   return {};
 }
@@ -521,7 +520,6 @@ Status Durability::restoreState(uint32_t index) {
       return s;
     if (found && value.size() == sizeof(WeirClock))
       std::memcpy(run_.clock(index), value.data(), sizeof(WeirClock));
-    run_.clock(index)->event_time_cap = INT64_MAX; // the source's to set
   }
   return {};
 }

@@ -128,7 +128,7 @@ Status Run::start() {
       return st;
   for (uint32_t i = 0; i < program_.nstates; ++i)
     states_.push_back(createHashTable(&program_.states[i], i, 0));
-  clocks_.assign(program_.nstates, WeirClock{INT64_MIN, INT64_MIN, INT64_MAX, INT64_MIN, INT64_MIN, 0, INT64_MAX});
+  clocks_.assign(program_.nstates, WeirClock{INT64_MIN, INT64_MIN, INT64_MAX, INT64_MIN, INT64_MIN, 0});
   for (uint32_t i = 0; i < program_.nstages; ++i) {
     const WeirStageDesc &st = program_.stages[i];
     bool reads = st.kind == WEIR_STAGE_SCAN || st.kind == WEIR_STAGE_TABLE_BUILD;

@@ -101,6 +101,8 @@ private:
     std::unique_ptr<GeneratorSource> generator; // a generator: URI instead of a file
     std::unique_ptr<KafkaSource> kafka;         // a Kafka topic
     KafkaSource::Payload payload = KafkaSource::Payload::Json;
+    std::unique_ptr<RecordDecoder> eventTimeProbe; // decodes just the event time (RunStreaming.cpp)
+    uint32_t probeUsed = 0;
     int lastStage = -1;
     bool scanned = false;
     uint64_t read = 0, bad = 0;
@@ -141,6 +143,7 @@ private:
   StreamCheckpointParticipant *streamParticipant();
   Status runStreamingPass(KafkaSource::Clock::time_point deadline, size_t max, bool &any);
   Status runBoundedBatch();
+  void mergeByEventTime(SourceRuntime &src);
   std::string streamingReport() const;
   Status invokeStage(StreamStage &stage);
   Status commitPoint(bool force);

@@ -273,6 +273,27 @@ Status Run::invokeStage(StreamStage &s) {
   return {};
 }
 
+// Windows see a batch in event-time order across partitions (each
+// partition's own order kept), so that one global watermark does not make a
+// partition's records late because the fetches delivered another first. A
+// record without a readable event time keeps its place after its
+// partition's previous one.
+void Run::mergeByEventTime(SourceRuntime &src) {
+  std::vector<int64_t> times(src.kafka->batch().size(), INT64_MIN);
+  std::vector<WeirValue> row(std::max<uint32_t>(src.schema.nfields, 1));
+  std::map<int32_t, int64_t> previous;
+  for (size_t i = 0; i < times.size(); ++i) {
+    int32_t p = src.kafka->batch()[i]->partition;
+    DecodeOutcome o = src.eventTimeProbe->next(row.data());
+    bool known = o == DecodeOutcome::Row && !row[src.probeUsed].is_null;
+    times[i] = known ? row[src.probeUsed].v.i64 : previous.count(p) ? previous[p] : INT64_MIN;
+    previous[p] = times[i];
+  }
+  while (src.eventTimeProbe->next(row.data()) != DecodeOutcome::End) {
+  } // rewinds it for the next batch
+  src.kafka->mergeBatchByEventTime(times);
+}
+
 // One batch: each Kafka source fetches (waiting until `deadline` at most),
 // every streaming scan reads the batches, the positions move past them, and
 // the unwindowed aggregates emit the keys that changed.
@@ -289,6 +310,8 @@ Status Run::runStreamingPass(Clock::time_point deadline, size_t max, bool &any) 
     if (Status s = src.kafka->fetch(until, max); !s.ok())
       return std::move(s).withContext("source '" + src.info.name + "'");
     any |= !src.kafka->batch().empty();
+    if (src.eventTimeProbe && src.kafka->batch().size() > 1)
+      mergeByEventTime(src);
   }
   if (!any)
     return {};
@@ -335,6 +358,13 @@ Status Run::runStreaming() {
       SourceRuntime &src = sources_[st.source];
       stage.cursor = std::make_unique<WeirCursor>(
           src.info, makeKafkaDecoder(*src.kafka, src.payload, src.schema), ByteRange{}, stage.task->error);
+      int32_t eventTime = program_.sources[st.source].event_time_field;
+      if (eventTime >= 0 && !src.eventTimeProbe && st.target_state >= 0 && program_.states[st.target_state].windowed) {
+        // Reads just the event time of each record, to merge partitions.
+        src.probeUsed = static_cast<uint32_t>(eventTime);
+        src.eventTimeProbe = makeKafkaDecoder(*src.kafka, src.payload,
+                                              SchemaView{src.schema.nfields, src.schema.fields, 1, &src.probeUsed});
+      }
       // Only a source's first scan counts and dead-letters its bad records
       // (its other scans see the same ones).
       stage.cursor->logBadRecords = !src.scanned;
@@ -350,19 +380,6 @@ Status Run::runStreaming() {
   for (uint32_t i = 0; i < program_.nstates; ++i)
     if (stateFed[i] && !program_.states[i].windowed)
       trackChanges(states_[i]);
-  // Per-partition watermarks for the windowed states a Kafka scan feeds.
-  for (uint32_t s = 0; s < program_.nsources; ++s) {
-    if (!sources_[s].kafka)
-      continue;
-    std::vector<WeirClock *> clocks;
-    for (const StreamStage &scan : streamScans_) {
-      const WeirStageDesc &st = program_.stages[scan.index];
-      if (st.source == static_cast<int32_t>(s) && st.target_state >= 0 && program_.states[st.target_state].windowed)
-        clocks.push_back(&clocks_[st.target_state]);
-    }
-    sources_[s].kafka->trackEventTime(program_.sources[s].event_time_field, std::move(clocks));
-  }
-
   struct sigaction action = {}, oldInt = {}, oldTerm = {};
   action.sa_handler = onStopSignal;
   sigemptyset(&action.sa_mask);
@@ -405,6 +422,12 @@ Status Run::runStreaming() {
   }
   if (status.ok())
     status = commitPoint(true);
+  if (options_.trace)
+    for (uint32_t i = 0; i < program_.nstates; ++i)
+      if (program_.states[i].windowed)
+        std::fprintf(stderr, "trace: clock of %s: watermark %lld, next fire %lld, late rows %lld\n",
+                     program_.states[i].name, static_cast<long long>(clocks_[i].watermark),
+                     static_cast<long long>(clocks_[i].next_fire), static_cast<long long>(clocks_[i].late_rows));
   sigaction(SIGINT, &oldInt, nullptr);
   sigaction(SIGTERM, &oldTerm, nullptr);
   for (StreamStage &scan : streamScans_)

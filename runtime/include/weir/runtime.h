@@ -198,7 +198,7 @@ WeirArena *weir_task_scratch(WeirTask *task);
  * state and reports late_rows.
  * Per record (ts = the row's event time):
  *   ts < watermark                 -> late: late_rows++ (or the late sink)
- *   max_event_time = max(.., min(ts, event_time_cap)); watermark = max_event_time - delay
+ *   max_event_time = max(.., ts); watermark = max_event_time - delay
  *   watermark >= next_fire         -> the state's fire function emits what
  *                                     the watermark completed
  *   fold the row.
@@ -210,12 +210,6 @@ typedef struct WeirClock {
   int64_t fired_upto;     /* windows ending at or before this were emitted */
   int64_t oldest;         /* a lower bound of what is still open (slice id, session end, pending ts) */
   int64_t late_rows;
-  /* The source's bound on max_event_time, set by the runtime before each
-   * record: a Kafka source's smallest per-partition largest event time (idle
-   * and finished partitions left out), so the watermark follows the slowest
-   * partition; INT64_MAX for files and generators. Generated code folds
-   * min(ts, event_time_cap) into max_event_time. */
-  int64_t event_time_cap;
 } WeirClock;
 WeirClock *weir_task_clock(WeirTask *task, uint32_t state_index);
 

@@ -3,7 +3,9 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <cstring>
+#include <map>
 
 namespace weir::rt {
 
@@ -77,8 +79,6 @@ public:
     if (outcome != DecodeOutcome::Row)
       return outcome;
     fillMetadata(row);
-    if (int32_t f = source_.eventTimeField(); f >= 0 && !row[f].is_null)
-      source_.noteEventTime(partition_, row[f].v.i64);
     return DecodeOutcome::Row;
   }
 
@@ -133,6 +133,7 @@ private:
   KafkaSource &source_;
   KafkaSource::Payload payload_;
   size_t index_ = 0; // into the source's batch
+
   std::vector<uint32_t> payloadUsed_;
   std::vector<std::pair<uint32_t, Meta>> meta_;
   SchemaView inner_;

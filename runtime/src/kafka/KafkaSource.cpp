@@ -15,7 +15,6 @@ constexpr int kMetadataTimeoutMs = 10000;
 // A bounded batch that makes no progress for this long fails (the brokers
 // are gone); librdkafka reconnects on its own until then.
 constexpr auto kStallLimit = std::chrono::seconds(60);
-constexpr int64_t kLongAgo = INT64_MIN / 4;
 } // namespace
 
 KafkaSource::~KafkaSource() {
@@ -118,10 +117,6 @@ Status KafkaSource::beginBoundedBatch() {
     // is done only when it is empty.
     int64_t from = pos != positions_.end() ? pos->second : lo;
     done_[p] = from >= hi;
-    if (from >= hi)
-      emptyAtStart_.insert(p);
-    else
-      emptyAtStart_.erase(p);
   }
   lastProgress_ = Clock::now();
   return {};
@@ -141,37 +136,8 @@ size_t KafkaSource::heldReady() const {
   return n;
 }
 
-void KafkaSource::trackEventTime(int32_t field, std::vector<WeirClock *> clocks) {
-  eventTimeField_ = clocks.empty() ? -1 : field;
-  clocks_ = std::move(clocks);
-  for (int32_t p : partitions_)
-    times_[p].lastRecord = Clock::now();
-}
-
-void KafkaSource::noteEventTime(int32_t partition, int64_t ts) {
-  PartitionTime &t = times_[partition];
-  if (ts > t.maxEventTime)
-    t.maxEventTime = ts;
-  t.lastRecord = batchTime_;
-  int64_t cap = INT64_MAX;
-  for (const auto &[p, pt] : times_) {
-    // A partition with nothing to read in this batch does not hold it back
-    // (one done only later still does, until its records are processed).
-    bool done = bounded_ && p != partition && emptyAtStart_.count(p);
-    bool idle = p != partition && batchTime_ - pt.lastRecord > kIdleAfter;
-    if (!done && !idle && pt.maxEventTime < cap)
-      cap = pt.maxEventTime;
-  }
-  // A partition without a record yet holds the watermark at "long ago"
-  // (not INT64_MIN: generated code subtracts the delay from it).
-  cap = std::max<int64_t>(cap, kLongAgo);
-  for (WeirClock *c : clocks_)
-    c->event_time_cap = cap;
-}
-
 Status KafkaSource::fetch(Clock::time_point deadline, size_t max) {
   Status status;
-  batchTime_ = Clock::now();
   while (batch_.size() < max) {
     rd_kafka_message_t *m = next(deadline, batch_.empty(), status);
     if (!m)
@@ -179,6 +145,31 @@ Status KafkaSource::fetch(Clock::time_point deadline, size_t max) {
     batch_.push_back(m);
   }
   return status;
+}
+
+void KafkaSource::mergeBatchByEventTime(const std::vector<int64_t> &eventTimes) {
+  std::map<int32_t, std::vector<size_t>> byPartition;
+  for (size_t i = 0; i < batch_.size(); ++i)
+    byPartition[batch_[i]->partition].push_back(i);
+  if (byPartition.size() < 2)
+    return;
+  std::vector<std::pair<const std::vector<size_t> *, size_t>> heads; // (a partition's records, next)
+  for (const auto &[p, items] : byPartition)
+    heads.emplace_back(&items, 0);
+  std::vector<rd_kafka_message_t *> merged;
+  merged.reserve(batch_.size());
+  while (merged.size() < batch_.size()) {
+    size_t best = SIZE_MAX;
+    for (size_t h = 0; h < heads.size(); ++h) {
+      auto [items, next] = heads[h];
+      if (next < items->size() &&
+          (best == SIZE_MAX || eventTimes[(*items)[next]] < eventTimes[(*heads[best].first)[heads[best].second]]))
+        best = h;
+    }
+    merged.push_back(batch_[(*heads[best].first)[heads[best].second]]);
+    ++heads[best].second;
+  }
+  batch_ = std::move(merged);
 }
 
 void KafkaSource::releaseBatch() {

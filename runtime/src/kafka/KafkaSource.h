@@ -27,7 +27,6 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -63,6 +62,12 @@ public:
   Status fetch(Clock::time_point deadline, size_t max);
   const std::vector<rd_kafka_message_t *> &batch() const { return batch_; }
   void releaseBatch();
+  // Reorders the batch into event-time order across partitions, keeping
+  // each partition's own order (a k-way merge by each partition's next
+  // record's time, as Kafka Streams picks the partition with the smallest
+  // head timestamp): the watermark then does not depend on how the fetches
+  // interleaved partitions. `eventTimes[i]` is batch()[i]'s event time.
+  void mergeBatchByEventTime(const std::vector<int64_t> &eventTimes);
   // A bounded batch with nothing left to fetch.
   bool exhausted() const { return bounded_ && batchDone() && heldReady() == 0; }
 
@@ -76,16 +81,6 @@ public:
   // The group's committed offsets (read_committed: after the transactions
   // that wrote them commit). Used by recovery.
   Status committedOffsets(std::map<int32_t, int64_t> &out);
-
-  // Per-partition watermarks: the decoder reports each record's event time
-  // (`field` of the schema); the smallest largest event time over the
-  // partitions that are neither idle (no record for kIdleAfter) nor empty
-  // (a bounded batch with nothing to read in them) becomes every fed clock's
-  // event_time_cap.
-  void trackEventTime(int32_t field, std::vector<WeirClock *> clocks);
-  int32_t eventTimeField() const { return eventTimeField_; }
-  void noteEventTime(int32_t partition, int64_t ts);
-  static constexpr auto kIdleAfter = std::chrono::seconds(10);
 
   const std::string &name() const { return name_; }
   const std::string &topic() const { return uri_.topic; }
@@ -109,18 +104,9 @@ private:
   std::map<int32_t, int64_t> positions_;  // next offset per partition (absent: not known yet)
   std::map<int32_t, int64_t> ends_;       // bounded batch: the end offset per partition
   std::map<int32_t, bool> done_;          // bounded batch: partition finished
-  std::set<int32_t> emptyAtStart_;        // bounded batch: nothing to read in it
   std::deque<rd_kafka_message_t *> held_; // fetched beyond a batch's end
   std::vector<rd_kafka_message_t *> batch_;
   bool bounded_ = true;
-  struct PartitionTime {
-    int64_t maxEventTime = INT64_MIN;
-    Clock::time_point lastRecord; // wall time of the batch that brought its last record
-  };
-  std::map<int32_t, PartitionTime> times_;
-  std::vector<WeirClock *> clocks_;
-  int32_t eventTimeField_ = -1;
-  Clock::time_point batchTime_; // when the current batch was fetched
   uint64_t polled_ = 0;
   Clock::time_point lastProgress_;
 };
@@ -132,6 +118,7 @@ private:
 // declared order, no header; raw: the value as the one string field), and
 // the metadata fields (_key, _partition, _offset, _timestamp) are filled from
 // the message.
+
 std::unique_ptr<RecordDecoder> makeKafkaDecoder(KafkaSource &source, KafkaSource::Payload payload,
                                                 const SchemaView &schema);
 
