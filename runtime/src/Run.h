@@ -141,7 +141,8 @@ private:
   Status bindKafka();   // before durable state is restored: clients, group, guarantee
   Status assignKafka(); // after: the sources' saved positions
   StreamCheckpointParticipant *streamParticipant();
-  Status runStreamingPass(KafkaSource::Clock::time_point deadline, size_t max, bool &any);
+  Status runStreamingPass(KafkaSource::Clock::time_point deadline, size_t max, bool perRecord, bool emitAfter,
+                          bool &any);
   Status runBoundedBatch();
   void mergeByEventTime(SourceRuntime &src);
   std::string streamingReport() const;

@@ -11,6 +11,7 @@
 #include <rocksdb/write_batch.h>
 
 #include <csignal>
+#include <filesystem>
 #include <cstdio>
 #include <thread>
 
@@ -152,6 +153,22 @@ Status Run::bindKafka() {
     if (src.kafka)
       if (Status s = src.kafka->open(src.info.path, groupId_); !s.ok())
         return std::move(s).withContext("source '" + src.info.name + "'");
+  // A fresh checkpoint for a group that has committed positions: another
+  // process (or another checkpoint) owns the group. Refused before the
+  // producer would fence that process: both would process the same records.
+  if (checkpointed && !std::filesystem::exists(std::filesystem::path(options_.checkpointDir) / "CURRENT"))
+    for (SourceRuntime &src : sources_) {
+      if (!src.kafka)
+        continue;
+      std::map<int32_t, int64_t> committed;
+      if (Status s = src.kafka->committedOffsets(committed); !s.ok())
+        return std::move(s).withContext("source '" + src.info.name + "'");
+      if (!committed.empty())
+        return Status::config("consumer group '" + groupId_ + "' has committed positions in topic '" +
+                              src.kafka->topic() + "' but the checkpoint " + options_.checkpointDir +
+                              " is new: another process or checkpoint owns this group; rerun with its "
+                              "checkpoint, or give this run its own --group-id");
+    }
   bool anyKafkaSink = false;
   for (const SinkRuntime &s : sinks_)
     anyKafkaSink |= s.location.kafka;
@@ -297,7 +314,8 @@ void Run::mergeByEventTime(SourceRuntime &src) {
 // One batch: each Kafka source fetches (waiting until `deadline` at most),
 // every streaming scan reads the batches, the positions move past them, and
 // the unwindowed aggregates emit the keys that changed.
-Status Run::runStreamingPass(Clock::time_point deadline, size_t max, bool &any) {
+Status Run::runStreamingPass(Clock::time_point deadline, size_t max, bool perRecord, bool emitAfter,
+                             bool &any) {
   any = false;
   size_t kafkaSources = 0;
   for (SourceRuntime &src : sources_)
@@ -315,15 +333,37 @@ Status Run::runStreamingPass(Clock::time_point deadline, size_t max, bool &any) 
   }
   if (!any)
     return {};
-  for (StreamStage &scan : streamScans_)
-    if (Status s = invokeStage(scan); !s.ok())
-      return s;
+  if (perRecord) {
+    // One record per scan call, and the changed keys emitted after each.
+    size_t longest = 0;
+    for (SourceRuntime &src : sources_)
+      if (src.kafka) {
+        src.kafka->setRecordsPerCall(1);
+        longest = std::max(longest, src.kafka->batch().size());
+      }
+    for (size_t k = 0; k <= longest; ++k) { // the last round ends every scan's batch
+      for (StreamStage &scan : streamScans_)
+        if (Status s = invokeStage(scan); !s.ok())
+          return s;
+      for (StreamStage &emit : streamEmits_)
+        if (Status s = invokeStage(emit); !s.ok())
+          return s;
+    }
+    for (SourceRuntime &src : sources_)
+      if (src.kafka)
+        src.kafka->setRecordsPerCall(SIZE_MAX);
+  } else {
+    for (StreamStage &scan : streamScans_)
+      if (Status s = invokeStage(scan); !s.ok())
+        return s;
+  }
   for (SourceRuntime &src : sources_)
     if (src.kafka)
       src.kafka->releaseBatch();
-  for (StreamStage &emit : streamEmits_)
-    if (Status s = invokeStage(emit); !s.ok())
-      return s;
+  if (!perRecord && emitAfter)
+    for (StreamStage &emit : streamEmits_)
+      if (Status s = invokeStage(emit); !s.ok())
+        return s;
   return {};
 }
 
@@ -406,14 +446,14 @@ Status Run::runStreaming() {
     for (SourceRuntime &src : sources_)
       if (src.kafka)
         src.kafka->setUnbounded();
-    // Unwindowed aggregates emit a row per change: one record per batch.
-    // Otherwise a batch is what is there when the first record comes.
-    size_t max = streamEmits_.empty() ? kMaxBatch : 1;
+    // A batch is what is there when the first record comes; unwindowed
+    // aggregates emit a row per change (their scans take one record a call).
+    bool perRecord = !streamEmits_.empty();
     while (status.ok() && !KafkaSource::stopRequested.load()) {
       bool any = false;
       auto deadline = std::min(Clock::now() + std::chrono::milliseconds(20),
                                lastCommit_ + std::chrono::milliseconds(options_.commitIntervalMs));
-      status = runStreamingPass(deadline, max, any);
+      status = runStreamingPass(deadline, kMaxBatch, perRecord, /*emitAfter=*/true, any);
       if (status.ok())
         status = commitPoint(false);
     }
@@ -436,7 +476,8 @@ Status Run::runStreaming() {
   return status;
 }
 
-// available_now, or one batch of every: up to the ends the partitions have now.
+// available_now, or one batch of every: up to the ends the partitions have
+// now, with one commit at its end.
 Status Run::runBoundedBatch() {
   for (SourceRuntime &src : sources_)
     if (src.kafka)
@@ -450,11 +491,16 @@ Status Run::runBoundedBatch() {
     if (exhausted || KafkaSource::stopRequested.load())
       break;
     bool any = false;
-    if (Status s = runStreamingPass(Clock::time_point::max(), kMaxBatch, any); !s.ok())
-      return s;
-    if (Status s = commitPoint(false); !s.ok())
+    if (Status s = runStreamingPass(Clock::time_point::max(), kMaxBatch, false, /*emitAfter=*/false, any); !s.ok())
       return s;
   }
+  // The keys that changed in the batch, once, and one commit: what the batch
+  // emits does not depend on how its records were fetched, and a batch cut
+  // short by a crash is done again whole (its changed keys are not in the
+  // checkpoint).
+  for (StreamStage &emit : streamEmits_)
+    if (Status s = invokeStage(emit); !s.ok())
+      return s;
   return commitPoint(true);
 }
 

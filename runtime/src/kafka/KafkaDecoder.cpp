@@ -54,10 +54,18 @@ public:
 
   DecodeOutcome next(WeirValue *row) override {
     const auto &batch = source_.batch();
-    if (index_ >= batch.size()) {
-      index_ = 0; // the next batch starts from its beginning
+    // A pause first: after the batch's last record it ends the call, and the
+    // next call finds the batch's end (and does not read it again).
+    if (givenThisCall_ >= source_.recordsPerCall()) {
+      givenThisCall_ = 0; // the next call goes on from here
       return DecodeOutcome::End;
     }
+    if (index_ >= batch.size()) {
+      index_ = 0; // the next batch starts from its beginning
+      givenThisCall_ = 0;
+      return DecodeOutcome::End;
+    }
+    ++givenThisCall_;
     const rd_kafka_message_t *m = batch[index_++];
     // A copy, padded for simdjson, that outlives the message (the row's
     // strings point into it until the next record).
@@ -133,6 +141,7 @@ private:
   KafkaSource &source_;
   KafkaSource::Payload payload_;
   size_t index_ = 0; // into the source's batch
+  size_t givenThisCall_ = 0;
 
   std::vector<uint32_t> payloadUsed_;
   std::vector<std::pair<uint32_t, Meta>> meta_;

@@ -144,7 +144,41 @@ Status KafkaSource::fetch(Clock::time_point deadline, size_t max) {
       break;
     batch_.push_back(m);
   }
+  // A partition that has records the fetches have not brought yet is
+  // waited for a little (Kafka Streams' max.task.idle.ms): a batch merged by
+  // event time then holds every partition's next records, and a partition
+  // fetched late does not find the watermark gone past it.
+  auto until = Clock::now() + kWaitForLagging;
+  while (status.ok() && !batch_.empty() && batch_.size() < max && laggingPartition() && Clock::now() < until) {
+    if (rd_kafka_message_t *m = next(until, true, status))
+      batch_.push_back(m);
+  }
   return status;
+}
+
+bool KafkaSource::laggingPartition() const {
+  for (int32_t p : partitions_) {
+    if (bounded_ && done_.count(p) && done_.at(p))
+      continue;
+    bool inBatch = false;
+    for (const rd_kafka_message_t *m : batch_)
+      if (m->partition == p) {
+        inBatch = true;
+        break;
+      }
+    if (inBatch)
+      continue;
+    int64_t lo = -1, hi = -1;
+    rd_kafka_get_watermark_offsets(rk_, uri_.topic.c_str(), p, &lo, &hi); // cached by fetches: no request
+    auto pos = positions_.find(p);
+    int64_t next = pos != positions_.end() ? pos->second : lo;
+    for (const rd_kafka_message_t *m : held_)
+      if (m->partition == p)
+        next = std::max(next, m->offset + 1);
+    if (hi < 0 || next < 0 || next < hi)
+      return true; // unknown yet, or records not fetched
+  }
+  return false;
 }
 
 void KafkaSource::mergeBatchByEventTime(const std::vector<int64_t> &eventTimes) {

@@ -62,6 +62,11 @@ public:
   Status fetch(Clock::time_point deadline, size_t max);
   const std::vector<rd_kafka_message_t *> &batch() const { return batch_; }
   void releaseBatch();
+  // How many records a scan's decoder hands over per stage call before it
+  // pauses (ends the call, keeping its place in the batch): 1 when each
+  // change must be emitted on its own (realtime with unwindowed aggregates).
+  void setRecordsPerCall(size_t n) { recordsPerCall_ = n; }
+  size_t recordsPerCall() const { return recordsPerCall_; }
   // Reorders the batch into event-time order across partitions, keeping
   // each partition's own order (a k-way merge by each partition's next
   // record's time, as Kafka Streams picks the partition with the smallest
@@ -92,6 +97,8 @@ public:
 
 private:
   bool batchDone() const;
+  bool laggingPartition() const;
+  static constexpr auto kWaitForLagging = std::chrono::milliseconds(500);
   size_t heldReady() const;
   // One message, or null (see fetch); `wait`: may block until the deadline.
   rd_kafka_message_t *next(Clock::time_point deadline, bool wait, Status &status);
@@ -106,6 +113,7 @@ private:
   std::map<int32_t, bool> done_;          // bounded batch: partition finished
   std::deque<rd_kafka_message_t *> held_; // fetched beyond a batch's end
   std::vector<rd_kafka_message_t *> batch_;
+  size_t recordsPerCall_ = SIZE_MAX;
   bool bounded_ = true;
   uint64_t polled_ = 0;
   Clock::time_point lastProgress_;
