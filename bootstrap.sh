@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Weir's one entry point for a fresh Debian 12 machine (run as root):
-#   ./bootstrap.sh demo   install, build, run the flagship example
+#   ./bootstrap.sh demo   install, build, run the flagship example and a real-time one
 #   ./bootstrap.sh test   install, build, run every test suite (check, check-bench,
 #                         and check-sanitized: ASan/UBSan plus both fuzzers)
 #                         with one local Kafka broker for the Kafka tests
@@ -57,6 +57,14 @@ case "${1:-}" in
       echo "== $f ($(wc -l <"$f") rows), first rows:"
       head -n 3 "$f"
     done
+    # The real-time trigger, with no broker: a generator released at its
+    # rate; each second's windows appear as the watermark passes them.
+    echo "== trigger realtime (examples/realtime/realtime.weir): live rows for about 4 s"
+    cd ../realtime
+    "../../$BUILD_DIR/bin/weir" run realtime.weir
+    echo "== The same file reads a Kafka topic by declaring its source as"
+    echo "   kafka(topic = \"bids\", format = \"json\") and running with --kafka-brokers HOST:PORT"
+    echo "   (README.md, \"Kafka\"); --trigger available_now | every 30s | realtime switches the trigger."
     ;;
   test)
     install_packages "${PACKAGES[@]}" "${KAFKA_TEST_PACKAGES[@]}"
