@@ -22,6 +22,8 @@ KafkaSource::~KafkaSource() {
     rd_kafka_message_destroy(m);
   for (rd_kafka_message_t *m : batch_)
     rd_kafka_message_destroy(m);
+  for (rd_kafka_message_t *m : carry_)
+    rd_kafka_message_destroy(m);
   if (rk_) {
     rd_kafka_consumer_close(rk_);
     rd_kafka_destroy(rk_);
@@ -138,6 +140,8 @@ size_t KafkaSource::heldReady() const {
 
 Status KafkaSource::fetch(Clock::time_point deadline, size_t max) {
   Status status;
+  batch_ = std::move(carry_); // what the last merge held back comes first
+  carry_.clear();
   while (batch_.size() < max) {
     rd_kafka_message_t *m = next(deadline, batch_.empty(), status);
     if (!m)
@@ -149,6 +153,9 @@ Status KafkaSource::fetch(Clock::time_point deadline, size_t max) {
   // event time then holds every partition's next records, and a partition
   // fetched late does not find the watermark gone past it.
   auto until = Clock::now() + kWaitForLagging;
+  if (options_.trace && !batch_.empty() && batch_.size() < max && laggingPartition())
+    std::fprintf(stderr, "trace: kafka: %s: a batch of %zu waits for a partition with unfetched records\n",
+                 uri_.topic.c_str(), batch_.size());
   while (status.ok() && !batch_.empty() && batch_.size() < max && laggingPartition() && Clock::now() < until) {
     if (rd_kafka_message_t *m = next(until, true, status))
       batch_.push_back(m);
@@ -175,7 +182,7 @@ bool KafkaSource::laggingPartition() const {
     for (const rd_kafka_message_t *m : held_)
       if (m->partition == p)
         next = std::max(next, m->offset + 1);
-    if (hi < 0 || next < 0 || next < hi)
+    if (next < 0 || hasMoreToFetch(p, next))
       return true; // unknown yet, or records not fetched
   }
   return false;
@@ -204,6 +211,28 @@ void KafkaSource::mergeBatchByEventTime(const std::vector<int64_t> &eventTimes) 
     ++heads[best].second;
   }
   batch_ = std::move(merged);
+  // Stop where a partition with more records to come runs out: what
+  // follows may be later than those records, so it waits for them (the
+  // next batch starts with it).
+  std::map<int32_t, size_t> left;
+  for (const rd_kafka_message_t *m : batch_)
+    ++left[m->partition];
+  for (size_t i = 0; i < batch_.size(); ++i) {
+    const rd_kafka_message_t *m = batch_[i];
+    if (--left[m->partition] == 0 && i + 1 < batch_.size() && hasMoreToFetch(m->partition, m->offset + 1)) {
+      carry_.assign(batch_.begin() + static_cast<std::ptrdiff_t>(i + 1), batch_.end());
+      batch_.resize(i + 1);
+      return;
+    }
+  }
+}
+
+bool KafkaSource::hasMoreToFetch(int32_t p, int64_t next) const {
+  if (bounded_ && done_.count(p) && done_.at(p))
+    return false;
+  int64_t lo = -1, hi = -1;
+  rd_kafka_get_watermark_offsets(rk_, uri_.topic.c_str(), p, &lo, &hi); // cached by fetches: no request
+  return hi < 0 || next < hi;
 }
 
 void KafkaSource::releaseBatch() {

@@ -72,9 +72,11 @@ public:
   // record's time, as Kafka Streams picks the partition with the smallest
   // head timestamp): the watermark then does not depend on how the fetches
   // interleaved partitions. `eventTimes[i]` is batch()[i]'s event time.
+  // The batch stops where a partition with records still to fetch runs out
+  // of fetched ones; the rest is held for the next batch.
   void mergeBatchByEventTime(const std::vector<int64_t> &eventTimes);
   // A bounded batch with nothing left to fetch.
-  bool exhausted() const { return bounded_ && batchDone() && heldReady() == 0; }
+  bool exhausted() const { return bounded_ && batchDone() && heldReady() == 0 && carry_.empty(); }
 
   // partition -> next offset (only partitions whose position is known).
   std::map<int32_t, int64_t> positions() const;
@@ -98,7 +100,9 @@ public:
 private:
   bool batchDone() const;
   bool laggingPartition() const;
-  static constexpr auto kWaitForLagging = std::chrono::milliseconds(500);
+  // Partition p has records from `next` on that no fetch has brought yet.
+  bool hasMoreToFetch(int32_t p, int64_t next) const;
+  static constexpr auto kWaitForLagging = std::chrono::milliseconds(2000);
   size_t heldReady() const;
   // One message, or null (see fetch); `wait`: may block until the deadline.
   rd_kafka_message_t *next(Clock::time_point deadline, bool wait, Status &status);
@@ -113,6 +117,7 @@ private:
   std::map<int32_t, bool> done_;          // bounded batch: partition finished
   std::deque<rd_kafka_message_t *> held_; // fetched beyond a batch's end
   std::vector<rd_kafka_message_t *> batch_;
+  std::vector<rd_kafka_message_t *> carry_; // held back by the merge for the next batch
   size_t recordsPerCall_ = SIZE_MAX;
   bool bounded_ = true;
   uint64_t polled_ = 0;
