@@ -9,6 +9,9 @@
 // connections, a pipeline's start) and later ones are received but not
 // measured. The tool stops once the window is over and the topic has been
 // quiet for --idle seconds, or after --timeout seconds in any case.
+// --duration 0 measures every record and stops once the topic has been quiet
+// for --idle seconds after the first one (a saturation run: throughput from
+// the first to the last receive time).
 //
 // Assigned partitions, no consumer group: nothing to join, nothing committed.
 #include "bench/rtm/Kafka.h"
@@ -94,8 +97,8 @@ int main(int argc, char **argv) {
   app.add_option("--isolation", isolation, "read_committed or read_uncommitted")
       ->check(CLI::IsMember({"read_committed", "read_uncommitted"}));
   app.add_option("--warmup", warmup, "seconds of send time excluded at the start")->check(CLI::NonNegativeNumber);
-  app.add_option("--duration", duration, "seconds of send time measured after the warm-up")
-      ->check(CLI::PositiveNumber);
+  app.add_option("--duration", duration, "seconds of send time measured after the warm-up; 0 = all, until idle")
+      ->check(CLI::NonNegativeNumber);
   app.add_option("--idle", idle, "after the window, stop when nothing arrived for this many seconds");
   app.add_option("--timeout", timeout, "stop after this many seconds whatever happens (default warmup + duration + 60)");
   app.add_option("--field", field, "the JSON field holding the send time (epoch microseconds)");
@@ -123,8 +126,11 @@ int main(int argc, char **argv) {
 
   const std::string quotedField = "\"" + field + "\"";
   const int64_t startUs = rtm::nowMicros();
-  const int64_t warmupUs = int64_t(warmup * 1e6), durationUs = int64_t(duration * 1e6);
-  int64_t t0 = INT64_MAX, lastReceiveUs = startUs;
+  if (duration == 0)
+    warmup = 0;
+  const int64_t warmupUs = int64_t(warmup * 1e6);
+  const int64_t durationUs = duration > 0 ? int64_t(duration * 1e6) : INT64_MAX / 4;
+  int64_t t0 = INT64_MAX, lastReceiveUs = startUs, firstReceiveUs = 0;
   std::vector<int64_t> latencies; // microseconds, records inside the window
   latencies.reserve(1 << 20);
   uint64_t received = 0, unparsed = 0, beforeWindow = 0, afterWindow = 0, duplicates = 0, errors = 0;
@@ -136,7 +142,8 @@ int main(int argc, char **argv) {
     int64_t now = rtm::nowMicros();
     if (now - startUs > int64_t(timeout * 1e6))
       break;
-    if (t0 != INT64_MAX && now > t0 + warmupUs + durationUs && now - lastReceiveUs > int64_t(idle * 1e6))
+    bool windowOver = duration == 0 || now > t0 + warmupUs + durationUs;
+    if (t0 != INT64_MAX && windowOver && now - lastReceiveUs > int64_t(idle * 1e6))
       break;
     rd_kafka_message_t *msg = rd_kafka_consumer_poll(consumer.get(), 100);
     if (!msg)
@@ -148,7 +155,8 @@ int main(int argc, char **argv) {
       rd_kafka_message_destroy(msg);
       continue;
     }
-    ++received;
+    if (received++ == 0)
+      firstReceiveUs = receiveUs;
     lastReceiveUs = receiveUs;
     std::string_view json(static_cast<const char *>(msg->payload), msg->len);
     std::optional<int64_t> sent = intField(json, quotedField);
@@ -179,15 +187,21 @@ int main(int argc, char **argv) {
   for (int64_t l : latencies)
     mean += double(l);
   mean = latencies.empty() ? 0 : mean / double(latencies.size()) / 1000.0;
+  // Over a window, the rate at which records were sent into it and came out;
+  // over everything (--duration 0), the rate from first to last receive.
+  double span = duration > 0 ? duration : double(lastReceiveUs - firstReceiveUs) / 1e6;
   std::printf("{\"tool\":\"%s\",\"topic\":\"%s\",\"isolation\":\"%s\",\"count\":%zu,\"rate\":%.1f"
               ",\"p50_ms\":%.3f,\"p90_ms\":%.3f,\"p95_ms\":%.3f,\"p99_ms\":%.3f,\"max_ms\":%.3f"
               ",\"min_ms\":%.3f,\"mean_ms\":%.3f,\"received\":%" PRIu64 ",\"before_window\":%" PRIu64
               ",\"after_window\":%" PRIu64 ",\"unparsed\":%" PRIu64 ",\"duplicates\":%" PRIu64
-              ",\"errors\":%" PRIu64 ",\"settings\":%s}\n",
-              kTool, topic.c_str(), isolation.c_str(), latencies.size(), double(latencies.size()) / duration,
+              ",\"errors\":%" PRIu64 ",\"first_receive_us\":%" PRId64 ",\"last_receive_us\":%" PRId64
+              ",\"settings\":%s}\n",
+              kTool, topic.c_str(), isolation.c_str(), latencies.size(),
+              span > 0 ? double(latencies.size()) / span : 0.0,
               percentileMs(latencies, 0.50), percentileMs(latencies, 0.90), percentileMs(latencies, 0.95),
               percentileMs(latencies, 0.99), latencies.empty() ? 0.0 : double(latencies.back()) / 1000.0,
               latencies.empty() ? 0.0 : double(latencies.front()) / 1000.0, mean, received, beforeWindow,
-              afterWindow, unparsed, duplicates, errors, rtm::settingsJson(overrides).c_str());
+              afterWindow, unparsed, duplicates, errors, firstReceiveUs, lastReceiveUs,
+              rtm::settingsJson(overrides).c_str());
   return latencies.empty() ? 1 : 0;
 }
