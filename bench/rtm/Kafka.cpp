@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <sys/resource.h>
 
 namespace rtm {
 
@@ -14,27 +15,49 @@ int64_t nowMicros() {
   return int64_t(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
 }
 
-Settings commonSettings() {
+#if __has_include("runtime/src/kafka/KafkaDefaults.h")
+#include "runtime/src/kafka/KafkaDefaults.h"
+#define RTM_WEIR_DEFAULTS 1
+
+template <size_t N>
+static Settings fromWeir(const weir::rt::kafka_defaults::Setting (&list)[N]) {
+  Settings out;
+  for (const auto &s : list)
+    out.emplace_back(s.key, s.value);
+  return out;
+}
+Settings weirConsumerSettings() { return fromWeir(weir::rt::kafka_defaults::kConsumer); }
+Settings weirProducerSettings() { return fromWeir(weir::rt::kafka_defaults::kProducer); }
+#else
+// A copy of the runtime's list for trees without the Kafka runtime (bench
+// builds of older checkouts); the report says which one was used.
+#define RTM_WEIR_DEFAULTS 0
+Settings weirConsumerSettings() {
+  return {{"fetch.wait.max.ms", "1"},          {"fetch.min.bytes", "1"},
+          {"enable.auto.commit", "false"},     {"enable.auto.offset.store", "false"},
+          {"isolation.level", "read_committed"}, {"enable.partition.eof", "true"}};
+}
+Settings weirProducerSettings() {
+  return {{"linger.ms", "0"}, {"enable.idempotence", "true"}, {"acks", "all"}};
+}
+#endif
+
+bool weirSettingsFromRuntime() { return RTM_WEIR_DEFAULTS; }
+
+Settings loadSettings() {
   // librdkafka leaves Nagle's algorithm on by default: a small request could
   // wait for the acknowledgement of the previous one.
-  return {{"socket.nagle.disable", "true"}};
+  return {{"socket.nagle.disable", "true"},
+          {"linger.ms", "1"},
+          {"acks", "1"},
+          {"enable.idempotence", "false"}};
 }
 
-Settings consumerSettings() {
-  return {
-      {"fetch.wait.max.ms", "1"},
-      {"fetch.min.bytes", "1"},
-      {"enable.partition.eof", "false"},
-  };
-}
-
-Settings producerSettings() {
-  return {
-      {"linger.ms", "0"},
-      {"acks", "1"},
-      // Idempotence would force acks=all; the at-least-once floor does not use it.
-      {"enable.idempotence", "false"},
-  };
+Settings readerSettings() {
+  return {{"socket.nagle.disable", "true"},
+          {"fetch.wait.max.ms", "1"},
+          {"fetch.min.bytes", "1"},
+          {"enable.partition.eof", "false"}};
 }
 
 Settings parseOverrides(const std::vector<std::string> &args, const char *tool) {
@@ -65,8 +88,6 @@ KafkaHandle createClient(rd_kafka_type_t type, const std::string &brokers, const
     }
   };
   set("bootstrap.servers", brokers);
-  for (const auto &[k, v] : commonSettings())
-    set(k, v);
   for (const auto &[k, v] : base)
     set(k, v);
   for (const auto &[k, v] : overrides)
@@ -110,6 +131,12 @@ void installStopHandler() {
 }
 
 bool stopRequested() { return stopFlag.load(std::memory_order_relaxed); }
+
+double cpuSeconds() {
+  rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  return double(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + double(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
 
 void die(const char *tool, const std::string &message) {
   std::fprintf(stderr, "%s: %s\n", tool, message.c_str());

@@ -1,12 +1,15 @@
 // What the latency benchmark's tools (rtm-load, rtm-relay, rtm-measure)
 // share: the clock, the librdkafka client settings, and client set-up.
 //
-// The client settings are the benchmark's one statement of "low-latency
-// Kafka clients": the relay (the floor) uses exactly these, so a Weir
-// pipeline measured next to it is compared against a bare client configured
-// the same way as Weir's runtime. Keep them in step with
-// runtime/src/Kafka*.cpp; any difference has to be passed on the command
-// line (-X key=value) and then shows in the report.
+// Two kinds of settings:
+//  - Weir's (weirConsumerSettings/weirProducerSettings): the relay, the floor,
+//    uses exactly the settings Weir's runtime starts from, read from
+//    runtime/src/kafka/KafkaDefaults.h when the tree has it, so a Weir
+//    pipeline is compared against a bare client configured the same way.
+//  - the harness's (loadSettings, readerSettings): the load generator and the
+//    latency reader, the same for every row of the table.
+// Anything else is passed on the command line (-X key=value) and shows in
+// the tools' JSON summaries.
 #pragma once
 
 #include <librdkafka/rdkafka.h>
@@ -25,14 +28,20 @@ using Settings = std::vector<std::pair<std::string, std::string>>;
 // taken on one machine, so CLOCK_REALTIME is comparable across processes.
 int64_t nowMicros();
 
-// Consumer settings: answer a fetch as soon as one byte is there and never
-// wait long for more (fetch.wait.max.ms), no end-of-partition events.
-Settings consumerSettings();
-// Producer settings: send at once (linger.ms=0), leader acknowledgement only
-// (acks=1: with one broker acks=all waits for the same single replica).
-Settings producerSettings();
-// Both: no Nagle delay on the sockets.
-Settings commonSettings();
+// The settings Weir's Kafka consumers and producers start from.
+Settings weirConsumerSettings();
+Settings weirProducerSettings();
+// Whether those came from Weir's own list (KafkaDefaults.h) or the copy here.
+bool weirSettingsFromRuntime();
+
+// The load generator's producer: linger.ms=1 (one produce request per record
+// at 10,000 records/s costs the single broker a core on this 2-core machine;
+// batching 1 ms halves that), acks=1 (with one broker, acks=all waits for the
+// same single replica), no idempotence; no Nagle delay.
+Settings loadSettings();
+// The latency reader: answer a fetch as soon as one byte is there, wait at
+// most 1 ms, no end-of-partition events; no Nagle delay.
+Settings readerSettings();
 
 // Parses "key=value" (-X arguments) into settings; exits on a malformed one.
 Settings parseOverrides(const std::vector<std::string> &args, const char *tool);
@@ -55,6 +64,9 @@ int32_t partitionCount(rd_kafka_t *rk, const std::string &topic, const char *too
 // and print its summary.
 void installStopHandler();
 bool stopRequested();
+
+// CPU seconds (user + system) this process used so far, all threads.
+double cpuSeconds();
 
 [[noreturn]] void die(const char *tool, const std::string &message);
 

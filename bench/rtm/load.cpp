@@ -90,7 +90,7 @@ int main(int argc, char **argv) {
   rd_kafka_conf_set_dr_msg_cb(conf, onDelivery);
   rd_kafka_conf_set_opaque(conf, &delivery);
   rtm::KafkaHandle producer =
-      rtm::createClient(RD_KAFKA_PRODUCER, brokers, rtm::producerSettings(), overrides, kTool, conf);
+      rtm::createClient(RD_KAFKA_PRODUCER, brokers, rtm::loadSettings(), overrides, kTool, conf);
   // Metadata first: the first record then does not wait for a connection.
   rtm::partitionCount(producer.get(), topic, kTool);
 
@@ -138,10 +138,10 @@ int main(int argc, char **argv) {
   std::printf("{\"tool\":\"%s\",\"topic\":\"%s\",\"target_rate\":%.0f,\"sent\":%" PRIu64
               ",\"delivered\":%" PRIu64 ",\"failed\":%" PRIu64 ",\"seconds\":%.3f,\"rate\":%.1f"
               ",\"record_bytes_avg\":%.1f,\"max_behind_ms\":%.3f,\"queue_full_waits\":%" PRIu64
-              ",\"flushed\":%s,\"settings\":%s}\n",
+              ",\"flushed\":%s,\"cpu_s\":%.2f,\"settings\":%s}\n",
               kTool, topic.c_str(), rate, sent, delivery.delivered, delivery.failed, seconds,
               seconds > 0 ? double(sent) / seconds : 0.0, sent ? double(bytes) / double(sent) : 0.0,
-              double(maxBehindNs) / 1e6, queueFullWaits, flushErr ? "false" : "true",
+              double(maxBehindNs) / 1e6, queueFullWaits, flushErr ? "false" : "true", rtm::cpuSeconds(),
               rtm::settingsJson(overrides).c_str());
   if (delivery.failed)
     std::fprintf(stderr, "%s: %" PRIu64 " records not delivered (first: %s)\n", kTool, delivery.failed,

@@ -108,7 +108,7 @@ int main(int argc, char **argv) {
     timeout = warmup + duration + 60;
 
   rtm::installStopHandler();
-  rtm::Settings base = rtm::consumerSettings();
+  rtm::Settings base = rtm::readerSettings();
   base.emplace_back("isolation.level", isolation);
   base.emplace_back("enable.auto.commit", "false");
   // assign() needs a group id although no group is joined and nothing committed.
@@ -195,13 +195,13 @@ int main(int argc, char **argv) {
               ",\"min_ms\":%.3f,\"mean_ms\":%.3f,\"received\":%" PRIu64 ",\"before_window\":%" PRIu64
               ",\"after_window\":%" PRIu64 ",\"unparsed\":%" PRIu64 ",\"duplicates\":%" PRIu64
               ",\"errors\":%" PRIu64 ",\"first_receive_us\":%" PRId64 ",\"last_receive_us\":%" PRId64
-              ",\"settings\":%s}\n",
+              ",\"cpu_s\":%.2f,\"settings\":%s}\n",
               kTool, topic.c_str(), isolation.c_str(), latencies.size(),
               span > 0 ? double(latencies.size()) / span : 0.0,
               percentileMs(latencies, 0.50), percentileMs(latencies, 0.90), percentileMs(latencies, 0.95),
               percentileMs(latencies, 0.99), latencies.empty() ? 0.0 : double(latencies.back()) / 1000.0,
               latencies.empty() ? 0.0 : double(latencies.front()) / 1000.0, mean, received, beforeWindow,
-              afterWindow, unparsed, duplicates, errors, firstReceiveUs, lastReceiveUs,
+              afterWindow, unparsed, duplicates, errors, firstReceiveUs, lastReceiveUs, rtm::cpuSeconds(),
               rtm::settingsJson(overrides).c_str());
   return latencies.empty() ? 1 : 0;
 }

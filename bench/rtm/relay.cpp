@@ -10,8 +10,10 @@
 //     interval (what Weir's exactly_once does), so a read_committed reader
 //     sees a record only after the commit that contains it.
 //
-// Records keep their key and value; the output partition is chosen by the
-// key, as a keyed Weir sink would.
+// Like Weir's Kafka source, it assigns itself every partition of the input
+// (no group membership, no rebalance) from the beginning. Records keep their
+// key and value; the output partition is chosen by the key, as a keyed Weir
+// sink would.
 #include "bench/rtm/Kafka.h"
 
 #include <CLI/CLI.hpp>
@@ -24,16 +26,6 @@
 namespace {
 
 const char *const kTool = "rtm-relay";
-
-void onRebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t *parts, void *) {
-  if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
-    rd_kafka_assign(rk, parts);
-    // The benchmark script waits for this line before starting the load.
-    std::fprintf(stderr, "%s: assigned %d partitions\n", kTool, parts->cnt);
-  } else {
-    rd_kafka_assign(rk, nullptr);
-  }
-}
 
 void check(rd_kafka_error_t *error, const char *what) {
   if (error) {
@@ -68,6 +60,11 @@ void commitTransaction(rd_kafka_t *producer, rd_kafka_t *consumer, const std::st
   check(rd_kafka_begin_transaction(producer), "begin_transaction");
 }
 
+rtm::Settings concat(rtm::Settings a, const rtm::Settings &b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -90,41 +87,38 @@ int main(int argc, char **argv) {
   const bool transactional = !transactionalId.empty();
 
   rtm::installStopHandler();
-  rtm::Settings consumerBase = rtm::consumerSettings();
-  consumerBase.emplace_back("group.id", groupId);
-  consumerBase.emplace_back("auto.offset.reset", "earliest");
-  if (transactional)
-    consumerBase.emplace_back("enable.auto.commit", "false");
-  rd_kafka_conf_t *consumerConf = rd_kafka_conf_new();
-  rd_kafka_conf_set_rebalance_cb(consumerConf, onRebalance);
-  rtm::KafkaHandle consumer = rtm::createClient(RD_KAFKA_CONSUMER, brokers, consumerBase,
-                                                rtm::parseOverrides(consumerArgs, kTool), kTool, consumerConf);
+  rtm::Settings consumerBase = rtm::weirConsumerSettings();
+  consumerBase.emplace_back("group.id", groupId); // for the offsets sent to transactions
+  rtm::Settings consumerOverrides = rtm::parseOverrides(consumerArgs, kTool);
+  rtm::KafkaHandle consumer =
+      rtm::createClient(RD_KAFKA_CONSUMER, brokers, consumerBase, consumerOverrides, kTool);
 
-  rtm::Settings producerBase = rtm::producerSettings();
-  if (transactional) {
+  rtm::Settings producerBase = rtm::weirProducerSettings();
+  if (transactional)
     producerBase.emplace_back("transactional.id", transactionalId);
-    // Transactions need the idempotent producer, which needs acks=all.
-    producerBase.emplace_back("enable.idempotence", "true");
-    producerBase.emplace_back("acks", "all");
-  }
+  rtm::Settings producerOverrides = rtm::parseOverrides(producerArgs, kTool);
   Delivery delivery;
   rd_kafka_conf_t *producerConf = rd_kafka_conf_new();
   rd_kafka_conf_set_dr_msg_cb(producerConf, onDelivery);
   rd_kafka_conf_set_opaque(producerConf, &delivery);
-  rtm::KafkaHandle producer = rtm::createClient(RD_KAFKA_PRODUCER, brokers, producerBase,
-                                                rtm::parseOverrides(producerArgs, kTool), kTool, producerConf);
+  rtm::KafkaHandle producer =
+      rtm::createClient(RD_KAFKA_PRODUCER, brokers, producerBase, producerOverrides, kTool, producerConf);
   rtm::partitionCount(producer.get(), out, kTool); // connect and learn the partitions before the first record
   if (transactional) {
     check(rd_kafka_init_transactions(producer.get(), 30000), "init_transactions");
     check(rd_kafka_begin_transaction(producer.get()), "begin_transaction");
   }
 
-  rd_kafka_topic_partition_list_t *topics = rd_kafka_topic_partition_list_new(1);
-  rd_kafka_topic_partition_list_add(topics, in.c_str(), RD_KAFKA_PARTITION_UA);
-  rd_kafka_resp_err_t err = rd_kafka_subscribe(consumer.get(), topics);
-  rd_kafka_topic_partition_list_destroy(topics);
+  int32_t partitions = rtm::partitionCount(consumer.get(), in, kTool);
+  rd_kafka_topic_partition_list_t *assignment = rd_kafka_topic_partition_list_new(partitions);
+  for (int32_t p = 0; p < partitions; ++p)
+    rd_kafka_topic_partition_list_add(assignment, in.c_str(), p)->offset = RD_KAFKA_OFFSET_BEGINNING;
+  rd_kafka_resp_err_t err = rd_kafka_assign(consumer.get(), assignment);
+  rd_kafka_topic_partition_list_destroy(assignment);
   if (err)
-    rtm::die(kTool, std::string("subscribe: ") + rd_kafka_err2str(err));
+    rtm::die(kTool, std::string("assign: ") + rd_kafka_err2str(err));
+  // The benchmark script waits for this line before starting the load.
+  std::fprintf(stderr, "%s: assigned %d partitions\n", kTool, partitions);
 
   uint64_t relayed = 0, transactions = 0, errors = 0;
   std::map<int32_t, int64_t> nextOffsets; // of the open transaction
@@ -132,7 +126,9 @@ int main(int argc, char **argv) {
   while (!rtm::stopRequested()) {
     // Wake up in time for the next commit when idle.
     rd_kafka_message_t *msg = rd_kafka_consumer_poll(consumer.get(), transactional ? 5 : 100);
-    if (msg && msg->err) {
+    if (msg && msg->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+      // Weir's settings ask for end-of-partition events (available_now); a relay ignores them.
+    } else if (msg && msg->err) {
       if (errors++ == 0)
         std::fprintf(stderr, "%s: consume: %s\n", kTool, rd_kafka_message_errstr(msg));
     } else if (msg) {
@@ -165,7 +161,11 @@ int main(int argc, char **argv) {
   rd_kafka_flush(producer.get(), 30000);
   rd_kafka_consumer_close(consumer.get());
   std::printf("{\"tool\":\"%s\",\"in\":\"%s\",\"out\":\"%s\",\"relayed\":%" PRIu64 ",\"transactions\":%" PRIu64
-              ",\"delivery_failures\":%" PRIu64 ",\"consume_errors\":%" PRIu64 "}\n",
-              kTool, in.c_str(), out.c_str(), relayed, transactions, delivery.failed, errors);
+              ",\"delivery_failures\":%" PRIu64 ",\"consume_errors\":%" PRIu64 ",\"cpu_s\":%.2f"
+              ",\"weir_settings_from_runtime\":%s,\"consumer_settings\":%s,\"producer_settings\":%s}\n",
+              kTool, in.c_str(), out.c_str(), relayed, transactions, delivery.failed, errors, rtm::cpuSeconds(),
+              rtm::weirSettingsFromRuntime() ? "true" : "false",
+              rtm::settingsJson(concat(consumerBase, consumerOverrides)).c_str(),
+              rtm::settingsJson(concat(producerBase, producerOverrides)).c_str());
   return delivery.failed ? 1 : 0;
 }

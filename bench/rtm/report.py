@@ -48,7 +48,8 @@ def one_line(row):
     if row["kind"] == "latency":
         m = row["measure"]
         return (f"{what}: n={m['count']} p50={m['p50_ms']:.2f} p90={m['p90_ms']:.2f} p99={m['p99_ms']:.2f} "
-                f"max={m['max_ms']:.2f} ms (sent at {row['load']['rate']:.0f}/s)")
+                f"max={m['max_ms']:.2f} ms (sent at {row['load']['rate']:.0f}/s)" +
+                (f"; CHECK: {row['check']}" if row.get("check") else ""))
     return f"{what}: {row.get('records_per_s', 0):,.0f} records/s"
 
 

@@ -187,6 +187,7 @@ class Bench:
                                 "--rate", str(rate), "--duration", str(window)], "load")
             row["load"] = self.supervise(load, proc, window + 60, "rtm-load")
             row["measure"] = self.supervise(measure, proc, 80, "rtm-measure")
+            row["check"] = check_counts(system, row["load"], row["measure"])
         except procs.Failed as e:
             row["error"] = str(e)
         finally:
@@ -264,6 +265,26 @@ class Bench:
         return row
 
 
+def check_counts(system, load, measure):
+    """What came out against what went in: None when right, else why not.
+
+    direct, relay, A and C emit one record per input record; B one update per
+    input record at most (updates of a key may be coalesced)."""
+    sent, got = load["delivered"], measure["received"]
+    problems = []
+    if load["failed"]:
+        problems.append(f"{load['failed']} records not delivered by rtm-load")
+    if measure["unparsed"]:
+        problems.append(f"{measure['unparsed']} records without sent_us")
+    if measure["duplicates"]:
+        problems.append(f"{measure['duplicates']} duplicates")
+    if system == "B" and not 0 < got <= sent:
+        problems.append(f"{got} updates for {sent} input records")
+    elif system != "B" and got != sent:
+        problems.append(f"received {got} records, {sent} were sent")
+    return "; ".join(problems) or None
+
+
 def start_broker(work):
     env = dict(os.environ, WEIR_KAFKA_RUN=os.path.join(work, "broker"))
     r = subprocess.run([os.path.join(REPO, "test", "kafka", "broker.sh"), "start"], env=env,
@@ -296,6 +317,8 @@ def parse_args():
     p.add_argument("--weir-arg", action="append", default=[], help="extra argument for every Weir run")
     p.add_argument("--out", default=os.path.join(REPO, "bench", "results", "rtm"))
     p.add_argument("--keep", action="store_true", help="keep the work directory (logs)")
+    p.add_argument("--check", action="store_true",
+                   help="exit 1 when a run failed or its output count is wrong (the smoke test)")
     p.add_argument("--quick", action="store_true",
                    help="smoke run: 1000 records/s, 3 s measured after 1 s, 20k bulk records")
     a = p.parse_args()
@@ -372,6 +395,11 @@ def main():
     with open(os.path.join(a.out, "report.md"), "w") as f:
         f.write(md)
     print(md)
+    bad = [report.one_line(r) for r in rows if r.get("check") or
+           (r.get("error") and not r["error"].startswith("skipped"))]
+    if a.check and bad:
+        log("check failed:\n  " + "\n  ".join(bad))
+        return 1
     return 0
 
 
