@@ -224,6 +224,7 @@ class Bench:
             row["measure"] = m
             span = (m["last_receive_us"] - m["first_receive_us"]) / 1e6
             row["records_per_s"] = n / span if span > 0 else None
+            row["check"] = check_counts(system, {"delivered": n, "failed": 0}, m)
         except procs.Failed as e:
             row["error"] = str(e)
         finally:
@@ -304,15 +305,15 @@ def parse_args():
     p.add_argument("--build", default=os.path.join(REPO, "build"), help="cmake build directory")
     p.add_argument("--weir", help="the weir driver (default BUILD/bin/weir)")
     p.add_argument("--brokers", help="use this running broker instead of starting one")
-    p.add_argument("--rates", default="10000,100000", help="records/s, comma-separated")
+    p.add_argument("--rates", help="records/s, comma-separated (default 10000,100000)")
     p.add_argument("--systems", default="direct,relay,A,B,C")
     p.add_argument("--guarantees", default="at_least_once,exactly_once")
-    p.add_argument("--duration", type=float, default=20, help="measured seconds per run")
-    p.add_argument("--warmup", type=float, default=5, help="excluded seconds at the start of each run")
+    p.add_argument("--duration", type=float, help="measured seconds per run (default 20)")
+    p.add_argument("--warmup", type=float, help="excluded seconds at the start of each run (default 5)")
     p.add_argument("--repeat", type=int, default=1, help="rounds (interleaved); the report shows medians")
     p.add_argument("--partitions", type=int, default=2)
     p.add_argument("--commit-interval", default="100ms", help="exactly_once commit interval")
-    p.add_argument("--bulk-records", type=int, default=2000000, help="records of the saturation topic; 0 = skip")
+    p.add_argument("--bulk-records", type=int, help="records of the saturation topic (default 2000000); 0 = skip")
     p.add_argument("--weir-startup", type=float, default=3, help="seconds given to a Weir pipeline to start")
     p.add_argument("--weir-arg", action="append", default=[], help="extra argument for every Weir run")
     p.add_argument("--out", default=os.path.join(REPO, "bench", "results", "rtm"))
@@ -320,10 +321,12 @@ def parse_args():
     p.add_argument("--check", action="store_true",
                    help="exit 1 when a run failed or its output count is wrong (the smoke test)")
     p.add_argument("--quick", action="store_true",
-                   help="smoke run: 1000 records/s, 3 s measured after 1 s, 20k bulk records")
+                   help="smoke run: defaults of 1000 records/s, 3 s measured after 1 s, 20k bulk records")
     a = p.parse_args()
-    if a.quick:
-        a.rates, a.duration, a.warmup, a.bulk_records = "1000", 3, 1, 20000
+    defaults = ("1000", 3, 1, 20000) if a.quick else ("10000,100000", 20, 5, 2000000)
+    for name, value in zip(("rates", "duration", "warmup", "bulk_records"), defaults):
+        if getattr(a, name) is None:
+            setattr(a, name, value)
     a.weir = a.weir or os.path.join(a.build, "bin", "weir")
     a.rates = [int(r) for r in a.rates.split(",")]
     a.systems = a.systems.split(",")
