@@ -143,6 +143,11 @@ void die(const char *tool, const std::string &message) {
   std::exit(1);
 }
 
+Settings withOverrides(Settings base, const Settings &overrides) {
+  base.insert(base.end(), overrides.begin(), overrides.end());
+  return base;
+}
+
 std::string settingsJson(const Settings &settings) {
   // Keys and values of librdkafka settings hold no quotes or backslashes in
   // practice; escape them anyway so the summary stays valid JSON.

@@ -70,6 +70,9 @@ double cpuSeconds();
 
 [[noreturn]] void die(const char *tool, const std::string &message);
 
+// base followed by overrides: the settings a client was given, in order.
+Settings withOverrides(Settings base, const Settings &overrides);
+
 // Settings as a JSON object, for the tools' summaries.
 std::string settingsJson(const Settings &settings);
 

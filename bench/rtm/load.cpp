@@ -142,7 +142,7 @@ int main(int argc, char **argv) {
               kTool, topic.c_str(), rate, sent, delivery.delivered, delivery.failed, seconds,
               seconds > 0 ? double(sent) / seconds : 0.0, sent ? double(bytes) / double(sent) : 0.0,
               double(maxBehindNs) / 1e6, queueFullWaits, flushErr ? "false" : "true", rtm::cpuSeconds(),
-              rtm::settingsJson(overrides).c_str());
+              rtm::settingsJson(rtm::withOverrides(rtm::loadSettings(), overrides)).c_str());
   if (delivery.failed)
     std::fprintf(stderr, "%s: %" PRIu64 " records not delivered (first: %s)\n", kTool, delivery.failed,
                  delivery.firstError.c_str());

@@ -202,6 +202,6 @@ int main(int argc, char **argv) {
               percentileMs(latencies, 0.99), latencies.empty() ? 0.0 : double(latencies.back()) / 1000.0,
               latencies.empty() ? 0.0 : double(latencies.front()) / 1000.0, mean, received, beforeWindow,
               afterWindow, unparsed, duplicates, errors, firstReceiveUs, lastReceiveUs, rtm::cpuSeconds(),
-              rtm::settingsJson(overrides).c_str());
+              rtm::settingsJson(rtm::withOverrides(base, overrides)).c_str());
   return latencies.empty() ? 1 : 0;
 }

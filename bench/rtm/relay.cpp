@@ -60,11 +60,6 @@ void commitTransaction(rd_kafka_t *producer, rd_kafka_t *consumer, const std::st
   check(rd_kafka_begin_transaction(producer), "begin_transaction");
 }
 
-rtm::Settings concat(rtm::Settings a, const rtm::Settings &b) {
-  a.insert(a.end(), b.begin(), b.end());
-  return a;
-}
-
 } // namespace
 
 int main(int argc, char **argv) {
@@ -165,7 +160,7 @@ int main(int argc, char **argv) {
               ",\"weir_settings_from_runtime\":%s,\"consumer_settings\":%s,\"producer_settings\":%s}\n",
               kTool, in.c_str(), out.c_str(), relayed, transactions, delivery.failed, errors, rtm::cpuSeconds(),
               rtm::weirSettingsFromRuntime() ? "true" : "false",
-              rtm::settingsJson(concat(consumerBase, consumerOverrides)).c_str(),
-              rtm::settingsJson(concat(producerBase, producerOverrides)).c_str());
+              rtm::settingsJson(rtm::withOverrides(consumerBase, consumerOverrides)).c_str(),
+              rtm::settingsJson(rtm::withOverrides(producerBase, producerOverrides)).c_str());
   return delivery.failed ? 1 : 0;
 }

@@ -50,6 +50,7 @@ def one_line(row):
         m = row["measure"]
         return (f"{what}: n={m['count']} p50={m['p50_ms']:.2f} p90={m['p90_ms']:.2f} p99={m['p99_ms']:.2f} "
                 f"max={m['max_ms']:.2f} ms (sent at {row['load']['rate']:.0f}/s)" +
+                (f"; {row['processor']['cpu_s']:.1f} s CPU" if (row.get("processor") or {}).get("cpu_s") else "") +
                 (f"; CHECK: {row['check']}" if row.get("check") else ""))
     return f"{what}: {row.get('records_per_s', 0):,.0f} records/s"
 
@@ -103,6 +104,16 @@ def _median_rows(rows):
     return out
 
 
+def _not_sustained(agg, rate):
+    """Why a rate was not sustained (the load could not send at it, or a
+    backlog formed: p50 of a second or more), or None."""
+    if agg["sent_rate"] < 0.97 * rate:
+        return f"sent at {agg['sent_rate']:,.0f}/s"
+    if agg["p50_ms"] >= 1000:
+        return "backlog"
+    return None
+
+
 def _fmt(ms):
     return f"{ms:.2f}" if ms < 100 else f"{ms:,.0f}"
 
@@ -140,6 +151,9 @@ def _latency_table(meds, guarantee, rates, with_targets):
             if not with_targets and verdict:
                 verdict = "(no target)"
             measured = f"{agg['count']:,}"
+            why = _not_sustained(agg, rate)
+            if why:
+                measured += f" (**not sustained**: {why})"
             if agg["duplicates"]:
                 measured += f" ({agg['duplicates']:,} dup.)"
             lines.append(f"| {rate:,} | {name} | " + " | ".join(_fmt(agg[p]) for p in PERCENTILES) +
@@ -162,6 +176,28 @@ def _throughput_table(rows):
     return lines
 
 
+def _settings_text(rows):
+    """The client settings each role used, from the tools' own summaries."""
+    def fmt(d):
+        return ", ".join(f"`{k}={v}`" for k, v in d.items() if k != "group.id") or "librdkafka defaults"
+
+    relay = next((r["processor"] for r in rows if r.get("system") == "relay" and r.get("guarantee") ==
+                  "at_least_once" and (r.get("processor") or {}).get("consumer_settings")), None)
+    load = next((r["load"] for r in rows if r.get("kind") == "latency" and "load" in r), None)
+    measure = next((r["measure"] for r in rows if r.get("kind") == "latency" and "measure" in r), None)
+    out = []
+    if relay:
+        origin = "runtime/src/kafka/KafkaDefaults.h" if relay.get("weir_settings_from_runtime") \
+            else "bench/rtm/Kafka.cpp's copy of Weir's list"
+        out.append(f"Relay, as Weir ({origin}): consumer {fmt(relay['consumer_settings'])}; "
+                   f"producer {fmt(relay['producer_settings'])}.")
+    if load:
+        out.append(f"Load generator: {fmt(load.get('settings', {}))}.")
+    if measure:
+        out.append(f"Latency reader: {fmt(measure.get('settings', {}))}.")
+    return " ".join(out)
+
+
 def markdown(meta, rows):
     rates = meta["rates"]
     meds = _median_rows(rows)
@@ -174,6 +210,8 @@ def markdown(meta, rows):
         f"~1,200-byte JSON records; each run measures {meta['duration_s']:g} s of send time after a "
         f"{meta['warmup_s']:g} s warm-up" + (f", median of {meta['repeat']} interleaved rounds" if meta["repeat"] > 1
                                              else "") + ". Latency = receive time − send time, ms.",
+        "",
+        _settings_text(rows),
         "",
         "#### at_least_once (read_uncommitted)",
         "",

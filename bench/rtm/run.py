@@ -104,6 +104,7 @@ class Bench:
             if guarantee == "exactly_once":
                 argv += ["--transactional-id", f"rtm-{tag}",
                          "--commit-interval-ms", str(report.duration_ms(self.a.commit_interval))]
+            argv += self.a.relay_arg
         else:
             argv = self.weir_argv(system, guarantee, trigger, src, dst, tag)
         with open(err, "w") as f:
@@ -316,6 +317,8 @@ def parse_args():
     p.add_argument("--bulk-records", type=int, help="records of the saturation topic (default 2000000); 0 = skip")
     p.add_argument("--weir-startup", type=float, default=3, help="seconds given to a Weir pipeline to start")
     p.add_argument("--weir-arg", action="append", default=[], help="extra argument for every Weir run")
+    p.add_argument("--relay-arg", action="append", default=[],
+                   help="extra argument for every relay run, e.g. --relay-arg=--producer-X=linger.ms=1")
     p.add_argument("--out", default=os.path.join(REPO, "bench", "results", "rtm"))
     p.add_argument("--keep", action="store_true", help="keep the work directory (logs)")
     p.add_argument("--check", action="store_true",
