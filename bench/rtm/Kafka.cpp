@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <unistd.h>
 #include <sys/resource.h>
 
 namespace rtm {
@@ -101,20 +102,35 @@ KafkaHandle createClient(rd_kafka_type_t type, const std::string &brokers, const
 }
 
 int32_t partitionCount(rd_kafka_t *rk, const std::string &topic, const char *tool) {
-  rd_kafka_topic_t *rkt = rd_kafka_topic_new(rk, topic.c_str(), nullptr);
-  const rd_kafka_metadata_t *md = nullptr;
-  rd_kafka_resp_err_t err = rd_kafka_metadata(rk, 0, rkt, &md, 10000);
-  rd_kafka_topic_destroy(rkt);
-  if (err)
-    die(tool, "metadata of topic " + topic + ": " + rd_kafka_err2str(err));
-  int32_t n = -1;
-  if (md->topic_cnt == 1 && !md->topics[0].err)
-    n = md->topics[0].partition_cnt;
-  std::string why = md->topic_cnt == 1 ? rd_kafka_err2str(md->topics[0].err) : "not in the metadata";
-  rd_kafka_metadata_destroy(md);
-  if (n <= 0)
-    die(tool, "topic " + topic + ": " + why);
-  return n;
+  // A topic created a moment ago may not be in the broker's metadata cache
+  // yet (or its partitions have no leader yet): ask again for a while.
+  std::string why;
+  for (int attempt = 0; attempt < 100 && !stopRequested(); ++attempt) {
+    if (attempt)
+      usleep(100000);
+    rd_kafka_topic_t *rkt = rd_kafka_topic_new(rk, topic.c_str(), nullptr);
+    const rd_kafka_metadata_t *md = nullptr;
+    rd_kafka_resp_err_t err = rd_kafka_metadata(rk, 0, rkt, &md, 10000);
+    rd_kafka_topic_destroy(rkt);
+    if (err) {
+      why = rd_kafka_err2str(err);
+      continue;
+    }
+    int32_t n = -1;
+    if (md->topic_cnt == 1 && !md->topics[0].err) {
+      n = md->topics[0].partition_cnt;
+      for (int i = 0; i < n; ++i)
+        if (md->topics[0].partitions[i].leader < 0)
+          n = -1;
+    }
+    why = md->topic_cnt != 1         ? "not in the metadata"
+          : md->topics[0].err        ? rd_kafka_err2str(md->topics[0].err)
+                                     : "a partition without a leader";
+    rd_kafka_metadata_destroy(md);
+    if (n > 0)
+      return n;
+  }
+  die(tool, "topic " + topic + ": " + why + " (for 10 s)");
 }
 
 namespace {

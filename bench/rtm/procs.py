@@ -16,9 +16,17 @@ class Failed(Exception):
 
 
 def start(argv, name, stdout=subprocess.PIPE, stderr=None, cwd=None):
-    """Starts argv; stderr goes to a log file named after the process."""
-    p = subprocess.Popen(argv, stdout=stdout, stderr=stderr or subprocess.DEVNULL, cwd=cwd, text=True)
+    """Starts argv; stderr goes to `stderr`: an open file, or a path to create."""
+    log = None
+    if isinstance(stderr, str):
+        log, stderr = stderr, open(stderr, "w")
+    try:
+        p = subprocess.Popen(argv, stdout=stdout, stderr=stderr or subprocess.DEVNULL, cwd=cwd, text=True)
+    finally:
+        if log:
+            stderr.close()
     p.rtm_name = name
+    p.rtm_log = log or getattr(stderr, "name", None)
     _started.append(p)
     return p
 
@@ -79,6 +87,8 @@ def wait_for_line(path, needle, timeout, alive):
 
 
 def tail(path, n=15):
+    if not path:
+        return ""
     try:
         with open(path, errors="replace") as f:
             return "".join(f.readlines()[-n:]).strip()

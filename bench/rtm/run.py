@@ -83,6 +83,16 @@ class Bench:
                 log(f"Weir rows skipped: {e}")
                 return
 
+    def probe_weir_kafka(self):
+        """A Weir without the Kafka connector: its rows are skipped, not failed."""
+        if not self.weir_bins:
+            return
+        exe = next(iter(self.weir_bins.values()))
+        r = subprocess.run([exe, "--help"], capture_output=True, text=True, timeout=60)
+        if "--kafka-brokers" not in r.stdout + r.stderr:
+            self.weir_unavailable = "this Weir has no Kafka connector (no --kafka-brokers option)"
+            log(f"Weir rows skipped: {self.weir_unavailable}")
+
     def weir_argv(self, q, guarantee, trigger, src, dst, tag):
         name = QUERIES[q]
         argv = [self.weir_bins[q], "--kafka-brokers", self.brokers, "--trigger", trigger,
@@ -141,7 +151,8 @@ class Bench:
             time.sleep(0.2)
         out = p.stdout.read() if p.stdout else ""
         if p.returncode != 0:
-            raise procs.Failed(f"{what} failed (exit {p.returncode}): {out.strip()[-400:]}")
+            why = procs.tail(p.rtm_log, 5) or out.strip()[-400:]
+            raise procs.Failed(f"{what} failed (exit {p.returncode}): {why}")
         return json.loads(out.strip().splitlines()[-1])
 
     def stop_processor(self, p, tag):
@@ -183,9 +194,11 @@ class Bench:
             measure = procs.start([self.tool["measure"], "--brokers", self.brokers,
                                    "--topic", dst if proc else src, "--isolation", isolation,
                                    "--warmup", str(a.warmup), "--duration", str(a.duration),
-                                   "--idle", "3", "--timeout", str(window + 60)], "measure")
+                                   "--idle", "3", "--timeout", str(window + 60)], "measure",
+                                  stderr=self.logfile(tag, "measure"))
             load = procs.start([self.tool["load"], "--brokers", self.brokers, "--topic", src,
-                                "--rate", str(rate), "--duration", str(window)], "load")
+                                "--rate", str(rate), "--duration", str(window)], "load",
+                               stderr=self.logfile(tag, "load"))
             row["load"] = self.supervise(load, proc, window + 60, "rtm-load")
             row["measure"] = self.supervise(measure, proc, 80, "rtm-measure")
             row["check"] = check_counts(system, row["load"], row["measure"])
@@ -219,7 +232,8 @@ class Bench:
         proc = None
         try:
             measure = procs.start([self.tool["measure"], "--brokers", self.brokers, "--topic", dst,
-                                   "--duration", "0", "--idle", "3", "--timeout", "900"], "measure")
+                                   "--duration", "0", "--idle", "3", "--timeout", "900"], "measure",
+                                  stderr=self.logfile(tag, "measure"))
             proc = self.start_processor(system, "at_least_once", "realtime", bulk, dst, tag)
             m = self.supervise(measure, proc, 910, "rtm-measure")
             row["measure"] = m
@@ -301,6 +315,11 @@ def stop_broker(env):
                    capture_output=True, timeout=90)
 
 
+def unwind_on_sigterm(signum, frame):
+    """SIGTERM unwinds like Ctrl-C: the finally blocks stop what was started."""
+    raise KeyboardInterrupt()
+
+
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--build", default=os.path.join(REPO, "build"), help="cmake build directory")
@@ -365,8 +384,7 @@ def main():
         exe = os.path.join(a.build, "bench", "rtm", f"rtm-{t}")
         if not os.access(exe, os.X_OK):
             sys.exit(f"rtm: {exe} missing: ninja -C {a.build} rtm-load rtm-measure rtm-relay rtm-topics")
-    # SIGTERM unwinds like Ctrl-C: the finally blocks stop what was started.
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    signal.signal(signal.SIGTERM, unwind_on_sigterm)
     work = tempfile.mkdtemp(prefix="weir-rtm.")
     broker_env = None
     started = datetime.datetime.now(datetime.timezone.utc)
@@ -380,6 +398,7 @@ def main():
         bench = Bench(a, brokers, work)
         if any(s in QUERIES for s in a.systems):
             bench.build_weir()
+            bench.probe_weir_kafka()
         rows = run_all(bench, a)
     except KeyboardInterrupt:
         log("interrupted")

@@ -80,6 +80,10 @@ int main(int argc, char **argv) {
         rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev), &n);
     failures = report(results, n, "create", false);
     rd_kafka_event_destroy(ev);
+    // Return once the broker serves them, so the next tool finds them.
+    if (!failures)
+      for (const std::string &name : names)
+        rtm::partitionCount(client.get(), name, kTool);
   } else {
     std::vector<rd_kafka_DeleteTopic_t *> topics;
     for (const std::string &name : names)
