@@ -16,9 +16,7 @@ int64_t nowMicros() {
   return int64_t(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
 }
 
-#if __has_include("runtime/src/kafka/KafkaDefaults.h")
 #include "runtime/src/kafka/KafkaDefaults.h"
-#define RTM_WEIR_DEFAULTS 1
 
 template <size_t N>
 static Settings fromWeir(const weir::rt::kafka_defaults::Setting (&list)[N]) {
@@ -29,21 +27,8 @@ static Settings fromWeir(const weir::rt::kafka_defaults::Setting (&list)[N]) {
 }
 Settings weirConsumerSettings() { return fromWeir(weir::rt::kafka_defaults::kConsumer); }
 Settings weirProducerSettings() { return fromWeir(weir::rt::kafka_defaults::kProducer); }
-#else
-// A copy of the runtime's list for trees without the Kafka runtime (bench
-// builds of older checkouts); the report says which one was used.
-#define RTM_WEIR_DEFAULTS 0
-Settings weirConsumerSettings() {
-  return {{"fetch.wait.max.ms", "1"},          {"fetch.min.bytes", "1"},
-          {"enable.auto.commit", "false"},     {"enable.auto.offset.store", "false"},
-          {"isolation.level", "read_committed"}, {"enable.partition.eof", "true"}};
-}
-Settings weirProducerSettings() {
-  return {{"linger.ms", "0"}, {"enable.idempotence", "true"}, {"acks", "all"}};
-}
-#endif
 
-bool weirSettingsFromRuntime() { return RTM_WEIR_DEFAULTS; }
+bool weirSettingsFromRuntime() { return true; }
 
 Settings loadSettings() {
   // librdkafka leaves Nagle's algorithm on by default: a small request could
