@@ -291,13 +291,23 @@ TEST(WeirMain, BadOptionsExitTwoWithClearMessages) {
   r = callMain(p.program, {"--no-fuse"});
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("--no-fuse is fixed at build time"), std::string::npos);
-  r = callMain(p.program, {"--trigger", "every", "10s"});
+  r = callMain(p.program, {"--trigger", "every"});
   EXPECT_EQ(r.code, 2);
-  EXPECT_EQ(r.err, "error: --trigger every 10s is not supported yet by file sources; use --trigger "
-                   "available_now\n");
-  r = callMain(p.program, {"--trigger", "realtime"});
+  EXPECT_EQ(r.err, "error: --trigger: trigger 'every' needs an interval, as in --trigger every 30s; got "
+                   "'every'\n");
+  r = callMain(p.program, {"--trigger", "soon"});
   EXPECT_EQ(r.code, 2);
-  EXPECT_NE(r.err.find("realtime is not supported yet by file sources"), std::string::npos);
+  EXPECT_NE(r.err.find("unknown trigger 'soon': expected available_now, every <duration> or realtime"),
+            std::string::npos) << r.err;
+  r = callMain(p.program, {"--guarantee", "maybe_once"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "error: --guarantee expects exactly_once or at_least_once, got 'maybe_once'\n");
+  // A setting without '=' may be a secret: only its key part is echoed.
+  r = callMain(p.program, {"--kafka-config", "sasl.password"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "error: --kafka-config expects KEY=VALUE, got 'sasl.password'\n");
+  r = callMain(p.program, {"--commit-interval", "often"});
+  EXPECT_EQ(r.code, 2);
   r = callMain(p.program, {"--checkpoint", "ck", "--threads", "2"});
   EXPECT_EQ(r.code, 2);
   EXPECT_EQ(r.err, "error: --checkpoint runs scans on one thread: drop --threads 2\n");
@@ -315,9 +325,15 @@ TEST(WeirMain, BadOptionsExitTwoWithClearMessages) {
   EXPECT_EQ(r.code, 2);
   r = callMain(p.program, {"--bogus"});
   EXPECT_EQ(r.code, 2);
-  r = callMain(p.program, {"--source", "txns=kafka:topic"});
+  r = callMain(p.program, {"--source", "txns=kafka:no such topic"});
   EXPECT_EQ(r.code, 2);
-  EXPECT_NE(r.err.find("unsupported URI 'kafka:topic'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("invalid Kafka topic in 'kafka:no such topic'"), std::string::npos) << r.err;
+  r = callMain(p.program, {"--source", "txns=kafka:t?key=user"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("unknown Kafka source option 'key=user'"), std::string::npos) << r.err;
+  r = callMain(p.program, {"--source", "txns=s3:bucket"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("unsupported URI 's3:bucket'"), std::string::npos) << r.err;
   r = callMain(p.program, {"--source", "txns=stdout:"});
   EXPECT_EQ(r.code, 2);
 }
