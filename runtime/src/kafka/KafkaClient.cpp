@@ -2,6 +2,8 @@
 
 #include "runtime/src/kafka/KafkaDefaults.h"
 
+#include <algorithm>
+
 namespace weir::rt {
 
 bool isSecretSetting(const std::string &key) {
@@ -23,6 +25,31 @@ std::string redactSecrets(const Options &options, std::string text) {
 }
 
 std::string kafkaError(rd_kafka_resp_err_t err) { return rd_kafka_err2str(err); }
+
+Status describeTopic(rd_kafka_t *rk, const std::string &name, const Options &options,
+                     std::vector<int32_t> *partitions) {
+  constexpr int kTimeoutMs = 10000;
+  rd_kafka_topic_t *topic = rd_kafka_topic_new(rk, name.c_str(), nullptr);
+  const rd_kafka_metadata_t *md = nullptr;
+  rd_kafka_resp_err_t e = rd_kafka_metadata(rk, 0, topic, &md, kTimeoutMs);
+  rd_kafka_topic_destroy(topic);
+  std::string where = "Kafka topic '" + name + "' (brokers " + options.kafkaBrokers + ")";
+  if (e != RD_KAFKA_RESP_ERR_NO_ERROR)
+    return Status::io("cannot reach " + where + " within " + std::to_string(kTimeoutMs / 1000) + " s: " +
+                      kafkaError(e));
+  Status status;
+  if (md->topic_cnt != 1 || md->topics[0].err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART)
+    status = Status::config("unknown " + where + "; create it first (this runtime never creates topics)");
+  else if (md->topics[0].err != RD_KAFKA_RESP_ERR_NO_ERROR)
+    status = Status::config(where + ": " + kafkaError(md->topics[0].err));
+  else if (partitions)
+    for (int i = 0; i < md->topics[0].partition_cnt; ++i)
+      partitions->push_back(md->topics[0].partitions[i].id);
+  rd_kafka_metadata_destroy(md);
+  if (partitions)
+    std::sort(partitions->begin(), partitions->end());
+  return status;
+}
 
 Status makeKafkaConf(const Options &options, KafkaRole role, rd_kafka_conf_t *&out) {
   out = nullptr;

@@ -9,6 +9,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include <string>
+#include <vector>
 
 namespace weir::rt {
 
@@ -26,6 +27,12 @@ bool isSecretSetting(const std::string &key);
 // librdkafka's own messages may quote configuration; any secret value given
 // with --kafka-config is blanked out of `text`.
 std::string redactSecrets(const Options &options, std::string text);
+
+// Asks the brokers for `topic` (10 s at most): unreachable brokers, an
+// unknown topic (Weir never creates one) and a missing authorization fail
+// here, before anything is written. Fills `partitions` (sorted) if given.
+Status describeTopic(rd_kafka_t *rk, const std::string &topic, const Options &options,
+                     std::vector<int32_t> *partitions);
 
 // rd_kafka_err2str for messages.
 std::string kafkaError(rd_kafka_resp_err_t err);

@@ -9,7 +9,6 @@ namespace weir::rt {
 
 namespace {
 constexpr int kTxnTimeoutMs = 30000;
-constexpr int kMetadataTimeoutMs = 10000;
 } // namespace
 
 // ------------------------------------------------------------ the producer
@@ -65,20 +64,7 @@ Status KafkaProducer::open(const std::string &transactionalId) {
 }
 
 Status KafkaProducer::checkTopic(const std::string &name) {
-  rd_kafka_topic_t *topic = rd_kafka_topic_new(rk_, name.c_str(), nullptr);
-  const rd_kafka_metadata_t *md = nullptr;
-  std::string where = "Kafka topic '" + name + "' (brokers " + options_.kafkaBrokers + ")";
-  rd_kafka_resp_err_t e = rd_kafka_metadata(rk_, 0, topic, &md, kMetadataTimeoutMs);
-  rd_kafka_topic_destroy(topic);
-  if (e != RD_KAFKA_RESP_ERR_NO_ERROR)
-    return Status::io("cannot reach " + where + " within 10 s: " + kafkaError(e));
-  Status status;
-  if (md->topic_cnt != 1 || md->topics[0].err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART)
-    status = Status::config("unknown " + where + "; create it first (this runtime never creates topics)");
-  else if (md->topics[0].err != RD_KAFKA_RESP_ERR_NO_ERROR)
-    status = Status::config(where + ": " + kafkaError(md->topics[0].err));
-  rd_kafka_metadata_destroy(md);
-  return status;
+  return describeTopic(rk_, name, options_, nullptr);
 }
 
 Status KafkaProducer::txnError(const char *what, rd_kafka_error_t *error) {

@@ -46,28 +46,9 @@ Status KafkaSource::open(const std::string &uri, const std::string &groupId) {
   }
   rd_kafka_poll_set_consumer(rk_);
 
-  // The topic and its partitions; this is also where unreachable brokers,
-  // an unknown topic and a missing authorization show.
-  rd_kafka_topic_t *topic = rd_kafka_topic_new(rk_, uri_.topic.c_str(), nullptr);
-  const rd_kafka_metadata_t *md = nullptr;
-  rd_kafka_resp_err_t e = rd_kafka_metadata(rk_, 0, topic, &md, kMetadataTimeoutMs);
-  rd_kafka_topic_destroy(topic);
-  std::string where = "Kafka topic '" + uri_.topic + "' (brokers " + options_.kafkaBrokers + ")";
-  if (e != RD_KAFKA_RESP_ERR_NO_ERROR)
-    return Status::io("cannot reach " + where + " within " + std::to_string(kMetadataTimeoutMs / 1000) +
-                      " s: " + kafkaError(e));
-  Status status;
-  if (md->topic_cnt != 1 || md->topics[0].err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART)
-    status = Status::config("unknown " + where + "; create it first (this runtime never creates topics)");
-  else if (md->topics[0].err != RD_KAFKA_RESP_ERR_NO_ERROR)
-    status = Status::config(where + ": " + kafkaError(md->topics[0].err));
-  else
-    for (int i = 0; i < md->topics[0].partition_cnt; ++i)
-      partitions_.push_back(md->topics[0].partitions[i].id);
-  rd_kafka_metadata_destroy(md);
-  if (!status.ok())
-    return status;
-  std::sort(partitions_.begin(), partitions_.end());
+  // The topic and its partitions.
+  if (Status s = describeTopic(rk_, uri_.topic, options_, &partitions_); !s.ok())
+    return s;
   return {};
 }
 
