@@ -83,7 +83,7 @@ WEIR_MIRROR(program_desc, WeirProgramDesc, WEIR_PROGRAM_DESC_FIELDS)
 // The field-index enums and the field lists come from the same X-macro, so
 // they agree by construction; the descriptor's 16-byte WeirValue is what row
 // buffers are sized by.
-static_assert(RuntimeABI::HT_Changed + 1 == std::size(mirror::hash_table::fields));
+static_assert(RuntimeABI::HT_Timers + 1 == std::size(mirror::hash_table::fields));
 static_assert(RuntimeABI::kValueSize == 16, "WeirValue is documented as 16 bytes");
 
 // ------------------------------------------------------------ enum mirrors

@@ -17,7 +17,8 @@
   X(HT_Slots, slots) X(HT_Mask, mask) X(HT_Entries, entries) X(HT_Count, count)                   \
   X(HT_Capacity, capacity) X(HT_EntrySize, entry_size) X(HT_StateIndex, state_index)              \
   X(HT_Arena, arena) X(HT_Desc, desc) X(HT_Remap, remap) X(HT_Distinct, distinct)                 \
-  X(HT_Spill, spill) X(HT_Durable, durable) X(HT_Changed, changed)
+  X(HT_Spill, spill) X(HT_Durable, durable) X(HT_Changed, changed)    \
+  X(HT_Timers, timers)
 
 #define WEIR_CLOCK_FIELDS(X)                                                                       \
   X(CK_MaxEventTime, max_event_time) X(CK_Watermark, watermark) X(CK_NextFire, next_fire)         \

@@ -15,7 +15,7 @@ namespace weir::codegen {
 void FireContext::fireRolling() {
   const ir::Schema &input = windows.node(aggregate.input).schema;
   Value *evictBefore = b.CreateSub(watermark, w.i64(spec.sizeMs));
-  emitEntryLoop(fc, table, entrySize, [&](Value *entry, Value *, BasicBlock *next) {
+  forEachDueEntry([&](Value *entry, Value *index, BasicBlock *next) {
     Value *events = b.CreateLoad(abi.ptr(), w.eventBufferSlot(entry));
     if (final) {
       // Rows before the watermark: no row at their time can still arrive.
@@ -59,20 +59,26 @@ void FireContext::fireRolling() {
     BasicBlock *dead = fc.newBlock("roll.dead"), *alive = fc.newBlock("roll.alive");
     b.CreateCondBr(b.CreateICmpEQ(left, w.i64(0)), dead, alive);
     b.SetInsertPoint(dead);
-    markDead(entry);
+    markDead(index);
     b.CreateBr(next);
     b.SetInsertPoint(alive);
     // Fire again when the first pending row completes (final) or the
-    // oldest row leaves the range (updates).
-    Value *hasPending = final ? b.CreateICmpULT(pending, left) : b.getTrue();
-    w.when(hasPending, [&] {
-      Value *at = final ? b.CreateAdd(b.CreateCall(abi.fn("weir_event_buffer_ts"), {events, pending}), w.i64(1))
-                        : b.CreateAdd(b.CreateCall(abi.fn("weir_event_buffer_ts"), {events, w.i64(0)}),
-                                      w.i64(spec.sizeMs + 1));
-      b.CreateStore(w.min(b.CreateLoad(i64, nextFire), at), nextFire);
-    });
+    // oldest row leaves the range (updates). A key with every row emitted
+    // (final) fires once more when its newest row leaves the range, and is
+    // dropped then: the key dies at a time its own rows decide, not at
+    // whichever firing visits it, so a run restored from a checkpoint (which
+    // visits every key once) drops it at the same moment, and a later row of
+    // the key takes the same (new, last) place in the table.
+    if (final) {
+      Value *hasPending = b.CreateICmpULT(pending, left);
+      Value *row = b.CreateSelect(hasPending, pending, b.CreateSub(left, w.i64(1)));
+      Value *delay = b.CreateSelect(hasPending, w.i64(1), w.i64(spec.sizeMs + 1));
+      rearmAt(b.CreateAdd(b.CreateCall(abi.fn("weir_event_buffer_ts"), {events, row}), delay));
+    } else {
+      rearmAt(b.CreateAdd(b.CreateCall(abi.fn("weir_event_buffer_ts"), {events, w.i64(0)}), w.i64(spec.sizeMs + 1)));
+    }
     b.CreateBr(next);
-  });
+  }, /*rearm=*/true);
 }
 
 } // namespace weir::codegen

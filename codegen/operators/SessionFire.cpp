@@ -32,7 +32,7 @@ void FireContext::fireSessions() {
       Value *start = w.sliceId(s), *last = w.sliceEnd(s);
       emitWindow(entry, start, b.CreateAdd(last, w.i64(timeout)), agg.aggregateValues(s), next);
     });
-  emitEntryLoop(fc, table, entrySize, [&](Value *entry, Value *, BasicBlock *next) {
+  forEachDueEntry([&](Value *entry, Value *index, BasicBlock *next) {
     b.CreateStore(b.getTrue(), allEmpty);
     w.forEachSlice(entry, [&](Value *, Value *s) {
       Value *start = w.sliceId(s), *last = w.sliceEnd(s);
@@ -51,14 +51,13 @@ void FireContext::fireSessions() {
       });
       w.when(b.CreateAnd(occupied, b.CreateNot(closed)), [&] {
         b.CreateStore(b.getFalse(), allEmpty);
-        b.CreateStore(w.min(b.CreateLoad(i64, nextFire), b.CreateAdd(last, w.i64(session ? timeout : timeout + 1))),
-                      nextFire);
+        rearmAt(b.CreateAdd(last, w.i64(session ? timeout : timeout + 1)));
       });
     });
     markDirty(fc, entry);
-    w.when(b.CreateLoad(b.getInt1Ty(), allEmpty), [&] { markDead(entry); });
+    w.when(b.CreateLoad(b.getInt1Ty(), allEmpty), [&] { markDead(index); });
     b.CreateBr(next);
-  });
+  }, /*rearm=*/true);
 }
 
 } // namespace weir::codegen

@@ -1,7 +1,8 @@
 // Firing tumbling and hopping windows: window k covers slices [k - n, k) of
-// every key's ring; the fire function emits each completed window that holds
-// data (skipping the empty ones), then frees the slices no open window
-// contains and marks keys with none left dead.
+// every key's ring; the fire function emits, for the keys whose timers are
+// due, each completed window that holds data (skipping the empty ones), then
+// frees the slices no open window contains, re-arms each key at its next
+// window with data and marks keys with none left dead.
 #include "codegen/AggregateCodegen.h"
 #include "codegen/HashProbe.h"
 #include "codegen/RowBuffer.h"
@@ -32,7 +33,7 @@ void FireContext::fireSlices() {
     b.CreateStore(w.i64(INT64_MAX), minLive);
     Value *windowEnd = b.CreateMul(kv, w.i64(slide));
     Value *windowStart = b.CreateSub(windowEnd, w.i64(spec.sizeMs));
-    emitEntryLoop(fc, table, entrySize, [&](Value *entry, Value *, BasicBlock *next) {
+    forEachDueEntry([&](Value *entry, Value *, BasicBlock *next) {
       Value *any = fc.entryAlloca(b.getInt1Ty(), "any");
       b.CreateStore(b.getFalse(), any);
       agg.initSlice(temp);
@@ -60,7 +61,7 @@ void FireContext::fireSlices() {
       if (destroys)
         agg.destroySlice(temp);
       b.CreateBr(next);
-    });
+    }, /*rearm=*/false);
     // The next window with any data: skip the empty ones in between.
     Value *ml = b.CreateLoad(i64, minLive);
     Value *following = b.CreateSelect(b.CreateICmpEQ(ml, w.i64(INT64_MAX)), w.i64(INT64_MAX),
@@ -68,17 +69,13 @@ void FireContext::fireSlices() {
     b.CreateStore(following, k);
     b.CreateBr(loop);
     b.SetInsertPoint(done);
-    Value *kEnd = b.CreateLoad(i64, k);
-    b.CreateStore(b.CreateSelect(b.CreateICmpEQ(kEnd, w.i64(INT64_MAX)), w.i64(INT64_MAX),
-                                 b.CreateMul(kEnd, w.i64(slide))),
-                  nextFire);
   } else {
     // Updates were emitted as rows arrived: just drop what the watermark completed.
     b.CreateStore(b.CreateAdd(w.floorDiv(watermark, slide), w.i64(1)), k);
   }
   // Free the slices no open window contains; a key with none left is dead.
   Value *kv = b.CreateLoad(i64, k);
-  emitEntryLoop(fc, table, entrySize, [&](Value *entry, Value *, BasicBlock *next) {
+  forEachDueEntry([&](Value *entry, Value *index, BasicBlock *next) {
     b.CreateStore(b.getTrue(), allEmpty);
     w.forEachSlice(entry, [&](Value *, Value *s) {
       Value *sid = w.sliceId(s);
@@ -87,15 +84,16 @@ void FireContext::fireSlices() {
       w.when(b.CreateAnd(occupied, expired), [&] { emptySlice(s); });
       w.when(b.CreateAnd(occupied, b.CreateNot(expired)), [&] {
         b.CreateStore(b.getFalse(), allEmpty);
-        if (!final) // the next cleanup: when this slice's last window completes
-          b.CreateStore(w.min(b.CreateLoad(i64, nextFire), b.CreateMul(b.CreateAdd(sid, w.i64(n)), w.i64(slide))),
-                        nextFire);
+        if (final) // the first window not fired yet that holds the slice
+          rearmAt(b.CreateMul(w.max(kv, b.CreateAdd(sid, w.i64(1))), w.i64(slide)));
+        else // the next cleanup: when this slice's last window completes
+          rearmAt(b.CreateMul(b.CreateAdd(sid, w.i64(n)), w.i64(slide)));
       });
     });
     markDirty(fc, entry);
-    w.when(b.CreateLoad(b.getInt1Ty(), allEmpty), [&] { markDead(entry); });
+    w.when(b.CreateLoad(b.getInt1Ty(), allEmpty), [&] { markDead(index); });
     b.CreateBr(next);
-  });
+  }, /*rearm=*/true);
 }
 
 } // namespace weir::codegen

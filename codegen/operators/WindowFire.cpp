@@ -1,8 +1,9 @@
 // What a windowed aggregate emits when its watermark moves: the fire
-// function walks the keys' entries, emits the windows (sessions, rolling rows,
+// function visits the keys whose event-time timers the watermark reached
+// (runtime/src/EventTimers.cpp), emits the windows (sessions, rolling rows,
 // expired ttl keys) the watermark completed through the aggregate's emit
-// stage, frees the slices no open window needs, marks keys with nothing left
-// dead and compacts the table. The emit stage calls it once more with an
+// stage, frees the slices no open window needs, re-arms each visited key at
+// its next due time, marks keys with nothing left dead and compacts the table. The emit stage calls it once more with an
 // infinite watermark at the end of a bounded input. Also here: the clock the
 // scan advances and the window rows the update translator emits too.
 #include "codegen/AggregateCodegen.h"
@@ -71,10 +72,10 @@ Row WindowFire::rollingValues(FunctionContext &fc, const ir::Node &aggregate, Va
 void FireContext::emitInEndOrder(const std::function<void(Value *entry, Value *index)> &collect,
                                  const std::function<void(Value *entry, Value *item, BasicBlock *next)> &emit) {
   fireList = b.CreateCall(abi.fn("weir_fire_list_new"), {});
-  emitEntryLoop(fc, table, entrySize, [&](Value *entry, Value *index, BasicBlock *next) {
+  forEachDueEntry([&](Value *entry, Value *index, BasicBlock *next) {
     collect(entry, index);
     b.CreateBr(next);
-  });
+  }, /*rearm=*/false);
   Value *count = b.CreateCall(abi.fn("weir_fire_list_sort"), {fireList});
   BasicBlock *pre = b.GetInsertBlock();
   BasicBlock *loop = fc.newBlock("order.next"), *body = fc.newBlock("order.emit");
@@ -148,10 +149,42 @@ FireContext::FireContext(WindowFire &windows, FunctionContext &fc, const ir::Nod
   watermark = f->getArg(1);
   resetScratch = b.CreateICmpNE(f->getArg(2), b.getInt8(0));
   temp = fc.entryAlloca(i64, "window", std::max<uint32_t>(aggregate.layout.sliceSize / 8, 1));
-  nextFire = fc.entryAlloca(i64, "nextfire");
+  keyNext = fc.entryAlloca(i64, "keynext");
   allEmpty = fc.entryAlloca(b.getInt1Ty(), "allempty");
-  b.CreateStore(w.i64(INT64_MAX), nextFire);
+  // Only the keys whose timers the watermark reached have anything to fire.
+  dueCount = b.CreateCall(abi.fn("weir_timers_pop_due"), {table, watermark}, "due.count");
+  dueIndices = b.CreateCall(abi.fn("weir_timers_due"), {table}, "due.indices");
 }
+
+void FireContext::forEachDueEntry(const std::function<void(Value *entry, Value *index, BasicBlock *next)> &body,
+                                  bool rearm) {
+  BasicBlock *pre = b.GetInsertBlock();
+  BasicBlock *loop = fc.newBlock("due.next"), *visit = fc.newBlock("due.visit");
+  BasicBlock *latch = fc.newBlock("due.latch"), *done = fc.newBlock("due.done");
+  b.CreateBr(loop);
+  b.SetInsertPoint(loop);
+  PHINode *i = b.CreatePHI(i64, 2, "due.i");
+  i->addIncoming(w.i64(0), pre);
+  b.CreateCondBr(b.CreateICmpULT(i, dueCount), visit, done);
+  b.SetInsertPoint(visit);
+  Value *index = b.CreateLoad(i64, b.CreateGEP(i64, dueIndices, i), "due.index");
+  Value *entries = b.CreateLoad(abi.ptr(), b.CreateStructGEP(abi.hashTableType(), table, RuntimeABI::HT_Entries));
+  Value *entry = b.CreateGEP(b.getInt8Ty(), entries, b.CreateMul(index, w.i64(entrySize)), "due.entry");
+  if (rearm)
+    b.CreateStore(w.i64(INT64_MAX), keyNext);
+  body(entry, index, latch);
+  b.SetInsertPoint(latch);
+  if (rearm) {
+    Value *at = b.CreateLoad(i64, keyNext);
+    w.when(b.CreateICmpNE(at, w.i64(INT64_MAX)),
+           [&] { b.CreateCall(abi.fn("weir_timer_add"), {table, index, at}); });
+  }
+  i->addIncoming(b.CreateAdd(i, w.i64(1)), b.GetInsertBlock());
+  b.CreateBr(loop);
+  b.SetInsertPoint(done);
+}
+
+void FireContext::rearmAt(Value *time) { b.CreateStore(w.min(b.CreateLoad(i64, keyNext), time), keyNext); }
 
 void FireContext::fire() {
   switch (spec.kind) {
@@ -161,7 +194,7 @@ void FireContext::fire() {
   case ir::WindowKind::None: fireSessions(); break; // sessions, and ttl's single running aggregate per key
   case ir::WindowKind::Rolling: fireRolling(); break;
   }
-  w.storeClock(RuntimeABI::CK_NextFire, b.CreateLoad(i64, nextFire));
+  w.storeClock(RuntimeABI::CK_NextFire, b.CreateCall(abi.fn("weir_timers_next"), {table}));
   w.storeClock(RuntimeABI::CK_FiredUpto, watermark);
   b.CreateCall(abi.fn("weir_ht_compact"), {table});
 }
@@ -177,9 +210,6 @@ void FireContext::emptySlice(Value *slice) {
   w.setSliceId(slice, w.emptyId());
 }
 
-void FireContext::markDead(Value *entry) {
-  b.CreateStore(b.getInt32(WEIR_ENTRY_DEAD),
-                b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), entry, RuntimeABI::kEntryNextOffset));
-}
+void FireContext::markDead(Value *index) { b.CreateCall(abi.fn("weir_ht_mark_dead"), {table, index}); }
 
 } // namespace weir::codegen

@@ -69,8 +69,16 @@ private:
   void afterRow();
   // Frees what a slice owns and marks it empty.
   void emptySlice(llvm::Value *slice);
-  // The entry goes at the table's next compaction.
-  void markDead(llvm::Value *entry);
+  // The entry's key has nothing left: lookups no longer find it (a new row
+  // for the key starts a new entry) and a later compaction removes it.
+  void markDead(llvm::Value *index);
+  // Runs `body(entry, index, next)` for each key the timers made due, in
+  // entry order. With `rearm`, each key's rearmAt() times are collected and
+  // the earliest becomes its new timer after the body.
+  void forEachDueEntry(const std::function<void(llvm::Value *entry, llvm::Value *index, llvm::BasicBlock *next)> &body,
+                       bool rearm);
+  // The current due key fires again no later than `time` (in a rearm loop).
+  void rearmAt(llvm::Value *time);
   // Emits a firing's results in window-end order: `collect` adds (end,
   // entry index, item) to fireList for each entry; `emit` emits one item.
   void emitInEndOrder(const std::function<void(llvm::Value *entry, llvm::Value *index)> &collect,
@@ -97,7 +105,9 @@ private:
   llvm::Value *watermark;    // i64: what to fire up to
   llvm::Value *resetScratch; // i1: reset the scratch arena after each row
   llvm::Value *temp;         // a slice-sized temporary accumulator
-  llvm::Value *nextFire;     // i64 slot: the watermark to fire at next
+  llvm::Value *dueCount;     // i64: keys whose timers the watermark reached
+  llvm::Value *dueIndices;   // const uint64_t *: their entry indices, ascending
+  llvm::Value *keyNext;      // i64 slot: the current key's next timer (rearm loops)
   llvm::Value *allEmpty;     // i1 slot: the current key has nothing left
   llvm::Value *fireList = nullptr; // the WeirFireList being filled (emitInEndOrder)
 };

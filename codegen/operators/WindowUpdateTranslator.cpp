@@ -78,6 +78,13 @@ void WindowUpdateTranslator::consume(FunctionContext &fc, const Row &row, BasicB
       agg.findOrInsert(table, emitKeyHash(fc, keys), keys, /*faultInSpilled=*/true, initRing);
   Value *entry = key.entry;
   markDirty(fc, entry);
+  // The key's event-time timer (EventTimers.cpp): set when the row gives the
+  // key something that may come due earlier than what it had; a due time
+  // that only moves later keeps the earlier timer, which re-arms when it fires.
+  auto addTimer = [&](Value *time) {
+    b.CreateCall(abi_.fn("weir_timer_add"), {table, key.index, time});
+    w.lowerNextFire(time);
+  };
 
   switch (spec.kind) {
   case ir::WindowKind::Tumbling:
@@ -91,9 +98,11 @@ void WindowUpdateTranslator::consume(FunctionContext &fc, const Row &row, BasicB
         agg.destroySlice(slice);
       agg.initSlice(slice);
       w.setSliceId(slice, id);
+      // Emit final: its first window's end; updates: when its last window
+      // completes and it can go.
+      addTimer(b.CreateMul(b.CreateAdd(id, w.i64(updates ? n : 1)), w.i64(slide)));
     });
     agg.update(table, slice, key.index, row);
-    w.lowerNextFire(b.CreateMul(b.CreateAdd(id, w.i64(1)), w.i64(slide)));
     if (!updates)
       break;
     // Every window that contains the row: ends (id + 1 .. id + n) * slide.
@@ -166,6 +175,7 @@ void WindowUpdateTranslator::consume(FunctionContext &fc, const Row &row, BasicB
           b.CreateStore(s, target);
           w.setSliceId(s, ts);
           w.setSliceEnd(s, ts);
+          addTimer(b.CreateAdd(ts, w.i64(gap)));
         });
       });
       // The ring is sized for every session the watermark can leave open.
@@ -178,7 +188,6 @@ void WindowUpdateTranslator::consume(FunctionContext &fc, const Row &row, BasicB
     w.setSliceId(t, start);
     w.setSliceEnd(t, last);
     Value *end = b.CreateAdd(last, w.i64(gap));
-    w.lowerNextFire(end);
     if (updates) {
       windows.emitWindow(fc, aggregate, entry, start, end, agg.aggregateValues(t), next);
       return;
@@ -187,10 +196,11 @@ void WindowUpdateTranslator::consume(FunctionContext &fc, const Row &row, BasicB
   }
   case ir::WindowKind::None: { // ttl: one running aggregate per key
     Value *slice = w.slice(entry, 0u);
+    w.when(b.CreateICmpEQ(w.sliceEnd(slice), w.emptyId()),
+           [&] { addTimer(b.CreateAdd(ts, w.i64(aggregate.ttlMs + 1))); });
     agg.update(table, slice, key.index, row);
     Value *last = w.max(w.sliceEnd(slice), ts);
     w.setSliceEnd(slice, last);
-    w.lowerNextFire(b.CreateAdd(last, w.i64(aggregate.ttlMs + 1)));
     break;
   }
   case ir::WindowKind::Rolling: {
@@ -200,18 +210,21 @@ void WindowUpdateTranslator::consume(FunctionContext &fc, const Row &row, BasicB
                    MaybeAlign(8));
     storeRow(fc, buffer, row);
     Value *slot = w.eventBufferSlot(entry);
-    b.CreateCall(abi_.fn("weir_event_buffer_add"), {slot, ts, buffer, ConstantInt::get(abi_.i32(), input.size())});
+    Value *at = b.CreateCall(abi_.fn("weir_event_buffer_add"),
+                             {slot, ts, buffer, ConstantInt::get(abi_.i32(), input.size())});
     Value *events = b.CreateLoad(abi_.ptr(), slot);
     if (!updates) { // the row's own output waits until no row at its time can still arrive
-      w.lowerNextFire(b.CreateAdd(ts, w.i64(1)));
+      // Only a row that became the key's first pending one is due earlier.
+      w.when(b.CreateICmpEQ(at, b.CreateCall(abi_.fn("weir_event_buffer_emitted"), {events})),
+             [&] { addTimer(b.CreateAdd(ts, w.i64(1))); });
       break;
     }
+    // Eviction is due when the oldest row leaves the range: a new oldest row.
+    w.when(b.CreateICmpEQ(at, w.i64(0)), [&] { addTimer(b.CreateAdd(ts, w.i64(spec.sizeMs + 1))); });
     Value *lo = b.CreateCall(abi_.fn("weir_event_buffer_lower"), {events, b.CreateSub(ts, w.i64(spec.sizeMs))});
     Value *hi = b.CreateCall(abi_.fn("weir_event_buffer_upper"), {events, ts});
     b.CreateCall(abi_.fn("weir_event_buffer_set_emitted"),
                  {events, b.CreateCall(abi_.fn("weir_event_buffer_size"), {events})});
-    w.lowerNextFire(b.CreateAdd(b.CreateCall(abi_.fn("weir_event_buffer_ts"), {events, w.i64(0)}),
-                                w.i64(spec.sizeMs + 1)));
     Value *temp = fc.entryAlloca(abi_.i64(), "rolling", layout.sliceSize / 8);
     Row out(row.begin(), row.end());
     Row values = windows.rollingValues(fc, aggregate, temp, events, lo, hi);

@@ -76,6 +76,8 @@ Status Durability::saveState(uint32_t index, rocksdb::WriteBatch &batch) {
   const WeirStateDesc &d = program_.states[index];
   DurableTable &dt = *tables_[index];
   WeirHashTable *ht = run_.state(index);
+  if (ht->timers) // dead windowed keys are deleted, not saved
+    compactDeadEntries(ht);
   dt.syncNewEntries(ht, round_);
   // Sorted, like the puts below: RocksDB inserts a sorted run cheaply.
   std::sort(dt.deleted.begin(), dt.deleted.end());

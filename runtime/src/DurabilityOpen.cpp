@@ -520,6 +520,9 @@ Status Durability::restoreState(uint32_t index) {
       return s;
     if (found && value.size() == sizeof(WeirClock))
       std::memcpy(run_.clock(index), value.data(), sizeof(WeirClock));
+    // Timers are not saved: each key fires at the restored next_fire at the
+    // latest, and that firing re-arms it at its real time.
+    armAllEntries(ht, run_.clock(index)->next_fire);
   }
   return {};
 }

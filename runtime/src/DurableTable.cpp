@@ -45,7 +45,8 @@ void rebuildSlots(WeirHashTable *ht) {
     uint64_t s = hash & ht->mask;
     while (ht->slots[s] != 0)
       s = (s + 1) & ht->mask;
-    ht->slots[s] = (hash >> 32) << 32 | (i + 1);
+    bool dead = ht->timers && headerAt(ht, i)->next == WEIR_ENTRY_DEAD;
+    ht->slots[s] = dead ? tombstoneSlot(hash, i) : (hash >> 32) << 32 | (i + 1);
   }
 }
 
@@ -182,6 +183,7 @@ uint64_t removeEntries(WeirHashTable *ht, const std::vector<bool> &remove, bool 
   if (ht->distinct)
     remapDistinctPairs(ht, newIndex);
   remapChangedEntries(ht, newIndex);
+  remapEventTimers(ht, newIndex);
   // Give memory back when the table shrank a lot (eviction).
   if (ht->capacity > 64 && kept * 4 < ht->capacity) {
     uint64_t capacity = std::max<uint64_t>(kept * 2, 16);

@@ -91,6 +91,8 @@ WeirHashTable *createHashTable(const WeirStateDesc *desc, uint32_t stateIndex,
   ht->state_index = stateIndex;
   ht->arena = new WeirArena(4096);
   ht->desc = desc;
+  if (desc && desc->windowed)
+    enableEventTimers(ht);
   return ht;
 }
 
@@ -105,6 +107,7 @@ void destroyHashTable(WeirHashTable *ht) {
   delete ht->arena;
   destroyDistinctPairs(ht);
   destroyChangedEntries(ht);
+  destroyEventTimers(ht);
   std::free(ht);
 }
 

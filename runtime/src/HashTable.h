@@ -26,6 +26,21 @@ void destroyChangedEntries(WeirHashTable *ht);
 // when newIndex[i] == kDroppedEntry (DistinctPairs.h).
 void remapChangedEntries(WeirHashTable *ht, const std::vector<uint64_t> &newIndex);
 
+// Event-time timers (EventTimers.cpp): allocates ht->timers (windowed and
+// ttl states get them at creation); frees them; renumbers them after
+// entries moved (removeEntries); arms every entry at `time` (after a
+// restore: the first firing re-arms each key at its real time).
+void enableEventTimers(WeirHashTable *ht);
+void destroyEventTimers(WeirHashTable *ht);
+void remapEventTimers(WeirHashTable *ht, const std::vector<uint64_t> &newIndex);
+void armAllEntries(WeirHashTable *ht, int64_t time);
+// Removes every entry marked WEIR_ENTRY_DEAD now (before a checkpoint saves
+// the table, and where weir_ht_compact decides to).
+void compactDeadEntries(WeirHashTable *ht);
+
+// The slot value of a dead entry (weir_ht_mark_dead): probes pass it by.
+uint64_t tombstoneSlot(uint64_t hash, uint64_t index);
+
 inline char *entryAt(const WeirHashTable *ht, uint64_t index) {
   return ht->entries + index * ht->entry_size;
 }

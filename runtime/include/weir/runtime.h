@@ -300,6 +300,9 @@ struct WeirHashTable {
    * entry of an unwindowed, non-ttl aggregate, and the emit stage emits only
    * the listed entries (runtime/src/ChangedEntries.cpp). */
   void *changed;
+  /* Non-null for windowed and ttl aggregates: the event-time timers of the
+   * keys (weir_timer_add, weir_timers_pop_due; runtime/src/EventTimers.cpp). */
+  void *timers;
 };
 
 /* A probe for `hash` missed and ht->spill is set: loads the spilled entries
@@ -309,8 +312,30 @@ uint8_t weir_ht_fault_in(WeirHashTable *ht, uint64_t hash);
 
 /* Removes the entries marked WEIR_ENTRY_DEAD, keeping the others' order.
  * Entry indices change: call it only between records (fire functions do, at
- * their end). */
+ * their end). A table with timers (windowed, ttl) removes them only once the
+ * dead entries among the keys of the last weir_timers_pop_due make a quarter
+ * of the table, so a firing costs O(due keys); until then a dead entry keeps
+ * its empty state and a tombstone slot (weir_ht_mark_dead). */
 void weir_ht_compact(WeirHashTable *ht);
+
+/* Marks entry `index` WEIR_ENTRY_DEAD (once) and makes its slot a tombstone
+ * lookups skip: a row for the same key inserts a new entry, in first-seen
+ * position, as if the dead one were gone already. Idempotent. */
+void weir_ht_mark_dead(WeirHashTable *ht, uint64_t index);
+
+/* Event-time timers (ht->timers): when each key of a windowed or ttl
+ * aggregate next has something to fire. Lazy: a key may hold several timers
+ * and fire early (it then finds nothing due and re-arms at its real time).
+ * Timers are not saved: a restored table arms every key at the restored
+ * clock's next_fire, and the first firing re-arms each at its real time. */
+void weir_timer_add(WeirHashTable *ht, uint64_t entry_index, int64_t time);
+/* Removes the timers at or before `watermark`; returns how many distinct
+ * keys they named, listed by weir_timers_due in ascending entry order (valid
+ * until the next pop or compaction). */
+uint64_t weir_timers_pop_due(WeirHashTable *ht, int64_t watermark);
+const uint64_t *weir_timers_due(const WeirHashTable *ht);
+/* The earliest timer's time, INT64_MAX when none is set. */
+int64_t weir_timers_next(const WeirHashTable *ht);
 
 /* Appends a zeroed entry with `hash` and points slot `slot` at it (the slot
  * the caller found empty while probing); grows the table when needed.
