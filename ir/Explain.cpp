@@ -133,6 +133,27 @@ std::string durationText(int64_t ms) {
   return std::to_string(ms) + "ms";
 }
 
+// When a windowed (or ttl) key's event-time timer is due: the fire
+// function visits only the keys whose timers the watermark passed
+// (runtime/src/EventTimers.cpp).
+std::string keyTimerText(const Node &n) {
+  const WindowSpec &w = n.window;
+  bool final = w.emit == EmitPolicy::Final;
+  switch (w.kind) {
+  case WindowKind::Tumbling:
+  case WindowKind::Hopping:
+    return final ? "the end of its next window that holds data" : "the end of its oldest slice's last window";
+  case WindowKind::Session:
+    return "its earliest open session's last event + " + durationText(w.gapMs);
+  case WindowKind::Rolling:
+    return final ? "its first pending row's time (that row's output is due), or when its newest row leaves the range"
+                 : "when its oldest row leaves the range";
+  case WindowKind::None:
+    return "its last event + " + durationText(n.ttlMs);
+  }
+  return "";
+}
+
 // A windowed aggregate's entry: keys, then a ring of slices (tumbling,
 // hopping), session slots or the ttl key's running aggregate, or a row
 // buffer (rolling); each slice's fields are listed at the first slice's
@@ -180,6 +201,8 @@ void explainWindowedLayout(const Node &n, llvm::raw_ostream &os) {
     os << "    late rows: to " << formatConnector(w.lateSink) << '\n';
   else if (w.kind != WindowKind::None)
     os << "    late rows: dropped and counted\n";
+  os << "    timers: one per key, at " << keyTimerText(n)
+     << "; a watermark advance visits only the keys whose timers it passed\n";
   os << "      offset  size  field\n";
   row(0, l.headerSize, "header (hash, chain link)");
   for (const StateField &f : l.fields) {

@@ -18,6 +18,7 @@
 #include <cmath>
 #include <cstring>
 #include <cstdio>
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <sys/stat.h>
@@ -194,6 +195,8 @@ Status Durability::checkpoint(WeirCursor *cursor, int doneStage, bool final) {
   }
   lastCheckpoint_ = Clock::now();
   recordsSinceCheckpoint_ = 0;
+  if (options_.killAfterCheckpoint && checkpoints_ == options_.killAfterCheckpoint && !final)
+    std::raise(SIGKILL);
   return {};
 }
 

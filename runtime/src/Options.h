@@ -19,6 +19,10 @@ struct Options {
   unsigned threads = 1;
   bool quiet = false;
   bool trace = false; // WEIR_RUNTIME_TRACE=1: stage timings on stderr
+  // WEIR_TEST_KILL_AFTER_CHECKPOINT=N: a fault-injection point for crash
+  // tests; the process SIGKILLs itself right after its Nth checkpoint is
+  // durable, a moment a test cannot hit reliably with kill -9 from outside.
+  uint64_t killAfterCheckpoint = 0;
   // Durable state (docs/architecture.md, "Durable state").
   std::string checkpointDir;          // --checkpoint DIR; empty: not durable
   double checkpointSeconds = 1.0;     // --checkpoint-interval: seconds of processing ...
