@@ -357,6 +357,11 @@ bool AggregateCodegen::needsDestroy(const ir::Node &aggregate) {
   for (const ir::ExprPtr &key : aggregate.keys)
     if (windowed && key->type.kind == TypeKind::String)
       return true; // owned key strings
+  return slicesOwnMemory(aggregate);
+}
+
+bool AggregateCodegen::slicesOwnMemory(const ir::Node &aggregate) {
+  bool windowed = aggregate.window.kind != ir::WindowKind::None || aggregate.ttlMs > 0;
   for (const ir::AggCall &agg : aggregate.aggs) {
     if (windowed && agg.fn == AggFn::CountDistinct)
       return true;

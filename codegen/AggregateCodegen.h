@@ -56,6 +56,9 @@ public:
   void destroy(llvm::Value *entry);
   // Whether an entry owns out-of-line memory (distinct sets, owned strings).
   static bool needsDestroy(const ir::Node &aggregate);
+  // Whether a slice owns out-of-line memory (windowed distinct sets,
+  // sketches, string min/max/first/last): it cannot be copied bytewise.
+  static bool slicesOwnMemory(const ir::Node &aggregate);
 
 private:
   void initAccumulators(llvm::Value *slice);

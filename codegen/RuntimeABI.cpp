@@ -68,6 +68,7 @@ WEIR_MIRROR(value, WeirValue, WEIR_VALUE_FIELDS)
 WEIR_MIRROR(str, WeirStr, WEIR_STR_FIELDS)
 WEIR_MIRROR(hash_table, WeirHashTable, WEIR_HASH_TABLE_FIELDS)
 WEIR_MIRROR(clock, WeirClock, WEIR_CLOCK_FIELDS)
+WEIR_MIRROR(rolling_window, WeirRollingWindow, WEIR_ROLLING_WINDOW_FIELDS)
 WEIR_MIRROR(field_desc, WeirFieldDesc, WEIR_FIELD_DESC_FIELDS)
 WEIR_MIRROR(source_desc, WeirSourceDesc, WEIR_SOURCE_DESC_FIELDS)
 WEIR_MIRROR(sink_desc, WeirSinkDesc, WEIR_SINK_DESC_FIELDS)
@@ -153,6 +154,7 @@ RuntimeABI::RuntimeABI(Module &module) : module_(module) {
   hashTableType_ = mirrorType(ctx, "WeirHashTable", mirror::hash_table::fields);
   slotDescType_ = mirrorType(ctx, "WeirSlotDesc", mirror::slot_desc::fields);
   clockType_ = mirrorType(ctx, "WeirClock", mirror::clock::fields);
+  rollingWindowType_ = mirrorType(ctx, "WeirRollingWindow", mirror::rolling_window::fields);
   fieldDescType_ = mirrorType(ctx, "WeirFieldDesc", mirror::field_desc::fields);
   sourceDescType_ = mirrorType(ctx, "WeirSourceDesc", mirror::source_desc::fields);
   sinkDescType_ = mirrorType(ctx, "WeirSinkDesc", mirror::sink_desc::fields);

@@ -37,6 +37,7 @@ public:
   enum StrField { WEIR_STR_FIELDS(WEIR_FIELD_ENUMERATOR) };
   enum HashTableField { WEIR_HASH_TABLE_FIELDS(WEIR_FIELD_ENUMERATOR) };
   enum ClockField { WEIR_CLOCK_FIELDS(WEIR_FIELD_ENUMERATOR) };
+  enum RollingWindowField { WEIR_ROLLING_WINDOW_FIELDS(WEIR_FIELD_ENUMERATOR) };
   enum FieldDescField { WEIR_FIELD_DESC_FIELDS(WEIR_FIELD_ENUMERATOR) };
   enum SourceDescField { WEIR_SOURCE_DESC_FIELDS(WEIR_FIELD_ENUMERATOR) };
   enum SinkDescField { WEIR_SINK_DESC_FIELDS(WEIR_FIELD_ENUMERATOR) };
@@ -58,6 +59,7 @@ public:
   llvm::StructType *strType() const { return strType_; }
   llvm::StructType *hashTableType() const { return hashTableType_; }
   llvm::StructType *clockType() const { return clockType_; }
+  llvm::StructType *rollingWindowType() const { return rollingWindowType_; }
   llvm::StructType *fieldDescType() const { return fieldDescType_; }
   llvm::StructType *sourceDescType() const { return sourceDescType_; }
   llvm::StructType *sinkDescType() const { return sinkDescType_; }
@@ -82,7 +84,8 @@ private:
   llvm::Module &module_;
   llvm::StructType *valueType_, *strType_, *hashTableType_;
   llvm::StructType *fieldDescType_, *sourceDescType_, *sinkDescType_, *stateDescType_,
-      *stageDescType_, *programDescType_, *slotDescType_, *clockType_;
+      *stageDescType_, *programDescType_, *slotDescType_, *clockType_,
+      *rollingWindowType_;
 };
 
 #undef WEIR_FIELD_ENUMERATOR

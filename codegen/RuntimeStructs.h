@@ -24,6 +24,8 @@
   X(CK_MaxEventTime, max_event_time) X(CK_Watermark, watermark) X(CK_NextFire, next_fire)         \
   X(CK_FiredUpto, fired_upto) X(CK_Oldest, oldest) X(CK_LateRows, late_rows)
 
+#define WEIR_ROLLING_WINDOW_FIELDS(X) X(RW_Lo, lo) X(RW_Mid, mid) X(RW_Hi, hi) X(RW_Valid, valid)
+
 #define WEIR_FIELD_DESC_FIELDS(X) X(FD_Name, name) X(FD_Type, type) X(FD_Nullable, nullable)
 
 #define WEIR_SOURCE_DESC_FIELDS(X)                                                                 \

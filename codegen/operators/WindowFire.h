@@ -31,7 +31,9 @@ public:
   // Hands an already built row (rolling: the input row ++ values) down the emit stage.
   void emitWindowRow(FunctionContext &fc, const ir::Node &aggregate, const Row &row, llvm::BasicBlock *next);
   // Rolling: the aggregates over the buffered rows [lo, hi) of one key,
-  // folded into the temporary slice `temp` (destroySlice it after use).
+  // in the temporary slice `temp` (destroySlice it after use). Ranges that
+  // only move forward cost O(1) amortized (RollingSlide.cpp); slices that
+  // own memory are refolded, O(hi - lo).
   Row rollingValues(FunctionContext &fc, const ir::Node &aggregate, llvm::Value *temp, llvm::Value *buffer,
                     llvm::Value *lo, llvm::Value *hi);
 
@@ -39,6 +41,9 @@ public:
   const ir::Node &node(int id) const { return driver_.node(id); }
 
 private:
+  // rollingValues by the key's sliding accumulator (RollingSlide.cpp).
+  Row slidingValues(FunctionContext &fc, const ir::Node &aggregate, llvm::Value *temp, llvm::Value *buffer,
+                    llvm::Value *lo, llvm::Value *hi);
   const ir::Stage &emitStageOf(const ir::Node &aggregate) const;
 
   StageCodegen &driver_;

@@ -1,15 +1,17 @@
 // A rolling window's per-key rows. Each row is one allocation (its values and
 // the bytes of its strings), so evicting a row frees exactly it; rows sit in a
-// deque ordered by event time, appended at the back in the common in-order
-// case and inserted by binary search otherwise.
+// ring ordered by event time, appended at the back in the common in-order
+// case and inserted by binary search otherwise. Beside them: the sliding
+// accumulator generated code keeps over them (runtime.h), which is rebuilt
+// from the rows rather than checkpointed.
 #include "runtime/src/EventBuffer.h"
 
 #include "runtime/src/Status.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cstdlib>
 #include <cstring>
-#include <deque>
 #include <vector>
 
 struct WeirEventBuffer {
@@ -18,8 +20,26 @@ struct WeirEventBuffer {
     uint32_t ncols;
     WeirValue *values; // points into the same allocation, after this header
   };
-  std::deque<Row *> rows;
+  // Row i is ring[(head + i) & (ring.size() - 1)]; the size is a power of two.
+  std::vector<Row *> ring;
+  uint64_t head = 0, count = 0;
   uint64_t emitted = 0;
+  // The sliding accumulator (runtime.h), made on first use: the header and
+  // the back slice in one allocation, and one suffix slice per ring slot
+  // (row i's at the same ring position as the row).
+  WeirRollingWindow *window = nullptr;
+  uint32_t sliceBytes = 0;
+  char *suffixes = nullptr;
+
+  uint64_t mask() const { return ring.size() - 1; }
+  Row *&at(uint64_t i) { return ring[(head + i) & mask()]; }
+  Row *at(uint64_t i) const { return ring[(head + i) & mask()]; }
+  char *suffix(uint64_t i) { return suffixes + ((head + i) & mask()) * sliceBytes; }
+  // Doubles the ring (and the suffix slices), keeping every row's index.
+  void grow();
+  // Opens position i (rows from i on move up one) and puts `row` there.
+  void insert(uint64_t i, Row *row);
+  void popFront();
 };
 
 namespace {
@@ -60,6 +80,54 @@ Row *newRow(int64_t ts, const WeirValue *values, uint32_t ncols) {
 
 } // namespace
 
+void WeirEventBuffer::grow() {
+  std::vector<Row *> bigger(std::max<size_t>(ring.size() * 2, 8));
+  char *moved = nullptr;
+  if (window) {
+    moved = static_cast<char *>(std::malloc(bigger.size() * sliceBytes));
+    if (!moved)
+      weir::rt::fatalOutOfMemory();
+  }
+  for (uint64_t i = 0; i < count; ++i) {
+    bigger[i] = at(i);
+    if (window)
+      std::memcpy(moved + i * sliceBytes, suffix(i), sliceBytes);
+  }
+  ring.swap(bigger);
+  head = 0;
+  std::free(suffixes);
+  suffixes = moved;
+}
+
+void WeirEventBuffer::insert(uint64_t i, Row *row) {
+  if (count == ring.size())
+    grow();
+  // Only the row pointers move: suffix slices exist for rows below the
+  // window's hi, and an insert there invalidates the window anyway.
+  for (uint64_t j = count; j > i; --j)
+    at(j) = at(j - 1);
+  at(i) = row;
+  ++count;
+  if (window && i < window->hi)
+    window->valid = 0;
+}
+
+void WeirEventBuffer::popFront() {
+  std::free(at(0));
+  head = (head + 1) & mask();
+  --count;
+  --emitted;
+  if (!window)
+    return;
+  if (window->lo == 0) { // the window held the row: rebuild it on next use
+    window->valid = 0;
+    return;
+  }
+  --window->lo;
+  --window->mid;
+  --window->hi;
+}
+
 namespace weir::rt {
 
 std::string serializeEventBuffer(const WeirEventBuffer *buf) {
@@ -67,10 +135,11 @@ std::string serializeEventBuffer(const WeirEventBuffer *buf) {
   if (!buf)
     return out;
   auto put = [&](const void *p, size_t n) { out.append(static_cast<const char *>(p), n); };
-  uint64_t n = buf->rows.size();
+  uint64_t n = buf->count;
   put(&n, 8);
   put(&buf->emitted, 8);
-  for (const Row *row : buf->rows) {
+  for (uint64_t i = 0; i < n; ++i) {
+    const Row *row = buf->at(i);
     put(&row->ts, 8);
     put(&row->ncols, 4);
     for (uint32_t c = 0; c < row->ncols; ++c) {
@@ -114,9 +183,9 @@ WeirEventBuffer *deserializeEventBuffer(std::string_view bytes) {
       }
     }
     if (ok)
-      buf->rows.push_back(newRow(ts, values.data(), ncols));
+      buf->insert(buf->count, newRow(ts, values.data(), ncols));
   }
-  if (!ok || buf->emitted > buf->rows.size()) {
+  if (!ok || buf->emitted > buf->count) {
     weir_event_buffer_free(&buf);
     return nullptr;
   }
@@ -125,22 +194,39 @@ WeirEventBuffer *deserializeEventBuffer(std::string_view bytes) {
 
 } // namespace weir::rt
 
+namespace {
+
+// Binary searches over the ring: the first row for which `after` holds.
+template <typename After> uint64_t partitionPoint(const WeirEventBuffer *buf, After after) {
+  if (!buf)
+    return 0;
+  uint64_t lo = 0, hi = buf->count;
+  while (lo < hi) {
+    uint64_t mid = lo + (hi - lo) / 2;
+    if (after(buf->at(mid)->ts))
+      hi = mid;
+    else
+      lo = mid + 1;
+  }
+  return lo;
+}
+
+} // namespace
+
 extern "C" {
 
 uint64_t weir_event_buffer_add(WeirEventBuffer **buf, int64_t ts, const WeirValue *row,
                                uint32_t ncols) {
   if (!*buf)
     *buf = new WeirEventBuffer;
-  auto &rows = (*buf)->rows;
+  WeirEventBuffer &b = **buf;
   Row *copy = newRow(ts, row, ncols);
-  if (rows.empty() || rows.back()->ts <= ts) {
-    rows.push_back(copy);
-    return rows.size() - 1;
+  if (b.count == 0 || b.at(b.count - 1)->ts <= ts) {
+    b.insert(b.count, copy);
+    return b.count - 1;
   }
-  auto at = std::upper_bound(rows.begin(), rows.end(), ts,
-                             [](int64_t t, const Row *r) { return t < r->ts; });
-  uint64_t index = static_cast<uint64_t>(at - rows.begin());
-  rows.insert(at, copy);
+  uint64_t index = weir_event_buffer_upper(&b, ts);
+  b.insert(index, copy);
   // A row that arrives before already-emitted ones (it was not late, so it
   // is after the watermark, and so are they) joins the emitted prefix' end
   // only if it sorts inside it; keep `emitted` counting the same rows.
@@ -149,26 +235,16 @@ uint64_t weir_event_buffer_add(WeirEventBuffer **buf, int64_t ts, const WeirValu
   return index;
 }
 
-uint64_t weir_event_buffer_size(const WeirEventBuffer *buf) { return buf ? buf->rows.size() : 0; }
-int64_t weir_event_buffer_ts(const WeirEventBuffer *buf, uint64_t i) { return buf->rows[i]->ts; }
-const WeirValue *weir_event_buffer_row(const WeirEventBuffer *buf, uint64_t i) {
-  return buf->rows[i]->values;
-}
+uint64_t weir_event_buffer_size(const WeirEventBuffer *buf) { return buf ? buf->count : 0; }
+int64_t weir_event_buffer_ts(const WeirEventBuffer *buf, uint64_t i) { return buf->at(i)->ts; }
+const WeirValue *weir_event_buffer_row(const WeirEventBuffer *buf, uint64_t i) { return buf->at(i)->values; }
 
 uint64_t weir_event_buffer_lower(const WeirEventBuffer *buf, int64_t ts) {
-  if (!buf)
-    return 0;
-  auto at = std::lower_bound(buf->rows.begin(), buf->rows.end(), ts,
-                             [](const Row *r, int64_t t) { return r->ts < t; });
-  return static_cast<uint64_t>(at - buf->rows.begin());
+  return partitionPoint(buf, [ts](int64_t t) { return t >= ts; });
 }
 
 uint64_t weir_event_buffer_upper(const WeirEventBuffer *buf, int64_t ts) {
-  if (!buf)
-    return 0;
-  auto at = std::upper_bound(buf->rows.begin(), buf->rows.end(), ts,
-                             [](int64_t t, const Row *r) { return t < r->ts; });
-  return static_cast<uint64_t>(at - buf->rows.begin());
+  return partitionPoint(buf, [ts](int64_t t) { return t > ts; });
 }
 
 uint64_t weir_event_buffer_emitted(const WeirEventBuffer *buf) { return buf ? buf->emitted : 0; }
@@ -180,20 +256,34 @@ void weir_event_buffer_set_emitted(WeirEventBuffer *buf, uint64_t n) {
 void weir_event_buffer_evict(WeirEventBuffer *buf, int64_t before) {
   if (!buf)
     return;
-  while (buf->emitted > 0 && !buf->rows.empty() && buf->rows.front()->ts < before) {
-    std::free(buf->rows.front());
-    buf->rows.pop_front();
-    --buf->emitted;
-  }
+  while (buf->emitted > 0 && buf->count > 0 && buf->at(0)->ts < before)
+    buf->popFront();
 }
 
 void weir_event_buffer_free(WeirEventBuffer **buf) {
   if (!*buf)
     return;
-  for (Row *row : (*buf)->rows)
-    std::free(row);
+  WeirEventBuffer &b = **buf;
+  for (uint64_t i = 0; i < b.count; ++i)
+    std::free(b.at(i));
+  std::free(b.window);
+  std::free(b.suffixes);
   delete *buf;
   *buf = nullptr;
 }
+
+WeirRollingWindow *weir_event_buffer_window(WeirEventBuffer *buf, uint32_t slice_bytes) {
+  if (buf->window)
+    return buf->window;
+  assert(slice_bytes % 8 == 0 && "slices hold 8-byte fields");
+  buf->sliceBytes = slice_bytes;
+  buf->window = static_cast<WeirRollingWindow *>(std::calloc(1, sizeof(WeirRollingWindow) + slice_bytes));
+  buf->suffixes = static_cast<char *>(std::malloc(std::max<size_t>(buf->ring.size() * slice_bytes, 1)));
+  if (!buf->window || !buf->suffixes)
+    weir::rt::fatalOutOfMemory();
+  return buf->window;
+}
+
+void *weir_event_buffer_suffix(WeirEventBuffer *buf, uint64_t i) { return buf->suffix(i); }
 
 } // extern "C"

@@ -232,6 +232,26 @@ void weir_event_buffer_set_emitted(WeirEventBuffer *buf, uint64_t n);
 void weir_event_buffer_evict(WeirEventBuffer *buf, int64_t before);
 void weir_event_buffer_free(WeirEventBuffer **buf);
 
+/* A rolling window's sliding accumulator over the buffer's rows [lo, hi)
+ * (two stacks: Tangwongsan et al., VLDB 2015): rows [lo, mid) are the front,
+ * each with the aggregate of itself and the front rows after it (its suffix
+ * slice); rows [mid, hi) are folded into `back`, the slice after this header.
+ * Generated code folds and combines; the buffer stores the slices and keeps
+ * the indexes on eviction. valid = 0 means "rebuild from the rows": the
+ * accumulator is new (also after a restore: it is not checkpointed), a row
+ * was inserted inside [0, hi), or an eviction reached into [lo, hi).
+ * Layout is ABI; the back slice follows at offset sizeof(WeirRollingWindow). */
+typedef struct WeirRollingWindow {
+  uint64_t lo, mid, hi;
+  uint64_t valid;
+} WeirRollingWindow;
+/* The buffer's accumulator, allocated with slice_bytes per slice on first
+ * use (buf is not NULL; slice_bytes is the same on every call). */
+WeirRollingWindow *weir_event_buffer_window(WeirEventBuffer *buf, uint32_t slice_bytes);
+/* Row i's suffix slice (slice_bytes, 8-byte aligned), valid while no row is
+ * added or evicted. */
+void *weir_event_buffer_suffix(WeirEventBuffer *buf, uint64_t i);
+
 /* The order of what one firing emits: (time, entry, item) triples sorted by
  * time, then entry index (first-seen key order), then item. Fire functions
  * collect closed sessions / due rolling rows, sort, then emit in order. */
