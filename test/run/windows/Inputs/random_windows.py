@@ -2,7 +2,7 @@
 """Random windowed pipelines, run by weir and by the reference model.
 
   random_windows.py WEIR WORKDIR [--seeds A-B] [--mode run|no-fuse|build]
-                    [--no-string-keys]
+                    [--no-string-keys] [--kind KIND] [--many]
 
 For each seed: draws a pipeline (window kind and sizes, watermark delay,
 emit and late policies, keys, a filter, aggregates) and a small input with
@@ -46,6 +46,8 @@ AGGREGATES = {
     "mean": ("avg(amount)", lambda: Agg("avg", col("amount")), None),
     "mean_tip": ("avg(tip)", lambda: Agg("avg", col("tip")), None),
     "merchants": ("count_distinct(merchant)", lambda: Agg("count_distinct", col("merchant")), None),
+    "first_n": ("first(n)", lambda: Agg("first", col("n")), None),
+    "last_amt": ("last(amount)", lambda: Agg("last", col("amount")), None),
     "first_m": ("first(merchant)", lambda: Agg("first", col("merchant")), None),
     "last_m": ("last(merchant)", lambda: Agg("last", col("merchant")), None),
     "last_tag": ("last(tag)", lambda: Agg("last", col("tag")), None),
@@ -69,10 +71,15 @@ def duration(ms):
     return f"{ms}ms"
 
 
-def draw_pipeline(rng, string_keys=True):
+# Aggregates whose slices own memory (rolling windows refold them); the
+# others slide (docs/language.md, "rolling").
+OWNING = {"merchants", "first_m", "last_m", "last_tag", "approx_m", "approx_ids", "p50", "p99"}
+
+
+def draw_pipeline(rng, string_keys=True, kind=None):
     p = {"delay": rng.choice([0, 500, 2000, 5000, 30_000])}
-    p["ttl"] = rng.random() < 0.12
-    p["kind"] = "none" if p["ttl"] else rng.choice(["tumbling", "hopping", "session", "rolling"])
+    p["ttl"] = kind is None and rng.random() < 0.12
+    p["kind"] = "none" if p["ttl"] else kind or rng.choice(["tumbling", "hopping", "session", "rolling"])
     if p["kind"] == "tumbling":
         p["size"] = rng.choice([1000, 2000, 5000, 60_000])
     elif p["kind"] == "hopping":
@@ -97,9 +104,11 @@ def draw_pipeline(rng, string_keys=True):
     return p
 
 
-def draw_rows(rng, p):
+def draw_rows(rng, p, many=False):
     n = rng.randint(20, 300) if rng.random() < 0.85 else rng.randint(1000, 3000)
     users = rng.choice([2, 4, 4, 40])
+    if many:  # one key, thousands of rows in range, evicted as time passes
+        return draw_many_rows(rng, p)
     # Sometimes around the Unix epoch: windows and sessions across negative times.
     base = BASE_MS if rng.random() < 0.8 else -rng.randrange(0, 120_000)
     ts = base + rng.randrange(-5000, 5000)
@@ -122,6 +131,34 @@ def draw_rows(rng, p):
             hold = rng.randint(0, 4 * spread + 3000)
         keyed.append((r["ts"] + hold, i, r))
     return [r for _, _, r in sorted(keyed, key=lambda k: (k[0], k[1]))]
+
+
+def draw_many_rows(rng, p, n=3000):
+    """3000 rows of one user, 0-200 ms apart (a 1m range holds ~600 of them,
+    a 5m one ~3000: the model refolds each, O(n^2)), 30% arriving up to the
+    delay out of order, 1% later."""
+    ts = BASE_MS
+    rows = []
+    for i in range(n):
+        ts += rng.choice([0, 1, 7, 50, 100, 200])
+        rows.append({"id": f"r{i}", "user": 1, "merchant": rng.choice("ABCDEFG"),
+                     "amount": rng.randint(-20, 400) / 4, "n": rng.randint(-5, 50),
+                     "tip": None if rng.random() < 0.3 else rng.randint(0, 16) / 8, "ts": ts,
+                     "tag": rng.choice(["x", "y", None])})
+    spread = max(p["delay"], 1)
+    keyed = [(r["ts"] + (rng.randint(0, spread - 1) if rng.random() < 0.3 else 0)
+              + (rng.randint(0, 2 * spread) if rng.random() < 0.01 else 0), i, r)
+             for i, r in enumerate(rows)]
+    return [r for _, _, r in sorted(keyed, key=lambda k: (k[0], k[1]))]
+
+
+def many_pipeline(rng):
+    """A rolling window over many rows of one key, every sliding aggregate."""
+    p = {"delay": rng.choice([0, 500, 2000]), "ttl": False, "kind": "rolling",
+         "size": rng.choice([60_000, 300_000]), "emit": rng.choice(["final", "updates"]),
+         "late_file": False, "keys": ["user"], "filter": rng.random() < 0.3}
+    p["aggs"] = sorted(set(AGGREGATES) - OWNING)
+    return p
 
 
 def iso(ms):
@@ -186,10 +223,10 @@ def compare(expected_path, actual_path, p, ordered):
     return r.returncode == 0, r.stdout
 
 
-def run_case(weir, workdir, seed, mode, string_keys):
+def run_case(weir, workdir, seed, mode, string_keys, kind=None, many=False):
     rng = random.Random(seed)
-    p = draw_pipeline(rng, string_keys)
-    rows = draw_rows(rng, p)
+    p = many_pipeline(rng) if many else draw_pipeline(rng, string_keys, kind)
+    rows = draw_rows(rng, p, many)
     case = os.path.join(workdir, f"case{seed}")
     os.makedirs(os.path.join(case, "out"), exist_ok=True)
     with open(os.path.join(case, "in.jsonl"), "w") as f:
@@ -243,12 +280,16 @@ def main():
     parser.add_argument("--mode", choices=["run", "no-fuse", "build"], default="run")
     parser.add_argument("--no-string-keys", action="store_true",
                         help="key by int64 columns only")
+    parser.add_argument("--kind", choices=["tumbling", "hopping", "session", "rolling"],
+                        help="draw only this window kind (no ttl)")
+    parser.add_argument("--many", action="store_true",
+                        help="rolling over 3000 rows of one key, every sliding aggregate")
     args = parser.parse_args()
     first, _, last = args.seeds.partition("-")
     failed = 0
     for seed in range(int(first), int(last or first) + 1):
         summary, problems = run_case(args.weir, args.workdir, seed, args.mode,
-                                     not args.no_string_keys)
+                                     not args.no_string_keys, args.kind, args.many)
         print(("FAIL " if problems else "ok   ") + summary)
         for problem in problems:
             print("    " + problem.replace("\n", "\n    "))
