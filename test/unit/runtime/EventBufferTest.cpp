@@ -1,0 +1,102 @@
+// WeirEventBuffer (runtime/src/EventBuffer.cpp): the ring of rows in event-time
+// order and the indexes of the sliding accumulator kept beside them, which
+// must follow the rows through growth, inserts and evictions (or be marked
+// for a rebuild), and a checkpoint round trip that drops the accumulator.
+#include "runtime/src/EventBuffer.h"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace {
+
+uint64_t add(WeirEventBuffer **buf, int64_t ts, const char *text = "") {
+  WeirValue row[2] = {};
+  row[0].v.i64 = ts * 10;
+  row[1].v.str = text;
+  row[1].len = static_cast<int64_t>(std::strlen(text));
+  return weir_event_buffer_add(buf, ts, row, 2);
+}
+
+std::vector<int64_t> times(const WeirEventBuffer *buf) {
+  std::vector<int64_t> out;
+  for (uint64_t i = 0; i < weir_event_buffer_size(buf); ++i)
+    out.push_back(weir_event_buffer_ts(buf, i));
+  return out;
+}
+
+TEST(EventBuffer, KeepsEventTimeOrderThroughGrowthAndInserts) {
+  WeirEventBuffer *buf = nullptr;
+  for (int64_t t = 0; t < 20; t += 2)
+    add(&buf, t);
+  EXPECT_EQ(add(&buf, 5, "late-ish"), 3u); // after 0 2 4
+  EXPECT_EQ(add(&buf, 4, "tie"), 3u);      // equal times keep arrival order
+  EXPECT_EQ(times(buf), (std::vector<int64_t>{0, 2, 4, 4, 5, 6, 8, 10, 12, 14, 16, 18}));
+  const WeirValue *row = weir_event_buffer_row(buf, 3);
+  EXPECT_EQ(row[0].v.i64, 40);
+  EXPECT_EQ(std::string(row[1].v.str, row[1].len), "tie");
+  EXPECT_EQ(weir_event_buffer_lower(buf, 4), 2u);
+  EXPECT_EQ(weir_event_buffer_upper(buf, 4), 4u);
+  weir_event_buffer_free(&buf);
+  EXPECT_EQ(buf, nullptr);
+}
+
+TEST(EventBuffer, EvictionShiftsTheWindowOrInvalidatesIt) {
+  WeirEventBuffer *buf = nullptr;
+  for (int64_t t = 0; t < 10; ++t)
+    add(&buf, t);
+  weir_event_buffer_set_emitted(buf, 10);
+  WeirRollingWindow *w = weir_event_buffer_window(buf, 16);
+  EXPECT_EQ(w->valid, 0u); // new: rebuild from the rows
+  *w = WeirRollingWindow{4, 6, 9, 1};
+  std::memset(weir_event_buffer_suffix(buf, 5), 0x5a, 16);
+  weir_event_buffer_evict(buf, 3); // rows 0 1 2 go, all before lo
+  EXPECT_EQ(w->valid, 1u);
+  EXPECT_EQ(w->lo, 1u);
+  EXPECT_EQ(w->mid, 3u);
+  EXPECT_EQ(w->hi, 6u);
+  EXPECT_EQ(static_cast<unsigned char *>(weir_event_buffer_suffix(buf, 2))[15], 0x5a); // moved with its row
+  for (int64_t t = 10; t < 40; ++t) // grows the ring: suffix slices keep their rows
+    add(&buf, t);
+  EXPECT_EQ(w->valid, 1u);
+  EXPECT_EQ(static_cast<unsigned char *>(weir_event_buffer_suffix(buf, 2))[0], 0x5a);
+  weir_event_buffer_evict(buf, 5); // rows 3 4 go: 4 is the window's lo
+  EXPECT_EQ(w->valid, 0u);
+  weir_event_buffer_free(&buf);
+}
+
+TEST(EventBuffer, InsertInsideTheWindowInvalidatesIt) {
+  WeirEventBuffer *buf = nullptr;
+  for (int64_t t = 0; t < 10; ++t)
+    add(&buf, t * 10);
+  WeirRollingWindow *w = weir_event_buffer_window(buf, 8);
+  *w = WeirRollingWindow{2, 4, 7, 1};
+  add(&buf, 75); // lands at 8, after hi: the window is untouched
+  EXPECT_EQ(w->valid, 1u);
+  EXPECT_EQ(w->hi, 7u);
+  add(&buf, 55); // lands at 6, inside [lo, hi)
+  EXPECT_EQ(w->valid, 0u);
+  weir_event_buffer_free(&buf);
+}
+
+TEST(EventBuffer, CheckpointKeepsRowsNotTheWindow) {
+  WeirEventBuffer *buf = nullptr;
+  add(&buf, 1, "a");
+  add(&buf, 2, "bc");
+  weir_event_buffer_set_emitted(buf, 1);
+  *weir_event_buffer_window(buf, 8) = WeirRollingWindow{0, 1, 2, 1};
+  std::string bytes = weir::rt::serializeEventBuffer(buf);
+  WeirEventBuffer *back = weir::rt::deserializeEventBuffer(bytes);
+  ASSERT_NE(back, nullptr);
+  EXPECT_EQ(times(back), (std::vector<int64_t>{1, 2}));
+  EXPECT_EQ(weir_event_buffer_emitted(back), 1u);
+  const WeirValue *row = weir_event_buffer_row(back, 1);
+  EXPECT_EQ(std::string(row[1].v.str, row[1].len), "bc");
+  EXPECT_EQ(weir_event_buffer_window(back, 8)->valid, 0u);
+  weir_event_buffer_free(&buf);
+  weir_event_buffer_free(&back);
+}
+
+} // namespace
