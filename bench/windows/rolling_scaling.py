@@ -3,7 +3,7 @@
 cost per event against the number of the key's rows in range.
 
   rolling_scaling.py [--weir build/bin/weir] [--baseline OTHER_WEIR]
-                     [--rows 1000000,2000000] [--in-range 1,100,10000]
+                     [--rows 1000000,2000000] [--users 40000] [--in-range 1,100,10000]
                      [--range-rows 300000] [--repeat 3] [--timeout 300]
 
 Scaling: card transactions of 40k users (Zipf, exponent 1), one every 200 ms
@@ -101,6 +101,7 @@ def main():
     parser.add_argument("--baseline", help="a second weir binary to time beside --weir")
     parser.add_argument("--workdir", default=os.path.join(ROOT, "build", "bench", "rolling"))
     parser.add_argument("--rows", default="1000000,2000000")
+    parser.add_argument("--users", type=int, default=40_000)
     parser.add_argument("--in-range", default="1,100,10000")
     parser.add_argument("--range-rows", type=int, default=300_000)
     parser.add_argument("--emit", default="final,updates")
@@ -113,14 +114,14 @@ def main():
 
     sizes = [int(n) for n in args.rows.split(",") if n]
     if sizes:
-        print(f"rolling(1h) count+sum per row, 40k Zipf users, 5 tx/s (median of {args.repeat})")
+        print(f"rolling(1h) count+sum per row, {args.users} Zipf users, 5 tx/s (median of {args.repeat})")
     for label, weir in binaries:
         for emit in emits:
             times = {}
             for n in sizes:
-                name = f"txns{n}"
+                name = f"txns{n}" + (f"_{args.users}u" if args.users != 40_000 else "")
                 if not os.path.exists(os.path.join(args.workdir, f"{name}.csv")):
-                    write_rows(os.path.join(args.workdir, f"{name}.csv"), card_transactions(n))
+                    write_rows(os.path.join(args.workdir, f"{name}.csv"), card_transactions(n, users=args.users))
                 times[n] = median_time(weir, args.workdir, name, emit, args)
                 print(f"  {label:8} emit {emit:7} {n:>9} rows: {show(times[n])}", flush=True)
             if len(sizes) > 1 and times[sizes[0]] and times[sizes[-1]]:
