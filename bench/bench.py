@@ -500,11 +500,15 @@ def update_doc(path, report):
     text = path.read_text()
     if RESULTS_MARKER not in text:
         raise SystemExit(f"{path} has no results marker: {RESULTS_MARKER}")
-    head = text.split(RESULTS_MARKER, 1)[0]
+    head, rest = text.split(RESULTS_MARKER, 1)
+    # The old results end where the doc's next "## " section starts; that
+    # section and all after it are kept.
+    after = re.search(r"^## ", rest, flags=re.M)
+    tail = "\n" + rest[after.start():] if after else ""
     # One heading level down: the report sits under the doc's "## Results".
     demoted = "\n".join("#" + line if line.startswith("#") else line
                          for line in report.splitlines())
-    path.write_text(head + RESULTS_MARKER + "\n" + demoted + "\n")
+    path.write_text(head + RESULTS_MARKER + "\n" + demoted + "\n" + tail)
 
 
 def main():

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Checks that two JSON-lines results of the per_user pipeline agree.
 
-Rows are matched by a key column (default user_id); every other column must
+Rows are matched by a key column (default user_id; several, comma-separated,
+match by the tuple: --key user_id,window_start); every other column must
 be equal: integers and strings exactly, floats within a relative tolerance
 (default 1e-9, since a sum over the same values in another order can differ
 in the last bits). With --ordered the keys must also come in the same order
@@ -24,7 +25,7 @@ def load(path, key):
             if not line.strip():
                 continue
             row = json.loads(line)
-            k = row.get(key)
+            k = tuple(row.get(c) for c in key) if isinstance(key, (list, tuple)) else row.get(key)
             if k in rows:
                 raise ValueError(f"{path}:{lineno}: key {key}={k!r} appears twice")
             rows[k] = row
@@ -86,7 +87,8 @@ def main():
     ap.add_argument("--ordered", action="store_true", help="require the same key order")
     ap.add_argument("--rel-tol", type=float, default=1e-9)
     args = ap.parse_args()
-    problems = compare(args.a, args.b, args.key, args.ordered, args.rel_tol)
+    key = args.key.split(",") if "," in args.key else args.key
+    problems = compare(args.a, args.b, key, args.ordered, args.rel_tol)
     if problems:
         print(f"DIFFER: {args.a} vs {args.b}")
         for p in problems:

@@ -17,6 +17,12 @@
 //     1% zero.
 //   * ts: ISO-8601 UTC with milliseconds over 2024, roughly increasing with
 //     the row number, with +-30 min jitter (like a real feed's disorder).
+//     --rate R instead spaces rows 1/R s apart from 2024-01-01 (a card feed
+//     at R transactions per second of event time), and --jitter-ms J sets the
+//     disorder (+-J ms): with J under half a pipeline's watermark no row is
+//     late. --late F then moves a fraction F of the rows 10 to 60 s into the
+//     past, so that a `watermark 5s` source finds them late. The defaults
+//     keep the original data byte for byte.
 //   * --bad K inserts K malformed lines (extra lines: the good rows are the
 //     same as without --bad) and lists their 1-based line numbers and kinds
 //     in <prefix>.bad.txt, for the error-policy tests.
@@ -298,6 +304,9 @@ struct Options {
   std::string prefix = "txns";
   uint64_t bad = 0;
   bool tricky_names = false;
+  double rate = 0;            // rows per second of event time; 0: spread over 2024
+  int64_t jitter_ms = 30LL * 60000;
+  double late = 0;            // fraction of rows moved 10-60 s back
 };
 
 void writeMerchantTable(const Options &opt, const std::vector<std::string> &names) {
@@ -353,7 +362,10 @@ int run(const Options &opt) {
 
   constexpr int64_t kStart = 1704067200000; // 2024-01-01T00:00:00Z
   constexpr int64_t kSpan = 366LL * 86400000; // 2024 is a leap year
-  constexpr int64_t kJitter = 30LL * 60000;
+  const int64_t jitterMs = opt.jitter_ms;
+  // Late rows come from their own stream, so the other columns stay those of
+  // the run without --late.
+  Rng lateRng(opt.seed ^ 0x6c617465ULL);
   uint64_t jsonLine = 0, csvLine = 1; // lines written so far (CSV: the header)
   size_t nextBad = 0;
   for (uint64_t i = 0; i < opt.rows; ++i) {
@@ -382,9 +394,14 @@ int run(const Options &opt) {
     if (cents < 1)
       cents = 1;
     t.cents = kind < 0.02 ? -cents : kind < 0.03 ? 0 : cents;
-    int64_t base = kStart + int64_t((__int128)kSpan * i / std::max<uint64_t>(opt.rows, 1));
-    int64_t jitter = int64_t(rng.below(2 * kJitter + 1)) - kJitter;
-    t.ts_ms = std::clamp(base + jitter, kStart, kStart + kSpan - 1);
+    int64_t base = opt.rate > 0
+                       ? kStart + int64_t(double(i) * 1000.0 / opt.rate)
+                       : kStart + int64_t((__int128)kSpan * i / std::max<uint64_t>(opt.rows, 1));
+    int64_t jitter = int64_t(rng.below(2 * uint64_t(jitterMs) + 1)) - jitterMs;
+    if (opt.late > 0 && lateRng.uniform() < opt.late)
+      jitter -= 10000 + int64_t(lateRng.below(50001));
+    t.ts_ms = opt.rate > 0 ? std::max(base + jitter, kStart)
+                           : std::clamp(base + jitter, kStart, kStart + kSpan - 1);
     if (json) {
       writeJson(*jsonOut, t);
       ++jsonLine;
@@ -415,6 +432,12 @@ int main(int argc, char **argv) {
   app.add_option("--out-dir", opt.out_dir, "directory to write into (must exist)")->capture_default_str();
   app.add_option("--prefix", opt.prefix, "file name prefix of the transaction files")->capture_default_str();
   app.add_option("--bad", opt.bad, "malformed lines to insert (listed in <prefix>.bad.txt)")->capture_default_str();
+  app.add_option("--rate", opt.rate, "rows per second of event time from 2024-01-01 (0: spread over 2024)")
+      ->capture_default_str()->check(CLI::NonNegativeNumber);
+  app.add_option("--jitter-ms", opt.jitter_ms, "timestamps are off by up to +- this many ms")
+      ->capture_default_str()->check(CLI::NonNegativeNumber);
+  app.add_option("--late", opt.late, "fraction of rows moved 10 to 60 s into the past")
+      ->capture_default_str()->check(CLI::Range(0.0, 1.0));
   app.add_flag("--tricky-names", opt.tricky_names,
                "merchant names with commas, quotes, backslashes and UTF-8 (for tests)");
   CLI11_PARSE(app, argc, argv);

@@ -16,6 +16,7 @@
 // With N > 1 the file is split at line boundaries into N parts, each part is
 // aggregated by its own thread, and the partials are merged in part order,
 // which keeps first-seen order.
+#include "LineChunks.h"
 #include "common/TimeFormat.h"
 
 #include <simdjson.h>
@@ -277,52 +278,7 @@ struct PerUser {
 
 // ------------------------------------------------------------ input
 
-// Reads a byte range of a file in large chunks of whole lines, into a buffer
-// with simdjson's padding after the data.
-class LineChunks {
-public:
-  LineChunks(int fd, uint64_t begin, uint64_t end) : fd_(fd), pos_(begin), end_(end) {
-    buf_.resize(kChunk + simdjson::SIMDJSON_PADDING);
-  }
-  // The next run of complete lines (the last one of the range may lack '\n').
-  bool next(const char *&data, size_t &len) {
-    if (carry_ > 0 && carryAt_ > 0)
-      std::memmove(buf_.data(), buf_.data() + carryAt_, carry_);
-    size_t have = carry_;
-    carry_ = carryAt_ = 0;
-    while (true) {
-      size_t room = buf_.size() - simdjson::SIMDJSON_PADDING - have;
-      size_t want = size_t(std::min<uint64_t>(room, end_ - pos_));
-      ssize_t got = want ? ::pread(fd_, buf_.data() + have, want, off_t(pos_)) : 0;
-      if (got < 0)
-        die(std::string("read: ") + std::strerror(errno));
-      pos_ += uint64_t(got);
-      have += size_t(got);
-      if (pos_ >= end_ || got == 0) { // the range's tail
-        data = buf_.data();
-        len = have;
-        return have > 0;
-      }
-      const void *nl = memrchr(buf_.data(), '\n', have);
-      if (nl) {
-        size_t upto = size_t(static_cast<const char *>(nl) - buf_.data()) + 1;
-        carry_ = have - upto;
-        carryAt_ = upto;
-        data = buf_.data();
-        len = upto;
-        return true;
-      }
-      buf_.resize(buf_.size() * 2); // a line longer than the buffer
-    }
-  }
-
-private:
-  static constexpr size_t kChunk = 8 << 20;
-  int fd_;
-  uint64_t pos_, end_;
-  std::vector<char> buf_;
-  size_t carry_ = 0, carryAt_ = 0;
-};
+using weir_bench::LineChunks;
 
 // Split points: part k covers the lines that start in [bounds[k], bounds[k+1]).
 std::vector<uint64_t> splitAtLines(int fd, uint64_t begin, uint64_t size, unsigned parts) {
