@@ -18,12 +18,12 @@ Expected<std::unique_ptr<Jit>> Jit::create(int optLevel) {
   if (!machine)
     return machine.takeError();
   // The IR is optimized before it gets here (codegen/Optimizer.cpp); the JIT
-  // then selects instructions with FastISel. Measured on the per_user
-  // benchmark, SelectionDAG's better code made no difference to the run time
-  // (the loop's time goes to runtime calls and hash-table misses) but tripled
-  // the JIT's share of compile time. Built binaries use the full selector.
-  (void)optLevel;
-  machine->setCodeGenOptLevel(CodeGenOptLevel::None);
+  // selects instructions like `weir build` does (SelectionDAG at -O2,
+  // FastISel at -O0), so `weir run` runs the code a built binary runs.
+  // With FastISel at -O2 Nexmark q5 took 3.4 s JIT against 2.2 s built, q7
+  // and YSB 1.2-1.5x the binary; SelectionDAG costs ~30 ms more per run
+  // (q5: 8 -> 39 ms of JIT time), which the runs this is for repay.
+  machine->setCodeGenOptLevel(optLevel == 0 ? CodeGenOptLevel::None : CodeGenOptLevel::Default);
   auto jit = LLJITBuilder().setJITTargetMachineBuilder(std::move(*machine)).create();
   if (!jit)
     return jit.takeError();

@@ -113,11 +113,11 @@ struct ConnectorArg {
 };
 
 struct Connector {
-  std::string kind; // "file", "stdout", "generator", "kafka"
+  std::string kind; // "file", "stdout", "discard", "generator", "kafka"
   SourceLoc loc;
   std::vector<ConnectorArg> args;
   // Sema: the validated settings, defaults filled in.
-  std::string uri;     // "file:PATH", "stdout:", "generator:NAME?k1=v1&k2=v2" or
+  std::string uri;     // "file:PATH", "stdout:", "discard:", "generator:NAME?k1=v1&k2=v2" or
                        // "kafka:TOPIC[?start=S]" / "kafka:TOPIC[?key=COL&timestamp=COL]"
   std::string format;  // "json", "csv", "raw" (kafka) or "generator"
   std::string onError; // "fail", "skip" or "dead_letter:PATH"; file sources and tables

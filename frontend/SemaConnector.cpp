@@ -27,7 +27,7 @@ std::vector<std::string> connectorsFor(ConnectorRole role) {
   switch (role) {
   case ConnectorRole::Source: return {"file", "generator", "kafka"};
   case ConnectorRole::Table: return {"file"};
-  case ConnectorRole::Sink: return {"file", "stdout", "kafka"};
+  case ConnectorRole::Sink: return {"file", "stdout", "discard", "kafka"};
   }
   return {};
 }
@@ -221,15 +221,26 @@ bool checkOnErrorArg(ConnectorArg &arg, Connector &c, DiagnosticEngine &diags) {
   return checkOnError(arg, c, diags);
 }
 
+// discard(): a sink that counts its rows and drops them (benchmarks measure
+// the query without formatting output). It has nothing to configure.
+bool checkDiscard(Connector &c, DiagnosticEngine &diags) {
+  c.uri = "discard:";
+  c.format = "json";
+  c.onError = "";
+  if (c.args.empty())
+    return true;
+  diags.error(c.args[0].loc, "discard() takes no arguments; it drops every row");
+  return false;
+}
+
 bool checkConnector(Connector &c, ConnectorRole role, DiagnosticEngine &diags) {
   std::vector<std::string> kinds = connectorsFor(role);
   if (std::find(kinds.begin(), kinds.end(), c.kind) == kinds.end()) {
     if (c.kind == "kafka" && role == ConnectorRole::Table)
       diags.error(c.loc, "a table cannot be kafka(): a table is read whole before streams "
                          "start; use a file, or make it a source");
-    else if (c.kind == "stdout")
-      diags.error(c.loc, std::string("'stdout' cannot be ") + roleName(role) +
-                             "; it is only for sinks");
+    else if (c.kind == "stdout" || c.kind == "discard")
+      diags.error(c.loc, "'" + c.kind + "' cannot be " + roleName(role) + "; it is only for sinks");
     else if (c.kind == "generator")
       diags.error(c.loc, std::string("'generator' cannot be ") + roleName(role) +
                              "; it is only for sources");
@@ -241,6 +252,8 @@ bool checkConnector(Connector &c, ConnectorRole role, DiagnosticEngine &diags) {
     return checkGenerator(c, diags);
   if (c.kind == "kafka")
     return checkKafkaConnector(c, role, diags);
+  if (c.kind == "discard")
+    return checkDiscard(c, diags);
   bool ok = true;
   std::vector<const ConnectorArg *> positional;
   std::map<std::string, const ConnectorArg *> named;

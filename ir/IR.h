@@ -75,7 +75,7 @@ struct Expr {
 // (as Sema validated it, frontend/SemaConnector.cpp). Runtime options may
 // rebind `uri`.
 struct Connector {
-  std::string kind;    // "file", "stdout" or "generator"
+  std::string kind;    // "file", "stdout", "discard", "generator" or "kafka"
   std::string uri;     // "file:data/txns.jsonl", "stdout:", "generator:NAME?k1=v1&k2=v2"
   std::string format;  // "json" or "csv"; "generator" for a generator source
   std::string onError; // "fail", "skip" or "dead_letter:PATH" (sources only)

@@ -2,7 +2,7 @@
 // q5, q7): the same generator (runtime/src/generators/Nexmark.h), the same
 // output rows as the .weir pipelines (bench/streaming.sh diffs them, sorted).
 //
-//   nexmark_twin q5 --events 50000000 [--rate R] [--seed S] [--out PATH|-]
+//   nexmark_twin q5 --events 50000000 [--rate R] [--seed S] [--out PATH|-|discard]
 //
 // Queries that read every field they generate (q0, q1, q5, q7) generate and
 // query a record at a time; q2, which filters, gets its records in batches.
@@ -27,7 +27,7 @@ template <class F> void forEachBid(const nx::Config &c, F &&f) {
     f(n);
 }
 
-void q0(const nx::Config &c, twin::JsonOut &out) {
+template <class Out> void q0(const nx::Config &c, Out &out) {
   const nx::Pools &p = nx::pools();
   forEachBid(c, [&](uint64_t n) {
     uint32_t channel = nx::bidChannelIndex(c, n);
@@ -50,7 +50,7 @@ void q0(const nx::Config &c, twin::JsonOut &out) {
   });
 }
 
-void q1(const nx::Config &c, twin::JsonOut &out) {
+template <class Out> void q1(const nx::Config &c, Out &out) {
   const nx::Pools &p = nx::pools();
   forEachBid(c, [&](uint64_t n) {
     nx::Str extra = nx::bidExtra(p, c, n);
@@ -71,7 +71,7 @@ void q1(const nx::Config &c, twin::JsonOut &out) {
 // The records the query reads are made a batch at a time, then filtered, as
 // they would arrive from any source (rather than generating the price only
 // for the bids the filter keeps).
-void q2(const nx::Config &c, twin::JsonOut &out) {
+template <class Out> void q2(const nx::Config &c, Out &out) {
   struct Bid {
     int64_t auction, price;
   };
@@ -102,7 +102,7 @@ void q2(const nx::Config &c, twin::JsonOut &out) {
 // window the largest count and the largest auction id with that count.
 // Each bid updates one 2 s slice (auction -> count); a window, when it
 // fires, merges its five slices.
-void q5(const nx::Config &c, twin::JsonOut &out) {
+template <class Out> void q5(const nx::Config &c, Out &out) {
   constexpr int64_t kSlide = 2000, kSlicesPerWindow = 5, kRing = 8;
   struct Slice {
     twin::DenseIndex index{4096};
@@ -191,7 +191,7 @@ void q5(const nx::Config &c, twin::JsonOut &out) {
 }
 
 // q7: the highest price per 10 s tumbling window.
-void q7(const nx::Config &c, twin::JsonOut &out) {
+template <class Out> void q7(const nx::Config &c, Out &out) {
   constexpr int64_t kSize = 10000, kRing = 4;
   struct Window {
     int64_t id = INT64_MIN;
@@ -243,21 +243,35 @@ void q7(const nx::Config &c, twin::JsonOut &out) {
 
 } // namespace
 
+// Runs the query into `out` (a JsonOut or a DiscardOut).
+template <class Out> bool runQuery(const std::string &query, const nx::Config &config, Out &out) {
+  if (query == "q0")
+    q0(config, out);
+  else if (query == "q1")
+    q1(config, out);
+  else if (query == "q2")
+    q2(config, out);
+  else if (query == "q5")
+    q5(config, out);
+  else if (query == "q7")
+    q7(config, out);
+  else
+    return false;
+  return true;
+}
+
 int main(int argc, char **argv) {
   twin::Args args = twin::parseArgs(argc, argv, "q0 q1 q2 q5 q7");
   nx::Config config = nx::Config::make(args.events, args.seed, args.rate);
-  twin::JsonOut out(args.out);
-  if (args.query == "q0")
-    q0(config, out);
-  else if (args.query == "q1")
-    q1(config, out);
-  else if (args.query == "q2")
-    q2(config, out);
-  else if (args.query == "q5")
-    q5(config, out);
-  else if (args.query == "q7")
-    q7(config, out);
-  else
+  bool known;
+  if (args.out == "discard") {
+    twin::DiscardOut out;
+    known = runQuery(args.query, config, out);
+  } else {
+    twin::JsonOut out(args.out);
+    known = runQuery(args.query, config, out);
+  }
+  if (!known)
     twin::usage(argv[0], "q0 q1 q2 q5 q7");
   return 0;
 }

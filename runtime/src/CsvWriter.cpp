@@ -31,7 +31,7 @@ void appendCsvText(ByteBuffer &out, const char *s, size_t n) {
 } // namespace
 
 void WeirSinkWriter::writeHeader() {
-  if (format != SinkFormat::Csv || records) // a Kafka record is one row, no header
+  if (format != SinkFormat::Csv || records || discard) // a Kafka record is one row, no header
     return;
   for (uint32_t i = 0; i < desc.nfields; ++i) {
     if (i > 0)

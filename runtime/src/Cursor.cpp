@@ -89,6 +89,22 @@ WeirStatus WeirCursor::next(WeirValue *row) {
   }
 }
 
+int64_t WeirCursor::nextBatch(WeirValue *rows, uint32_t width, uint32_t max) {
+  if (!hook && !pacedRate && !firstFailedRange && decoder->decodesBatches()) {
+    uint32_t n = decoder->nextBatch(rows, width, max); // never bad records
+    recordsRead += n;
+    return n;
+  }
+  // One record: the hook and the pacing work per record, and a file
+  // decoder's strings may live in a buffer the next record reuses.
+  WeirStatus s = next(rows);
+  return s == WEIR_ROW ? 1 : s == WEIR_END ? 0 : s;
+}
+
 extern "C" WeirStatus weir_cursor_next(WeirCursor *cursor, WeirValue *row) {
   return cursor->next(row);
+}
+
+extern "C" int64_t weir_cursor_next_batch(WeirCursor *cursor, WeirValue *rows, uint32_t width, uint32_t max) {
+  return cursor->nextBatch(rows, width, max);
 }

@@ -41,6 +41,12 @@ struct WeirCursor {
       : source(source), decoder(std::move(decoder)), range(range), error(error) {}
 
   WeirStatus next(WeirValue *row);
+  // weir_cursor_next_batch: up to `max` records, record k into
+  // rows[k * width ...]. Returns how many (0: the end) or the error status.
+  // Only a decoder that decodes batches (a generator's) fills more than one,
+  // and only when nothing happens between records (no checkpoint hook, no
+  // pacing, no parallel ranges to watch).
+  int64_t nextBatch(WeirValue *rows, uint32_t width, uint32_t max);
   // 1-based line number in the file of the decoder's last record.
   uint64_t lastRecordLine();
   // "path:line" of the last record, or where the decoder says it came from.

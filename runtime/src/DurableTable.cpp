@@ -28,8 +28,15 @@ uint64_t slotCountFor(uint64_t count) {
   return n;
 }
 
-void rebuildSlots(WeirHashTable *ht) {
+// Rebuilds the slots for the entries left. `keepSize`: keep the array's
+// size while it holds them at a load of at least 1/16, for windowed states
+// compacted after every firing: shrinking it to the least the survivors need
+// only made the next window's new keys grow it back (a calloc and a rehash of
+// every key per firing, and probing at a load near 1/2 in between).
+void rebuildSlots(WeirHashTable *ht, bool keepSize) {
   uint64_t n = slotCountFor(ht->count);
+  if (keepSize && ht->mask + 1 >= n && ht->mask + 1 <= n * 8)
+    n = ht->mask + 1;
   if (n != ht->mask + 1) {
     auto *slots = static_cast<uint64_t *>(std::calloc(n, sizeof(uint64_t)));
     if (!slots)
@@ -192,7 +199,7 @@ uint64_t removeEntries(WeirHashTable *ht, const std::vector<bool> &remove, bool 
       ht->capacity = capacity;
     }
   }
-  rebuildSlots(ht);
+  rebuildSlots(ht, /*keepSize=*/forget);
   renewKeyArena(ht);
   return removed;
 }

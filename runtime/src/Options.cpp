@@ -105,6 +105,11 @@ Status parseLocation(const std::string &uri, bool isSink, Location &out) {
       return Status::config("stdout: can only be a sink");
     out.toStdout = true;
     return {};
+  } else if (uri == "discard:" || uri == "discard") {
+    if (!isSink)
+      return Status::config("discard: can only be a sink");
+    out.discard = true;
+    return {};
   } else {
     size_t colon = uri.find(':');
     size_t slash = uri.find('/');
@@ -112,7 +117,7 @@ Status parseLocation(const std::string &uri, bool isSink, Location &out) {
                            (slash == std::string::npos || colon < slash);
     if (looksLikeScheme)
       return Status::config("unsupported URI '" + uri + "': expected file:PATH, a path, kafka:TOPIC" +
-                            std::string(isSink ? " or stdout:" : ""));
+                            std::string(isSink ? ", stdout: or discard:" : ""));
     out.path = uri;
   }
   if (out.path.empty())
@@ -144,7 +149,7 @@ ParseResult parseOptions(const WeirProgramDesc &program, int argc, char **argv, 
                                           joinNames(sourceNames.data(), sourceNames.size()))
       ->type_name("NAME=URI")
       ->take_all();
-  app.add_option("--sink", sinks, "Write sink NAME to URI (file:PATH, PATH or stdout:); valid: " +
+  app.add_option("--sink", sinks, "Write sink NAME to URI (file:PATH, PATH, stdout: or discard:); valid: " +
                                       joinNames(sinkNames.data(), sinkNames.size()))
       ->type_name("NAME=URI")
       ->take_all();

@@ -48,11 +48,13 @@ ParseResult parseOptions(const WeirProgramDesc &program, int argc, char **argv, 
                          std::string &message);
 
 // A resolved connector URI: "file:PATH" or a bare path is a file,
-// "stdout:" standard output (sinks only).
+// "stdout:" standard output, "discard:" nowhere (sinks only: the rows are
+// counted and dropped, so a benchmark measures the query, not formatting).
 // "kafka:TOPIC[?...]" is Kafka (kafka/KafkaUri.h parses the rest; path
 // holds the whole URI).
 struct Location {
   bool toStdout = false;
+  bool discard = false;
   bool kafka = false;
   std::string path;
 };

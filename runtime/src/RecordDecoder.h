@@ -39,6 +39,13 @@ public:
   // decoder cannot tell; the cursor then resumes by skipping records.
   virtual const char *nextRecordStart() const { return nullptr; }
 
+  // Decoders whose records are never bad (the generators) may decode many in
+  // one call: up to `max` records, record k into rows[k * width + used[..]];
+  // fewer only at the end of the input. The cursor uses it when it has no
+  // per-record work (no checkpoint hook, no pacing, no parallel ranges).
+  virtual bool decodesBatches() const { return false; }
+  virtual uint32_t nextBatch(WeirValue * /*rows*/, uint32_t /*width*/, uint32_t /*max*/) { return 0; }
+
   // Starts over on a new range (a Kafka message's bytes), keeping buffers
   // and parsers. False for decoders that cannot (the caller makes a new one).
   virtual bool reset(const ByteRange &) { return false; }

@@ -189,6 +189,13 @@ Status Run::openSink(uint32_t index) {
     s.writer->records = s.kafka.get();
     return {};
   }
+  if (s.location.discard) { // no output: rows are only counted
+    s.writer = std::make_unique<WeirSinkWriter>(*s.desc, s.format, nullptr);
+    s.writer->discard = true;
+    if (durability_ && !options_.checkpointDir.empty() && durability_->sinkResume(index, resumeLength, resumeRows))
+      s.writer->rows = resumeRows; // the count goes on after a restart
+    return {};
+  }
   if (s.location.toStdout) {
     s.out = std::make_unique<StdoutOutput>();
   } else if (durability_ && !options_.checkpointDir.empty()) {
@@ -416,6 +423,7 @@ Status Run::runParallel(const WeirStageDesc &stage, SourceRuntime &src,
       spills.push_back(std::make_unique<SpillOutput>());
       writers.push_back(std::make_unique<WeirSinkWriter>(*sink.desc, sink.format, spills.back().get()));
       writers.back()->flushThreshold = 16 << 20;
+      writers.back()->discard = sink.location.discard;
       task.privateSink = writers.back().get();
     }
     if (stage.target_state >= 0) {
@@ -539,7 +547,7 @@ void Run::restoreSinkRows(uint32_t index, uint64_t rows) { sinks_[index].complet
 
 std::string Run::sinkPath(uint32_t index) const {
   const SinkRuntime &s = sinks_[index];
-  return s.location.toStdout ? std::string() : s.location.path;
+  return s.location.toStdout ? std::string() : s.location.discard ? std::string("discard:") : s.location.path;
 }
 
 Status Run::syncSink(uint32_t index, uint64_t &length, uint64_t &rows) {
@@ -566,7 +574,7 @@ void Run::fillReport(RunReport &report) const {
                               s.info.policy.deadLetterPath, s.scanned});
   report.sinks.clear();
   for (const SinkRuntime &s : sinks_)
-    report.sinks.push_back({s.desc->name, s.location.toStdout ? "stdout" : s.location.path,
+    report.sinks.push_back({s.desc->name, s.location.toStdout ? "stdout" : s.location.discard ? "discard" : s.location.path,
                             s.writer ? s.writer->rows : s.completedRows == UINT64_MAX ? 0 : s.completedRows,
                             s.writer != nullptr || s.completedRows != UINT64_MAX});
   report.durability = durabilityReport_;

@@ -85,7 +85,7 @@ public:
   RunSource sourceInfo(uint32_t index) const;
   void restoreSourceCounts(uint32_t index, uint64_t read, uint64_t bad, bool scanned);
   void restoreSinkRows(uint32_t index, uint64_t rows);
-  std::string sinkPath(uint32_t index) const; // "" for stdout
+  std::string sinkPath(uint32_t index) const; // "" for stdout, "discard:" for discard
   // Flushes an open file sink and syncs it; `length` is UINT64_MAX for a
   // sink that is not an open file.
   Status syncSink(uint32_t index, uint64_t &length, uint64_t &rows);

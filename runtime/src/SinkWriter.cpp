@@ -19,6 +19,10 @@ WeirSinkWriter::WeirSinkWriter(const WeirSinkDesc &desc, SinkFormat format, Outp
 WeirStatus WeirSinkWriter::write(const WeirValue *row) {
   if (error.failed())
     return error.code();
+  if (discard) {
+    ++rows;
+    return WEIR_OK;
+  }
   if (records)
     return writeRecord(row);
   if (format == SinkFormat::Json)
@@ -77,7 +81,7 @@ WeirStatus WeirSinkWriter::flush() {
 WeirStatus WeirSinkWriter::append(WeirSinkWriter &part, SpillOutput *partSpill) {
   if (part.error.failed())
     return error.set(part.error.status());
-  if (partSpill) {
+  if (partSpill && !discard) {
     if (WeirStatus s = flush(); s != WEIR_OK)
       return s;
     if (Status s = partSpill->copyTo(*out); !s.ok())

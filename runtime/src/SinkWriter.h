@@ -36,6 +36,8 @@ struct WeirSinkWriter {
   weir::rt::ByteBuffer buffer;
   weir::rt::ErrorSlot error;
   uint64_t rows = 0;
+  // A discard: sink: rows are counted, not formatted; `out` is unused.
+  bool discard = false;
   size_t flushThreshold = 1 << 20;
 
 private:

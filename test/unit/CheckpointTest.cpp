@@ -344,6 +344,30 @@ TEST(HashTableCompact, DeletesOnlyWhatTheStoreHoldsAndKeepsIdentities) {
   destroyHashTable(ht);
 }
 
+// Windowed states are compacted after every firing, with about as many new
+// keys coming as went: the slot array keeps its size unless it has become
+// more than 8 times what the survivors need (a load under 1/16).
+TEST(HashTableCompact, KeepsTheSlotArrayUnlessFarTooBig) {
+  TestProgram p("/nowhere");
+  WeirHashTable *ht = filledTable(p.state, 100); // 256 slots: load <= 1/2
+  ASSERT_EQ(ht->mask + 1, 256u);
+  for (uint64_t i = 0; i < 40; ++i)
+    entry(ht, i)->h.next = WEIR_ENTRY_DEAD;
+  weir_ht_compact(ht); // 60 left need 128 slots: 256 is kept
+  ASSERT_EQ(ht->count, 60u);
+  EXPECT_EQ(ht->mask + 1, 256u);
+  EXPECT_EQ(findOrInsert(ht, "user40"), 0u); // still found
+  EXPECT_EQ(findOrInsert(ht, "user99"), 59u);
+  for (uint64_t i = 0; i < 55; ++i)
+    entry(ht, i)->h.next = WEIR_ENTRY_DEAD;
+  weir_ht_compact(ht); // 5 left need 16 slots: 256 is too big
+  ASSERT_EQ(ht->count, 5u);
+  EXPECT_EQ(ht->mask + 1, 16u);
+  EXPECT_EQ(findOrInsert(ht, "user95"), 0u);
+  EXPECT_EQ(findOrInsert(ht, "user1"), 5u); // inserted anew
+  destroyHashTable(ht);
+}
+
 TEST(SpillIndex, HoldsEqualHashesAndGivesThemBack) {
   SpillIndex index;
   for (uint64_t k = 0; k < 1000; ++k)

@@ -272,6 +272,12 @@ void weir_fire_list_free(WeirFireList *list);
  * under "skip" and "dead_letter" a bad record is counted (and written) and
  * the next one is decoded. */
 WeirStatus weir_cursor_next(WeirCursor *cursor, WeirValue *row);
+/* Up to `max` records, record k into rows[k * width ...] (width: the
+ * source's field count). Returns how many (0 at the end of the input) or
+ * the (negative) error status. Only generator sources fill more than one
+ * (their strings are static; a file decoder's may not outlive the next
+ * record), and not with a checkpoint hook or pacing. */
+int64_t weir_cursor_next_batch(WeirCursor *cursor, WeirValue *rows, uint32_t width, uint32_t max);
 
 /* Writes one row (the sink's schema) to the sink's buffer. */
 WeirStatus weir_sink_write(WeirSinkWriter *sink, const WeirValue *row);
