@@ -70,6 +70,7 @@ Error Compilation::optimizeIR() {
   auto start = std::chrono::steady_clock::now();
   ir::PassOptions passOptions;
   passOptions.fuse = options_.fuse;
+  passOptions.shareScans = options_.shareScans;
   passOptions.pipeline = options_.passes;
   passOptions.printAfter = options_.printAfter;
   bool print = options_.printAfterAll || !options_.printAfter.empty();

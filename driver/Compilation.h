@@ -25,6 +25,7 @@ std::optional<EmitStage> parseEmitStage(const std::string &name);
 
 struct CompileOptions {
   bool fuse = true;
+  bool shareScans = true; // false: --no-share-scans
   int optLevel = 2;
   // `weir compile --passes=a,b`: the IR passes to run; empty: the default
   // pipeline (ir/PassManager.h).

@@ -32,10 +32,12 @@ struct CommonOptions {
   std::string file;
   int optLevel = 2;
   bool noFuse = false;
+  bool noShareScans = false;
   bool timePhases = false;
   CompileOptions compile() const {
     CompileOptions options;
     options.fuse = !noFuse;
+    options.shareScans = !noShareScans;
     options.optLevel = optLevel;
     return options;
   }
@@ -82,6 +84,8 @@ void addCompileFlags(CLI::App *cmd, CommonOptions &o) {
   cmd->add_option("-O", o.optLevel, "optimization level: -O0 or -O2 (default)")
       ->check(CLI::IsMember({0, 2}));
   cmd->add_flag("--no-fuse", o.noFuse, "one function per operator, rows materialized between them");
+  cmd->add_flag("--no-share-scans", o.noShareScans,
+                "scan a source once per pipeline that reads it, not once for all of them");
   cmd->add_flag("--time-phases", o.timePhases, "print the time each compilation phase took");
 }
 

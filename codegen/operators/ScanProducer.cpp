@@ -1,5 +1,6 @@
 // Produces the records of a Source or Table: the stage's loop over
-// weir_cursor_next, one decoded record per iteration.
+// weir_cursor_next, one decoded record per iteration. A shared scan's loop
+// (Stage::sharedMembers) hands each record to every member's chain in turn.
 #include "codegen/RowBuffer.h"
 #include "codegen/StageCodegen.h"
 #include "codegen/WindowCodegen.h"
@@ -14,8 +15,22 @@ class ScanProducer final : public OperatorTranslator {
 public:
   using OperatorTranslator::OperatorTranslator;
   void produce(FunctionContext &fc) override;
+
+private:
+  // Runs one scan stage's chain (after its source) on the decoded record.
+  void feedChain(FunctionContext &fc, const ir::Stage &chain, const Row &row, BasicBlock *next);
 };
 } // namespace
+
+void ScanProducer::feedChain(FunctionContext &fc, const ir::Stage &chain, const Row &row, BasicBlock *next) {
+  const ir::Node &source = node(chain.nodes.front());
+  const ir::Node &last = node(chain.nodes.back());
+  // Each windowed aggregate's clock sees every record of its source, filtered or not.
+  if (last.kind == ir::NodeKind::Aggregate && WindowCodegen::hasEventTimeState(last) &&
+      source.eventTimeField >= 0)
+    driver_.windows().advanceEventTime(fc, last, row[source.eventTimeField].value);
+  driver_.consume(fc, chain, 1, row, next);
+}
 
 void ScanProducer::produce(FunctionContext &fc) {
   IRBuilder<> &b = fc.builder();
@@ -44,14 +59,19 @@ void ScanProducer::produce(FunctionContext &fc) {
 
   b.SetInsertPoint(gotRow);
   Row row = loadRow(fc, record, source.schema, &source.usedFields);
-  const ir::Node &last = node(stage.nodes.back());
-  if (stage.kind == ir::StageKind::Scan && last.kind == ir::NodeKind::Aggregate &&
-      WindowCodegen::hasEventTimeState(last) && source.eventTimeField >= 0)
-    driver_.windows().advanceEventTime(fc, last, row[source.eventTimeField].value);
-  if (stage.kind == ir::StageKind::TableBuild) // the table builds itself from its rows, in this function
+  if (stage.kind == ir::StageKind::TableBuild) { // the table builds itself from its rows, in this function
     driver_.consumer(stage, 0).consume(fc, row, latch);
-  else
-    consumeNext(fc, row, latch);
+  } else {
+    // The leader's chain, then each member's, in stage order.
+    std::vector<const ir::Stage *> chains{&stage};
+    for (int member : stage.sharedMembers)
+      chains.push_back(&driver_.program().stages[member]);
+    for (size_t i = 0; i < chains.size(); ++i) {
+      BasicBlock *next = i + 1 < chains.size() ? fc.newBlock("scan.chain") : latch;
+      feedChain(fc, *chains[i], row, next);
+      b.SetInsertPoint(next);
+    }
+  }
 
   // Computed strings live until the row is done.
   b.SetInsertPoint(latch);

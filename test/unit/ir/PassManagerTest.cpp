@@ -193,7 +193,7 @@ TEST(PassManagerTest, RejectsUnknownNamesAndBrokenOrders) {
   ASSERT_FALSE(static_cast<bool>(unknown));
   EXPECT_EQ(llvm::toString(unknown.takeError()),
             "unknown pass 'fold' (the passes: constant-folding, predicate-pushdown, "
-            "projection-pruning, fusion, state-layout)");
+            "projection-pruning, fusion, share-scans, state-layout)");
   std::vector<std::string> late = {"fusion", "constant-folding"};
   EXPECT_NE(llvm::toString(checkPipeline(late)).find("must run before fusion"), std::string::npos);
   auto p = exampleProgram();
