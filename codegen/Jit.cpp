@@ -2,6 +2,7 @@
 
 #include "codegen/RuntimeSymbols.h"
 
+#include "llvm/ExecutionEngine/Orc/CompileUtils.h"
 #include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/Support/TargetSelect.h"
@@ -11,7 +12,7 @@ using namespace llvm::orc;
 
 namespace weir::codegen {
 
-Expected<std::unique_ptr<Jit>> Jit::create(int optLevel) {
+Expected<std::unique_ptr<Jit>> Jit::create(int optLevel, ObjectCache *cache) {
   InitializeNativeTarget();
   InitializeNativeTargetAsmPrinter();
   auto machine = JITTargetMachineBuilder::detectHost();
@@ -24,7 +25,17 @@ Expected<std::unique_ptr<Jit>> Jit::create(int optLevel) {
   // the JIT's share of compile time. Built binaries use the full selector.
   (void)optLevel;
   machine->setCodeGenOptLevel(CodeGenOptLevel::None);
-  auto jit = LLJITBuilder().setJITTargetMachineBuilder(std::move(*machine)).create();
+  LLJITBuilder builder;
+  builder.setJITTargetMachineBuilder(std::move(*machine));
+  if (cache) // hand each compiled object to the cache
+    builder.setCompileFunctionCreator(
+        [cache](JITTargetMachineBuilder jtmb) -> Expected<std::unique_ptr<IRCompileLayer::IRCompiler>> {
+          auto tm = jtmb.createTargetMachine();
+          if (!tm)
+            return tm.takeError();
+          return std::make_unique<TMOwningSimpleCompiler>(std::move(*tm), cache);
+        });
+  auto jit = builder.create();
   if (!jit)
     return jit.takeError();
 
@@ -44,6 +55,8 @@ Expected<std::unique_ptr<Jit>> Jit::create(int optLevel) {
 }
 
 Error Jit::addModule(ThreadSafeModule module) { return jit_->addIRModule(std::move(module)); }
+
+Error Jit::addObject(std::unique_ptr<MemoryBuffer> object) { return jit_->addObjectFile(std::move(object)); }
 
 Expected<void *> Jit::lookup(StringRef name) {
   auto address = jit_->lookup(name);

@@ -4,6 +4,7 @@
 #include "codegen/Codegen.h"
 #include "codegen/Jit.h"
 #include "codegen/Linker.h"
+#include "codegen/ObjectCache.h"
 #include "codegen/ObjectEmitter.h"
 #include "driver/Compilation.h"
 #include "ir/Explain.h"
@@ -34,6 +35,7 @@ struct CommonOptions {
   bool noFuse = false;
   bool noShareScans = false;
   bool timePhases = false;
+  std::string cacheDir; // run: --cache-dir
   CompileOptions compile() const {
     CompileOptions options;
     options.fuse = !noFuse;
@@ -184,12 +186,26 @@ int commandRun(const CommonOptions &o, const std::vector<std::string> &runtimeAr
   Compilation c(o.file, o.compile());
   if (!frontAndMiddle(c))
     return 1;
-  auto module = exitOnError(c.generateLLVM());
+  // With --cache-dir an unchanged program's object is loaded, not compiled.
+  auto module = exitOnError(c.generateLLVM(/*optimize=*/o.cacheDir.empty()));
+  std::unique_ptr<codegen::StageObjectCache> cache;
+  std::unique_ptr<MemoryBuffer> cached;
+  if (!o.cacheDir.empty()) {
+    auto start = std::chrono::steady_clock::now();
+    cache = std::make_unique<codegen::StageObjectCache>(o.cacheDir, *module, o.optLevel);
+    cached = cache->lookup();
+    c.times().add(cached ? "cache-hit" : "cache-key", start);
+    if (!cached)
+      exitOnError(c.optimizeLLVM(*module));
+  }
   auto start = std::chrono::steady_clock::now();
-  auto jit = exitOnError(codegen::Jit::create(o.optLevel));
-  exitOnError(jit->addModule(orc::ThreadSafeModule(std::move(module), c.takeContext())));
+  auto jit = exitOnError(codegen::Jit::create(o.optLevel, cached ? nullptr : cache.get()));
+  if (cached)
+    exitOnError(jit->addObject(std::move(cached)));
+  else
+    exitOnError(jit->addModule(orc::ThreadSafeModule(std::move(module), c.takeContext())));
   auto *program = static_cast<const WeirProgramDesc *>(exitOnError(jit->lookup("weir_program")));
-  // LLJIT compiles the whole module at this first lookup.
+  // LLJIT compiles the whole module (or links the cached object) at this first lookup.
   c.times().add("jit", start);
   if (o.timePhases)
     c.times().print(errs());
@@ -265,6 +281,9 @@ int main(int argc, char **argv) {
 
   CLI::App *run = app.add_subcommand("run", "JIT-compile and run; other options go to the runtime");
   addCompileFlags(run, o);
+  run->add_option("--cache-dir", o.cacheDir,
+                  "keep each compiled program's machine code in DIR, keyed by its generated code, and "
+                  "reuse it when the same program runs again (skips LLVM optimization and the JIT)");
   run->allow_extras();
   run->footer("Runtime options: --source NAME=URI, --sink NAME=URI, --threads N, --trigger available_now, "
               "--quiet (see docs/language.md)");

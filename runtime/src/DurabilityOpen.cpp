@@ -18,6 +18,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <set>
 
 namespace weir::rt {
 
@@ -177,6 +178,15 @@ Status Durability::keepCompleted() {
 // Pipelines were added to a completed run: they run, the others' state and
 // output stay.
 Status Durability::resumeExtended() {
+  // Only stages can be added: a finished stage that is gone (a new pipeline
+  // joined a shared scan, whose one loop also feeds finished pipelines, or
+  // scans were shared differently) must not feed its pipelines twice.
+  std::set<std::string> current;
+  for (uint32_t i = 0; i < program_.nstages; ++i)
+    current.insert(stageKey(i));
+  for (const auto &[key, done] : doneStages_)
+    if (done && !current.count(key))
+      return startOver("its stage '" + key + "' is not in this program (a new pipeline shares its scan?)");
   if (Status s = reopenOutputs(); !s.ok())
     return startOver(s.message());
   startNote_ = "the completed run in " + options_.checkpointDir +

@@ -338,10 +338,23 @@ Status Run::runStageOnce(uint32_t index) {
       return status;
     status = runSingle(stage, nullptr);
   }
-  if (options_.trace)
+  if (options_.trace) {
     std::fprintf(stderr, "trace: stage %u '%s' (%s, %u thread%s): %.3f s\n", index,
                  stage.name ? stage.name : "?", stageKindName(stage.kind), threadsUsed,
                  threadsUsed == 1 ? "" : "s", secondsSince(t0));
+    // A shared scan's other pipelines, by the state or sink each writes
+    // (named after its pipeline).
+    bool shared = stage.nmore_states + stage.nmore_sinks > 0;
+    std::vector<std::string> fed;
+    for (uint32_t state : stageStates(stage))
+      fed.push_back(program_.states[state].name);
+    for (uint32_t sink : stageSinks(stage))
+      fed.push_back(program_.sinks[sink].name);
+    for (const std::string &name : fed)
+      if (shared && name != stage.name)
+        std::fprintf(stderr, "trace: stage %u '%s' shares its scan with '%s'\n", index, stage.name,
+                     name.c_str());
+  }
   return status;
 }
 
