@@ -6,40 +6,32 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SHA256.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <array>
 #include "llvm/ADT/StringExtras.h"
 
 using namespace llvm;
 
 namespace weir::codegen {
 
-namespace {
-// Hashes what is printed into it, without keeping the text.
-class HashingStream final : public raw_ostream {
-public:
-  explicit HashingStream(SHA256 &hash) : hash_(hash) { SetUnbuffered(); }
-
-private:
-  void write_impl(const char *ptr, size_t size) override {
-    hash_.update(StringRef(ptr, size));
-    pos_ += size;
-  }
-  uint64_t current_pos() const override { return pos_; }
-  SHA256 &hash_;
-  uint64_t pos_ = 0;
-};
-} // namespace
-
-StageObjectCache::StageObjectCache(std::string dir, const Module &module, int optLevel)
+StageObjectCache::StageObjectCache(std::string dir, StringRef programText, StringRef options)
     : dir_(std::move(dir)) {
   SHA256 hash;
-  hash.update("weir-object-v1 llvm-" LLVM_VERSION_STRING " O");
-  hash.update(std::to_string(optLevel));
+  auto field = [&](StringRef text) { // length-prefixed, so fields cannot run into each other
+    hash.update(std::to_string(text.size()) + ":");
+    hash.update(text);
+  };
+  field("weir-object-v1 llvm-" LLVM_VERSION_STRING);
   // The JIT compiles for the host's processor.
-  hash.update(" " + sys::getProcessTriple() + " " + sys::getHostCPUName().str());
-  {
-    HashingStream os(hash);
-    module.print(os, nullptr);
-  }
+  field(sys::getProcessTriple() + " " + sys::getHostCPUName().str());
+  std::string exe = sys::fs::getMainExecutable(nullptr, nullptr);
+  sys::fs::file_status status;
+  field(exe);
+  if (!sys::fs::status(exe, status))
+    field(std::to_string(status.getSize()) + " " +
+          std::to_string(status.getLastModificationTime().time_since_epoch().count()));
+  field(options);
+  field(programText);
   std::array<uint8_t, 32> digest = hash.final();
   key_ = toHex(ArrayRef<uint8_t>(digest.data(), 16), /*LowerCase=*/true);
 }

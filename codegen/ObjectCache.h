@@ -4,11 +4,15 @@
 // compile time is there: a file with 100 feature pipelines spends well over
 // 90% of it in llvm-opt and the JIT.
 //
-// The key is a hash of the module as generated (before optimization), the
-// optimization level and the LLVM version: the module text holds everything
-// the object is made from, the runtime's struct layouts and ABI version
-// included, so equal keys mean equal objects. Objects are written to a
-// temporary file and renamed, so a concurrent run never reads half a file.
+// The key is a hash of what the object is made from: the program's text,
+// the compile options, the compiler itself (its executable's path, size and
+// modification time: a rebuilt weir never reuses an older one's objects, as
+// ccache's compiler_check=mtime), the LLVM version and the host processor
+// the JIT compiles for. It is computed after the front end has checked the
+// program (diagnostics are printed as always) and before code generation,
+// so a hit skips codegen, LLVM's optimization and machine code generation.
+// Objects are written to a temporary file and renamed, so a concurrent run
+// never reads half a file.
 #pragma once
 
 #include "llvm/ExecutionEngine/ObjectCache.h"
@@ -22,8 +26,8 @@ namespace weir::codegen {
 
 class StageObjectCache final : public llvm::ObjectCache {
 public:
-  // `module` is the unoptimized module about to be compiled.
-  StageObjectCache(std::string dir, const llvm::Module &module, int optLevel);
+  // `options` spells every compile option that changes the code (-O, --no-fuse, ...).
+  StageObjectCache(std::string dir, llvm::StringRef programText, llvm::StringRef options);
 
   // The object compiled earlier for this module, or null.
   std::unique_ptr<llvm::MemoryBuffer> lookup() const;

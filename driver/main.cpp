@@ -187,17 +187,24 @@ int commandRun(const CommonOptions &o, const std::vector<std::string> &runtimeAr
   if (!frontAndMiddle(c))
     return 1;
   // With --cache-dir an unchanged program's object is loaded, not compiled.
-  auto module = exitOnError(c.generateLLVM(/*optimize=*/o.cacheDir.empty()));
   std::unique_ptr<codegen::StageObjectCache> cache;
   std::unique_ptr<MemoryBuffer> cached;
   if (!o.cacheDir.empty()) {
     auto start = std::chrono::steady_clock::now();
-    cache = std::make_unique<codegen::StageObjectCache>(o.cacheDir, *module, o.optLevel);
-    cached = cache->lookup();
+    auto text = MemoryBuffer::getFile(o.file, /*IsText=*/true);
+    if (text) {
+      // The program is named after its file (the run report says the name).
+      std::string options = "O" + std::to_string(o.optLevel) + (o.noFuse ? " no-fuse" : "") +
+                            (o.noShareScans ? " no-share-scans" : "") + " name " +
+                            sys::path::stem(o.file).str();
+      cache = std::make_unique<codegen::StageObjectCache>(o.cacheDir, (*text)->getBuffer(), options);
+      cached = cache->lookup();
+    }
     c.times().add(cached ? "cache-hit" : "cache-key", start);
-    if (!cached)
-      exitOnError(c.optimizeLLVM(*module));
   }
+  std::unique_ptr<Module> module;
+  if (!cached)
+    module = exitOnError(c.generateLLVM());
   auto start = std::chrono::steady_clock::now();
   auto jit = exitOnError(codegen::Jit::create(o.optLevel, cached ? nullptr : cache.get()));
   if (cached)
