@@ -8,9 +8,11 @@ Pipeline i is `where user_id % k == 0 | key by merchant | aggregate
 n = count(), total = sum(amount)` with k = i + 1 (the issue's workload).
 Every configuration runs --repeat times round-robin (so a slow spell of the
 shared machine hits all alike) and the table shows medians:
-  compile: `weir run --time-phases` total (parse .. llvm-opt + jit), ms
+  compile: `weir run --time-phases` total (parse .. llvm-opt + jit), ms;
+           "cached" is the shared program run with --cache-dir after one
+           warm-up run filled the cache (a hit skips codegen, llvm-opt, JIT)
   run:     the runtime's own "finished in" time, s
-The outputs of the shared and unshared runs are checked byte-equal.
+The outputs of the shared, unshared and cached runs are checked byte-equal.
 
 usage: bench/shared_scans.py [--weir build/bin/weir] [--rows 200000]
                              [--counts 1,10,100] [--repeat 5]
@@ -82,12 +84,15 @@ def main():
     ap.add_argument("--repeat", type=int, default=5)
     args = ap.parse_args()
     counts = [int(c) for c in args.counts.split(",")]
-    modes = {"shared": [], "unshared": ["--no-share-scans"]}
     with tempfile.TemporaryDirectory(prefix="weir-shared-") as tmp:
+        # cached: shared, with the object cache warmed once before the runs.
+        modes = {"shared": [], "unshared": ["--no-share-scans"],
+                 "cached": ["--cache-dir", str(Path(tmp) / "cache")]}
         write_data(Path(tmp) / "txns.jsonl", args.rows)
         times = {(n, m): ([], []) for n in counts for m in modes}
         for n in counts:
             write_program(Path(tmp) / f"p{n}.weir", n)
+            run_once(args.weir, Path(tmp) / f"p{n}.weir", tmp, Path(tmp) / f"warm.{n}", modes["cached"])
         for rep in range(args.repeat):
             for n in counts:
                 for m, flags in modes.items():
@@ -95,20 +100,22 @@ def main():
                     c, r = run_once(args.weir, Path(tmp) / f"p{n}.weir", tmp, out, flags)
                     times[(n, m)][0].append(c)
                     times[(n, m)][1].append(r)
-                if not same_outputs(Path(tmp) / f"out.{n}.shared.{rep}", Path(tmp) / f"out.{n}.unshared.{rep}"):
-                    sys.exit(f"{n} pipelines: shared and unshared outputs differ")
+                for other in ("unshared", "cached"):
+                    if not same_outputs(Path(tmp) / f"out.{n}.shared.{rep}", Path(tmp) / f"out.{n}.{other}.{rep}"):
+                        sys.exit(f"{n} pipelines: shared and {other} outputs differ")
     med = {k: (statistics.median(v[0]), statistics.median(v[1])) for k, v in times.items()}
     one_shared = med[(counts[0], "shared")][1]
     one_unshared = med[(counts[0], "unshared")][1]
     print(f"{args.rows} rows, medians of {args.repeat} round-robin runs; "
           f"run time relative to {counts[0]} pipeline(s) in the same mode.\n")
-    print("| pipelines | compile, unshared (ms) | compile, shared (ms) | run, unshared (s) | run, shared (s) "
-          "| unshared / 1 | shared / 1 | shared speedup |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| pipelines | compile, unshared (ms) | compile, shared (ms) | compile, shared, cached (ms) "
+          "| run, unshared (s) | run, shared (s) | unshared / 1 | shared / 1 | shared speedup |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for n in counts:
         cu, ru = med[(n, "unshared")]
         cs, rs = med[(n, "shared")]
-        print(f"| {n} | {cu:.0f} | {cs:.0f} | {ru:.3f} | {rs:.3f} | {ru / one_unshared:.1f}x "
+        cc, _ = med[(n, "cached")]
+        print(f"| {n} | {cu:.0f} | {cs:.0f} | {cc:.0f} | {ru:.3f} | {rs:.3f} | {ru / one_unshared:.1f}x "
               f"| {rs / one_shared:.1f}x | {ru / rs:.1f}x |")
 
 
