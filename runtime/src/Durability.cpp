@@ -40,12 +40,14 @@ std::string Durability::stageKey(uint32_t stage) const {
     if (program_.stages[i].name && name == program_.stages[i].name)
       ++same;
   std::string key = same ? name + "#" + std::to_string(same) : name;
-  // A shared scan is done for the pipelines it fed: name them (by the state
-  // or sink each writes), so that one with other pipelines is another stage.
-  for (uint32_t k = 0; k < st.nmore_states; ++k)
-    key += std::string("+") + program_.states[st.more_states[k]].name;
-  for (uint32_t k = 0; k < st.nmore_sinks; ++k)
-    key += std::string("+") + program_.sinks[st.more_sinks[k]].name;
+  // A shared scan is done for the pipelines it fed: name them all (by the
+  // state or sink each writes), so that one with other pipelines is another stage.
+  if (st.nmore_states + st.nmore_sinks > 0) {
+    for (uint32_t state : stageStates(st))
+      key += std::string("+") + program_.states[state].name;
+    for (uint32_t sink : stageSinks(st))
+      key += std::string("+") + program_.sinks[sink].name;
+  }
   return key;
 }
 
