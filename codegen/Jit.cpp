@@ -2,6 +2,7 @@
 
 #include "codegen/RuntimeSymbols.h"
 
+#include "llvm/ExecutionEngine/Orc/CompileUtils.h"
 #include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/Support/TargetSelect.h"
@@ -11,7 +12,7 @@ using namespace llvm::orc;
 
 namespace weir::codegen {
 
-Expected<std::unique_ptr<Jit>> Jit::create(int optLevel) {
+Expected<std::unique_ptr<Jit>> Jit::create(int optLevel, ObjectCache *cache) {
   InitializeNativeTarget();
   InitializeNativeTargetAsmPrinter();
   auto machine = JITTargetMachineBuilder::detectHost();
@@ -22,9 +23,20 @@ Expected<std::unique_ptr<Jit>> Jit::create(int optLevel) {
   // FastISel at -O0), so `weir run` runs the code a built binary runs.
   // With FastISel at -O2 Nexmark q5 took 3.4 s JIT against 2.2 s built, q7
   // and YSB 1.2-1.5x the binary; SelectionDAG costs ~30 ms more per run
-  // (q5: 8 -> 39 ms of JIT time), which the runs this is for repay.
+  // (q5: 8 -> 39 ms of JIT time), which the runs this is for repay, and
+  // `--cache-dir` skips it when a program runs again.
   machine->setCodeGenOptLevel(optLevel == 0 ? CodeGenOptLevel::None : CodeGenOptLevel::Default);
-  auto jit = LLJITBuilder().setJITTargetMachineBuilder(std::move(*machine)).create();
+  LLJITBuilder builder;
+  builder.setJITTargetMachineBuilder(std::move(*machine));
+  if (cache) // hand each compiled object to the cache
+    builder.setCompileFunctionCreator(
+        [cache](JITTargetMachineBuilder jtmb) -> Expected<std::unique_ptr<IRCompileLayer::IRCompiler>> {
+          auto tm = jtmb.createTargetMachine();
+          if (!tm)
+            return tm.takeError();
+          return std::make_unique<TMOwningSimpleCompiler>(std::move(*tm), cache);
+        });
+  auto jit = builder.create();
   if (!jit)
     return jit.takeError();
 
@@ -44,6 +56,8 @@ Expected<std::unique_ptr<Jit>> Jit::create(int optLevel) {
 }
 
 Error Jit::addModule(ThreadSafeModule module) { return jit_->addIRModule(std::move(module)); }
+
+Error Jit::addObject(std::unique_ptr<MemoryBuffer> object) { return jit_->addObjectFile(std::move(object)); }
 
 Expected<void *> Jit::lookup(StringRef name) {
   auto address = jit_->lookup(name);

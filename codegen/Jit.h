@@ -2,6 +2,7 @@
 // (RuntimeSymbols.cpp), C library symbols from the process.
 #pragma once
 
+#include "llvm/ExecutionEngine/ObjectCache.h"
 #include "llvm/ExecutionEngine/Orc/LLJIT.h"
 #include "llvm/ExecutionEngine/Orc/ThreadSafeModule.h"
 #include "llvm/Support/Error.h"
@@ -12,9 +13,12 @@ namespace weir::codegen {
 
 class Jit {
 public:
-  static llvm::Expected<std::unique_ptr<Jit>> create(int optLevel);
+  // With a cache, every object the JIT compiles is handed to it.
+  static llvm::Expected<std::unique_ptr<Jit>> create(int optLevel, llvm::ObjectCache *cache = nullptr);
 
   llvm::Error addModule(llvm::orc::ThreadSafeModule module);
+  // An object compiled earlier (StageObjectCache).
+  llvm::Error addObject(std::unique_ptr<llvm::MemoryBuffer> object);
   // The address of a symbol the added modules define.
   llvm::Expected<void *> lookup(llvm::StringRef name);
   const llvm::DataLayout &dataLayout() const { return jit_->getDataLayout(); }

@@ -39,6 +39,7 @@ private:
   Constant *stateDesc(const ir::Node &n);
   Constant *slotDescs(const std::vector<SlotDescription> &slots, StringRef name);
   Constant *stageDesc(const ir::Stage &stage, Function *fn);
+  Constant *indexArray(const std::vector<int> &indices, StringRef name); // i32[], NULL when empty
   Function *emitMerge(const ir::Node &aggregate);
   // "per_user" for a pipeline's aggregate ("per_user.2" for its second),
   // the table's name for a join table.
@@ -206,27 +207,52 @@ Constant *ModuleCodegen::slotDescs(const std::vector<SlotDescription> &slots, St
   return array(abi_.slotDescType(), items, name);
 }
 
+Constant *ModuleCodegen::indexArray(const std::vector<int> &indices, StringRef name) {
+  if (indices.empty())
+    return ConstantPointerNull::get(abi_.ptr());
+  std::vector<Constant *> items;
+  for (int i : indices)
+    items.push_back(i32(uint32_t(i)));
+  auto *type = ArrayType::get(abi_.i32(), items.size());
+  return new GlobalVariable(module_, type, true, GlobalValue::PrivateLinkage, ConstantArray::get(type, items),
+                            name);
+}
+
 Constant *ModuleCodegen::stageDesc(const ir::Stage &stage, Function *fn) {
   const ir::Node &first = program_.node(stage.nodes.front());
-  const ir::Node &last = program_.node(stage.nodes.back());
-  int source = -1, readState = -1, targetState = -1, sink = -1;
+  int source = -1, readState = -1;
   if (stage.kind != ir::StageKind::Emit)
     source = index_.sourceOf.at(first.id);
   else
     readState = index_.stateOf.at(first.id);
-  if (stage.kind == ir::StageKind::TableBuild)
-    targetState = index_.stateOf.at(first.id);
-  else if (last.kind == ir::NodeKind::Aggregate && stage.nodes.size() > 1)
-    targetState = index_.stateOf.at(last.id);
-  else if (last.kind == ir::NodeKind::Sink)
-    sink = index_.sinkOf.at(last.id);
-  // Windows fire as the watermark moves through the input in order: a
-  // windowed aggregate's scan runs on one thread.
-  bool splittable = stage.kind == ir::StageKind::Scan &&
-                    !(last.kind == ir::NodeKind::Aggregate && WindowCodegen::hasEventTimeState(last));
+  // What each chain the stage runs writes: its own, then a shared scan's
+  // members' (one state or one sink each).
+  std::vector<const ir::Stage *> chains{&stage};
+  for (int member : stage.sharedMembers)
+    chains.push_back(&program_.stages[member]);
+  std::vector<int> states, sinks;
+  bool splittable = stage.kind == ir::StageKind::Scan;
+  for (const ir::Stage *chain : chains) {
+    const ir::Node &last = program_.node(chain->nodes.back());
+    if (chain->kind == ir::StageKind::TableBuild)
+      states.push_back(index_.stateOf.at(first.id));
+    else if (last.kind == ir::NodeKind::Aggregate && chain->nodes.size() > 1)
+      states.push_back(index_.stateOf.at(last.id));
+    else if (last.kind == ir::NodeKind::Sink)
+      sinks.push_back(index_.sinkOf.at(last.id));
+    // Windows fire as the watermark moves through the input in order: a
+    // windowed aggregate's scan runs on one thread (and so its shared scan).
+    splittable &= !(last.kind == ir::NodeKind::Aggregate && WindowCodegen::hasEventTimeState(last));
+  }
+  int targetState = states.empty() ? -1 : states.front();
+  int sink = sinks.empty() ? -1 : sinks.front();
+  std::vector<int> moreStates(states.begin() + std::min<size_t>(1, states.size()), states.end());
+  std::vector<int> moreSinks(sinks.begin() + std::min<size_t>(1, sinks.size()), sinks.end());
   return ConstantStruct::get(abi_.stageDescType(),
                              {string(stage.name), i32((uint32_t)stage.kind), // WeirStageKind (RuntimeABI.cpp)
-                              i32(source), i32(readState), i32(targetState), i32(sink), i32(splittable), fn});
+                              i32(source), i32(readState), i32(targetState), i32(sink), i32(splittable), fn,
+                              i32(moreStates.size()), indexArray(moreStates, stage.name + ".states"),
+                              i32(moreSinks.size()), indexArray(moreSinks, stage.name + ".sinks")});
 }
 
 std::string ModuleCodegen::stateName(const ir::Node &n) const {
@@ -290,7 +316,8 @@ Error ModuleCodegen::run() {
   StageCodegen stages(abi_, program_, index_, options_.fuse);
   std::vector<Constant *> stageItems;
   for (const ir::Stage &stage : program_.stages)
-    stageItems.push_back(stageDesc(stage, stages.emitStage(stage)));
+    if (stage.runsOnItsOwn()) // a shared scan's members run in their leader's loop
+      stageItems.push_back(stageDesc(stage, stages.emitStage(stage)));
 
   std::vector<Constant *> sourceItems, sinkItems, stateItems;
   for (const ir::Node *n : sources_)

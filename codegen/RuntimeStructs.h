@@ -49,7 +49,9 @@
 
 #define WEIR_STAGE_DESC_FIELDS(X)                                                                  \
   X(STG_Name, name) X(STG_Kind, kind) X(STG_Source, source) X(STG_State, state)                   \
-  X(STG_TargetState, target_state) X(STG_Sink, sink) X(STG_Splittable, splittable) X(STG_Fn, fn)
+  X(STG_TargetState, target_state) X(STG_Sink, sink) X(STG_Splittable, splittable) X(STG_Fn, fn) \
+  X(STG_NMoreStates, nmore_states) X(STG_MoreStates, more_states)                                 \
+  X(STG_NMoreSinks, nmore_sinks) X(STG_MoreSinks, more_sinks)
 
 #define WEIR_PROGRAM_DESC_FIELDS(X)                                                                \
   X(PD_AbiVersion, abi_version) X(PD_ProgramName, program_name) X(PD_NSources, nsources)          \

@@ -70,6 +70,7 @@ Error Compilation::optimizeIR() {
   auto start = std::chrono::steady_clock::now();
   ir::PassOptions passOptions;
   passOptions.fuse = options_.fuse;
+  passOptions.shareScans = options_.shareScans;
   passOptions.pipeline = options_.passes;
   passOptions.printAfter = options_.printAfter;
   bool print = options_.printAfterAll || !options_.printAfter.empty();
@@ -78,7 +79,7 @@ Error Compilation::optimizeIR() {
   return e;
 }
 
-Expected<std::unique_ptr<Module>> Compilation::generateLLVM() {
+Expected<std::unique_ptr<Module>> Compilation::generateLLVM(bool optimize) {
   auto start = std::chrono::steady_clock::now();
   codegen::CodegenOptions cg;
   cg.programName = std::filesystem::path(path_).stem().string();
@@ -90,14 +91,21 @@ Expected<std::unique_ptr<Module>> Compilation::generateLLVM() {
   if (!module)
     return module.takeError();
   times_.add("codegen", start);
-  start = std::chrono::steady_clock::now();
+  if (optimize)
+    if (Error e = optimizeLLVM(**module))
+      return std::move(e);
+  return module;
+}
+
+Error Compilation::optimizeLLVM(Module &module) {
+  auto start = std::chrono::steady_clock::now();
   auto machine = codegen::createHostTargetMachine(options_.optLevel, /*forObjectFile=*/false);
   if (!machine)
     return machine.takeError();
-  if (Error e = codegen::optimizeModule(**module, **machine, options_.optLevel))
-    return std::move(e);
+  if (Error e = codegen::optimizeModule(module, **machine, options_.optLevel))
+    return e;
   times_.add("llvm-opt", start);
-  return module;
+  return Error::success();
 }
 
 } // namespace weir::driver

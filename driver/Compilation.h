@@ -25,6 +25,7 @@ std::optional<EmitStage> parseEmitStage(const std::string &name);
 
 struct CompileOptions {
   bool fuse = true;
+  bool shareScans = true; // false: --no-share-scans
   int optLevel = 2;
   // `weir compile --passes=a,b`: the IR passes to run; empty: the default
   // pipeline (ir/PassManager.h).
@@ -53,7 +54,9 @@ public:
   bool lower();     // -> program()
   // Internal failures are errors, not diagnostics.
   llvm::Error optimizeIR();                  // passes, verifier after each
-  llvm::Expected<std::unique_ptr<llvm::Module>> generateLLVM(); // codegen + LLVM optimization
+  // Codegen, then LLVM optimization unless `optimize` is false (optimizeLLVM later).
+  llvm::Expected<std::unique_ptr<llvm::Module>> generateLLVM(bool optimize = true);
+  llvm::Error optimizeLLVM(llvm::Module &module);
 
   ast::Module &ast() { return *module_; }
   ir::Program &program() { return *program_; }

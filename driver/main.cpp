@@ -4,6 +4,7 @@
 #include "codegen/Codegen.h"
 #include "codegen/Jit.h"
 #include "codegen/Linker.h"
+#include "codegen/ObjectCache.h"
 #include "codegen/ObjectEmitter.h"
 #include "driver/Compilation.h"
 #include "ir/Explain.h"
@@ -32,10 +33,13 @@ struct CommonOptions {
   std::string file;
   int optLevel = 2;
   bool noFuse = false;
+  bool noShareScans = false;
   bool timePhases = false;
+  std::string cacheDir; // run: --cache-dir
   CompileOptions compile() const {
     CompileOptions options;
     options.fuse = !noFuse;
+    options.shareScans = !noShareScans;
     options.optLevel = optLevel;
     return options;
   }
@@ -82,6 +86,8 @@ void addCompileFlags(CLI::App *cmd, CommonOptions &o) {
   cmd->add_option("-O", o.optLevel, "optimization level: -O0 or -O2 (default)")
       ->check(CLI::IsMember({0, 2}));
   cmd->add_flag("--no-fuse", o.noFuse, "one function per operator, rows materialized between them");
+  cmd->add_flag("--no-share-scans", o.noShareScans,
+                "scan a source once per pipeline that reads it, not once for all of them");
   cmd->add_flag("--time-phases", o.timePhases, "print the time each compilation phase took");
 }
 
@@ -180,12 +186,33 @@ int commandRun(const CommonOptions &o, const std::vector<std::string> &runtimeAr
   Compilation c(o.file, o.compile());
   if (!frontAndMiddle(c))
     return 1;
-  auto module = exitOnError(c.generateLLVM());
+  // With --cache-dir an unchanged program's object is loaded, not compiled.
+  std::unique_ptr<codegen::StageObjectCache> cache;
+  std::unique_ptr<MemoryBuffer> cached;
+  if (!o.cacheDir.empty()) {
+    auto start = std::chrono::steady_clock::now();
+    auto text = MemoryBuffer::getFile(o.file, /*IsText=*/true);
+    if (text) {
+      // The program is named after its file (the run report says the name).
+      std::string options = "O" + std::to_string(o.optLevel) + (o.noFuse ? " no-fuse" : "") +
+                            (o.noShareScans ? " no-share-scans" : "") + " name " +
+                            sys::path::stem(o.file).str();
+      cache = std::make_unique<codegen::StageObjectCache>(o.cacheDir, (*text)->getBuffer(), options);
+      cached = cache->lookup();
+    }
+    c.times().add(cached ? "cache-hit" : "cache-key", start);
+  }
+  std::unique_ptr<Module> module;
+  if (!cached)
+    module = exitOnError(c.generateLLVM());
   auto start = std::chrono::steady_clock::now();
-  auto jit = exitOnError(codegen::Jit::create(o.optLevel));
-  exitOnError(jit->addModule(orc::ThreadSafeModule(std::move(module), c.takeContext())));
+  auto jit = exitOnError(codegen::Jit::create(o.optLevel, cached ? nullptr : cache.get()));
+  if (cached)
+    exitOnError(jit->addObject(std::move(cached)));
+  else
+    exitOnError(jit->addModule(orc::ThreadSafeModule(std::move(module), c.takeContext())));
   auto *program = static_cast<const WeirProgramDesc *>(exitOnError(jit->lookup("weir_program")));
-  // LLJIT compiles the whole module at this first lookup.
+  // LLJIT compiles the whole module (or links the cached object) at this first lookup.
   c.times().add("jit", start);
   if (o.timePhases)
     c.times().print(errs());
@@ -261,6 +288,9 @@ int main(int argc, char **argv) {
 
   CLI::App *run = app.add_subcommand("run", "JIT-compile and run; other options go to the runtime");
   addCompileFlags(run, o);
+  run->add_option("--cache-dir", o.cacheDir,
+                  "keep each compiled program's machine code in DIR, keyed by its generated code, and "
+                  "reuse it when the same program runs again (skips LLVM optimization and the JIT)");
   run->allow_extras();
   run->footer("Runtime options: --source NAME=URI, --sink NAME=URI, --threads N, --trigger available_now, "
               "--quiet (see docs/language.md)");

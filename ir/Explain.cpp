@@ -303,6 +303,19 @@ void explainOperator(const Program &p, const Node &n, bool stageStart, llvm::raw
   }
 }
 
+void explainSharedScan(const Program &p, const Stage &s, llvm::raw_ostream &os) {
+  if (!s.sharedMembers.empty()) {
+    os << "  shared scan: one loop decodes each record of " << p.node(s.nodes.front()).name
+       << " once and feeds " << s.sharedMembers.size() + 1 << " pipelines in turn: " << s.name;
+    for (int member : s.sharedMembers)
+      os << ", " << p.stages[member].name;
+    os << '\n';
+  }
+  if (s.sharedScan >= 0)
+    os << "  fed by the shared scan of stage " << s.sharedScan << " (\"" << p.stages[s.sharedScan].name
+       << "\"): reads " << p.node(s.nodes.front()).name << "'s records as decoded there\n";
+}
+
 } // namespace
 
 void explainProgram(const Program &p, llvm::raw_ostream &os) {
@@ -324,7 +337,9 @@ void explainProgram(const Program &p, llvm::raw_ostream &os) {
     os << ", not fused (--no-fuse): one function per operator, rows materialized between\n";
   for (const Stage &s : p.stages) {
     os << "\nstage " << s.id << ": " << stageKindName(s.kind) << " \"" << s.name << "\"\n";
-    for (size_t i = 0; i < s.nodes.size(); ++i)
+    explainSharedScan(p, s, os);
+    // A shared scan's member reads the record its leader decoded.
+    for (size_t i = s.sharedScan >= 0 ? 1 : 0; i < s.nodes.size(); ++i)
       explainOperator(p, p.node(s.nodes[i]), i == 0, os);
   }
 }

@@ -249,6 +249,15 @@ struct Stage {
   StageKind kind;
   std::string name;
   std::vector<int> nodes; // in data-flow order; nodes[0] is the Source/Table/Aggregate
+  // A shared scan (the share-scans pass): the Scan stages that read one
+  // Source run as one loop that decodes each record once and hands it to
+  // each of their chains in turn, in stage order. The first of them leads:
+  // `sharedMembers` lists the others (ascending ids), whose own `sharedScan`
+  // is the leader's id; members run only inside the leader's loop. Not
+  // shared: -1 and empty.
+  int sharedScan = -1;
+  std::vector<int> sharedMembers;
+  bool runsOnItsOwn() const { return sharedScan < 0; }
 };
 
 struct Pipeline {

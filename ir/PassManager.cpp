@@ -27,6 +27,9 @@ llvm::ArrayRef<PassInfo> registeredPasses() {
        /*prerequisites=*/{}, /*changesNodes=*/false, /*optimization=*/false},
       {"fusion", runFusion, "split the pipelines into stages at their breakers",
        /*prerequisites=*/{}, /*changesNodes=*/false, /*optimization=*/false},
+      {"share-scans", runShareScans,
+       "run the scans of pipelines that read the same source as one loop (one decode per record)",
+       /*prerequisites=*/{"fusion"}, /*changesNodes=*/false, /*optimization=*/true},
       // A table's layout stores its used fields, which pruning fills in.
       {"state-layout", runStateLayout, "lay out the per-key state of aggregates and tables",
        /*prerequisites=*/{"projection-pruning"}, /*changesNodes=*/false,
@@ -105,6 +108,8 @@ static llvm::Error verifyAfter(const Program &p, const char *stepName) {
 llvm::Error runPasses(Program &p, const PassOptions &opts, llvm::raw_ostream *trace) {
   std::vector<std::string> pipeline =
       opts.pipeline.empty() ? defaultPipeline(opts.optimize) : opts.pipeline;
+  if (!opts.shareScans)
+    llvm::erase(pipeline, "share-scans");
   if (llvm::Error err = checkPipeline(pipeline))
     return err;
   for (const std::string &name : opts.printAfter)

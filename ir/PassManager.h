@@ -46,6 +46,7 @@ std::string registeredPassNames();
 struct PassOptions {
   bool fuse = true;     // false: --no-fuse (stages still computed, fused = false)
   bool optimize = true; // false: the default pipeline skips the optimization passes
+  bool shareScans = true; // false: --no-share-scans (share-scans is left out)
   // The passes to run, by name, in order; empty: the default pipeline.
   std::vector<std::string> pipeline;
   // With a trace stream, print the program after these passes; empty: after each.

@@ -400,6 +400,13 @@ void printProgram(const Program &p, llvm::raw_ostream &os) {
   for (const Stage &s : p.stages) {
     os << "stage " << s.id << ' ' << stageKindName(s.kind) << " \"" << s.name << "\": ";
     printChain(s.nodes, os);
+    if (!s.sharedMembers.empty()) {
+      os << " shared with";
+      for (int member : s.sharedMembers)
+        os << ' ' << member;
+    }
+    if (s.sharedScan >= 0)
+      os << " in shared scan " << s.sharedScan;
     os << '\n';
   }
 }

@@ -128,6 +128,31 @@ void Verifier::checkPipelines() {
 
 // --------------------------------------------------------------------- stages
 
+// A shared scan's leader comes first and lists exactly the scans that name
+// it, all over its source.
+void Verifier::checkSharedScan(const Stage &s, const std::string &where) {
+  auto stageExists = [&](int id) { return id >= 0 && id < static_cast<int>(p.stages.size()); };
+  if (s.sharedScan >= 0 && !s.sharedMembers.empty())
+    fail(where + "both leads and joins a shared scan");
+  if (s.sharedScan >= 0) {
+    const Stage *leader = stageExists(s.sharedScan) ? &p.stages[s.sharedScan] : nullptr;
+    if (!leader || s.sharedScan >= s.id ||
+        std::find(leader->sharedMembers.begin(), leader->sharedMembers.end(), s.id) ==
+            leader->sharedMembers.end())
+      fail(where + "joins shared scan " + std::to_string(s.sharedScan) +
+           ", which is not an earlier stage listing it");
+  }
+  int previous = s.id;
+  for (int member : s.sharedMembers) {
+    if (!stageExists(member) || member <= previous || p.stages[member].sharedScan != s.id ||
+        p.stages[member].kind != StageKind::Scan || s.kind != StageKind::Scan ||
+        p.stages[member].nodes.front() != s.nodes.front())
+      fail(where + "shares its scan with stage " + std::to_string(member) +
+           ", which is not a later scan of the same source naming it");
+    previous = member;
+  }
+}
+
 void Verifier::checkStages() {
   // How often each node begins, continues or ends a stage.
   std::vector<int> starts(count, 0), ends(count, 0), inside(count, 0);
@@ -182,6 +207,7 @@ void Verifier::checkStages() {
     if (s.kind == StageKind::Emit && endStage[first.id] < 0)
       fail(where + "emits aggregate %" + std::to_string(first.id) +
            " before a stage has updated it");
+    checkSharedScan(s, where);
   }
   std::vector<std::vector<int>> consumers = computeConsumers(p);
   for (const auto &np : p.nodes) {

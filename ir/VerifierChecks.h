@@ -38,6 +38,7 @@ private:
   bool checkEdges();
   void checkPipelines();
   void checkStages();
+  void checkSharedScan(const Stage &s, const std::string &where);
 
   // VerifyExprs.cpp
   void checkExpr(const Node &n, const Expr &e, const Schema &input, const std::string &where);

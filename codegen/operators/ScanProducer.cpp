@@ -1,5 +1,7 @@
 // Produces the records of a Source or Table: the stage's loop over
-// weir_cursor_next_batch, one decoded record per inner iteration.
+// weir_cursor_next_batch, one decoded record per inner iteration. A shared
+// scan's loop (Stage::sharedMembers) hands each record to every member's
+// chain in turn.
 #include "codegen/RowBuffer.h"
 #include "codegen/StageCodegen.h"
 #include "codegen/WindowCodegen.h"
@@ -16,6 +18,10 @@ class ScanProducer final : public OperatorTranslator {
 public:
   using OperatorTranslator::OperatorTranslator;
   void produce(FunctionContext &fc) override;
+
+private:
+  // Runs one scan stage's chain (after its source) on the decoded record.
+  void feedChain(FunctionContext &fc, const ir::Stage &chain, const Row &row, BasicBlock *next);
 };
 } // namespace
 
@@ -28,15 +34,22 @@ static uint32_t recordsPerBatch(size_t width) {
   return static_cast<uint32_t>(std::clamp<size_t>(kBatchBytes / (RuntimeABI::kValueSize * width), 8, 256));
 }
 
+void ScanProducer::feedChain(FunctionContext &fc, const ir::Stage &chain, const Row &row, BasicBlock *next) {
+  const ir::Node &source = node(chain.nodes.front());
+  const ir::Node &last = node(chain.nodes.back());
+  // Each windowed aggregate's clock sees every record of its source, filtered or not.
+  if (last.kind == ir::NodeKind::Aggregate && WindowCodegen::hasEventTimeState(last) &&
+      source.eventTimeField >= 0)
+    driver_.windows().advanceEventTime(fc, last, row[source.eventTimeField].value);
+  driver_.consume(fc, chain, 1, row, next);
+}
+
 void ScanProducer::produce(FunctionContext &fc) {
   IRBuilder<> &b = fc.builder();
   const ir::Stage &stage = stage_;
   const ir::Node &source = node();
   size_t width = std::max<size_t>(source.schema.size(), 1);
   uint32_t batch = recordsPerBatch(width);
-  const ir::Node &last = node(stage.nodes.back());
-  bool advancesClock = stage.kind == ir::StageKind::Scan && last.kind == ir::NodeKind::Aggregate &&
-                       WindowCodegen::hasEventTimeState(last) && source.eventTimeField >= 0;
   Value *cursor = b.CreateCall(abi_.fn("weir_task_cursor"), {fc.task()}, "cursor");
   Value *records = fc.entryAlloca(abi_.valueType(), "records", width * batch);
 
@@ -72,12 +85,19 @@ void ScanProducer::produce(FunctionContext &fc) {
   b.SetInsertPoint(gotRow);
   Value *record = b.CreateInBoundsGEP(abi_.valueType(), records, b.CreateMul(i, b.getInt64(width)), "record");
   Row row = loadRow(fc, record, source.schema, &source.usedFields);
-  if (advancesClock)
-    driver_.windows().advanceEventTime(fc, last, row[source.eventTimeField].value);
-  if (stage.kind == ir::StageKind::TableBuild) // the table builds itself from its rows, in this function
+  if (stage.kind == ir::StageKind::TableBuild) { // the table builds itself from its rows, in this function
     driver_.consumer(stage, 0).consume(fc, row, latch);
-  else
-    consumeNext(fc, row, latch);
+  } else {
+    // The leader's chain, then each member's, in stage order.
+    std::vector<const ir::Stage *> chains{&stage};
+    for (int member : stage.sharedMembers)
+      chains.push_back(&driver_.program().stages[member]);
+    for (size_t c = 0; c < chains.size(); ++c) {
+      BasicBlock *next = c + 1 < chains.size() ? fc.newBlock("scan.chain") : latch;
+      feedChain(fc, *chains[c], row, next);
+      b.SetInsertPoint(next);
+    }
+  }
 
   // Computed strings live until the row is done.
   b.SetInsertPoint(latch);

@@ -32,6 +32,11 @@ llvm::Error runProjectionPruning(Program &p);
 // Node::stage and Program::fused.
 llvm::Error runFusion(Program &p);
 
+// Groups the Scan stages that read the same Source into one shared scan
+// (Stage::sharedScan, Stage::sharedMembers): one loop, one decode per record,
+// every reading pipeline fed in stage order. Does nothing when not fused.
+llvm::Error runShareScans(Program &p);
+
 // Fills Node::layout of every Aggregate and Table (see StateLayout in IR.h).
 llvm::Error runStateLayout(Program &p);
 

@@ -33,12 +33,22 @@ Durability::~Durability() { close(); }
 
 std::string Durability::stageKey(uint32_t stage) const {
   // Names are unique in practice; the ordinal among equal names makes sure.
-  std::string name = program_.stages[stage].name ? program_.stages[stage].name : "stage";
+  const WeirStageDesc &st = program_.stages[stage];
+  std::string name = st.name ? st.name : "stage";
   uint32_t same = 0;
   for (uint32_t i = 0; i < stage; ++i)
     if (program_.stages[i].name && name == program_.stages[i].name)
       ++same;
-  return same ? name + "#" + std::to_string(same) : name;
+  std::string key = same ? name + "#" + std::to_string(same) : name;
+  // A shared scan is done for the pipelines it fed: name them all (by the
+  // state or sink each writes), so that one with other pipelines is another stage.
+  if (st.nmore_states + st.nmore_sinks > 0) {
+    for (uint32_t state : stageStates(st))
+      key += std::string("+") + program_.states[state].name;
+    for (uint32_t sink : stageSinks(st))
+      key += std::string("+") + program_.sinks[sink].name;
+  }
+  return key;
 }
 
 // ------------------------------------------------------------ during the run

@@ -127,6 +127,7 @@ private:
 
   bool checkpointing() const { return !options_.checkpointDir.empty(); }
   std::string stageKey(uint32_t stage) const;
+  std::string goneStage() const;
 
   // What the checkpoint directory holds, as open() finds it. A checkpoint
   // that cannot be used at all (another format, another state layout,

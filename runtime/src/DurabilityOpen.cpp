@@ -18,6 +18,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <set>
 
 namespace weir::rt {
 
@@ -146,10 +147,28 @@ Status Durability::startFresh() {
   return beginRun(/*fresh=*/true);
 }
 
+// A stage the checkpoint finished or was in the middle of that this program
+// does not have (its key names a shared scan's pipelines), or "".
+std::string Durability::goneStage() const {
+  std::set<std::string> current;
+  for (uint32_t i = 0; i < program_.nstages; ++i)
+    current.insert(stageKey(i));
+  for (const auto &[key, done] : doneStages_)
+    if (done && !current.count(key))
+      return key;
+  return resumeStage_.empty() || current.count(resumeStage_) ? std::string() : resumeStage_;
+}
+
 Status Durability::resumeUnfinished() {
   if (Status s = checkSourcesUnchanged(); !s.ok())
     return Status::config(s.message() + " since the checkpoint in " + options_.checkpointDir +
                           " was written; restore it, or delete the directory to start over");
+  // Its states hold part of the input of a scan this program runs otherwise
+  // (a pipeline joined or left a shared scan): resuming would count records twice.
+  if (std::string gone = goneStage(); !gone.empty())
+    return Status::config("the checkpoint in " + options_.checkpointDir + " was written by a program with stage '" +
+                          gone + "', which this one does not have (pipelines added to or removed from a "
+                          "shared scan); restore that program, or delete the directory to start over");
   if (Status s = checkSinksBound(); !s.ok())
     return s;
   return resume();
@@ -177,6 +196,11 @@ Status Durability::keepCompleted() {
 // Pipelines were added to a completed run: they run, the others' state and
 // output stay.
 Status Durability::resumeExtended() {
+  // Only stages can be added: a finished stage that is gone (a new pipeline
+  // joined a shared scan, whose one loop also feeds finished pipelines, or
+  // scans were shared differently) must not feed its pipelines twice.
+  if (std::string gone = goneStage(); !gone.empty())
+    return startOver("its stage '" + gone + "' is not in this program (a new pipeline shares its scan?)");
   if (Status s = reopenOutputs(); !s.ok())
     return startOver(s.message());
   startNote_ = "the completed run in " + options_.checkpointDir +

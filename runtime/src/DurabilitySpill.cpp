@@ -96,13 +96,15 @@ void Durability::evictColdest(uint32_t index, double fraction) {
     dt.spilled.insert(reinterpret_cast<WeirEntryHeader *>(entryAt(ht, i))->hash, dt.seq[i]);
   }
   removeEntries(ht, remove, /*forget=*/false);
+  dt.evicted = true;
   ht->spill = dt.spilled.size() ? &dt : nullptr;
 }
 
 bool Durability::emitsInBatches(const WeirStageDesc &stage) const {
   if (stage.kind != WEIR_STAGE_EMIT || stage.state < 0 || !tables_[stage.state])
     return false;
-  return tables_[stage.state]->spilled.size() > 0;
+  // Keys in first-seen order: the batched emit sorts them by seq.
+  return tables_[stage.state]->spilled.size() > 0 || tables_[stage.state]->evicted;
 }
 
 WeirStatus Durability::runEmitInBatches(const WeirStageDesc &stage, WeirTask &task) {

@@ -66,6 +66,9 @@ struct DurableTable {
   std::vector<std::pair<uint64_t, uint64_t>> deleted; // (hash, seq) to delete at the next checkpoint
   SpillIndex spilled;
   bool spillable = false;           // --state-memory applies (unwindowed aggregates)
+  // Some entries were evicted: faulted-in entries were appended out of
+  // first-seen order, so the emit sorts by seq even once nothing is spilled.
+  bool evicted = false;
   double outOfLinePerEntry = 0;     // estimate of out-of-line bytes per entry, from the last saves
   uint64_t peakResident = 0;
 

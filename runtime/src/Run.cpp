@@ -133,9 +133,14 @@ Status Run::start() {
     const WeirStageDesc &st = program_.stages[i];
     bool reads = st.kind == WEIR_STAGE_SCAN || st.kind == WEIR_STAGE_TABLE_BUILD;
     auto badIndex = [&](int32_t v, uint32_t n) { return v < -1 || (v >= 0 && uint32_t(v) >= n); };
+    bool badMore = (st.nmore_states && !st.more_states) || (st.nmore_sinks && !st.more_sinks);
+    for (uint32_t k = 0; !badMore && k < st.nmore_states; ++k)
+      badMore = st.more_states[k] < 0 || badIndex(st.more_states[k], program_.nstates);
+    for (uint32_t k = 0; !badMore && k < st.nmore_sinks; ++k)
+      badMore = st.more_sinks[k] < 0 || badIndex(st.more_sinks[k], program_.nsinks);
     if ((reads && (st.source < 0 || uint32_t(st.source) >= program_.nsources)) ||
         badIndex(st.state, program_.nstates) || badIndex(st.target_state, program_.nstates) ||
-        badIndex(st.sink, program_.nsinks) || !st.fn)
+        badIndex(st.sink, program_.nsinks) || badMore || !st.fn)
       return Status::error(WEIR_ERR_INTERNAL,
                            "stage '" + std::string(st.name ? st.name : "?") + "' is malformed");
     if (reads)
@@ -273,6 +278,19 @@ Status Run::taskError(const WeirStageDesc &stage, WeirStatus status, const WeirT
                                    "' failed with status " + std::to_string(status));
 }
 
+// The stage's sink (the task's private copy, for a thread) that recorded an
+// error, if any.
+const WeirSinkWriter *Run::failedSink(const WeirStageDesc &stage, const WeirTask *task) const {
+  if (task)
+    for (const auto &[index, writer] : task->privateSinks)
+      if (writer->error.failed())
+        return writer;
+  for (uint32_t index : stageSinks(stage))
+    if (sinks_[index].writer && sinks_[index].writer->error.failed())
+      return sinks_[index].writer.get();
+  return nullptr;
+}
+
 Status Run::runStage(uint32_t index) {
   const WeirStageDesc &stage = program_.stages[index];
   if (durability_ && (durability_->alreadyComplete() ||
@@ -287,10 +305,13 @@ Status Run::runStage(uint32_t index) {
 Status Run::runStageOnce(uint32_t index) {
   const WeirStageDesc &stage = program_.stages[index];
   auto t0 = Clock::now();
-  // The sink is opened once the input is there: a missing input file must
+  // The sinks are opened once the input is there: a missing input file must
   // not replace an earlier run's output with an empty one.
   auto openStageSink = [&]() -> Status {
-    return stage.sink >= 0 ? openSink(static_cast<uint32_t>(stage.sink)) : Status();
+    for (uint32_t sink : stageSinks(stage))
+      if (Status s = openSink(sink); !s.ok())
+        return s;
+    return {};
   };
   SourceRuntime *src = nullptr;
   Status status;
@@ -302,7 +323,9 @@ Status Run::runStageOnce(uint32_t index) {
     ByteRange whole = src->data->whole();
     std::vector<ByteRange> ranges{whole};
     // Partial states need a merge function to be combined.
-    bool mergeable = stage.target_state < 0 || program_.states[stage.target_state].merge;
+    bool mergeable = true;
+    for (uint32_t state : stageStates(stage))
+      mergeable &= program_.states[state].merge != nullptr;
     if (stage.kind == WEIR_STAGE_SCAN && stage.splittable && mergeable && options_.threads > 1) {
       size_t bytes = static_cast<size_t>(whole.end - whole.begin);
       size_t byBytes = std::max<size_t>(1, bytes / std::max<size_t>(1, options_.minBytesPerThread));
@@ -322,10 +345,23 @@ Status Run::runStageOnce(uint32_t index) {
       return status;
     status = runSingle(stage, nullptr);
   }
-  if (options_.trace)
+  if (options_.trace) {
     std::fprintf(stderr, "trace: stage %u '%s' (%s, %u thread%s): %.3f s\n", index,
                  stage.name ? stage.name : "?", stageKindName(stage.kind), threadsUsed,
                  threadsUsed == 1 ? "" : "s", secondsSince(t0));
+    // A shared scan's other pipelines, by the state or sink each writes
+    // (named after its pipeline).
+    bool shared = stage.nmore_states + stage.nmore_sinks > 0;
+    std::vector<std::string> fed;
+    for (uint32_t state : stageStates(stage))
+      fed.push_back(program_.states[state].name);
+    for (uint32_t sink : stageSinks(stage))
+      fed.push_back(program_.sinks[sink].name);
+    for (const std::string &name : fed)
+      if (shared && name != stage.name)
+        std::fprintf(stderr, "trace: stage %u '%s' shares its scan with '%s'\n", index, stage.name,
+                     name.c_str());
+  }
   return status;
 }
 
@@ -333,10 +369,11 @@ Status Run::runStageOnce(uint32_t index) {
 // far goes out and the unwindowed aggregates it feeds emit the keys that
 // changed (their emit stages run from inside the scan, at a consistent point).
 void Run::whileIdle(uint32_t scanStage) {
-  int32_t state = program_.stages[scanStage].target_state;
-  for (uint32_t i = scanStage + 1; state >= 0 && i < program_.nstages; ++i) {
+  std::vector<uint32_t> fed = stageStates(program_.stages[scanStage]);
+  for (uint32_t i = scanStage + 1; i < program_.nstages; ++i) {
     const WeirStageDesc &emit = program_.stages[i];
-    if (emit.kind != WEIR_STAGE_EMIT || emit.state != state || !states_[state]->changed)
+    if (emit.kind != WEIR_STAGE_EMIT || emit.state < 0 ||
+        std::find(fed.begin(), fed.end(), uint32_t(emit.state)) == fed.end() || !states_[emit.state]->changed)
       continue;
     if (emit.sink >= 0 && !openSink(static_cast<uint32_t>(emit.sink)).ok())
       continue;
@@ -363,10 +400,10 @@ Status Run::runSingle(const WeirStageDesc &stage, SourceRuntime *src) {
     task.cursor = cursor.get();
     if (src->generator && stage.kind == WEIR_STAGE_SCAN && trigger_.kind == Trigger::Kind::Realtime) {
       cursor->pacedRate = src->generator->spec().rate ? src->generator->spec().rate : kPacedDefaultRate;
-      // Its unwindowed aggregate emits, while the scan waits, the keys that changed.
-      if (stage.target_state >= 0 && !program_.states[stage.target_state].windowed &&
-          !states_[stage.target_state]->changed)
-        enableChangeTracking(states_[stage.target_state]);
+      // Its unwindowed aggregates emit, while the scan waits, the keys that changed.
+      for (uint32_t state : stageStates(stage))
+        if (!program_.states[state].windowed && !states_[state]->changed)
+          enableChangeTracking(states_[state]);
       cursor->onIdle = [this, stageIndex] { whileIdle(stageIndex); };
     }
     if (resumable) {
@@ -385,10 +422,9 @@ Status Run::runSingle(const WeirStageDesc &stage, SourceRuntime *src) {
                           : stage.fn(&task);
   if (status >= 0 && task.error.failed())
     status = task.error.code(); // an error the stage did not pass on
-  const WeirSinkWriter *sink = stage.sink >= 0 ? sinks_[stage.sink].writer.get() : nullptr;
   Status result;
   if (status < 0)
-    result = taskError(stage, status, task, sink);
+    result = taskError(stage, status, task, failedSink(stage, nullptr));
   if (cursor)
     if (Status s = collectScan(*src, *cursor); !s.ok() && result.ok())
       result = std::move(s);
@@ -404,12 +440,14 @@ Status Run::runSingle(const WeirStageDesc &stage, SourceRuntime *src) {
 Status Run::runParallel(const WeirStageDesc &stage, SourceRuntime &src,
                         const std::vector<ByteRange> &ranges) {
   size_t n = ranges.size();
+  std::vector<uint32_t> stateIndices = stageStates(stage), sinkIndices = stageSinks(stage);
   std::atomic<uint32_t> firstFailed{UINT32_MAX};
   std::vector<std::unique_ptr<WeirTask>> tasks;
   std::vector<std::unique_ptr<WeirCursor>> cursors;
-  std::vector<std::unique_ptr<SpillOutput>> spills;
-  std::vector<std::unique_ptr<WeirSinkWriter>> writers;
-  std::vector<WeirHashTable *> privateStates(n, nullptr);
+  // Per range, one per sink / state of the stage, in stageSinks / stageStates order.
+  std::vector<std::vector<std::unique_ptr<SpillOutput>>> spills(n);
+  std::vector<std::vector<std::unique_ptr<WeirSinkWriter>>> writers(n);
+  std::vector<std::vector<WeirHashTable *>> privateStates(n);
   std::vector<WeirStatus> results(n, WEIR_OK);
   for (size_t i = 0; i < n; ++i) {
     tasks.push_back(std::make_unique<WeirTask>(*this, stage));
@@ -418,18 +456,17 @@ Status Run::runParallel(const WeirStageDesc &stage, SourceRuntime &src,
     cursors.back()->firstFailedRange = &firstFailed;
     cursors.back()->rangeIndex = static_cast<uint32_t>(i);
     task.cursor = cursors.back().get();
-    if (stage.sink >= 0) {
-      SinkRuntime &sink = sinks_[stage.sink];
-      spills.push_back(std::make_unique<SpillOutput>());
-      writers.push_back(std::make_unique<WeirSinkWriter>(*sink.desc, sink.format, spills.back().get()));
-      writers.back()->flushThreshold = 16 << 20;
-      writers.back()->discard = sink.location.discard;
-      task.privateSink = writers.back().get();
+    for (uint32_t index : sinkIndices) {
+      SinkRuntime &sink = sinks_[index];
+      spills[i].push_back(std::make_unique<SpillOutput>());
+      writers[i].push_back(std::make_unique<WeirSinkWriter>(*sink.desc, sink.format, spills[i].back().get()));
+      writers[i].back()->flushThreshold = 16 << 20;
+      writers[i].back()->discard = sink.location.discard;
+      task.privateSinks.emplace_back(index, writers[i].back().get());
     }
-    if (stage.target_state >= 0) {
-      privateStates[i] = createHashTable(&program_.states[stage.target_state],
-                                         static_cast<uint32_t>(stage.target_state), 0);
-      task.privateState = privateStates[i];
+    for (uint32_t index : stateIndices) {
+      privateStates[i].push_back(createHashTable(&program_.states[index], index, 0));
+      task.privateStates.emplace_back(index, privateStates[i].back());
     }
   }
   auto work = [&](size_t i) {
@@ -455,30 +492,30 @@ Status Run::runParallel(const WeirStageDesc &stage, SourceRuntime &src,
   size_t keep = failed == UINT32_MAX ? n : failed + 1;
   Status status;
   if (failed != UINT32_MAX)
-    status = taskError(stage, results[failed], *tasks[failed],
-                       stage.sink >= 0 ? writers[failed].get() : nullptr);
+    status = taskError(stage, results[failed], *tasks[failed], failedSink(stage, tasks[failed].get()));
   for (size_t i = 0; i < keep; ++i) {
-    if (stage.sink >= 0) {
-      WeirSinkWriter &real = *sinks_[stage.sink].writer;
-      if (WeirStatus s = real.append(*writers[i], spills[i].get()); s != WEIR_OK && status.ok())
+    for (size_t k = 0; k < sinkIndices.size(); ++k) {
+      WeirSinkWriter &real = *sinks_[sinkIndices[k]].writer;
+      if (WeirStatus s = real.append(*writers[i][k], spills[i][k].get()); s != WEIR_OK && status.ok())
         status = Status::error(s, real.error.message());
     }
     if (Status s = collectScan(src, *cursors[i]); !s.ok() && status.ok())
       status = std::move(s);
   }
-  if (stage.target_state >= 0) {
-    WeirHashTable *&real = states_[stage.target_state];
+  for (size_t k = 0; k < stateIndices.size(); ++k) {
+    WeirHashTable *&real = states_[stateIndices[k]];
     for (size_t i = 0; i < n; ++i) {
+      WeirHashTable *&partial = privateStates[i][k];
       if (status.ok()) {
         if (real->count == 0) {
           // The first partial becomes the state: no need to merge into nothing.
-          std::swap(real, privateStates[i]);
-        } else if (WeirStatus s = mergePartialState(real, privateStates[i]); s < 0) {
+          std::swap(real, partial);
+        } else if (WeirStatus s = mergePartialState(real, partial); s < 0) {
           status = Status::error(s, "merging the partial states of '" + std::string(real->desc->name) +
                                         "' failed with status " + std::to_string(s));
         }
       }
-      destroyHashTable(privateStates[i]);
+      destroyHashTable(partial);
     }
   }
   return status;

@@ -130,6 +130,7 @@ private:
   Status runParallel(const WeirStageDesc &stage, SourceRuntime &src, const std::vector<ByteRange> &ranges);
   static Status taskError(const WeirStageDesc &stage, WeirStatus status, const WeirTask &task,
                           const WeirSinkWriter *sink);
+  const WeirSinkWriter *failedSink(const WeirStageDesc &stage, const WeirTask *task) const;
 
   // Streaming (RunStreaming.cpp).
   class StreamCommit;

@@ -10,6 +10,7 @@
 
 #include <rocksdb/write_batch.h>
 
+#include <algorithm>
 #include <csignal>
 #include <filesystem>
 #include <cstdio>
@@ -286,7 +287,7 @@ Status Run::invokeStage(StreamStage &s) {
   if (status >= 0 && s.task->error.failed())
     status = s.task->error.code();
   if (status < 0)
-    return taskError(stage, status, *s.task, stage.sink >= 0 ? sinks_[stage.sink].writer.get() : nullptr);
+    return taskError(stage, status, *s.task, failedSink(stage, nullptr));
   return {};
 }
 
@@ -377,8 +378,8 @@ Status Run::runStreaming() {
     bool fed = (st.kind == WEIR_STAGE_SCAN && sources_[st.source].kafka) ||
                (st.kind == WEIR_STAGE_EMIT && st.state >= 0 && stateFed[st.state]);
     streamingStage_[i] = fed;
-    if (fed && st.target_state >= 0)
-      stateFed[st.target_state] = true;
+    for (uint32_t state : stageStates(st))
+      stateFed[state] = stateFed[state] || fed;
   }
   for (uint32_t i = 0; i < program_.nstages; ++i)
     if (!streamingStage_[i])
@@ -390,8 +391,8 @@ Status Run::runStreaming() {
     if (!streamingStage_[i])
       continue;
     const WeirStageDesc &st = program_.stages[i];
-    if (st.sink >= 0)
-      if (Status s = openSink(static_cast<uint32_t>(st.sink)); !s.ok())
+    for (uint32_t sink : stageSinks(st))
+      if (Status s = openSink(sink); !s.ok())
         return s;
     StreamStage stage{i, std::make_unique<WeirTask>(*this, st), nullptr};
     if (st.kind == WEIR_STAGE_SCAN) {
@@ -399,7 +400,10 @@ Status Run::runStreaming() {
       stage.cursor = std::make_unique<WeirCursor>(
           src.info, makeKafkaDecoder(*src.kafka, src.payload, src.schema), ByteRange{}, stage.task->error);
       int32_t eventTime = program_.sources[st.source].event_time_field;
-      if (eventTime >= 0 && !src.eventTimeProbe && st.target_state >= 0 && program_.states[st.target_state].windowed) {
+      std::vector<uint32_t> fedStates = stageStates(st);
+      bool windowed = std::any_of(fedStates.begin(), fedStates.end(),
+                                  [&](uint32_t state) { return program_.states[state].windowed != 0; });
+      if (eventTime >= 0 && !src.eventTimeProbe && windowed) {
         // Reads just the event time of each record, to merge partitions.
         src.probeUsed = static_cast<uint32_t>(eventTime);
         src.eventTimeProbe = makeKafkaDecoder(*src.kafka, src.payload,

@@ -345,8 +345,8 @@ std::string runPerUser(const std::string &input, unsigned threads, std::string &
   WeirSinkDesc sink = {"per_user", sinkUri.c_str(), "csv", 3, kOutFields};
   WeirStateDesc state = makeDesc();
   WeirStageDesc stages[2] = {
-      {"per_user.scan", WEIR_STAGE_SCAN, 0, -1, 0, -1, 1, scanStage},
-      {"per_user.emit", WEIR_STAGE_EMIT, -1, 0, -1, 0, 0, emitStage}};
+      {"per_user.scan", WEIR_STAGE_SCAN, 0, -1, 0, -1, 1, scanStage, 0, nullptr, 0, nullptr},
+      {"per_user.emit", WEIR_STAGE_EMIT, -1, 0, -1, 0, 0, emitStage, 0, nullptr, 0, nullptr}};
   WeirProgramDesc program = {WEIR_ABI_VERSION, "distinct", 1, &source, 1, &sink, 1, &state, 2, stages};
   Options options;
   options.threads = threads;

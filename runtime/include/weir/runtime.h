@@ -159,6 +159,14 @@ typedef struct WeirStageDesc {
                             each thread gets its own cursor, sink buffer and a
                             private copy of target_state, merged in order after */
   WeirStatus (*fn)(WeirTask *task);
+  /* Appended for shared scans (ABI version 4): a scan whose loop feeds
+   * several pipelines also writes these states and sinks, besides
+   * target_state and sink; what is said of those holds for each (opened
+   * with the stage, private per thread, merged in order). 0 / NULL: none. */
+  uint32_t nmore_states;
+  const int32_t *more_states;
+  uint32_t nmore_sinks;
+  const int32_t *more_sinks;
 } WeirStageDesc;
 
 typedef struct WeirProgramDesc {
@@ -173,7 +181,7 @@ typedef struct WeirProgramDesc {
   const char *trigger;
 } WeirProgramDesc;
 
-#define WEIR_ABI_VERSION 3u
+#define WEIR_ABI_VERSION 4u
 
 /* --------------------------------------------------------------- driver */
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Checks from a WEIR_RUNTIME_TRACE=1 stderr that --threads really split a
-scan: each named stage ran on at least two byte ranges of FILE, the ranges
+scan: each named stage (or pipeline in a shared scan) ran on at least two byte ranges of FILE, the ranges
 tile the file's records (the first starts at the data, after any header
 line; each next one starts where the last ended; the last ends at the end of
 the file) and every cut falls just after a line break. Prints one line per
@@ -17,6 +17,10 @@ def main(trace_path, data_path, stages):
     trace = open(trace_path, encoding="utf-8", errors="replace").read()
     names = {m.group(2): int(m.group(1))
              for m in re.finditer(r"^trace: stage (\d+) '([^']*)' \(scan", trace, re.M)}
+    # A pipeline whose scan runs inside another's shared scan: that stage's ranges.
+    names.update({m.group(2): int(m.group(1))
+                  for m in re.finditer(r"^trace: stage (\d+) '[^']*' shares its scan with '([^']*)'$",
+                                       trace, re.M)})
     for name in stages:
         if name not in names:
             sys.exit(f"check_split: no scan stage '{name}' in the trace")

@@ -90,12 +90,20 @@ TEST(ExplainTest, ExampleProgram) {
   EXPECT_NE(text.find("plan: 6 stages, each compiled into one fused loop\n"), std::string::npos)
       << text;
   EXPECT_NE(text.find("\nstage 1: scan \"clean\"\n"
+                      "  shared scan: one loop decodes each record of txns once and feeds 3 "
+                      "pipelines in turn: clean, per_user, by_category\n"
                       "  source txns: file \"data/txns.jsonl\" json on_error=fail\n"
                       "    decodes 5 of 5 fields: txn_id, user_id, merchant, amount, ts\n"
                       "  filter amount > 0.0 and merchant != \"\"\n"
                       "  project txn_id, user_id, cents = int64(round(amount * 100.0)), "
                       "m = upper(merchant)\n"
                       "  sink \"clean\": file \"out/clean.jsonl\" json\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("\nstage 2: scan \"per_user\"\n"
+                      "  fed by the shared scan of stage 1 (\"clean\"): reads txns's records as "
+                      "decoded there\n"
+                      "  aggregate %5 by user_id"),
             std::string::npos)
       << text;
   EXPECT_NE(text.find("  join merchants on merchant == merchants.name (probe)\n"),
@@ -193,7 +201,7 @@ TEST(PassManagerTest, RejectsUnknownNamesAndBrokenOrders) {
   ASSERT_FALSE(static_cast<bool>(unknown));
   EXPECT_EQ(llvm::toString(unknown.takeError()),
             "unknown pass 'fold' (the passes: constant-folding, predicate-pushdown, "
-            "projection-pruning, fusion, state-layout)");
+            "projection-pruning, fusion, share-scans, state-layout)");
   std::vector<std::string> late = {"fusion", "constant-folding"};
   EXPECT_NE(llvm::toString(checkPipeline(late)).find("must run before fusion"), std::string::npos);
   auto p = exampleProgram();

@@ -157,6 +157,36 @@ TEST(VerifierTest, StagesRunInDependencyOrder) {
   expectRejected(*p, "joins %1 before a stage has built its table");
 }
 
+// The example's three scans of txns share one (stage 1 leads 2 and 4); a
+// member that names another leader, a leader listing a stage that does not
+// name it, or a member over another source is refused.
+TEST(VerifierTest, SharedScansLinkLeaderAndMembers) {
+  auto p = exampleProgram();
+  ASSERT_FALSE(llvm::errorToBool(runPasses(*p, PassOptions{})));
+  ASSERT_EQ(p->stages[1].sharedMembers, (std::vector<int>{2, 4}));
+  ASSERT_EQ(p->stages[2].sharedScan, 1);
+  ASSERT_EQ(p->stages[4].sharedScan, 1);
+
+  auto orphan = p->clone();
+  orphan->stages[1].sharedMembers = {2};
+  expectRejected(*orphan, "joins shared scan 1, which is not an earlier stage listing it");
+
+  auto emit = p->clone();
+  emit->stages[1].sharedMembers.push_back(5); // an emit stage
+  expectRejected(*emit, "which is not a later scan of the same source naming it");
+
+  auto backwards = p->clone();
+  backwards->stages[2].sharedScan = 4;
+  expectRejected(*backwards, "joins shared scan 4");
+
+  auto unfused = exampleProgram();
+  PassOptions noFuse;
+  noFuse.fuse = false;
+  ASSERT_FALSE(llvm::errorToBool(runPasses(*unfused, noFuse)));
+  for (const Stage &s : unfused->stages)
+    EXPECT_TRUE(s.sharedMembers.empty() && s.sharedScan < 0) << s.name;
+}
+
 TEST(VerifierTest, StateSlotsMustNotOverlap) {
   auto p = exampleProgram();
   ASSERT_FALSE(llvm::errorToBool(runPasses(*p, PassOptions{})));
