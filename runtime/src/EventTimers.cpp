@@ -1,8 +1,12 @@
 // The event-time timer service of a windowed (or ttl) aggregate's table
-// (WeirHashTable::timers, runtime.h "event-time timers"): a min-heap of
+// (WeirHashTable::timers, runtime.h "event-time timers"): a priority queue of
 // (time, entry index), so that a watermark advance visits only the keys that
 // have something due instead of every key (Flink's InternalTimerService,
-// Kafka Streams' punctuation, in one heap per state).
+// Kafka Streams' punctuation, in one queue per state). The queue is ordered
+// buckets of keys per time: tumbling and hopping windows give every key of a
+// slice the same time, so most adds append to the bucket the last add used,
+// and a firing takes whole buckets (a binary heap of (time, key) cost q5 50%
+// more: a log-n sift per add and per pop).
 //
 // Timers are lazy: generated code adds one when a key gains something that
 // may come due earlier than what it had (a new slice, session, pending
@@ -21,23 +25,27 @@
 
 #include <algorithm>
 #include <climits>
-#include <functional>
+#include <map>
 #include <vector>
 
 namespace weir::rt {
 
 namespace {
 
-struct Timer {
-  int64_t time;
-  uint64_t entry;
-  bool operator>(const Timer &o) const { return time > o.time || (time == o.time && entry > o.entry); }
-};
-
 struct EventTimers {
-  std::vector<Timer> heap;    // min-heap by time (std::greater)
+  std::map<int64_t, std::vector<uint64_t>> buckets; // time -> keys (entry indices) due then
+  std::vector<uint64_t> *lastBucket = nullptr;      // the bucket the last add went to ...
+  int64_t lastTime = 0;                             // ... and its time
   std::vector<uint64_t> due;  // the last pop: entry indices, ascending, unique
   uint64_t deadSeen = 0;      // dead marks found among due keys since the last compaction
+
+  void add(uint64_t entry, int64_t time) {
+    if (!lastBucket || time != lastTime) {
+      lastBucket = &buckets[time];
+      lastTime = time;
+    }
+    lastBucket->push_back(entry);
+  }
 };
 
 EventTimers *timersOf(const WeirHashTable *ht) { return static_cast<EventTimers *>(ht->timers); }
@@ -50,11 +58,6 @@ EventTimers *timersOf(const WeirHashTable *ht) { return static_cast<EventTimers 
 uint64_t tombstoneSlot(uint64_t hash, uint64_t index) { return (~hash >> 32) << 32 | (index + 1); }
 
 namespace {
-
-void push(EventTimers &t, uint64_t entry, int64_t time) {
-  t.heap.push_back({time, entry});
-  std::push_heap(t.heap.begin(), t.heap.end(), std::greater<Timer>());
-}
 
 } // namespace
 
@@ -73,22 +76,25 @@ void armAllEntries(WeirHashTable *ht, int64_t time) {
   if (!t)
     return;
   for (uint64_t i = 0; i < ht->count; ++i)
-    push(*t, i, time);
+    t->add(i, time);
 }
 
 void remapEventTimers(WeirHashTable *ht, const std::vector<uint64_t> &newIndex) {
   EventTimers *t = timersOf(ht);
   if (!t)
     return;
-  std::vector<Timer> kept;
-  kept.reserve(t->heap.size());
-  for (const Timer &timer : t->heap) {
-    uint64_t to = timer.entry < newIndex.size() ? newIndex[timer.entry] : kDroppedEntry;
-    if (to != kDroppedEntry)
-      kept.push_back({timer.time, to});
+  for (auto it = t->buckets.begin(); it != t->buckets.end();) {
+    std::vector<uint64_t> &keys = it->second;
+    size_t kept = 0;
+    for (uint64_t entry : keys) {
+      uint64_t to = entry < newIndex.size() ? newIndex[entry] : kDroppedEntry;
+      if (to != kDroppedEntry)
+        keys[kept++] = to;
+    }
+    keys.resize(kept);
+    it = keys.empty() ? t->buckets.erase(it) : std::next(it);
   }
-  std::make_heap(kept.begin(), kept.end(), std::greater<Timer>());
-  t->heap = std::move(kept);
+  t->lastBucket = nullptr;
   t->due.clear();
   t->deadSeen = 0;
 }
@@ -125,7 +131,7 @@ void weir_ht_mark_dead(WeirHashTable *ht, uint64_t index) {
 
 void weir_timer_add(WeirHashTable *ht, uint64_t entry_index, int64_t time) {
   if (EventTimers *t = timersOf(ht))
-    push(*t, entry_index, time);
+    t->add(entry_index, time);
 }
 
 uint64_t weir_timers_pop_due(WeirHashTable *ht, int64_t watermark) {
@@ -133,12 +139,14 @@ uint64_t weir_timers_pop_due(WeirHashTable *ht, int64_t watermark) {
   if (!t)
     return 0;
   t->due.clear();
-  while (!t->heap.empty() && t->heap.front().time <= watermark) {
-    std::pop_heap(t->heap.begin(), t->heap.end(), std::greater<Timer>());
-    uint64_t entry = t->heap.back().entry;
-    t->heap.pop_back();
-    if (entry < ht->count)
-      t->due.push_back(entry);
+  auto it = t->buckets.begin();
+  for (; it != t->buckets.end() && it->first <= watermark; ++it)
+    for (uint64_t entry : it->second)
+      if (entry < ht->count)
+        t->due.push_back(entry);
+  if (it != t->buckets.begin()) {
+    t->buckets.erase(t->buckets.begin(), it);
+    t->lastBucket = nullptr;
   }
   // Table order: a firing emits the keys of one window in first-seen order.
   std::sort(t->due.begin(), t->due.end());
@@ -153,7 +161,7 @@ const uint64_t *weir_timers_due(const WeirHashTable *ht) {
 
 int64_t weir_timers_next(const WeirHashTable *ht) {
   const EventTimers *t = timersOf(ht);
-  return t && !t->heap.empty() ? t->heap.front().time : INT64_MAX;
+  return t && !t->buckets.empty() ? t->buckets.begin()->first : INT64_MAX;
 }
 
 void weir_ht_compact(WeirHashTable *ht) {
