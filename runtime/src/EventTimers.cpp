@@ -6,9 +6,13 @@
 // time order (a slice's end for every key of the slice, a row's time + 1 as
 // rows arrive), so the queue is a sorted run that in-order adds append to
 // and a firing takes from the front, O(1) each, plus a small binary heap for
-// the stragglers (rows out of order within the watermark). A heap alone cost
-// Nexmark q5 50% more (a log-n sift per add and per pop); a map of per-time
-// buckets cost the rolling benchmark 15% in node allocation.
+// the stragglers (rows out of order within the watermark). Timers far ahead
+// of the watermark (a rolling key's eviction an hour on) wait in coarse
+// buckets and join the heap as the watermark nears them, so the heap holds
+// only the near future. A heap alone cost Nexmark q5 50% more (a log-n sift
+// per add and per pop), and the rolling benchmark 12% with every key's
+// far-off eviction in it; a map of per-time buckets cost it 15% in node
+// allocation.
 //
 // Timers are lazy: generated code adds one when a key gains something that
 // may come due earlier than what it had (a new slice, session, pending
@@ -28,6 +32,7 @@
 #include <algorithm>
 #include <climits>
 #include <functional>
+#include <map>
 #include <vector>
 
 namespace weir::rt {
@@ -40,15 +45,38 @@ struct Timer {
   bool operator>(const Timer &o) const { return time > o.time; }
 };
 
+// Timers further ahead of the last firing's watermark than kNearMs wait in
+// buckets of 2^kFarShift ms.
+constexpr int64_t kNearMs = 64 * 1000;
+constexpr int kFarShift = 16;
+
+struct FarBucket {
+  std::vector<Timer> timers;
+  int64_t earliest = INT64_MAX;
+};
+
+int64_t saturatingAdd(int64_t a, int64_t b) { return a > INT64_MAX - b ? INT64_MAX : a + b; }
+
 struct EventTimers {
   std::vector<Timer> run;        // [head, end) sorted by time
   size_t head = 0;
   std::vector<Timer> stragglers; // min-heap by time: adds earlier than run's last
+  std::map<int64_t, FarBucket> far; // time >> kFarShift -> timers beyond `horizon`
+  int64_t horizon = INT64_MAX;   // the last firing's watermark + kNearMs
   std::vector<uint64_t> due;     // the last pop: entry indices, ascending, unique
   std::vector<uint64_t> bits;    // sortUnique's bitmap, kept to reuse its memory
   uint64_t deadSeen = 0;         // dead marks found among due keys since the last compaction
 
   void add(uint64_t entry, int64_t time) {
+    if (time > horizon) {
+      FarBucket &bucket = far[time >> kFarShift];
+      bucket.timers.push_back({time, entry});
+      bucket.earliest = std::min(bucket.earliest, time);
+      return;
+    }
+    addNear(entry, time);
+  }
+  void addNear(uint64_t entry, int64_t time) {
     if (head == run.size() || time >= run.back().time) {
       run.push_back({time, entry});
     } else {
@@ -58,7 +86,21 @@ struct EventTimers {
   }
   int64_t next() const {
     int64_t t = head < run.size() ? run[head].time : INT64_MAX;
+    if (!far.empty())
+      t = std::min(t, far.begin()->second.earliest);
     return stragglers.empty() ? t : std::min(t, stragglers.front().time);
+  }
+  // A firing at `watermark`: far buckets the new horizon reaches come near.
+  void advanceHorizon(int64_t watermark) {
+    horizon = saturatingAdd(watermark, kNearMs);
+    while (!far.empty() && (far.begin()->first << kFarShift) <= horizon) {
+      // Sorted, the bucket mostly extends the run instead of filling the heap.
+      std::vector<Timer> &timers = far.begin()->second.timers;
+      std::sort(timers.begin(), timers.end(), [](const Timer &a, const Timer &b) { return a.time < b.time; });
+      for (const Timer &timer : timers)
+        addNear(timer.entry, timer.time);
+      far.erase(far.begin());
+    }
   }
   // Drops the run's taken front once it is most of the vector.
   void trimRun() {
@@ -136,6 +178,10 @@ void remapEventTimers(WeirHashTable *ht, const std::vector<uint64_t> &newIndex) 
     }
     timers.resize(kept);
   };
+  for (auto it = t->far.begin(); it != t->far.end();) {
+    remap(it->second.timers, 0);
+    it = it->second.timers.empty() ? t->far.erase(it) : std::next(it);
+  }
   remap(t->run, t->head);
   t->head = 0;
   remap(t->stragglers, 0);
@@ -184,6 +230,7 @@ uint64_t weir_timers_pop_due(WeirHashTable *ht, int64_t watermark) {
   if (!t)
     return 0;
   t->due.clear();
+  t->advanceHorizon(watermark);
   for (; t->head < t->run.size() && t->run[t->head].time <= watermark; ++t->head)
     t->due.push_back(t->run[t->head].entry);
   t->trimRun();
