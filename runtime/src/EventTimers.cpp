@@ -63,15 +63,21 @@ struct EventTimers {
   std::vector<Timer> stragglers; // min-heap by time: adds earlier than run's last
   std::map<int64_t, FarBucket> far; // time >> kFarShift -> timers beyond `horizon`
   int64_t horizon = INT64_MAX;   // the last firing's watermark + kNearMs
+  FarBucket *lastFar = nullptr;  // the bucket the last far add went to (cleared when buckets go)
+  int64_t lastFarKey = 0;
   std::vector<uint64_t> due;     // the last pop: entry indices, ascending, unique
   std::vector<uint64_t> bits;    // sortUnique's bitmap, kept to reuse its memory
   uint64_t deadSeen = 0;         // dead marks found among due keys since the last compaction
 
   void add(uint64_t entry, int64_t time) {
     if (time > horizon) {
-      FarBucket &bucket = far[time >> kFarShift];
-      bucket.timers.push_back({time, entry});
-      bucket.earliest = std::min(bucket.earliest, time);
+      int64_t key = time >> kFarShift;
+      if (!lastFar || key != lastFarKey) { // consecutive far adds mostly share a bucket
+        lastFar = &far[key];
+        lastFarKey = key;
+      }
+      lastFar->timers.push_back({time, entry});
+      lastFar->earliest = std::min(lastFar->earliest, time);
       return;
     }
     addNear(entry, time);
@@ -100,6 +106,7 @@ struct EventTimers {
       for (const Timer &timer : timers)
         addNear(timer.entry, timer.time);
       far.erase(far.begin());
+      lastFar = nullptr;
     }
   }
   // Drops the run's taken front once it is most of the vector.
@@ -182,6 +189,7 @@ void remapEventTimers(WeirHashTable *ht, const std::vector<uint64_t> &newIndex) 
     remap(it->second.timers, 0);
     it = it->second.timers.empty() ? t->far.erase(it) : std::next(it);
   }
+  t->lastFar = nullptr;
   remap(t->run, t->head);
   t->head = 0;
   remap(t->stragglers, 0);
