@@ -96,6 +96,50 @@ RowPool &rowPool() {
   return pool;
 }
 
+// A key whose rows all left the range is dropped, and often comes back: its
+// buffer (ring, accumulator, suffix slices) goes to a per-thread pool for the
+// next key instead of being freed and allocated again (four allocations a
+// key; most keys of the card-feed benchmark come and go many times).
+class BufferPool {
+public:
+  static constexpr size_t kMaxFree = 4096;
+  WeirEventBuffer *take() {
+    if (free_.empty())
+      return new WeirEventBuffer;
+    WeirEventBuffer *b = free_.back();
+    free_.pop_back();
+    return b;
+  }
+  // `b` holds no rows.
+  void give(WeirEventBuffer *b) {
+    if (free_.size() >= kMaxFree) {
+      destroy(b);
+      return;
+    }
+    b->head = b->count = b->emitted = 0;
+    if (b->window) // as weir_event_buffer_window's calloc leaves it
+      std::memset(b->window, 0, sizeof(WeirRollingWindow) + b->sliceBytes);
+    free_.push_back(b);
+  }
+  static void destroy(WeirEventBuffer *b) {
+    std::free(b->window);
+    std::free(b->suffixes);
+    delete b;
+  }
+  ~BufferPool() {
+    for (WeirEventBuffer *b : free_)
+      destroy(b);
+  }
+
+private:
+  std::vector<WeirEventBuffer *> free_;
+};
+
+BufferPool &bufferPool() {
+  thread_local BufferPool pool;
+  return pool;
+}
+
 Row *copyRow(int64_t ts, const WeirValue *values, uint32_t ncols) {
   size_t bytes = sizeof(Row) + ncols * sizeof(WeirValue);
   for (uint32_t c = 0; c < ncols; ++c)
@@ -266,7 +310,7 @@ extern "C" {
 uint64_t weir_event_buffer_add(WeirEventBuffer **buf, int64_t ts, const WeirValue *row,
                                uint32_t ncols) {
   if (!*buf)
-    *buf = new WeirEventBuffer;
+    *buf = bufferPool().take();
   WeirEventBuffer &b = **buf;
   Row *copy = newRow(ts, row, ncols);
   if (b.count == 0 || b.at(b.count - 1)->ts <= ts) {
@@ -314,15 +358,17 @@ void weir_event_buffer_free(WeirEventBuffer **buf) {
   WeirEventBuffer &b = **buf;
   for (uint64_t i = 0; i < b.count; ++i)
     rowPool().release(b.at(i));
-  std::free(b.window);
-  std::free(b.suffixes);
-  delete *buf;
+  bufferPool().give(*buf);
   *buf = nullptr;
 }
 
 WeirRollingWindow *weir_event_buffer_window(WeirEventBuffer *buf, uint32_t slice_bytes) {
-  if (buf->window)
+  if (buf->window && buf->sliceBytes == slice_bytes)
     return buf->window;
+  if (buf->window) { // a pooled buffer another aggregate used
+    std::free(buf->window);
+    std::free(buf->suffixes);
+  }
   assert(slice_bytes % 8 == 0 && "slices hold 8-byte fields");
   buf->sliceBytes = slice_bytes;
   buf->window = static_cast<WeirRollingWindow *>(std::calloc(1, sizeof(WeirRollingWindow) + slice_bytes));
