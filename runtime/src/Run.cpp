@@ -226,6 +226,10 @@ Status Run::openSink(uint32_t index) {
     s.writer->rows = resumeRows; // the header is in the file already
   else
     s.writer->writeHeader();
+  // A batch run given a second core formats and writes its rows there. Not
+  // streaming runs: their sinks flush every batch, latency matters more.
+  if (options_.threads > 1 && !streaming_)
+    s.writer->formatInBackground();
   return {};
 }
 

@@ -25,6 +25,13 @@ WeirStatus WeirSinkWriter::write(const WeirValue *row) {
   }
   if (records)
     return writeRecord(row);
+  if (background_) {
+    if (background_->failed())
+      return flush(); // returns the formatter thread's error
+    background_->add(row);
+    ++rows;
+    return WEIR_OK;
+  }
   if (format == SinkFormat::Json)
     writeJsonRow(row);
   else
@@ -65,11 +72,33 @@ void WeirSinkWriter::writeRawRow(const WeirValue *row) {
   buffer.append(text, formatValueText(row[0], desc.fields[0].type, text));
 }
 
+void WeirSinkWriter::formatInBackground() {
+  if (background_ || records || discard || !out)
+    return;
+  auto formatRow = [this](const WeirValue *row) {
+    if (format == SinkFormat::Json)
+      writeJsonRow(row);
+    else
+      writeCsvRow(row);
+  };
+  auto writeOut = [this]() -> Status {
+    if (buffer.size() < flushThreshold)
+      return {};
+    Status s = out->write(buffer.data(), buffer.size());
+    buffer.clear();
+    return s;
+  };
+  background_ = std::make_unique<BackgroundFormatter>(desc, formatRow, writeOut);
+}
+
 WeirStatus WeirSinkWriter::flush() {
   if (records)
     return error.failed() ? error.code() : WEIR_OK;
   if (error.failed())
     return error.code();
+  if (background_)
+    if (Status s = background_->drain(); !s.ok())
+      return error.set(std::move(s).withContext("sink " + std::string(desc.name)));
   if (buffer.empty())
     return WEIR_OK;
   if (Status s = out->write(buffer.data(), buffer.size()); !s.ok())
@@ -81,6 +110,9 @@ WeirStatus WeirSinkWriter::flush() {
 WeirStatus WeirSinkWriter::append(WeirSinkWriter &part, SpillOutput *partSpill) {
   if (part.error.failed())
     return error.set(part.error.status());
+  if (background_) // `buffer` is this thread's again once the formatter is idle
+    if (WeirStatus s = flush(); s != WEIR_OK)
+      return s;
   if (partSpill && !discard) {
     if (WeirStatus s = flush(); s != WEIR_OK)
       return s;

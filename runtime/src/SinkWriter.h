@@ -2,11 +2,13 @@
 // full buffers to an Output.
 #pragma once
 
+#include "runtime/src/BackgroundFormatter.h"
 #include "runtime/src/ByteBuffer.h"
 #include "runtime/src/Output.h"
 #include "runtime/src/Status.h"
 #include "weir/runtime.h"
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -24,6 +26,10 @@ struct WeirSinkWriter {
   // The CSV header row (files and stdout get one; a parallel scan's private
   // writers do not, their rows are appended after the real writer's).
   void writeHeader();
+  // From now on, rows are formatted and written on a thread of their own
+  // (BackgroundFormatter.h); flush() waits for them. Files and standard
+  // output only: not for record outputs or discards.
+  void formatInBackground();
   // Moves `part`'s rows (spilled and buffered) to the end of this writer.
   WeirStatus append(WeirSinkWriter &part, weir::rt::SpillOutput *partSpill);
 
@@ -46,4 +52,7 @@ private:
   void writeRawRow(const WeirValue *row);
   WeirStatus writeRecord(const WeirValue *row);
   std::vector<std::string> jsonKeys_; // "{\"a\":", ",\"b\":", ...
+  // While set, `buffer` and `out` belong to its thread between flushes.
+  // Declared last: destroyed first, while what its thread uses still exists.
+  std::unique_ptr<weir::rt::BackgroundFormatter> background_;
 };
