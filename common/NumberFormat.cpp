@@ -6,7 +6,65 @@
 
 namespace weir::rt {
 
+namespace {
+
+constexpr double kPow10[] = {1, 10, 100, 1000, 10000, 100000, 1000000};
+constexpr int kMaxFastDecimals = 6;
+
+// Is the decimal m / 10^k read back as exactly v? m and 10^k are exact
+// doubles (m < 2^53), so the quotient IEEE division returns is m / 10^k
+// correctly rounded: what reading the decimal text gives.
+inline bool readsBackAs(int64_t m, int k, double v) {
+  return static_cast<double>(m) / kPow10[k] == v;
+}
+
+// The common case of sink output, amounts like 29.33 or 0.125: a
+// non-integer with at most kMaxFastDecimals decimals and 0.1 <= |v| < 1e9.
+// Writes what std::to_chars writes, or returns 0 when it cannot be sure.
+// - Shortest: for a non-integer, every text that reads back as v has
+//   decimals (an integer text reads back as an integer), so the first k
+//   whose nearest multiple of 10^-k reads back gives the fewest digits.
+// - Unique: when a neighbour (m - 1 or m + 1) reads back too, or one reads
+//   back at a k where m does not (v * 10^k rounded to the wrong side), the
+//   choice to_chars makes (the closest) is left to it.
+// - Fixed, not scientific: for 0.1 <= |v| the fixed text is the shorter.
+size_t formatFewDecimals(double v, char *out) {
+  double mag = v < 0 ? -v : v;
+  if (!(mag >= 0.1 && mag < 1e9))
+    return 0;
+  for (int k = 1; k <= kMaxFastDecimals; ++k) {
+    double scaled = mag * kPow10[k];
+    int64_t m = static_cast<int64_t>(scaled + 0.5);
+    double signedMag = mag;
+    bool hit = readsBackAs(m, k, signedMag);
+    if (readsBackAs(m - 1, k, signedMag) || readsBackAs(m + 1, k, signedMag))
+      return 0;
+    if (!hit)
+      continue;
+    int64_t p = static_cast<int64_t>(kPow10[k]);
+    int64_t whole = m / p, frac = m % p;
+    if (frac == 0)
+      return 0; // an integer after all (cannot happen for a non-integer v)
+    char *w = out;
+    if (v < 0)
+      *w++ = '-';
+    auto r = std::to_chars(w, w + 12, whole);
+    w = r.ptr;
+    *w++ = '.';
+    for (int d = k - 1; d >= 0; --d) { // k digits, leading zeros kept
+      w[d] = static_cast<char>('0' + frac % 10);
+      frac /= 10;
+    }
+    return static_cast<size_t>(w + k - out);
+  }
+  return 0;
+}
+
+} // namespace
+
 size_t formatFloat64(double v, char *out) {
+  if (size_t n = formatFewDecimals(v, out))
+    return n;
   if (std::isnan(v)) {
     std::memcpy(out, "NaN", 3);
     return 3;

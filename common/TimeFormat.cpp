@@ -1,6 +1,8 @@
 #include "common/TimeFormat.h"
 
 #include <charconv>
+#include <climits>
+#include <cstring>
 
 namespace weir::rt {
 
@@ -23,9 +25,8 @@ static char *put2(char *out, unsigned v) {
   return out + 2;
 }
 
-size_t formatTimestamp(int64_t epochMs, char *out) {
-  const int64_t days = floorDiv(epochMs, 86400000);
-  const int64_t msOfDay = epochMs - days * 86400000;
+// "YYYY-MM-DD" (or a signed year of 4 or more digits) for a day number.
+static size_t formatDate(int64_t days, char *out) {
   int64_t year;
   unsigned month, day;
   civilFromDays(days, year, month, day);
@@ -48,6 +49,24 @@ size_t formatTimestamp(int64_t epochMs, char *out) {
   p = put2(p, month);
   *p++ = '-';
   p = put2(p, day);
+  return static_cast<size_t>(p - out);
+}
+
+size_t formatTimestamp(int64_t epochMs, char *out) {
+  const int64_t days = floorDiv(epochMs, 86400000);
+  const int64_t msOfDay = epochMs - days * 86400000;
+  // Timestamps written one after another mostly share their day (a sink's
+  // window bounds, event times): each thread keeps the text of the last
+  // date it wrote, and the calendar arithmetic runs once per day, not per value.
+  thread_local int64_t lastDay = INT64_MIN;
+  thread_local char lastDate[32];
+  thread_local size_t lastDateLen = 0;
+  if (days != lastDay) {
+    lastDateLen = formatDate(days, lastDate);
+    lastDay = days;
+  }
+  std::memcpy(out, lastDate, lastDateLen);
+  char *p = out + lastDateLen;
   *p++ = 'T';
   unsigned ms = static_cast<unsigned>(msOfDay);
   p = put2(p, ms / 3600000);
