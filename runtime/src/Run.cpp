@@ -228,8 +228,10 @@ Status Run::openSink(uint32_t index) {
     s.writer->writeHeader();
   // A batch run given a second core formats and writes its rows there. Not
   // streaming runs: their sinks flush every batch, latency matters more.
-  if (options_.threads > 1 && !streaming_)
-    s.writer->formatInBackground();
+  if (options_.threads > 1 && !streaming_ && s.writer->formatInBackground()) {
+    if (options_.trace) // --threads tests
+      std::fprintf(stderr, "trace: sink '%s' formatted and written on a thread of its own\n", s.desc->name);
+  }
   return {};
 }
 
@@ -292,6 +294,12 @@ const WeirSinkWriter *Run::failedSink(const WeirStageDesc &stage, const WeirTask
   for (uint32_t index : stageSinks(stage))
     if (sinks_[index].writer && sinks_[index].writer->error.failed())
       return sinks_[index].writer.get();
+  // A scan also writes the sinks of the windows its records fire (a rolling
+  // pipeline's rows, sharing the scan), which belong to their emit stages.
+  // A run stops at its first error, so a failed sink is this stage's.
+  for (const SinkRuntime &s : sinks_)
+    if (s.writer && s.writer->error.failed())
+      return s.writer.get();
   return nullptr;
 }
 

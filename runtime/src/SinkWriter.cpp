@@ -72,9 +72,9 @@ void WeirSinkWriter::writeRawRow(const WeirValue *row) {
   buffer.append(text, formatValueText(row[0], desc.fields[0].type, text));
 }
 
-void WeirSinkWriter::formatInBackground() {
+bool WeirSinkWriter::formatInBackground() {
   if (background_ || records || discard || !out)
-    return;
+    return background_ != nullptr;
   auto formatRow = [this](const WeirValue *row) {
     if (format == SinkFormat::Json)
       writeJsonRow(row);
@@ -89,6 +89,7 @@ void WeirSinkWriter::formatInBackground() {
     return s;
   };
   background_ = std::make_unique<BackgroundFormatter>(desc, formatRow, writeOut);
+  return true;
 }
 
 WeirStatus WeirSinkWriter::flush() {

@@ -28,8 +28,8 @@ struct WeirSinkWriter {
   void writeHeader();
   // From now on, rows are formatted and written on a thread of their own
   // (BackgroundFormatter.h); flush() waits for them. Files and standard
-  // output only: not for record outputs or discards.
-  void formatInBackground();
+  // output only: not for record outputs or discards. True when it is on.
+  bool formatInBackground();
   // Moves `part`'s rows (spilled and buffered) to the end of this writer.
   WeirStatus append(WeirSinkWriter &part, weir::rt::SpillOutput *partSpill);
 
