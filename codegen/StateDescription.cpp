@@ -54,7 +54,9 @@ std::vector<SlotDescription> describeOwnedSlots(const ir::Node &aggregate) {
 std::string layoutFingerprint(const ir::Node &aggregate) {
   const ir::StateLayout &l = aggregate.layout;
   const ir::WindowSpec &w = aggregate.window;
-  std::string f = "v1 entry=" + std::to_string(l.entrySize);
+  // v2: a single key's hash is the key's own hash (HashProbe.cpp); the stored
+  // hashes of a v1 state would not be found.
+  std::string f = "v2 entry=" + std::to_string(l.entrySize);
   if (w.kind != ir::WindowKind::None)
     f += " window=" + std::to_string((int)w.kind) + ":" + std::to_string(w.sizeMs) + ":" +
          std::to_string(w.slideMs) + ":" + std::to_string(w.gapMs) + ":" +
