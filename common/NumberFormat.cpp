@@ -20,26 +20,24 @@ inline bool readsBackAs(int64_t m, int k, double v) {
 
 // The common case of sink output, amounts like 29.33 or 0.125: a
 // non-integer with at most kMaxFastDecimals decimals and 0.1 <= |v| < 1e9.
-// Writes what std::to_chars writes, or returns 0 when it cannot be sure.
+// Writes what std::to_chars writes, or returns 0 when it is not that case.
 // - Shortest: for a non-integer, every text that reads back as v has
 //   decimals (an integer text reads back as an integer), so the first k
-//   whose nearest multiple of 10^-k reads back gives the fewest digits.
-// - Unique: when a neighbour (m - 1 or m + 1) reads back too, or one reads
-//   back at a k where m does not (v * 10^k rounded to the wrong side), the
-//   choice to_chars makes (the closest) is left to it.
+//   at which a multiple of 10^-k reads back gives the fewest digits.
+// - Which multiple: below 1e9 a double's spacing is at most 2^-23 < 10^-6,
+//   so at most one multiple of 10^-k (k <= 6) lies in the interval of
+//   texts that read back as v, and to_chars has no closer one to choose.
+//   If it exists, v * 10^k is within 0.06 of it, and the product's own
+//   rounding error (< 2^50, so at most 0.0625) cannot move the rounding to
+//   another integer: m is that multiple.
 // - Fixed, not scientific: for 0.1 <= |v| the fixed text is the shorter.
 size_t formatFewDecimals(double v, char *out) {
   double mag = v < 0 ? -v : v;
   if (!(mag >= 0.1 && mag < 1e9))
     return 0;
   for (int k = 1; k <= kMaxFastDecimals; ++k) {
-    double scaled = mag * kPow10[k];
-    int64_t m = static_cast<int64_t>(scaled + 0.5);
-    double signedMag = mag;
-    bool hit = readsBackAs(m, k, signedMag);
-    if (readsBackAs(m - 1, k, signedMag) || readsBackAs(m + 1, k, signedMag))
-      return 0;
-    if (!hit)
+    int64_t m = static_cast<int64_t>(mag * kPow10[k] + 0.5);
+    if (!readsBackAs(m, k, mag))
       continue;
     int64_t p = static_cast<int64_t>(kPow10[k]);
     int64_t whole = m / p, frac = m % p;
