@@ -79,26 +79,40 @@ void FireContext::emitInEndOrder(const std::function<void(Value *entry, Value *i
     b.CreateBr(next);
   }, /*rearm=*/false);
   Value *count = b.CreateCall(abi.fn("weir_fire_list_sort"), {fireList});
+  forEachEntryOf(
+      count, [&](Value *i) { return b.CreateCall(abi.fn("weir_fire_list_entry"), {fireList, i}); }, "order",
+      [&](Value *i, Value *entry, Value *, BasicBlock *next) {
+        Value *item = b.CreateCall(abi.fn("weir_fire_list_item"), {fireList, i});
+        BasicBlock *emitted = fc.newBlock("order.emitted");
+        emit(entry, item, emitted);
+        b.SetInsertPoint(emitted);
+        afterRow();
+        b.CreateBr(next);
+      });
+  b.CreateCall(abi.fn("weir_fire_list_free"), {fireList});
+}
+
+void FireContext::forEachEntryOf(Value *count, const std::function<Value *(Value *i)> &indexOf, const char *name,
+                                 const std::function<void(Value *i, Value *entry, Value *index, BasicBlock *next)> &body) {
+  std::string n(name);
   BasicBlock *pre = b.GetInsertBlock();
-  BasicBlock *loop = fc.newBlock("order.next"), *body = fc.newBlock("order.emit");
-  BasicBlock *after = fc.newBlock("order.after"), *done = fc.newBlock("order.done");
+  BasicBlock *loop = fc.newBlock(n + ".next"), *visit = fc.newBlock(n + ".visit");
+  BasicBlock *latch = fc.newBlock(n + ".latch"), *done = fc.newBlock(n + ".done");
   b.CreateBr(loop);
   b.SetInsertPoint(loop);
-  PHINode *i = b.CreatePHI(i64, 2, "i");
+  PHINode *i = b.CreatePHI(i64, 2, n + ".i");
   i->addIncoming(w.i64(0), pre);
-  b.CreateCondBr(b.CreateICmpULT(i, count), body, done);
-  b.SetInsertPoint(body);
-  Value *index = b.CreateCall(abi.fn("weir_fire_list_entry"), {fireList, i});
-  Value *item = b.CreateCall(abi.fn("weir_fire_list_item"), {fireList, i});
+  b.CreateCondBr(b.CreateICmpULT(i, count), visit, done);
+  b.SetInsertPoint(visit);
+  Value *index = indexOf(i);
+  // Entries move when the table grows: their address is taken afresh each time.
   Value *entries = b.CreateLoad(abi.ptr(), b.CreateStructGEP(abi.hashTableType(), table, RuntimeABI::HT_Entries));
-  Value *entry = b.CreateGEP(b.getInt8Ty(), entries, b.CreateMul(index, w.i64(entrySize)));
-  emit(entry, item, after);
-  b.SetInsertPoint(after);
-  afterRow();
+  Value *entry = b.CreateGEP(b.getInt8Ty(), entries, b.CreateMul(index, w.i64(entrySize)), n + ".entry");
+  body(i, entry, index, latch);
+  b.SetInsertPoint(latch);
   i->addIncoming(b.CreateAdd(i, w.i64(1)), b.GetInsertBlock());
   b.CreateBr(loop);
   b.SetInsertPoint(done);
-  b.CreateCall(abi.fn("weir_fire_list_free"), {fireList});
 }
 
 Function *WindowFire::fireFunction(const ir::Node &aggregate) {
@@ -160,30 +174,21 @@ FireContext::FireContext(WindowFire &windows, FunctionContext &fc, const ir::Nod
 
 void FireContext::forEachDueEntry(const std::function<void(Value *entry, Value *index, BasicBlock *next)> &body,
                                   bool rearm) {
-  BasicBlock *pre = b.GetInsertBlock();
-  BasicBlock *loop = fc.newBlock("due.next"), *visit = fc.newBlock("due.visit");
-  BasicBlock *latch = fc.newBlock("due.latch"), *done = fc.newBlock("due.done");
-  b.CreateBr(loop);
-  b.SetInsertPoint(loop);
-  PHINode *i = b.CreatePHI(i64, 2, "due.i");
-  i->addIncoming(w.i64(0), pre);
-  b.CreateCondBr(b.CreateICmpULT(i, dueCount), visit, done);
-  b.SetInsertPoint(visit);
-  Value *index = b.CreateLoad(i64, b.CreateGEP(i64, dueIndices, i), "due.index");
-  Value *entries = b.CreateLoad(abi.ptr(), b.CreateStructGEP(abi.hashTableType(), table, RuntimeABI::HT_Entries));
-  Value *entry = b.CreateGEP(b.getInt8Ty(), entries, b.CreateMul(index, w.i64(entrySize)), "due.entry");
-  if (rearm)
-    b.CreateStore(w.i64(INT64_MAX), keyNext);
-  body(entry, index, latch);
-  b.SetInsertPoint(latch);
-  if (rearm) {
-    Value *at = b.CreateLoad(i64, keyNext);
-    w.when(b.CreateICmpNE(at, w.i64(INT64_MAX)),
-           [&] { b.CreateCall(abi.fn("weir_timer_add"), {table, index, at}); });
-  }
-  i->addIncoming(b.CreateAdd(i, w.i64(1)), b.GetInsertBlock());
-  b.CreateBr(loop);
-  b.SetInsertPoint(done);
+  forEachEntryOf(
+      dueCount, [&](Value *i) { return b.CreateLoad(i64, b.CreateGEP(i64, dueIndices, i), "due.index"); }, "due",
+      [&](Value *, Value *entry, Value *index, BasicBlock *next) {
+        if (rearm)
+          b.CreateStore(w.i64(INT64_MAX), keyNext);
+        BasicBlock *visited = fc.newBlock("due.visited");
+        body(entry, index, visited);
+        b.SetInsertPoint(visited);
+        if (rearm) {
+          Value *at = b.CreateLoad(i64, keyNext);
+          w.when(b.CreateICmpNE(at, w.i64(INT64_MAX)),
+                 [&] { b.CreateCall(abi.fn("weir_timer_add"), {table, index, at}); });
+        }
+        b.CreateBr(next);
+      });
 }
 
 void FireContext::rearmAt(Value *time) { b.CreateStore(w.min(b.CreateLoad(i64, keyNext), time), keyNext); }

@@ -82,6 +82,13 @@ private:
   // the earliest becomes its new timer after the body.
   void forEachDueEntry(const std::function<void(llvm::Value *entry, llvm::Value *index, llvm::BasicBlock *next)> &body,
                        bool rearm);
+  // The loop both of the above use: for i in [0, count), the entry at
+  // indexOf(i) (blocks named `name`.*), body(i, entry, index, next) ending
+  // with a branch to `next`.
+  void forEachEntryOf(llvm::Value *count, const std::function<llvm::Value *(llvm::Value *i)> &indexOf,
+                      const char *name,
+                      const std::function<void(llvm::Value *i, llvm::Value *entry, llvm::Value *index,
+                                               llvm::BasicBlock *next)> &body);
   // The current due key fires again no later than `time` (in a rearm loop).
   void rearmAt(llvm::Value *time);
   // Emits a firing's results in window-end order: `collect` adds (end,
