@@ -228,7 +228,9 @@ Status Run::openSink(uint32_t index) {
     s.writer->writeHeader();
   // A batch run given a second core formats and writes its rows there. Not
   // streaming runs: their sinks flush every batch, latency matters more.
-  if (options_.threads > 1 && !streaming_ && s.writer->formatInBackground()) {
+  if (options_.threads > 1 && !streaming_ && !formatter_)
+    formatter_ = std::make_unique<FormatterThread>();
+  if (formatter_ && s.writer->formatInBackground(*formatter_)) {
     if (options_.trace) // --threads tests
       std::fprintf(stderr, "trace: sink '%s' formatted and written on a thread of its own\n", s.desc->name);
   }

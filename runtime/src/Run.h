@@ -167,6 +167,9 @@ private:
   uint64_t consumedAtCommit_ = 0;
   uint64_t commits_ = 0, batches_ = 0;
   std::vector<SourceRuntime> sources_;
+  // Formats the sinks' rows with --threads 2+ (BackgroundFormatter.h);
+  // declared before sinks_ so that it outlives their writers.
+  std::unique_ptr<FormatterThread> formatter_;
   std::vector<SinkRuntime> sinks_;
   std::vector<WeirHashTable *> states_;
   std::unique_ptr<Durability> durability_; // --checkpoint / --state-memory

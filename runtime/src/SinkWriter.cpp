@@ -72,7 +72,7 @@ void WeirSinkWriter::writeRawRow(const WeirValue *row) {
   buffer.append(text, formatValueText(row[0], desc.fields[0].type, text));
 }
 
-bool WeirSinkWriter::formatInBackground() {
+bool WeirSinkWriter::formatInBackground(FormatterThread &thread) {
   if (background_ || records || discard || !out)
     return background_ != nullptr;
   auto formatRow = [this](const WeirValue *row) {
@@ -88,7 +88,7 @@ bool WeirSinkWriter::formatInBackground() {
     buffer.clear();
     return s;
   };
-  background_ = std::make_unique<BackgroundFormatter>(desc, formatRow, writeOut);
+  background_ = std::make_unique<BackgroundFormatter>(thread, desc, formatRow, writeOut);
   return true;
 }
 

@@ -26,10 +26,11 @@ struct WeirSinkWriter {
   // The CSV header row (files and stdout get one; a parallel scan's private
   // writers do not, their rows are appended after the real writer's).
   void writeHeader();
-  // From now on, rows are formatted and written on a thread of their own
-  // (BackgroundFormatter.h); flush() waits for them. Files and standard
-  // output only: not for record outputs or discards. True when it is on.
-  bool formatInBackground();
+  // From now on, rows are formatted and written on `thread`, which must
+  // outlive this writer (BackgroundFormatter.h); flush() waits for them.
+  // Files and standard output only: not for record outputs or discards.
+  // True when it is on.
+  bool formatInBackground(weir::rt::FormatterThread &thread);
   // Moves `part`'s rows (spilled and buffered) to the end of this writer.
   WeirStatus append(WeirSinkWriter &part, weir::rt::SpillOutput *partSpill);
 

@@ -45,12 +45,13 @@ void makeRow(uint32_t k, std::string &scratch, std::string &other, WeirValue row
 // output's text after each of those flushes and at the end.
 std::vector<std::string> writeAll(SinkFormat format, bool background, uint32_t n,
                                   const std::vector<uint32_t> &flushAfter) {
+  FormatterThread thread;
   StringOutput out;
   WeirSinkWriter w(kSink, format, &out);
   w.flushThreshold = 4096; // many writes from the formatter thread
   w.writeHeader();
   if (background)
-    w.formatInBackground();
+    EXPECT_TRUE(w.formatInBackground(thread));
   std::vector<std::string> seen;
   std::string scratch, other;
   WeirValue row[5];
@@ -83,6 +84,37 @@ TEST(BackgroundFormatter, WritesWhatTheSameThreadWouldAtEveryFlush) {
   }
 }
 
+// One thread serves every sink of a run: rows handed to two sinks in turn
+// come out of each as its own inline writer writes them.
+TEST(BackgroundFormatter, SinksSharingTheThreadKeepTheirOwnOrder) {
+  FormatterThread thread;
+  StringOutput outA, outB, inlineA, inlineB;
+  WeirSinkWriter a(kSink, SinkFormat::Json, &outA), b(kSink, SinkFormat::Csv, &outB);
+  WeirSinkWriter refA(kSink, SinkFormat::Json, &inlineA), refB(kSink, SinkFormat::Csv, &inlineB);
+  for (WeirSinkWriter *w : {&a, &b, &refA, &refB})
+    w->flushThreshold = 2048;
+  ASSERT_TRUE(a.formatInBackground(thread));
+  ASSERT_TRUE(b.formatInBackground(thread));
+  std::string scratch, other;
+  WeirValue row[5];
+  for (uint32_t k = 0; k < 30000; ++k) {
+    makeRow(k, scratch, other, row);
+    WeirSinkWriter &w = k % 3 == 0 ? b : a, &ref = k % 3 == 0 ? refB : refA;
+    ASSERT_EQ(w.write(row), WEIR_OK);
+    ASSERT_EQ(ref.write(row), WEIR_OK);
+    if (k == 12345) { // one sink flushed while the other's blocks are queued
+      ASSERT_EQ(a.flush(), WEIR_OK);
+      ASSERT_EQ(refA.flush(), WEIR_OK);
+      EXPECT_TRUE(outA.text == inlineA.text);
+    }
+  }
+  for (WeirSinkWriter *w : {&a, &b, &refA, &refB})
+    ASSERT_EQ(w->flush(), WEIR_OK);
+  EXPECT_TRUE(outA.text == inlineA.text);
+  EXPECT_TRUE(outB.text == inlineB.text);
+  EXPECT_GT(outB.text.size(), 100000u);
+}
+
 // Fails every write after the first `okWrites`.
 class FailingOutput final : public Output {
 public:
@@ -101,10 +133,11 @@ private:
 };
 
 TEST(BackgroundFormatter, PassesOnTheOutputsFailure) {
+  FormatterThread thread;
   FailingOutput out(2);
   WeirSinkWriter w(kSink, SinkFormat::Json, &out);
   w.flushThreshold = 1024;
-  w.formatInBackground();
+  ASSERT_TRUE(w.formatInBackground(thread));
   std::string scratch, other;
   WeirValue row[5];
   WeirStatus last = WEIR_OK;
