@@ -38,6 +38,10 @@ public:
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
   void clear() { size_ = 0; }
+  void truncate(size_t n) {
+    if (n < size_)
+      size_ = n;
+  }
   std::string_view view() const { return {data_ ? data_ : "", size_}; }
 
 private:

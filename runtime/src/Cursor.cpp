@@ -1,5 +1,6 @@
 #include "runtime/src/Cursor.h"
 
+#include <cassert>
 #include <thread>
 
 #include <sys/mman.h>
@@ -54,7 +55,25 @@ void WeirCursor::pace() {
   std::this_thread::sleep_until(due);
 }
 
+void WeirCursor::decodeAhead(uint32_t width, std::vector<uint32_t> stringFields) {
+  assert(!hook && !pacedRate && !firstFailedRange && !ahead_);
+  ahead_ = std::make_unique<DecodeAhead>(*this, width, std::move(stringFields));
+}
+
+void WeirCursor::stopDecodeAhead() {
+  if (ahead_)
+    ahead_->stop();
+}
+
 WeirStatus WeirCursor::next(WeirValue *row) {
+  if (ahead_) {
+    int64_t n = ahead_->next(row, 0, 1);
+    return n == 1 ? WEIR_ROW : n == 0 ? WEIR_END : static_cast<WeirStatus>(n);
+  }
+  return decodeRecord(row, error);
+}
+
+WeirStatus WeirCursor::decodeRecord(WeirValue *row, ErrorSlot &err) {
   if (hook && --hookCountdown == 0)
     if (WeirStatus s = hook->reached(*this); s < 0)
       return s;
@@ -62,7 +81,7 @@ WeirStatus WeirCursor::next(WeirValue *row) {
     pace();
   for (;;) {
     if (firstFailedRange && firstFailedRange->load(std::memory_order_relaxed) < rangeIndex)
-      return error.set(WEIR_ERR_INTERNAL, "cancelled: an earlier part of the input failed");
+      return err.set(WEIR_ERR_INTERNAL, "cancelled: an earlier part of the input failed");
     DecodeOutcome outcome = decoder->next(row);
     if (outcome == DecodeOutcome::Row) {
       if ((++recordsRead & 0xFFFF) == 0 && range.fileMapped)
@@ -75,7 +94,7 @@ WeirStatus WeirCursor::next(WeirValue *row) {
     ++recordsBad;
     switch (source.policy.mode) {
     case OnError::Fail:
-      return error.set(WEIR_ERR_RECORD, recordWhere() + ": " + decoder->reason());
+      return err.set(WEIR_ERR_RECORD, recordWhere() + ": " + decoder->reason());
     case OnError::Skip:
       break;
     case OnError::DeadLetter:
@@ -90,6 +109,8 @@ WeirStatus WeirCursor::next(WeirValue *row) {
 }
 
 int64_t WeirCursor::nextBatch(WeirValue *rows, uint32_t width, uint32_t max) {
+  if (ahead_)
+    return ahead_->next(rows, width, max);
   if (!hook && !pacedRate && !firstFailedRange && decoder->decodesBatches()) {
     uint32_t n = decoder->nextBatch(rows, width, max); // never bad records
     recordsRead += n;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "runtime/src/ByteBuffer.h"
+#include "runtime/src/DecodeAhead.h"
 #include "runtime/src/ErrorPolicy.h"
 #include "runtime/src/RecordDecoder.h"
 #include "runtime/src/Status.h"
@@ -12,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 struct WeirCursor;
 
@@ -41,6 +43,16 @@ struct WeirCursor {
       : source(source), decoder(std::move(decoder)), range(range), error(error) {}
 
   WeirStatus next(WeirValue *row);
+  // One record with the source's on_error policy applied: WEIR_ROW, WEIR_END
+  // or an error status set in `err`; counts into recordsRead/recordsBad,
+  // dead letters into deadLetters. next() without decode-ahead.
+  WeirStatus decodeRecord(WeirValue *row, weir::rt::ErrorSlot &err);
+  // --threads 2+: from now on records are decoded ahead on a thread of their
+  // own (DecodeAhead.h). Only for a cursor with no per-record work (no
+  // checkpoint hook, no pacing, one range) over a file.
+  void decodeAhead(uint32_t width, std::vector<uint32_t> stringFields);
+  // Stops decoding ahead (before the counts and dead letters are read).
+  void stopDecodeAhead();
   // weir_cursor_next_batch: up to `max` records, record k into
   // rows[k * width ...]. Returns how many (0: the end) or the error status.
   // Only a decoder that decodes batches (a generator's) fills more than one,
@@ -84,6 +96,7 @@ struct WeirCursor {
   uint64_t nextRecordOffset() const;
 
 private:
+  std::unique_ptr<weir::rt::DecodeAhead> ahead_;
   // Hands the pages the decoder is done with back to the kernel.
   void releaseConsumedPages();
 

@@ -430,6 +430,20 @@ Status Run::runSingle(const WeirStageDesc &stage, SourceRuntime *src) {
       cursor->recordsBad = bad;
       durability_->attach(*cursor, stageIndex);
     }
+    // A file scan that was not split (a windowed one) is decoded on a
+    // second thread. Not with a checkpoint hook (it works per record), nor
+    // for generators (they decode batches inline) or Kafka.
+    if (options_.threads > 1 && !durability_ && !src->generator && !src->kafka && !cursor->pacedRate &&
+        stage.kind == WEIR_STAGE_SCAN) {
+      std::vector<uint32_t> strings;
+      for (uint32_t k = 0; k < src->schema.nused; ++k)
+        if (src->schema.fields[src->schema.used[k]].type == WEIR_STRING)
+          strings.push_back(src->schema.used[k]);
+      cursor->decodeAhead(src->schema.nfields, std::move(strings));
+      if (options_.trace) // --threads tests
+        std::fprintf(stderr, "trace: stage %u '%s' decodes ahead on a thread of its own\n", stageIndex,
+                     stage.name ? stage.name : "?");
+    }
   }
   WeirStatus status = durability_ && durability_->emitsInBatches(stage)
                           ? durability_->runEmitInBatches(stage, task)
@@ -439,9 +453,11 @@ Status Run::runSingle(const WeirStageDesc &stage, SourceRuntime *src) {
   Status result;
   if (status < 0)
     result = taskError(stage, status, task, failedSink(stage, nullptr));
-  if (cursor)
+  if (cursor) {
+    cursor->stopDecodeAhead();
     if (Status s = collectScan(*src, *cursor); !s.ok() && result.ok())
       result = std::move(s);
+  }
   return result;
 }
 
