@@ -26,7 +26,7 @@
 
 #define WEIR_ROLLING_WINDOW_FIELDS(X) X(RW_Lo, lo) X(RW_Mid, mid) X(RW_Hi, hi) X(RW_Valid, valid)
 
-#define WEIR_EVENT_SLOT_FIELDS(X) X(ES_Ts, ts) X(ES_Row, row)
+#define WEIR_EVENT_SLOT_FIELDS(X) X(ES_Ts, ts) X(ES_Row, row) X(ES_NCols, ncols) X(ES_SizeClass, size_class)
 
 #define WEIR_EVENT_BUFFER_FIELDS(X)                                                                \
   X(EB_Mask, mask) X(EB_Head, head) X(EB_Count, count) X(EB_Emitted, emitted)                     \

@@ -1,5 +1,5 @@
-// A rolling window's per-key rows. Each row is one allocation (its values and
-// the bytes of its strings), so evicting a row frees exactly it; the rows'
+// A rolling window's per-key rows. Each row is one allocation (its values,
+// then the bytes of its strings), so evicting a row frees exactly it; the rows'
 // slots (event time and row pointer) sit in a ring after the buffer's header
 // (runtime.h), ordered by event time, appended at the back in the common
 // in-order case and inserted by binary search otherwise. Beside them: the sliding
@@ -16,17 +16,6 @@
 #include <vector>
 
 namespace {
-
-// A buffered row's allocation: this header, then its values, then the bytes
-// of its strings. Slots point at the values.
-struct Row {
-  uint32_t ncols;
-  uint32_t sizeClass; // the allocation's class in RowPool, 0 for plain malloc
-  uint64_t pad_;      // keeps the values 16-byte aligned
-  WeirValue *values() { return reinterpret_cast<WeirValue *>(this + 1); }
-  static Row *of(WeirValue *values) { return reinterpret_cast<Row *>(values) - 1; }
-};
-static_assert(sizeof(Row) == 16);
 
 // The ring is small for most keys (a few rows an hour), so the header and
 // the slots share one allocation: a key's lookup touches one or two cache
@@ -66,24 +55,31 @@ namespace {
 class RowPool {
 public:
   static constexpr size_t kGranule = 32, kClasses = 32, kMaxFree = 1 << 15;
-  Row *allocate(size_t bytes) {
+  // Sets *sizeClass to the allocation's class, 0 for plain malloc.
+  void *allocate(size_t bytes, uint32_t *sizeClass) {
     size_t c = (bytes + kGranule - 1) / kGranule;
     if (c >= kClasses)
-      return allocated(std::malloc(bytes), 0);
+      return allocated(std::malloc(bytes), 0, sizeClass);
     std::vector<void *> &list = free_[c];
     if (list.empty())
-      return allocated(std::malloc(c * kGranule), static_cast<uint32_t>(c));
+      return allocated(std::malloc(c * kGranule), static_cast<uint32_t>(c), sizeClass);
     void *p = list.back();
     list.pop_back();
-    return allocated(p, static_cast<uint32_t>(c));
+    // Freed rows are cold (they left the range an hour ago): start loading
+    // the one the next row of this class will be copied into.
+    if (!list.empty())
+      __builtin_prefetch(list.back(), /*rw=*/1);
+    return allocated(p, static_cast<uint32_t>(c), sizeClass);
   }
-  void release(Row *row) {
-    uint32_t c = row->sizeClass;
-    if (c == 0 || free_[c].size() >= kMaxFree) {
+  // The class comes from the row's slot, so releasing a row an hour old
+  // does not read its (long evicted) memory: that miss was 8% of the
+  // rolling benchmark.
+  void release(void *row, uint32_t sizeClass) {
+    if (sizeClass == 0 || free_[sizeClass].size() >= kMaxFree) {
       std::free(row);
       return;
     }
-    free_[c].push_back(row);
+    free_[sizeClass].push_back(row);
   }
   ~RowPool() {
     for (auto &list : free_)
@@ -92,12 +88,11 @@ public:
   }
 
 private:
-  static Row *allocated(void *p, uint32_t sizeClass) {
+  static void *allocated(void *p, uint32_t c, uint32_t *sizeClass) {
     if (!p)
       weir::rt::fatalOutOfMemory();
-    auto *row = static_cast<Row *>(p);
-    row->sizeClass = sizeClass;
-    return row;
+    *sizeClass = c;
+    return p;
   }
   std::vector<void *> free_[kClasses];
 };
@@ -149,14 +144,14 @@ BufferPool &bufferPool() {
 // Strings are recognized by the caller's schema, which the buffer does not
 // know: generated code passes string columns with len set and other columns
 // with len 0, so copying `len` bytes of every value with len > 0 is exact.
-WeirValue *newRow(const WeirValue *values, uint32_t ncols) {
-  size_t bytes = sizeof(Row) + ncols * sizeof(WeirValue);
+WeirEventSlot newRow(int64_t ts, const WeirValue *values, uint32_t ncols) {
+  size_t bytes = ncols * sizeof(WeirValue);
   for (uint32_t c = 0; c < ncols; ++c)
     if (!values[c].is_null)
       bytes += values[c].len;
-  Row *row = rowPool().allocate(bytes);
-  row->ncols = ncols;
-  WeirValue *copy = row->values();
+  WeirEventSlot slot{ts, nullptr, ncols, 0};
+  auto *copy = static_cast<WeirValue *>(rowPool().allocate(std::max<size_t>(bytes, 1), &slot.size_class));
+  slot.row = copy;
   std::memcpy(copy, values, ncols * sizeof(WeirValue));
   char *strings = reinterpret_cast<char *>(copy + ncols);
   for (uint32_t c = 0; c < ncols; ++c) {
@@ -167,8 +162,10 @@ WeirValue *newRow(const WeirValue *values, uint32_t ncols) {
     v.v.str = strings;
     strings += v.len;
   }
-  return copy;
+  return slot;
 }
+
+void releaseRow(const WeirEventSlot &slot) { rowPool().release(slot.row, slot.size_class); }
 
 // Doubles the ring (and the suffix slices), keeping every row's index: a
 // new allocation, so *buf moves.
@@ -196,7 +193,7 @@ void grow(WeirEventBuffer **buf) {
 }
 
 // Opens position i (rows from i on move up one) and puts the row there.
-void insert(WeirEventBuffer **buf, uint64_t i, int64_t ts, WeirValue *row) {
+void insert(WeirEventBuffer **buf, uint64_t i, const WeirEventSlot &row) {
   if ((*buf)->count == (*buf)->mask + 1)
     grow(buf);
   WeirEventBuffer *b = *buf;
@@ -204,14 +201,14 @@ void insert(WeirEventBuffer **buf, uint64_t i, int64_t ts, WeirValue *row) {
   // hi, and an insert there invalidates the window anyway.
   for (uint64_t j = b->count; j > i; --j)
     at(b, j) = at(b, j - 1);
-  at(b, i) = {ts, row};
+  at(b, i) = row;
   ++b->count;
   if (b->window && i < b->window->hi)
     b->window->valid = 0;
 }
 
 void popFront(WeirEventBuffer *b) {
-  rowPool().release(Row::of(at(b, 0).row));
+  releaseRow(at(b, 0));
   b->head = (b->head + 1) & b->mask;
   --b->count;
   --b->emitted;
@@ -256,7 +253,7 @@ std::string serializeEventBuffer(const WeirEventBuffer *buf) {
   put(&buf->emitted, 8);
   for (uint64_t i = 0; i < n; ++i) {
     const WeirEventSlot &slot = at(buf, i);
-    uint32_t ncols = Row::of(slot.row)->ncols;
+    uint32_t ncols = slot.ncols;
     put(&slot.ts, 8);
     put(&ncols, 4);
     for (uint32_t c = 0; c < ncols; ++c) {
@@ -300,7 +297,7 @@ WeirEventBuffer *deserializeEventBuffer(std::string_view bytes) {
       }
     }
     if (ok)
-      insert(&buf, buf->count, ts, newRow(values.data(), ncols));
+      insert(&buf, buf->count, newRow(ts, values.data(), ncols));
   }
   buf->emitted = emitted;
   if (!ok || buf->emitted > buf->count) {
@@ -318,14 +315,14 @@ uint64_t weir_event_buffer_add(WeirEventBuffer **buf, int64_t ts, const WeirValu
                                uint32_t ncols) {
   if (!*buf)
     *buf = bufferPool().take();
-  WeirValue *copy = newRow(row, ncols);
+  WeirEventSlot copy = newRow(ts, row, ncols);
   WeirEventBuffer *b = *buf;
   if (b->count == 0 || at(b, b->count - 1).ts <= ts) {
-    insert(buf, b->count, ts, copy);
+    insert(buf, b->count, copy);
     return (*buf)->count - 1;
   }
   uint64_t index = weir_event_buffer_upper(b, ts);
-  insert(buf, index, ts, copy);
+  insert(buf, index, copy);
   // A row that arrives before already-emitted ones (it was not late, so it
   // is after the watermark, and so are they) joins the emitted prefix' end
   // only if it sorts inside it; keep `emitted` counting the same rows.
@@ -364,7 +361,7 @@ void weir_event_buffer_free(WeirEventBuffer **buf) {
     return;
   WeirEventBuffer *b = *buf;
   for (uint64_t i = 0; i < b->count; ++i)
-    rowPool().release(Row::of(at(b, i).row));
+    releaseRow(at(b, i));
   bufferPool().give(b);
   *buf = nullptr;
 }

@@ -234,6 +234,8 @@ WeirClock *weir_task_clock(WeirTask *task, uint32_t state_index);
 typedef struct WeirEventSlot {
   int64_t ts;
   WeirValue *row; /* ncols values; their strings follow in the same allocation */
+  uint32_t ncols;
+  uint32_t size_class; /* the runtime's, for freeing the row without reading it */
 } WeirEventSlot;
 struct WeirRollingWindow;
 typedef struct WeirEventBuffer {
