@@ -67,8 +67,15 @@ void FireContext::fireRolling() {
     markDirty(fc, entry);
     Value *left = rows.count();
     Value *pending = rows.emitted();
-    BasicBlock *alive = fc.newBlock("roll.alive");
-    b.CreateCondBr(b.CreateICmpEQ(left, w.i64(0)), dead, alive);
+    BasicBlock *alive = fc.newBlock("roll.alive"), *empty = fc.newBlock("roll.empty");
+    b.CreateCondBr(b.CreateICmpEQ(left, w.i64(0)), empty, alive);
+    // The dead key's buffer goes back to the pool now, while this visit has
+    // it in cache, rather than when compaction destroys the entry (which
+    // found it cold again); the pool hands it, still warm, to the next new
+    // key.
+    b.SetInsertPoint(empty);
+    b.CreateCall(abi.fn("weir_event_buffer_free"), {w.eventBufferSlot(entry)});
+    b.CreateBr(dead);
     b.SetInsertPoint(dead);
     markDead(index);
     b.CreateBr(next);
