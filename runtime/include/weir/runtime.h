@@ -181,7 +181,7 @@ typedef struct WeirProgramDesc {
   const char *trigger;
 } WeirProgramDesc;
 
-#define WEIR_ABI_VERSION 4u
+#define WEIR_ABI_VERSION 5u /* 5: generated code reads WeirEventBuffer */
 
 /* --------------------------------------------------------------- driver */
 
