@@ -69,6 +69,8 @@ WEIR_MIRROR(str, WeirStr, WEIR_STR_FIELDS)
 WEIR_MIRROR(hash_table, WeirHashTable, WEIR_HASH_TABLE_FIELDS)
 WEIR_MIRROR(clock, WeirClock, WEIR_CLOCK_FIELDS)
 WEIR_MIRROR(rolling_window, WeirRollingWindow, WEIR_ROLLING_WINDOW_FIELDS)
+WEIR_MIRROR(event_slot, WeirEventSlot, WEIR_EVENT_SLOT_FIELDS)
+WEIR_MIRROR(event_buffer, WeirEventBuffer, WEIR_EVENT_BUFFER_FIELDS)
 WEIR_MIRROR(field_desc, WeirFieldDesc, WEIR_FIELD_DESC_FIELDS)
 WEIR_MIRROR(source_desc, WeirSourceDesc, WEIR_SOURCE_DESC_FIELDS)
 WEIR_MIRROR(sink_desc, WeirSinkDesc, WEIR_SINK_DESC_FIELDS)
@@ -155,6 +157,8 @@ RuntimeABI::RuntimeABI(Module &module) : module_(module) {
   slotDescType_ = mirrorType(ctx, "WeirSlotDesc", mirror::slot_desc::fields);
   clockType_ = mirrorType(ctx, "WeirClock", mirror::clock::fields);
   rollingWindowType_ = mirrorType(ctx, "WeirRollingWindow", mirror::rolling_window::fields);
+  eventSlotType_ = mirrorType(ctx, "WeirEventSlot", mirror::event_slot::fields);
+  eventBufferType_ = mirrorType(ctx, "WeirEventBuffer", mirror::event_buffer::fields);
   fieldDescType_ = mirrorType(ctx, "WeirFieldDesc", mirror::field_desc::fields);
   sourceDescType_ = mirrorType(ctx, "WeirSourceDesc", mirror::source_desc::fields);
   sinkDescType_ = mirrorType(ctx, "WeirSinkDesc", mirror::sink_desc::fields);

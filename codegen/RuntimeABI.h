@@ -38,6 +38,8 @@ public:
   enum HashTableField { WEIR_HASH_TABLE_FIELDS(WEIR_FIELD_ENUMERATOR) };
   enum ClockField { WEIR_CLOCK_FIELDS(WEIR_FIELD_ENUMERATOR) };
   enum RollingWindowField { WEIR_ROLLING_WINDOW_FIELDS(WEIR_FIELD_ENUMERATOR) };
+  enum EventSlotField { WEIR_EVENT_SLOT_FIELDS(WEIR_FIELD_ENUMERATOR) };
+  enum EventBufferField { WEIR_EVENT_BUFFER_FIELDS(WEIR_FIELD_ENUMERATOR) };
   enum FieldDescField { WEIR_FIELD_DESC_FIELDS(WEIR_FIELD_ENUMERATOR) };
   enum SourceDescField { WEIR_SOURCE_DESC_FIELDS(WEIR_FIELD_ENUMERATOR) };
   enum SinkDescField { WEIR_SINK_DESC_FIELDS(WEIR_FIELD_ENUMERATOR) };
@@ -60,6 +62,9 @@ public:
   llvm::StructType *hashTableType() const { return hashTableType_; }
   llvm::StructType *clockType() const { return clockType_; }
   llvm::StructType *rollingWindowType() const { return rollingWindowType_; }
+  // A rolling key's event buffer header; its slots follow it.
+  llvm::StructType *eventBufferType() const { return eventBufferType_; }
+  llvm::StructType *eventSlotType() const { return eventSlotType_; }
   llvm::StructType *fieldDescType() const { return fieldDescType_; }
   llvm::StructType *sourceDescType() const { return sourceDescType_; }
   llvm::StructType *sinkDescType() const { return sinkDescType_; }
@@ -85,7 +90,7 @@ private:
   llvm::StructType *valueType_, *strType_, *hashTableType_;
   llvm::StructType *fieldDescType_, *sourceDescType_, *sinkDescType_, *stateDescType_,
       *stageDescType_, *programDescType_, *slotDescType_, *clockType_,
-      *rollingWindowType_;
+      *rollingWindowType_, *eventBufferType_, *eventSlotType_;
 };
 
 #undef WEIR_FIELD_ENUMERATOR

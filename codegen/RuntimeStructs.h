@@ -26,6 +26,12 @@
 
 #define WEIR_ROLLING_WINDOW_FIELDS(X) X(RW_Lo, lo) X(RW_Mid, mid) X(RW_Hi, hi) X(RW_Valid, valid)
 
+#define WEIR_EVENT_SLOT_FIELDS(X) X(ES_Ts, ts) X(ES_Row, row) X(ES_NCols, ncols) X(ES_SizeClass, size_class)
+
+#define WEIR_EVENT_BUFFER_FIELDS(X)                                                                \
+  X(EB_Mask, mask) X(EB_Head, head) X(EB_Count, count) X(EB_Emitted, emitted)                     \
+  X(EB_Window, window) X(EB_Suffixes, suffixes) X(EB_SliceBytes, slice_bytes) X(EB_Pad, pad_)
+
 #define WEIR_FIELD_DESC_FIELDS(X) X(FD_Name, name) X(FD_Type, type) X(FD_Nullable, nullable)
 
 #define WEIR_SOURCE_DESC_FIELDS(X)                                                                 \

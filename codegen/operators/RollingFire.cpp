@@ -2,6 +2,7 @@
 // output row (the aggregates over the key's rows in [ts - size, ts]), in
 // event-time order; rows no pending row can still need are evicted.
 #include "codegen/AggregateCodegen.h"
+#include "codegen/EventBufferCodegen.h"
 #include "codegen/HashProbe.h"
 #include "codegen/RowBuffer.h"
 #include "codegen/operators/WindowFire.h"
@@ -17,13 +18,23 @@ void FireContext::fireRolling() {
   Value *evictBefore = b.CreateSub(watermark, w.i64(spec.sizeMs));
   forEachDueEntry([&](Value *entry, Value *index, BasicBlock *next) {
     Value *events = b.CreateLoad(abi.ptr(), w.eventBufferSlot(entry));
+    // A key without a buffer (none is made before its first row) has
+    // nothing left.
+    BasicBlock *dead = fc.newBlock("roll.dead"), *held = fc.newBlock("roll.held");
+    BasicBlock *none = fc.newBlock("roll.none");
+    b.CreateCondBr(b.CreateIsNull(events), none, held);
+    b.SetInsertPoint(none);
+    markDirty(fc, entry);
+    b.CreateBr(dead);
+    b.SetInsertPoint(held);
+    EventBufferCodegen rows(fc, events);
     if (final) {
       // Rows before the watermark: no row at their time can still arrive.
       BasicBlock *pre = b.GetInsertBlock();
       BasicBlock *loop = fc.newBlock("roll.pending"), *emit = fc.newBlock("roll.emit");
       BasicBlock *done = fc.newBlock("roll.emitted");
-      Value *first = b.CreateCall(abi.fn("weir_event_buffer_emitted"), {events});
-      Value *count = b.CreateCall(abi.fn("weir_event_buffer_size"), {events});
+      Value *first = rows.emitted();
+      Value *count = rows.count();
       b.CreateBr(loop);
       b.SetInsertPoint(loop);
       PHINode *i = b.CreatePHI(i64, 2, "i");
@@ -31,12 +42,12 @@ void FireContext::fireRolling() {
       BasicBlock *check = fc.newBlock("roll.check");
       b.CreateCondBr(b.CreateICmpULT(i, count), check, done);
       b.SetInsertPoint(check);
-      Value *ts = b.CreateCall(abi.fn("weir_event_buffer_ts"), {events, i});
+      Value *ts = rows.ts(i);
       b.CreateCondBr(b.CreateICmpSLT(ts, watermark), emit, done);
       b.SetInsertPoint(emit);
-      Value *lo = b.CreateCall(abi.fn("weir_event_buffer_lower"), {events, b.CreateSub(ts, w.i64(spec.sizeMs))});
-      Value *hi = b.CreateCall(abi.fn("weir_event_buffer_upper"), {events, ts});
-      Row out = loadRow(fc, b.CreateCall(abi.fn("weir_event_buffer_row"), {events, i}), input);
+      Value *lo = rows.lower(b.CreateSub(ts, w.i64(spec.sizeMs)));
+      Value *hi = rows.upper(ts);
+      Row out = loadRow(fc, rows.row(i), input);
       Row values = windows.rollingValues(fc, aggregate, temp, events, lo, hi);
       out.insert(out.end(), values.begin(), values.end());
       BasicBlock *after = fc.newBlock("roll.after");
@@ -50,14 +61,21 @@ void FireContext::fireRolling() {
       PHINode *emitted = b.CreatePHI(i64, 2, "emitted");
       emitted->addIncoming(i, loop);
       emitted->addIncoming(i, check);
-      b.CreateCall(abi.fn("weir_event_buffer_set_emitted"), {events, emitted});
+      rows.setEmitted(emitted);
     }
-    b.CreateCall(abi.fn("weir_event_buffer_evict"), {events, evictBefore});
+    rows.evict(evictBefore);
     markDirty(fc, entry);
-    Value *left = b.CreateCall(abi.fn("weir_event_buffer_size"), {events});
-    Value *pending = b.CreateCall(abi.fn("weir_event_buffer_emitted"), {events});
-    BasicBlock *dead = fc.newBlock("roll.dead"), *alive = fc.newBlock("roll.alive");
-    b.CreateCondBr(b.CreateICmpEQ(left, w.i64(0)), dead, alive);
+    Value *left = rows.count();
+    Value *pending = rows.emitted();
+    BasicBlock *alive = fc.newBlock("roll.alive"), *empty = fc.newBlock("roll.empty");
+    b.CreateCondBr(b.CreateICmpEQ(left, w.i64(0)), empty, alive);
+    // The dead key's buffer goes back to the pool now, while this visit has
+    // it in cache, rather than when compaction destroys the entry (which
+    // found it cold again); the pool hands it, still warm, to the next new
+    // key.
+    b.SetInsertPoint(empty);
+    b.CreateCall(abi.fn("weir_event_buffer_free"), {w.eventBufferSlot(entry)});
+    b.CreateBr(dead);
     b.SetInsertPoint(dead);
     markDead(index);
     b.CreateBr(next);
@@ -73,9 +91,9 @@ void FireContext::fireRolling() {
       Value *hasPending = b.CreateICmpULT(pending, left);
       Value *row = b.CreateSelect(hasPending, pending, b.CreateSub(left, w.i64(1)));
       Value *delay = b.CreateSelect(hasPending, w.i64(1), w.i64(spec.sizeMs + 1));
-      rearmAt(b.CreateAdd(b.CreateCall(abi.fn("weir_event_buffer_ts"), {events, row}), delay));
+      rearmAt(b.CreateAdd(rows.ts(row), delay));
     } else {
-      rearmAt(b.CreateAdd(b.CreateCall(abi.fn("weir_event_buffer_ts"), {events, w.i64(0)}), w.i64(spec.sizeMs + 1)));
+      rearmAt(b.CreateAdd(rows.ts(w.i64(0)), w.i64(spec.sizeMs + 1)));
     }
     b.CreateBr(next);
   }, /*rearm=*/true);

@@ -12,6 +12,7 @@
 // of rows in range. It needs only update and combine, and slices that copy
 // bytewise (AggregateCodegen::slicesOwnMemory: the others refold).
 #include "codegen/AggregateCodegen.h"
+#include "codegen/EventBufferCodegen.h"
 #include "codegen/RowBuffer.h"
 #include "codegen/operators/WindowFire.h"
 #include "weir/runtime.h"
@@ -60,15 +61,16 @@ Row WindowFire::slidingValues(FunctionContext &fc, const ir::Node &aggregate, Va
   uint32_t sliceSize = aggregate.layout.sliceSize;
   IntegerType *i64 = abi_.i64();
   StructType *type = abi_.rollingWindowType();
-  Value *window = b.CreateCall(abi_.fn("weir_event_buffer_window"), {buffer, b.getInt32(sliceSize)});
+  EventBufferCodegen rows(fc, buffer);
+  Value *window = rows.window(sliceSize);
   Value *loAt = b.CreateStructGEP(type, window, RuntimeABI::RW_Lo, "lo.at");
   Value *midAt = b.CreateStructGEP(type, window, RuntimeABI::RW_Mid, "mid.at");
   Value *hiAt = b.CreateStructGEP(type, window, RuntimeABI::RW_Hi, "hi.at");
   Value *validAt = b.CreateStructGEP(type, window, RuntimeABI::RW_Valid, "valid.at");
   Value *back = b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), window, sizeof(WeirRollingWindow), "back");
-  auto suffix = [&](Value *i) { return b.CreateCall(abi_.fn("weir_event_buffer_suffix"), {buffer, i}); };
+  auto suffix = [&](Value *i) { return rows.suffix(i, sliceSize); };
   auto foldRow = [&](Value *slice, Value *i) {
-    Row row = loadRow(fc, b.CreateCall(abi_.fn("weir_event_buffer_row"), {buffer, i}), input);
+    Row row = loadRow(fc, rows.row(i), input);
     agg.setEventTime(row[aggregate.timeColumn].value);
     // Windowed accumulators never use the table or the entry index.
     agg.update(ConstantPointerNull::get(abi_.ptr()), slice, ConstantInt::get(i64, 0), row);

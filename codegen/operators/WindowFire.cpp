@@ -7,6 +7,7 @@
 // infinite watermark at the end of a bounded input. Also here: the clock the
 // scan advances and the window rows the update translator emits too.
 #include "codegen/AggregateCodegen.h"
+#include "codegen/EventBufferCodegen.h"
 #include "codegen/HashProbe.h"
 #include "codegen/RowBuffer.h"
 #include "codegen/StageCodegen.h"
@@ -60,7 +61,7 @@ Row WindowFire::rollingValues(FunctionContext &fc, const ir::Node &aggregate, Va
   j->addIncoming(lo, pre);
   b.CreateCondBr(b.CreateICmpULT(j, hi), body, done);
   b.SetInsertPoint(body);
-  Value *stored = b.CreateCall(abi_.fn("weir_event_buffer_row"), {buffer, j});
+  Value *stored = EventBufferCodegen(fc, buffer).row(j);
   Row row = loadRow(fc, stored, input);
   // Windowed accumulators never use the table or the entry index.
   agg.setEventTime(row[aggregate.timeColumn].value);

@@ -5,6 +5,7 @@
 // running aggregate (ttl) or row buffer (rolling). Under `emit updates` the
 // windows the row changed are emitted right away.
 #include "codegen/AggregateCodegen.h"
+#include "codegen/EventBufferCodegen.h"
 #include "codegen/HashProbe.h"
 #include "codegen/RowBuffer.h"
 #include "codegen/StageCodegen.h"
@@ -213,18 +214,18 @@ void WindowUpdateTranslator::consume(FunctionContext &fc, const Row &row, BasicB
     Value *at = b.CreateCall(abi_.fn("weir_event_buffer_add"),
                              {slot, ts, buffer, ConstantInt::get(abi_.i32(), input.size())});
     Value *events = b.CreateLoad(abi_.ptr(), slot);
+    EventBufferCodegen rows(fc, events);
     if (!updates) { // the row's own output waits until no row at its time can still arrive
       // Only a row that became the key's first pending one is due earlier.
-      w.when(b.CreateICmpEQ(at, b.CreateCall(abi_.fn("weir_event_buffer_emitted"), {events})),
+      w.when(b.CreateICmpEQ(at, rows.emitted()),
              [&] { addTimer(b.CreateAdd(ts, w.i64(1))); });
       break;
     }
     // Eviction is due when the oldest row leaves the range: a new oldest row.
     w.when(b.CreateICmpEQ(at, w.i64(0)), [&] { addTimer(b.CreateAdd(ts, w.i64(spec.sizeMs + 1))); });
-    Value *lo = b.CreateCall(abi_.fn("weir_event_buffer_lower"), {events, b.CreateSub(ts, w.i64(spec.sizeMs))});
-    Value *hi = b.CreateCall(abi_.fn("weir_event_buffer_upper"), {events, ts});
-    b.CreateCall(abi_.fn("weir_event_buffer_set_emitted"),
-                 {events, b.CreateCall(abi_.fn("weir_event_buffer_size"), {events})});
+    Value *lo = rows.lower(b.CreateSub(ts, w.i64(spec.sizeMs)));
+    Value *hi = rows.upper(ts);
+    rows.setEmitted(rows.count());
     Value *temp = fc.entryAlloca(abi_.i64(), "rolling", layout.sliceSize / 8);
     Row out(row.begin(), row.end());
     Row values = windows.rollingValues(fc, aggregate, temp, events, lo, hi);

@@ -1,7 +1,8 @@
-// A rolling window's per-key rows. Each row is one allocation (its values and
-// the bytes of its strings), so evicting a row frees exactly it; rows sit in a
-// ring ordered by event time, appended at the back in the common in-order
-// case and inserted by binary search otherwise. Beside them: the sliding
+// A rolling window's per-key rows. Each row is one allocation (its values,
+// then the bytes of its strings), so evicting a row frees exactly it; the rows'
+// slots (event time and row pointer) sit in a ring after the buffer's header
+// (runtime.h), ordered by event time, appended at the back in the common
+// in-order case and inserted by binary search otherwise. Beside them: the sliding
 // accumulator generated code keeps over them (runtime.h), which is rebuilt
 // from the rows rather than checkpointed.
 #include "runtime/src/EventBuffer.h"
@@ -14,38 +15,37 @@
 #include <cstring>
 #include <vector>
 
-struct WeirEventBuffer {
-  struct Row {
-    int64_t ts;
-    uint32_t ncols;
-    uint32_t sizeClass; // the allocation's class in RowPool, 0 for plain malloc
-    WeirValue *values; // points into the same allocation, after this header
-  };
-  // Row i is ring[(head + i) & (ring.size() - 1)]; the size is a power of two.
-  std::vector<Row *> ring;
-  uint64_t head = 0, count = 0;
-  uint64_t emitted = 0;
-  // The sliding accumulator (runtime.h), made on first use: the header and
-  // the back slice in one allocation, and one suffix slice per ring slot
-  // (row i's at the same ring position as the row).
-  WeirRollingWindow *window = nullptr;
-  uint32_t sliceBytes = 0;
-  char *suffixes = nullptr;
-
-  uint64_t mask() const { return ring.size() - 1; }
-  Row *&at(uint64_t i) { return ring[(head + i) & mask()]; }
-  Row *at(uint64_t i) const { return ring[(head + i) & mask()]; }
-  char *suffix(uint64_t i) { return suffixes + ((head + i) & mask()) * sliceBytes; }
-  // Doubles the ring (and the suffix slices), keeping every row's index.
-  void grow();
-  // Opens position i (rows from i on move up one) and puts `row` there.
-  void insert(uint64_t i, Row *row);
-  void popFront();
-};
-
 namespace {
 
-using Row = WeirEventBuffer::Row;
+// The ring is small for most keys (a few rows an hour), so the header and
+// the slots share one allocation: a key's lookup touches one or two cache
+// lines instead of following three pointers.
+constexpr uint64_t kFirstSlots = 4;
+
+WeirEventSlot *slots(WeirEventBuffer *b) { return reinterpret_cast<WeirEventSlot *>(b + 1); }
+const WeirEventSlot *slots(const WeirEventBuffer *b) { return reinterpret_cast<const WeirEventSlot *>(b + 1); }
+WeirEventSlot &at(WeirEventBuffer *b, uint64_t i) { return slots(b)[(b->head + i) & b->mask]; }
+const WeirEventSlot &at(const WeirEventBuffer *b, uint64_t i) { return slots(b)[(b->head + i) & b->mask]; }
+char *suffix(WeirEventBuffer *b, uint64_t i) { return b->suffixes + ((b->head + i) & b->mask) * b->slice_bytes; }
+
+WeirEventBuffer *allocateBuffer(uint64_t nslots) {
+  auto *b = static_cast<WeirEventBuffer *>(std::malloc(sizeof(WeirEventBuffer) + nslots * sizeof(WeirEventSlot)));
+  if (!b)
+    weir::rt::fatalOutOfMemory();
+  std::memset(b, 0, sizeof(WeirEventBuffer));
+  b->mask = nslots - 1;
+  return b;
+}
+
+void destroyBuffer(WeirEventBuffer *b) {
+  std::free(b->window);
+  std::free(b->suffixes);
+  std::free(b);
+}
+
+} // namespace
+
+namespace {
 
 // Rows are allocated and freed at the input's rate, most of a few sizes:
 // recycling them per 32-byte size class instead of going through malloc and
@@ -55,24 +55,31 @@ using Row = WeirEventBuffer::Row;
 class RowPool {
 public:
   static constexpr size_t kGranule = 32, kClasses = 32, kMaxFree = 1 << 15;
-  Row *allocate(size_t bytes) {
+  // Sets *sizeClass to the allocation's class, 0 for plain malloc.
+  void *allocate(size_t bytes, uint32_t *sizeClass) {
     size_t c = (bytes + kGranule - 1) / kGranule;
     if (c >= kClasses)
-      return allocated(std::malloc(bytes), 0);
+      return allocated(std::malloc(bytes), 0, sizeClass);
     std::vector<void *> &list = free_[c];
     if (list.empty())
-      return allocated(std::malloc(c * kGranule), static_cast<uint32_t>(c));
+      return allocated(std::malloc(c * kGranule), static_cast<uint32_t>(c), sizeClass);
     void *p = list.back();
     list.pop_back();
-    return allocated(p, static_cast<uint32_t>(c));
+    // Freed rows are cold (they left the range an hour ago): start loading
+    // the one the next row of this class will be copied into.
+    if (!list.empty())
+      __builtin_prefetch(list.back(), /*rw=*/1);
+    return allocated(p, static_cast<uint32_t>(c), sizeClass);
   }
-  void release(Row *row) {
-    uint32_t c = row->sizeClass;
-    if (c == 0 || free_[c].size() >= kMaxFree) {
+  // The class comes from the row's slot, so releasing a row an hour old
+  // does not read its (long evicted) memory: that miss was 8% of the
+  // rolling benchmark.
+  void release(void *row, uint32_t sizeClass) {
+    if (sizeClass == 0 || free_[sizeClass].size() >= kMaxFree) {
       std::free(row);
       return;
     }
-    free_[c].push_back(row);
+    free_[sizeClass].push_back(row);
   }
   ~RowPool() {
     for (auto &list : free_)
@@ -81,12 +88,11 @@ public:
   }
 
 private:
-  static Row *allocated(void *p, uint32_t sizeClass) {
+  static void *allocated(void *p, uint32_t c, uint32_t *sizeClass) {
     if (!p)
       weir::rt::fatalOutOfMemory();
-    auto *row = static_cast<Row *>(p);
-    row->sizeClass = sizeClass;
-    return row;
+    *sizeClass = c;
+    return p;
   }
   std::vector<void *> free_[kClasses];
 };
@@ -97,15 +103,15 @@ RowPool &rowPool() {
 }
 
 // A key whose rows all left the range is dropped, and often comes back: its
-// buffer (ring, accumulator, suffix slices) goes to a per-thread pool for the
-// next key instead of being freed and allocated again (four allocations a
-// key; most keys of the card-feed benchmark come and go many times).
+// buffer (with its accumulator and suffix slices) goes to a per-thread pool
+// for the next key instead of being freed and allocated again (most keys of
+// the card-feed benchmark come and go many times).
 class BufferPool {
 public:
   static constexpr size_t kMaxFree = 4096;
   WeirEventBuffer *take() {
     if (free_.empty())
-      return new WeirEventBuffer;
+      return allocateBuffer(kFirstSlots);
     WeirEventBuffer *b = free_.back();
     free_.pop_back();
     return b;
@@ -113,22 +119,17 @@ public:
   // `b` holds no rows.
   void give(WeirEventBuffer *b) {
     if (free_.size() >= kMaxFree) {
-      destroy(b);
+      destroyBuffer(b);
       return;
     }
     b->head = b->count = b->emitted = 0;
     if (b->window) // as weir_event_buffer_window's calloc leaves it
-      std::memset(b->window, 0, sizeof(WeirRollingWindow) + b->sliceBytes);
+      std::memset(b->window, 0, sizeof(WeirRollingWindow) + b->slice_bytes);
     free_.push_back(b);
-  }
-  static void destroy(WeirEventBuffer *b) {
-    std::free(b->window);
-    std::free(b->suffixes);
-    delete b;
   }
   ~BufferPool() {
     for (WeirEventBuffer *b : free_)
-      destroy(b);
+      destroyBuffer(b);
   }
 
 private:
@@ -140,85 +141,105 @@ BufferPool &bufferPool() {
   return pool;
 }
 
-Row *copyRow(int64_t ts, const WeirValue *values, uint32_t ncols) {
-  size_t bytes = sizeof(Row) + ncols * sizeof(WeirValue);
-  for (uint32_t c = 0; c < ncols; ++c)
-    if (values[c].v.str && !values[c].is_null && values[c].len)
-      bytes += values[c].len;
-  Row *row = rowPool().allocate(bytes);
-  row->ts = ts;
-  row->ncols = ncols;
-  row->values = reinterpret_cast<WeirValue *>(row + 1);
-  std::memcpy(row->values, values, ncols * sizeof(WeirValue));
-  return row;
-}
-
 // Strings are recognized by the caller's schema, which the buffer does not
 // know: generated code passes string columns with len set and other columns
 // with len 0, so copying `len` bytes of every value with len > 0 is exact.
-Row *newRow(int64_t ts, const WeirValue *values, uint32_t ncols) {
-  Row *row = copyRow(ts, values, ncols);
-  char *bytes = reinterpret_cast<char *>(row->values + ncols);
+WeirEventSlot newRow(int64_t ts, const WeirValue *values, uint32_t ncols) {
+  size_t bytes = ncols * sizeof(WeirValue);
+  for (uint32_t c = 0; c < ncols; ++c)
+    if (!values[c].is_null)
+      bytes += values[c].len;
+  WeirEventSlot slot{ts, nullptr, ncols, 0};
+  auto *copy = static_cast<WeirValue *>(rowPool().allocate(std::max<size_t>(bytes, 1), &slot.size_class));
+  slot.row = copy;
+  std::memcpy(copy, values, ncols * sizeof(WeirValue));
+  char *strings = reinterpret_cast<char *>(copy + ncols);
   for (uint32_t c = 0; c < ncols; ++c) {
-    WeirValue &v = row->values[c];
+    WeirValue &v = copy[c];
     if (v.is_null || v.len == 0)
       continue;
-    std::memcpy(bytes, values[c].v.str, v.len);
-    v.v.str = bytes;
-    bytes += v.len;
+    std::memcpy(strings, values[c].v.str, v.len);
+    v.v.str = strings;
+    strings += v.len;
   }
-  return row;
+  return slot;
+}
+
+void releaseRow(const WeirEventSlot &slot) { rowPool().release(slot.row, slot.size_class); }
+
+// Doubles the ring (and the suffix slices), keeping every row's index: a
+// new allocation, so *buf moves.
+void grow(WeirEventBuffer **buf) {
+  WeirEventBuffer *old = *buf;
+  uint64_t nslots = (old->mask + 1) * 2;
+  WeirEventBuffer *b = allocateBuffer(nslots);
+  b->count = old->count;
+  b->emitted = old->emitted;
+  b->window = old->window;
+  b->slice_bytes = old->slice_bytes;
+  if (b->window) {
+    b->suffixes = static_cast<char *>(std::malloc(nslots * b->slice_bytes));
+    if (!b->suffixes)
+      weir::rt::fatalOutOfMemory();
+  }
+  for (uint64_t i = 0; i < old->count; ++i) {
+    slots(b)[i] = at(old, i);
+    if (b->window)
+      std::memcpy(b->suffixes + i * b->slice_bytes, suffix(old, i), b->slice_bytes);
+  }
+  std::free(old->suffixes);
+  std::free(old);
+  *buf = b;
+}
+
+// Opens position i (rows from i on move up one) and puts the row there.
+void insert(WeirEventBuffer **buf, uint64_t i, const WeirEventSlot &row) {
+  if ((*buf)->count == (*buf)->mask + 1)
+    grow(buf);
+  WeirEventBuffer *b = *buf;
+  // Only the slots move: suffix slices exist for rows below the window's
+  // hi, and an insert there invalidates the window anyway.
+  for (uint64_t j = b->count; j > i; --j)
+    at(b, j) = at(b, j - 1);
+  at(b, i) = row;
+  ++b->count;
+  if (b->window && i < b->window->hi)
+    b->window->valid = 0;
+}
+
+void popFront(WeirEventBuffer *b) {
+  releaseRow(at(b, 0));
+  b->head = (b->head + 1) & b->mask;
+  --b->count;
+  --b->emitted;
+  WeirRollingWindow *w = b->window;
+  if (!w)
+    return;
+  if (w->lo == 0) { // the window held the row: rebuild it on next use
+    w->valid = 0;
+    return;
+  }
+  --w->lo;
+  --w->mid;
+  --w->hi;
+}
+
+// Binary searches over the ring: the first row for which `after` holds.
+template <typename After> uint64_t partitionPoint(const WeirEventBuffer *buf, After after) {
+  if (!buf)
+    return 0;
+  uint64_t lo = 0, hi = buf->count;
+  while (lo < hi) {
+    uint64_t mid = lo + (hi - lo) / 2;
+    if (after(at(buf, mid).ts))
+      hi = mid;
+    else
+      lo = mid + 1;
+  }
+  return lo;
 }
 
 } // namespace
-
-void WeirEventBuffer::grow() {
-  std::vector<Row *> bigger(std::max<size_t>(ring.size() * 2, 8));
-  char *moved = nullptr;
-  if (window) {
-    moved = static_cast<char *>(std::malloc(bigger.size() * sliceBytes));
-    if (!moved)
-      weir::rt::fatalOutOfMemory();
-  }
-  for (uint64_t i = 0; i < count; ++i) {
-    bigger[i] = at(i);
-    if (window)
-      std::memcpy(moved + i * sliceBytes, suffix(i), sliceBytes);
-  }
-  ring.swap(bigger);
-  head = 0;
-  std::free(suffixes);
-  suffixes = moved;
-}
-
-void WeirEventBuffer::insert(uint64_t i, Row *row) {
-  if (count == ring.size())
-    grow();
-  // Only the row pointers move: suffix slices exist for rows below the
-  // window's hi, and an insert there invalidates the window anyway.
-  for (uint64_t j = count; j > i; --j)
-    at(j) = at(j - 1);
-  at(i) = row;
-  ++count;
-  if (window && i < window->hi)
-    window->valid = 0;
-}
-
-void WeirEventBuffer::popFront() {
-  rowPool().release(at(0));
-  head = (head + 1) & mask();
-  --count;
-  --emitted;
-  if (!window)
-    return;
-  if (window->lo == 0) { // the window held the row: rebuild it on next use
-    window->valid = 0;
-    return;
-  }
-  --window->lo;
-  --window->mid;
-  --window->hi;
-}
 
 namespace weir::rt {
 
@@ -231,11 +252,12 @@ std::string serializeEventBuffer(const WeirEventBuffer *buf) {
   put(&n, 8);
   put(&buf->emitted, 8);
   for (uint64_t i = 0; i < n; ++i) {
-    const Row *row = buf->at(i);
-    put(&row->ts, 8);
-    put(&row->ncols, 4);
-    for (uint32_t c = 0; c < row->ncols; ++c) {
-      const WeirValue &v = row->values[c];
+    const WeirEventSlot &slot = at(buf, i);
+    uint32_t ncols = slot.ncols;
+    put(&slot.ts, 8);
+    put(&ncols, 4);
+    for (uint32_t c = 0; c < ncols; ++c) {
+      const WeirValue &v = slot.row[c];
       put(&v, sizeof(WeirValue));
       if (!v.is_null && v.len)
         put(v.v.str, v.len);
@@ -255,9 +277,9 @@ WeirEventBuffer *deserializeEventBuffer(std::string_view bytes) {
     at += n;
     return true;
   };
-  auto *buf = new WeirEventBuffer;
-  uint64_t n = 0;
-  bool ok = get(&n, 8) && get(&buf->emitted, 8);
+  WeirEventBuffer *buf = allocateBuffer(kFirstSlots);
+  uint64_t n = 0, emitted = 0;
+  bool ok = get(&n, 8) && get(&emitted, 8);
   for (uint64_t i = 0; ok && i < n; ++i) {
     int64_t ts;
     uint32_t ncols;
@@ -275,8 +297,9 @@ WeirEventBuffer *deserializeEventBuffer(std::string_view bytes) {
       }
     }
     if (ok)
-      buf->insert(buf->count, newRow(ts, values.data(), ncols));
+      insert(&buf, buf->count, newRow(ts, values.data(), ncols));
   }
+  buf->emitted = emitted;
   if (!ok || buf->emitted > buf->count) {
     weir_event_buffer_free(&buf);
     return nullptr;
@@ -286,39 +309,20 @@ WeirEventBuffer *deserializeEventBuffer(std::string_view bytes) {
 
 } // namespace weir::rt
 
-namespace {
-
-// Binary searches over the ring: the first row for which `after` holds.
-template <typename After> uint64_t partitionPoint(const WeirEventBuffer *buf, After after) {
-  if (!buf)
-    return 0;
-  uint64_t lo = 0, hi = buf->count;
-  while (lo < hi) {
-    uint64_t mid = lo + (hi - lo) / 2;
-    if (after(buf->at(mid)->ts))
-      hi = mid;
-    else
-      lo = mid + 1;
-  }
-  return lo;
-}
-
-} // namespace
-
 extern "C" {
 
 uint64_t weir_event_buffer_add(WeirEventBuffer **buf, int64_t ts, const WeirValue *row,
                                uint32_t ncols) {
   if (!*buf)
     *buf = bufferPool().take();
-  WeirEventBuffer &b = **buf;
-  Row *copy = newRow(ts, row, ncols);
-  if (b.count == 0 || b.at(b.count - 1)->ts <= ts) {
-    b.insert(b.count, copy);
-    return b.count - 1;
+  WeirEventSlot copy = newRow(ts, row, ncols);
+  WeirEventBuffer *b = *buf;
+  if (b->count == 0 || at(b, b->count - 1).ts <= ts) {
+    insert(buf, b->count, copy);
+    return (*buf)->count - 1;
   }
-  uint64_t index = weir_event_buffer_upper(&b, ts);
-  b.insert(index, copy);
+  uint64_t index = weir_event_buffer_upper(b, ts);
+  insert(buf, index, copy);
   // A row that arrives before already-emitted ones (it was not late, so it
   // is after the watermark, and so are they) joins the emitted prefix' end
   // only if it sorts inside it; keep `emitted` counting the same rows.
@@ -328,8 +332,8 @@ uint64_t weir_event_buffer_add(WeirEventBuffer **buf, int64_t ts, const WeirValu
 }
 
 uint64_t weir_event_buffer_size(const WeirEventBuffer *buf) { return buf ? buf->count : 0; }
-int64_t weir_event_buffer_ts(const WeirEventBuffer *buf, uint64_t i) { return buf->at(i)->ts; }
-const WeirValue *weir_event_buffer_row(const WeirEventBuffer *buf, uint64_t i) { return buf->at(i)->values; }
+int64_t weir_event_buffer_ts(const WeirEventBuffer *buf, uint64_t i) { return at(buf, i).ts; }
+const WeirValue *weir_event_buffer_row(const WeirEventBuffer *buf, uint64_t i) { return at(buf, i).row; }
 
 uint64_t weir_event_buffer_lower(const WeirEventBuffer *buf, int64_t ts) {
   return partitionPoint(buf, [ts](int64_t t) { return t >= ts; });
@@ -348,36 +352,36 @@ void weir_event_buffer_set_emitted(WeirEventBuffer *buf, uint64_t n) {
 void weir_event_buffer_evict(WeirEventBuffer *buf, int64_t before) {
   if (!buf)
     return;
-  while (buf->emitted > 0 && buf->count > 0 && buf->at(0)->ts < before)
-    buf->popFront();
+  while (buf->emitted > 0 && buf->count > 0 && at(buf, 0).ts < before)
+    popFront(buf);
 }
 
 void weir_event_buffer_free(WeirEventBuffer **buf) {
   if (!*buf)
     return;
-  WeirEventBuffer &b = **buf;
-  for (uint64_t i = 0; i < b.count; ++i)
-    rowPool().release(b.at(i));
-  bufferPool().give(*buf);
+  WeirEventBuffer *b = *buf;
+  for (uint64_t i = 0; i < b->count; ++i)
+    releaseRow(at(b, i));
+  bufferPool().give(b);
   *buf = nullptr;
 }
 
 WeirRollingWindow *weir_event_buffer_window(WeirEventBuffer *buf, uint32_t slice_bytes) {
-  if (buf->window && buf->sliceBytes == slice_bytes)
+  if (buf->window && buf->slice_bytes == slice_bytes)
     return buf->window;
   if (buf->window) { // a pooled buffer another aggregate used
     std::free(buf->window);
     std::free(buf->suffixes);
   }
   assert(slice_bytes % 8 == 0 && "slices hold 8-byte fields");
-  buf->sliceBytes = slice_bytes;
+  buf->slice_bytes = slice_bytes;
   buf->window = static_cast<WeirRollingWindow *>(std::calloc(1, sizeof(WeirRollingWindow) + slice_bytes));
-  buf->suffixes = static_cast<char *>(std::malloc(std::max<size_t>(buf->ring.size() * slice_bytes, 1)));
+  buf->suffixes = static_cast<char *>(std::malloc(std::max<size_t>((buf->mask + 1) * slice_bytes, 1)));
   if (!buf->window || !buf->suffixes)
     weir::rt::fatalOutOfMemory();
   return buf->window;
 }
 
-void *weir_event_buffer_suffix(WeirEventBuffer *buf, uint64_t i) { return buf->suffix(i); }
+void *weir_event_buffer_suffix(WeirEventBuffer *buf, uint64_t i) { return suffix(buf, i); }
 
 } // extern "C"

@@ -102,7 +102,9 @@ struct EventTimers {
     while (!far.empty() && (far.begin()->first << kFarShift) <= horizon) {
       // Sorted, the bucket mostly extends the run instead of filling the heap.
       std::vector<Timer> &timers = far.begin()->second.timers;
-      std::sort(timers.begin(), timers.end(), [](const Timer &a, const Timer &b) { return a.time < b.time; });
+      auto earlier = [](const Timer &a, const Timer &b) { return a.time < b.time; };
+      if (!std::is_sorted(timers.begin(), timers.end(), earlier)) // often already in order
+        std::sort(timers.begin(), timers.end(), earlier);
       for (const Timer &timer : timers)
         addNear(timer.entry, timer.time);
       far.erase(far.begin());
@@ -128,6 +130,9 @@ EventTimers *timersOf(const WeirHashTable *ht) { return static_cast<EventTimers 
 // entries does it in O(count / 64) words, much faster than a sort (q5: the
 // sort was 11% of the run); otherwise std::sort.
 void sortUnique(std::vector<uint64_t> &indices, uint64_t count, std::vector<uint64_t> &bits) {
+  // A firing per input row pops a key or two, mostly already in order.
+  if (std::adjacent_find(indices.begin(), indices.end(), std::greater_equal<uint64_t>()) == indices.end())
+    return;
   if (indices.size() * 16 < count || indices.size() < 64) {
     std::sort(indices.begin(), indices.end());
     indices.erase(std::unique(indices.begin(), indices.end()), indices.end());

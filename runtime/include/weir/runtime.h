@@ -181,7 +181,7 @@ typedef struct WeirProgramDesc {
   const char *trigger;
 } WeirProgramDesc;
 
-#define WEIR_ABI_VERSION 4u
+#define WEIR_ABI_VERSION 5u /* 5: generated code reads WeirEventBuffer */
 
 /* --------------------------------------------------------------- driver */
 
@@ -223,9 +223,31 @@ WeirClock *weir_task_clock(WeirTask *task, uint32_t state_index);
 
 /* Rolling windows: a key's recent rows (the aggregate's input row, strings
  * copied), ordered by event time (equal times keep arrival order). Rows
- * [0, emitted) have had their own output row. runtime/src/EventBuffer.cpp. */
-typedef struct WeirEventBuffer WeirEventBuffer;
-/* *buf starts NULL; adding allocates it. Returns the new row's index. */
+ * [0, emitted) have had their own output row. runtime/src/EventBuffer.cpp.
+ *
+ * Layout is ABI: generated code reads rows, times, sizes and the window, and
+ * sets `emitted`, without calling out (codegen/EventBufferCodegen.cpp); only
+ * adding, evicting and freeing go through the functions below. The buffer is
+ * one allocation: this header, then mask + 1 slots (a power of two), row i in
+ * slot (head + i) & mask. A slot keeps its row's event time beside the row,
+ * so searches and evictions read the ring alone. */
+typedef struct WeirEventSlot {
+  int64_t ts;
+  WeirValue *row; /* ncols values; their strings follow in the same allocation */
+  uint32_t ncols;
+  uint32_t size_class; /* the runtime's, for freeing the row without reading it */
+} WeirEventSlot;
+struct WeirRollingWindow;
+typedef struct WeirEventBuffer {
+  uint64_t mask, head, count, emitted;
+  struct WeirRollingWindow *window; /* NULL until weir_event_buffer_window */
+  char *suffixes;                   /* slice_bytes per slot, same positions as the rows */
+  uint64_t slice_bytes;
+  uint64_t pad_;
+  /* WeirEventSlot slots[mask + 1] follow, at offset sizeof(WeirEventBuffer). */
+} WeirEventBuffer;
+/* *buf starts NULL; adding allocates it, and may move it (a bigger ring).
+ * Returns the new row's index. */
 uint64_t weir_event_buffer_add(WeirEventBuffer **buf, int64_t ts, const WeirValue *row,
                                uint32_t ncols);
 uint64_t weir_event_buffer_size(const WeirEventBuffer *buf);   /* 0 for NULL */

@@ -100,3 +100,54 @@ TEST(EventBuffer, CheckpointKeepsRowsNotTheWindow) {
 }
 
 } // namespace
+
+// Generated code reads the buffer over its ABI layout (runtime.h;
+// codegen/EventBufferCodegen.cpp) instead of calling the accessors: the
+// header's count and emitted, row i's time and values in slot
+// (head + i) & mask after the header, its suffix slice at the same position.
+// Checked against the accessors with the ring wrapped around and grown.
+TEST(EventBuffer, LayoutIsWhatGeneratedCodeReads) {
+  WeirEventBuffer *buf = nullptr;
+  for (int64_t t = 0; t < 3; ++t)
+    add(&buf, t);
+  weir_event_buffer_set_emitted(buf, 3);
+  weir_event_buffer_window(buf, 16);
+  weir_event_buffer_evict(buf, 2); // head moves: later rows wrap around
+  for (int64_t t = 3; t < 13; ++t) // and the ring grows (and moves)
+    add(&buf, t, t % 2 ? "odd" : "");
+  add(&buf, 7, "inserted");
+  ASSERT_NE(buf, nullptr);
+  EXPECT_EQ(buf->count, weir_event_buffer_size(buf));
+  EXPECT_EQ(buf->emitted, weir_event_buffer_emitted(buf));
+  EXPECT_EQ(buf->slice_bytes, 16u);
+  EXPECT_EQ(buf->mask & (buf->mask + 1), 0u) << "a power of two";
+  const auto *slots = reinterpret_cast<const WeirEventSlot *>(reinterpret_cast<const char *>(buf) +
+                                                               sizeof(WeirEventBuffer));
+  for (uint64_t i = 0; i < buf->count; ++i) {
+    const WeirEventSlot &slot = slots[(buf->head + i) & buf->mask];
+    EXPECT_EQ(slot.ts, weir_event_buffer_ts(buf, i)) << i;
+    EXPECT_EQ(slot.row, weir_event_buffer_row(buf, i)) << i;
+    EXPECT_EQ(slot.ncols, 2u);
+    EXPECT_EQ(static_cast<void *>(buf->suffixes + ((buf->head + i) & buf->mask) * buf->slice_bytes),
+              weir_event_buffer_suffix(buf, i));
+  }
+  EXPECT_EQ(std::string(weir_event_buffer_row(buf, 6)[1].v.str, 8), "inserted");
+  weir_event_buffer_free(&buf);
+}
+
+// A buffer freed back to the pool comes out empty for the next key, with an
+// accumulator to rebuild; one made for another slice size is replaced.
+TEST(EventBuffer, PooledBufferStartsEmpty) {
+  WeirEventBuffer *buf = nullptr;
+  for (int64_t t = 0; t < 9; ++t)
+    add(&buf, t);
+  *weir_event_buffer_window(buf, 8) = WeirRollingWindow{1, 2, 3, 1};
+  weir_event_buffer_free(&buf);
+  add(&buf, 100, "next key");
+  EXPECT_EQ(times(buf), (std::vector<int64_t>{100}));
+  EXPECT_EQ(weir_event_buffer_emitted(buf), 0u);
+  EXPECT_EQ(weir_event_buffer_window(buf, 8)->valid, 0u);
+  EXPECT_EQ(weir_event_buffer_window(buf, 24)->valid, 0u);
+  EXPECT_EQ(buf->slice_bytes, 24u);
+  weir_event_buffer_free(&buf);
+}
