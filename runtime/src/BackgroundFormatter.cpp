@@ -75,22 +75,12 @@ BackgroundFormatter::~BackgroundFormatter() {
 }
 
 void BackgroundFormatter::add(const WeirValue *row) {
-  if (!filling_) {
-    filling_ = std::make_unique<Block>();
-    filling_->values.resize(static_cast<size_t>(kBlockRows) * nfields_);
-  }
+  if (!filling_)
+    filling_ = std::make_unique<Block>(kBlockRows, nfields_);
   Block &b = *filling_;
-  WeirValue *to = b.values.data() + static_cast<size_t>(b.rows) * nfields_;
+  WeirValue *to = b.row(b.rows, nfields_);
   std::copy(row, row + nfields_, to);
-  for (uint32_t f : stringFields_) {
-    WeirValue &v = to[f];
-    if (v.is_null)
-      continue;
-    // An offset, not a pointer: `strings` may move as it grows.
-    size_t offset = b.strings.size();
-    b.strings.append(v.v.str, v.len);
-    v.v.i64 = static_cast<int64_t>(offset);
-  }
+  b.ownStrings(to, stringFields_);
   if (++b.rows == kBlockRows || b.strings.size() >= kBlockStringBytes)
     submitFilling();
 }
@@ -108,10 +98,8 @@ void BackgroundFormatter::submitFilling() {
     }
   }
   thread_.work_.notify_one();
-  if (!next) {
-    next = std::make_unique<Block>();
-    next->values.resize(static_cast<size_t>(kBlockRows) * nfields_);
-  }
+  if (!next)
+    next = std::make_unique<Block>(kBlockRows, nfields_);
   next->rows = 0;
   next->strings.clear();
   filling_ = std::move(next);
@@ -127,10 +115,8 @@ Status BackgroundFormatter::drain() {
 
 void BackgroundFormatter::format(Block &block) {
   for (uint32_t r = 0; r < block.rows; ++r) {
-    WeirValue *row = block.values.data() + static_cast<size_t>(r) * nfields_;
-    for (uint32_t f : stringFields_)
-      if (!row[f].is_null)
-        row[f].v.str = block.strings.data() + row[f].v.i64;
+    WeirValue *row = block.row(r, nfields_);
+    block.pointStrings(row, stringFields_);
     formatRow_(row);
   }
 }

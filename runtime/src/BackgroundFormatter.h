@@ -13,6 +13,7 @@
 // written itself.
 #pragma once
 
+#include "runtime/src/RowBlock.h"
 #include "runtime/src/Status.h"
 #include "weir/runtime.h"
 
@@ -41,11 +42,7 @@ public:
 
 private:
   friend class BackgroundFormatter;
-  struct Block {
-    std::vector<WeirValue> values; // rows x fields; a string's v.i64 is its offset in `strings`
-    std::string strings;
-    uint32_t rows = 0;
-  };
+  using Block = RowBlock;
   struct Job {
     BackgroundFormatter *formatter;
     std::unique_ptr<Block> block;

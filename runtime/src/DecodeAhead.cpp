@@ -54,15 +54,13 @@ void DecodeAhead::decodeLoop() {
         free_.pop_back();
       }
     }
-    if (!b) {
-      b = std::make_unique<Batch>();
-      b->values.resize(static_cast<size_t>(kBatchRecords) * width_);
-    }
-    b->records = b->taken = 0;
+    if (!b)
+      b = std::make_unique<Batch>(kBatchRecords, width_);
+    b->rows = b->taken = 0;
     b->strings.clear();
     b->end = WEIR_ROW;
-    while (b->records < kBatchRecords && b->strings.size() < kBatchStringBytes) {
-      WeirValue *row = b->values.data() + static_cast<size_t>(b->records) * width_;
+    while (b->rows < kBatchRecords && b->strings.size() < kBatchStringBytes) {
+      WeirValue *row = b->row(b->rows, width_);
       WeirStatus s = cursor_.decodeRecord(row, error);
       if (s != WEIR_ROW) {
         b->end = s;
@@ -70,17 +68,8 @@ void DecodeAhead::decodeLoop() {
           b->error = error.status();
         break;
       }
-      // The decoder's strings live until its next record: copied, by offset
-      // (`strings` may move as it grows).
-      for (uint32_t f : stringFields_) {
-        WeirValue &v = row[f];
-        if (v.is_null)
-          continue;
-        size_t offset = b->strings.size();
-        b->strings.append(v.v.str, v.len);
-        v.v.i64 = static_cast<int64_t>(offset);
-      }
-      ++b->records;
+      b->ownStrings(row, stringFields_); // the decoder's strings live until its next record
+      ++b->rows;
     }
     b->after = {cursor_.recordsRead, cursor_.recordsBad, cursor_.deadLetters.size()};
     bool last = b->end != WEIR_ROW;
@@ -97,17 +86,12 @@ void DecodeAhead::decodeLoop() {
 int64_t DecodeAhead::next(WeirValue *rows, uint32_t width, uint32_t max) {
   assert(width == 0 || width == width_);
   for (;;) {
-    if (current_ && current_->taken < current_->records) {
+    if (current_ && current_->taken < current_->rows) {
       Batch &b = *current_;
-      uint32_t n = std::min(max, b.records - b.taken);
-      std::memcpy(rows, b.values.data() + static_cast<size_t>(b.taken) * width_,
-                  static_cast<size_t>(n) * width_ * sizeof(WeirValue));
+      uint32_t n = std::min(max, b.rows - b.taken);
+      std::memcpy(rows, b.row(b.taken, width_), static_cast<size_t>(n) * width_ * sizeof(WeirValue));
       for (uint32_t k = 0; k < n; ++k)
-        for (uint32_t f : stringFields_) {
-          WeirValue &v = rows[static_cast<size_t>(k) * width_ + f];
-          if (!v.is_null)
-            v.v.str = b.strings.data() + v.v.i64;
-        }
+        b.pointStrings(rows + static_cast<size_t>(k) * width_, stringFields_);
       b.taken += n;
       return n;
     }

@@ -13,6 +13,7 @@
 // batches it took, and what the decoder had read beyond them is forgotten.
 #pragma once
 
+#include "runtime/src/RowBlock.h"
 #include "runtime/src/Status.h"
 #include "weir/runtime.h"
 
@@ -51,10 +52,8 @@ private:
     uint64_t read = 0, bad = 0;
     size_t deadLetterBytes = 0;
   };
-  struct Batch {
-    std::vector<WeirValue> values; // records x width; a string's v.i64 is its offset in `strings`
-    std::string strings;
-    uint32_t records = 0;
+  struct Batch : RowBlock {        // RowBlock::rows: the records decoded
+    using RowBlock::RowBlock;
     uint32_t taken = 0;           // records the scan has taken
     Counts after;                 // the cursor's counts after the batch's last record
     WeirStatus end = WEIR_ROW;    // after the records: WEIR_END, an error, or more to come
