@@ -180,6 +180,10 @@ Status Run::loadSource(SourceRuntime &src) {
   return {};
 }
 
+bool Run::pipelinesOverThreads() const {
+  return options_.threads > 1 && !streaming_ && trigger_.kind == Trigger::Kind::AvailableNow;
+}
+
 Status Run::openSink(uint32_t index) {
   SinkRuntime &s = sinks_[index];
   if (s.writer)
@@ -228,7 +232,7 @@ Status Run::openSink(uint32_t index) {
     s.writer->writeHeader();
   // A batch run given a second core formats and writes its rows there. Not
   // streaming runs: their sinks flush every batch, latency matters more.
-  if (options_.threads > 1 && !streaming_ && !formatter_)
+  if (pipelinesOverThreads() && !formatter_)
     formatter_ = std::make_unique<FormatterThread>();
   if (formatter_ && s.writer->formatInBackground(*formatter_)) {
     if (options_.trace) // --threads tests
@@ -433,7 +437,7 @@ Status Run::runSingle(const WeirStageDesc &stage, SourceRuntime *src) {
     // A file scan that was not split (a windowed one) is decoded on a
     // second thread. Not with a checkpoint hook (it works per record), nor
     // for generators (they decode batches inline) or Kafka.
-    if (options_.threads > 1 && !durability_ && !src->generator && !src->kafka && !cursor->pacedRate &&
+    if (pipelinesOverThreads() && !durability_ && !src->generator && !src->kafka && !cursor->pacedRate &&
         stage.kind == WEIR_STAGE_SCAN) {
       std::vector<uint32_t> strings;
       for (uint32_t k = 0; k < src->schema.nused; ++k)

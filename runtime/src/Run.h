@@ -167,6 +167,9 @@ private:
   uint64_t consumedAtCommit_ = 0;
   uint64_t commits_ = 0, batches_ = 0;
   std::vector<SourceRuntime> sources_;
+  // --threads 2+ in a batch run (available_now, no Kafka): a stage that is
+  // not split decodes ahead and formats its sinks on other threads.
+  bool pipelinesOverThreads() const;
   // Formats the sinks' rows with --threads 2+ (BackgroundFormatter.h);
   // declared before sinks_ so that it outlives their writers.
   std::unique_ptr<FormatterThread> formatter_;
