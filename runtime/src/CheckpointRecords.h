@@ -5,6 +5,7 @@
 #include <rocksdb/slice.h>
 
 #include <chrono>
+#include <climits>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -16,7 +17,8 @@ namespace weir::rt::checkpoint_detail {
 
 // Metadata keys ("m/...").
 constexpr const char *kVersionKey = "m/version";
-constexpr const char *kVersion = "weir-checkpoint-1";
+// 2: a timed state's entries carry their earliest timer (appendTimer).
+constexpr const char *kVersion = "weir-checkpoint-2";
 constexpr const char *kCompleteKey = "m/complete";
 constexpr const char *kPositionKey = "m/position";
 // Exactly-once: a checkpoint's batch stored before its Kafka transaction
@@ -29,6 +31,22 @@ inline std::string clockKey(uint32_t storeId) { return "m/clock/" + std::to_stri
 inline std::string sourceKey(const std::string &name) { return "m/source/" + name; }
 inline std::string sinkKey(const std::string &name) { return "m/sink/" + name; }
 inline std::string doneKey(const std::string &stage) { return "m/done/" + stage; }
+
+// A timed state's (windowed, ttl) stored entry ends with the time of its
+// earliest event-time timer, INT64_MAX for none: timers are part of the
+// checkpoint, and a spilled entry knows when the watermark needs it back.
+inline void appendTimer(std::string &value, int64_t due) {
+  value.append(reinterpret_cast<const char *>(&due), sizeof due);
+}
+// The entry's bytes without the timer; `due` gets the timer (INT64_MAX when
+// the value is too short, which decoding the entry then reports).
+inline std::string_view splitTimer(std::string_view value, int64_t &due) {
+  due = INT64_MAX;
+  if (value.size() < sizeof due)
+    return value;
+  std::memcpy(&due, value.data() + value.size() - sizeof due, sizeof due);
+  return value.substr(0, value.size() - sizeof due);
+}
 
 // Metadata values: a few integers and strings, length-prefixed.
 class Record {

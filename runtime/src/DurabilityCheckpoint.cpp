@@ -106,6 +106,9 @@ Status Durability::saveState(uint32_t index, rocksdb::WriteBatch &batch) {
     std::sort(order.begin(), order.end(), [](const Dirty &a, const Dirty &b) {
       return a.hash != b.hash ? a.hash < b.hash : a.seq < b.seq;
     });
+    std::vector<int64_t> timers;
+    if (dt.timed)
+      timers = earliestTimers(ht);
     std::string value;
     uint64_t saved = 0, outOfLine = 0;
     for (const Dirty &e : order) {
@@ -114,12 +117,14 @@ Status Durability::saveState(uint32_t index, rocksdb::WriteBatch &batch) {
       value.clear();
       if (Status s = encodeEntry(ht, i, distinct.get(), value); !s.ok())
         return s;
+      if (dt.timed)
+        appendTimer(value, timers[i]);
       batch.Put(entryKey(dt.storeId, h->hash, dt.seq[i]), value);
       h->pad_ = 0;
       dt.touched[i] = round_;
       dt.stored[i] = 1;
       ++saved;
-      outOfLine += value.size() - ht->entry_size - 5;
+      outOfLine += value.size() - ht->entry_size - 5 - (dt.timed ? sizeof(int64_t) : 0);
     }
     dt.outOfLinePerEntry = static_cast<double>(outOfLine) / static_cast<double>(saved);
   }

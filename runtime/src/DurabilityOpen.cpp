@@ -241,8 +241,9 @@ void Durability::bindTables() {
     auto dt = std::make_unique<DurableTable>();
     dt->storeId = info.storeId;
     dt->store = store_.get();
-    dt->spillable = options_.stateMemory > 0 && !d.windowed;
     WeirHashTable *ht = run_.state(i);
+    dt->spillable = options_.stateMemory > 0;
+    dt->timed = ht->timers != nullptr;
     ht->durable = dt.get();
     tables_[i] = std::move(dt);
   }
@@ -492,6 +493,7 @@ Status Durability::restoreState(uint32_t index) {
   // Entries are stored by (hash, seq); the table wants first-seen order.
   struct Stored {
     uint64_t seq, hash;
+    int64_t due; // the entry's earliest timer (timed states)
     std::string value;
   };
   std::vector<Stored> stored;
@@ -501,7 +503,10 @@ Status Durability::restoreState(uint32_t index) {
         uint32_t id;
         uint64_t hash, seq;
         if (parseEntryKey(key, id, hash, seq)) {
-          stored.push_back({seq, hash, keepValues ? std::string(v) : std::string()});
+          int64_t due = INT64_MAX;
+          if (dt.timed)
+            splitTimer(v, due);
+          stored.push_back({seq, hash, due, keepValues ? std::string(v) : std::string()});
           storedBytes += v.size() + 32;
         }
         return true;
@@ -521,7 +526,7 @@ Status Durability::restoreState(uint32_t index) {
   for (size_t k = 0; k < stored.size(); ++k) {
     const Stored &e = stored[k];
     if (k < firstResident) {
-      dt.spilled.insert(e.hash, e.seq);
+      dt.spill(e.hash, e.seq, e.due);
       continue;
     }
     std::string_view bytes = e.value;
@@ -530,9 +535,16 @@ Status Durability::restoreState(uint32_t index) {
         return s;
       bytes = value;
     }
+    int64_t due = INT64_MAX;
+    if (dt.timed)
+      bytes = splitTimer(bytes, due);
     if (Status s = decodeEntry(ht, e.hash, bytes); !s.ok())
       return std::move(s).withContext("restoring from " + options_.checkpointDir);
     dt.appendStored(e.seq, 0);
+    // The saved timer: a key whose window ended before the crash but had
+    // not fired yet fires at the first firing after the restore.
+    if (due != INT64_MAX)
+      weir_timer_add(ht, ht->count - 1, due);
   }
   ht->spill = dt.spilled.size() ? &dt : nullptr;
   if (options_.trace)
@@ -544,9 +556,6 @@ Status Durability::restoreState(uint32_t index) {
       return s;
     if (found && value.size() == sizeof(WeirClock))
       std::memcpy(run_.clock(index), value.data(), sizeof(WeirClock));
-    // Timers are not saved: each key fires at the restored next_fire at the
-    // latest, and that firing re-arms it at its real time.
-    armAllEntries(ht, run_.clock(index)->next_fire);
   }
   return {};
 }

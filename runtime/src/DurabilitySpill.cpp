@@ -89,11 +89,17 @@ void Durability::evictColdest(uint32_t index, double fraction) {
     order[i] = {dt.touched[i], i};
   if (n < order.size())
     std::nth_element(order.begin(), order.begin() + static_cast<ptrdiff_t>(n), order.end());
+  // An evicted key's timer waits with it: the firing that reaches it
+  // faults the key back in (faultInDue).
+  std::vector<int64_t> timers;
+  if (dt.timed)
+    timers = earliestTimers(ht);
   std::vector<bool> remove(ht->count, false);
   for (uint64_t k = 0; k < n && k < order.size(); ++k) {
     uint64_t i = order[k].second;
     remove[i] = true;
-    dt.spilled.insert(reinterpret_cast<WeirEntryHeader *>(entryAt(ht, i))->hash, dt.seq[i]);
+    dt.spill(reinterpret_cast<WeirEntryHeader *>(entryAt(ht, i))->hash, dt.seq[i],
+             dt.timed ? timers[i] : INT64_MAX);
   }
   removeEntries(ht, remove, /*forget=*/false);
   dt.evicted = true;
@@ -102,6 +108,10 @@ void Durability::evictColdest(uint32_t index, double fraction) {
 
 bool Durability::emitsInBatches(const WeirStageDesc &stage) const {
   if (stage.kind != WEIR_STAGE_EMIT || stage.state < 0 || !tables_[stage.state])
+    return false;
+  // A windowed state's emit is its last firing: the timers fault its spilled
+  // keys back in as they come due, in window-end order.
+  if (program_.states[stage.state].windowed)
     return false;
   // Keys in first-seen order: the batched emit sorts them by seq.
   return tables_[stage.state]->spilled.size() > 0 || tables_[stage.state]->evicted;
@@ -129,6 +139,7 @@ WeirStatus Durability::runEmitInBatches(const WeirStageDesc &stage, WeirTask &ta
   };
   dropAll();
   dt.spilled.clear();
+  dt.spilledTimers.clear();
   ht->spill = nullptr;
   std::string value;
   for (size_t k = 0; k < keys.size();) {
@@ -141,11 +152,15 @@ WeirStatus Durability::runEmitInBatches(const WeirStageDesc &stage, WeirTask &ta
       Status s = store_->get(entryKey(dt.storeId, keys[k].second, keys[k].first), value, found);
       if (s.ok() && !found)
         s = Status::io("a spilled entry is missing");
+      int64_t due = INT64_MAX;
+      std::string_view bytes = dt.timed ? splitTimer(value, due) : std::string_view(value);
       if (s.ok())
-        s = decodeEntry(ht, keys[k].second, value);
+        s = decodeEntry(ht, keys[k].second, bytes);
       if (!s.ok())
         return task.error.set(std::move(s));
       dt.appendStored(keys[k].first, round_);
+      if (due != INT64_MAX)
+        weir_timer_add(ht, ht->count - 1, due);
     }
     peakResident_ = std::max(peakResident_, totalResident());
     WeirStatus s = stage.fn(&task);
@@ -164,29 +179,61 @@ WeirStatus Durability::runEmitInBatches(const WeirStageDesc &stage, WeirTask &ta
 
 using namespace weir::rt;
 
+namespace weir::rt {
+
+bool faultInHash(WeirHashTable *ht, DurableTable &dt, uint64_t hash) {
+  dt.syncNewEntries(ht, dt.round);
+  std::vector<SpillIndex::Spilled> entries = dt.spilled.take(hash);
+  std::string value;
+  for (const SpillIndex::Spilled &e : entries) {
+    bool found = false;
+    Status s = dt.store->get(entryKey(dt.storeId, hash, e.seq), value, found);
+    if (s.ok() && !found)
+      s = Status::io("a spilled entry of " + std::string(ht->desc->name) + " is missing");
+    int64_t due = INT64_MAX;
+    std::string_view bytes = dt.timed ? splitTimer(value, due) : std::string_view(value);
+    if (s.ok())
+      s = decodeEntry(ht, hash, bytes);
+    if (!s.ok()) {
+      // Generated code cannot fail here: the run fails at its next record.
+      dt.fault = std::move(s);
+      return false;
+    }
+    dt.appendStored(e.seq, dt.round);
+    // The stored timer is the entry's own (the saved and the spilled copies
+    // are the same): armed again as it was.
+    if (e.due != INT64_MAX)
+      weir_timer_add(ht, ht->count - 1, e.due);
+  }
+  // Appended out of first-seen order: emits and firings sort by seq now.
+  dt.evicted = true;
+  if (dt.spilled.size() == 0) {
+    ht->spill = nullptr;
+    dt.spilledTimers.clear();
+  }
+  return !entries.empty();
+}
+
+void faultInDue(WeirHashTable *ht, int64_t watermark) {
+  DurableTable *dt = durableOf(ht);
+  if (!dt)
+    return;
+  auto &heap = dt->spilledTimers;
+  while (!heap.empty() && heap.front().time <= watermark && dt->fault.ok()) {
+    std::pop_heap(heap.begin(), heap.end(), std::greater<DurableTable::SpilledTimer>());
+    DurableTable::SpilledTimer timer = heap.back();
+    heap.pop_back();
+    // Skip the timers of entries a probe already brought back.
+    if (dt->spilled.contains(timer.hash, timer.seq))
+      faultInHash(ht, *dt, timer.hash);
+  }
+}
+
+} // namespace weir::rt
+
 extern "C" uint8_t weir_ht_fault_in(WeirHashTable *ht, uint64_t hash) {
   DurableTable *dt = durableOf(ht);
   if (!dt || !dt->spilled.mayContain(hash))
     return 0;
-  dt->syncNewEntries(ht, dt->round);
-  std::vector<uint64_t> seqs = dt->spilled.take(hash);
-  std::string value;
-  for (uint64_t seq : seqs) {
-    bool found = false;
-    Status s = dt->store->get(entryKey(dt->storeId, hash, seq), value, found);
-    if (s.ok() && !found)
-      s = Status::io("a spilled entry of " + std::string(ht->desc->name) + " is missing");
-    if (s.ok())
-      s = decodeEntry(ht, hash, value);
-    if (!s.ok()) {
-      // Generated code cannot fail here: the run fails at its next record.
-      dt->fault = std::move(s);
-      return 0;
-    }
-    dt->appendStored(seq, dt->round);
-  }
-  if (dt->spilled.size() == 0)
-    ht->spill = nullptr;
-  return 1;
+  return faultInHash(ht, *dt, hash) ? 1 : 0;
 }
-

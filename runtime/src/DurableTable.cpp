@@ -6,6 +6,7 @@
 #include "runtime/src/Status.h"
 
 #include <algorithm>
+#include <functional>
 #include <cassert>
 #include <cstdlib>
 #include <cstring>
@@ -94,21 +95,21 @@ void renewKeyArena(WeirHashTable *ht) {
 
 void SpillIndex::grow() {
   std::vector<Slot> old = std::move(slots_);
-  slots_.assign(old.empty() ? 64 : old.size() * 2, Slot{0, 0, 0});
+  slots_.assign(old.empty() ? 64 : old.size() * 2, Slot{0, 0, 0, 0});
   count_ = 0;
   for (const Slot &s : old)
     if (s.used)
-      insert(s.hash, s.seq);
+      insert(s.hash, s.seq, s.due);
 }
 
-void SpillIndex::insert(uint64_t hash, uint64_t seq) {
+void SpillIndex::insert(uint64_t hash, uint64_t seq, int64_t due) {
   if ((count_ + 1) * 4 > slots_.size() * 3) // load <= 3/4
     grow();
   uint64_t mask = slots_.size() - 1;
   uint64_t p = mixHash(hash) & mask;
   while (slots_[p].used)
     p = (p + 1) & mask;
-  slots_[p] = Slot{hash, seq, 1};
+  slots_[p] = Slot{hash, seq, 1, due};
   ++count_;
 }
 
@@ -122,8 +123,18 @@ bool SpillIndex::mayContain(uint64_t hash) const {
   return false;
 }
 
-std::vector<uint64_t> SpillIndex::take(uint64_t hash) {
-  std::vector<uint64_t> out;
+bool SpillIndex::contains(uint64_t hash, uint64_t seq) const {
+  if (count_ == 0)
+    return false;
+  uint64_t mask = slots_.size() - 1;
+  for (uint64_t p = mixHash(hash) & mask; slots_[p].used; p = (p + 1) & mask)
+    if (slots_[p].hash == hash && slots_[p].seq == seq)
+      return true;
+  return false;
+}
+
+std::vector<SpillIndex::Spilled> SpillIndex::take(uint64_t hash) {
+  std::vector<Spilled> out;
   if (count_ == 0)
     return out;
   uint64_t mask = slots_.size() - 1;
@@ -133,7 +144,7 @@ std::vector<uint64_t> SpillIndex::take(uint64_t hash) {
       p = (p + 1) & mask;
       continue;
     }
-    out.push_back(slots_[p].seq);
+    out.push_back({slots_[p].seq, slots_[p].due});
     // Backward-shift deletion: pull later members of the cluster into the
     // hole when their home position allows it.
     uint64_t hole = p;
@@ -150,6 +161,14 @@ std::vector<uint64_t> SpillIndex::take(uint64_t hash) {
     // slots_[p] now holds a shifted element (or is empty): look at it again.
   }
   return out;
+}
+
+void DurableTable::spill(uint64_t hash, uint64_t s, int64_t due) {
+  spilled.insert(hash, s, due);
+  if (due != INT64_MAX) {
+    spilledTimers.push_back({due, hash, s});
+    std::push_heap(spilledTimers.begin(), spilledTimers.end(), std::greater<SpilledTimer>());
+  }
 }
 
 uint64_t removeEntries(WeirHashTable *ht, const std::vector<bool> &remove, bool forget) {

@@ -8,6 +8,7 @@
 #include "runtime/src/Status.h"
 #include "weir/runtime.h"
 
+#include <climits>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -15,18 +16,25 @@
 
 namespace weir::rt {
 
-// The (hash, seq) pairs of entries that were evicted to the store: a
-// multimap from hash to seq (equal hashes of different keys are possible),
+// The (hash, seq) pairs of entries that were evicted to the store, each with
+// its earliest event-time timer (INT64_MAX: none, or a table without
+// timers): a multimap from hash to (seq, due) (equal hashes of different
+// keys are possible),
 // open addressing with linear probing and backward-shift deletion. A flat
 // table because it holds one element per spilled key: std::unordered_multimap
 // would cost about three times the memory. Hand-written: no flat hash map
 // library is installed.
 class SpillIndex {
 public:
-  void insert(uint64_t hash, uint64_t seq);
-  // Removes and returns every seq stored under `hash`.
-  std::vector<uint64_t> take(uint64_t hash);
+  struct Spilled {
+    uint64_t seq;
+    int64_t due;
+  };
+  void insert(uint64_t hash, uint64_t seq, int64_t due = INT64_MAX);
+  // Removes and returns every entry stored under `hash`.
+  std::vector<Spilled> take(uint64_t hash);
   bool mayContain(uint64_t hash) const;
+  bool contains(uint64_t hash, uint64_t seq) const;
   uint64_t size() const { return count_; }
   uint64_t bytes() const { return slots_.size() * sizeof(Slot); }
   void clear() {
@@ -44,6 +52,7 @@ private:
     uint64_t hash;
     uint64_t seq : 63;
     uint64_t used : 1;
+    int64_t due;
   };
   void grow();
   std::vector<Slot> slots_;
@@ -65,10 +74,26 @@ struct DurableTable {
   std::vector<uint8_t> stored;   // 1 when the store holds the entry (its removal needs a delete)
   std::vector<std::pair<uint64_t, uint64_t>> deleted; // (hash, seq) to delete at the next checkpoint
   SpillIndex spilled;
-  bool spillable = false;           // --state-memory applies (unwindowed aggregates)
+  bool spillable = false;           // --state-memory applies
+  // The table has event-time timers (windowed, ttl): its stored values end
+  // with the entry's earliest timer (CheckpointRecords.h, appendTimer), and
+  // a spilled entry comes back when the watermark reaches that time.
+  bool timed = false;
+  // The timers of spilled entries, a min-heap by time. Lazy: an entry that a
+  // probe faulted in earlier leaves its timer here, skipped when it pops
+  // (SpillIndex::contains says whether it is still spilled).
+  struct SpilledTimer {
+    int64_t time;
+    uint64_t hash, seq;
+    bool operator>(const SpilledTimer &o) const { return time > o.time; }
+  };
+  std::vector<SpilledTimer> spilledTimers;
   // Some entries were evicted: faulted-in entries were appended out of
   // first-seen order, so the emit sorts by seq even once nothing is spilled.
   bool evicted = false;
+  // Spills an entry already in the store (its removal from the table is the
+  // caller's), with its earliest timer.
+  void spill(uint64_t hash, uint64_t seq, int64_t due);
   double outOfLinePerEntry = 0;     // estimate of out-of-line bytes per entry, from the last saves
   uint64_t peakResident = 0;
 
@@ -90,6 +115,14 @@ struct DurableTable {
 inline DurableTable *durableOf(const WeirHashTable *ht) {
   return static_cast<DurableTable *>(ht->durable);
 }
+
+// Puts every spilled entry stored under `hash` back into the table
+// (DurabilitySpill.cpp), arms its timer, and returns whether any came back.
+// On a store failure sets dt.fault (the run fails at its next record).
+bool faultInHash(WeirHashTable *ht, DurableTable &dt, uint64_t hash);
+// Before a firing at `watermark`: faults in the spilled entries whose
+// timers it reaches, so that the firing visits them.
+void faultInDue(WeirHashTable *ht, int64_t watermark);
 
 // Removes the entries with remove[i] set, keeping the others' order: calls
 // destroy_entry on them, renumbers the count_distinct pairs, the durable

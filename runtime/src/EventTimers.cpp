@@ -168,12 +168,21 @@ void destroyEventTimers(WeirHashTable *ht) {
   ht->timers = nullptr;
 }
 
-void armAllEntries(WeirHashTable *ht, int64_t time) {
-  EventTimers *t = timersOf(ht);
+std::vector<int64_t> earliestTimers(const WeirHashTable *ht) {
+  std::vector<int64_t> earliest(ht->count, INT64_MAX);
+  const EventTimers *t = timersOf(ht);
   if (!t)
-    return;
-  for (uint64_t i = 0; i < ht->count; ++i)
-    t->add(i, time);
+    return earliest;
+  auto visit = [&](const std::vector<Timer> &timers, size_t from) {
+    for (size_t i = from; i < timers.size(); ++i)
+      if (timers[i].entry < earliest.size())
+        earliest[timers[i].entry] = std::min(earliest[timers[i].entry], timers[i].time);
+  };
+  visit(t->run, t->head);
+  visit(t->stragglers, 0);
+  for (const auto &[key, bucket] : t->far)
+    visit(bucket.timers, 0);
+  return earliest;
 }
 
 void remapEventTimers(WeirHashTable *ht, const std::vector<uint64_t> &newIndex) {
@@ -242,6 +251,8 @@ uint64_t weir_timers_pop_due(WeirHashTable *ht, int64_t watermark) {
   EventTimers *t = timersOf(ht);
   if (!t)
     return 0;
+  if (ht->spill) // --state-memory: spilled keys due now come back first
+    faultInDue(ht, watermark);
   t->due.clear();
   t->advanceHorizon(watermark);
   for (; t->head < t->run.size() && t->run[t->head].time <= watermark; ++t->head)
@@ -257,6 +268,12 @@ uint64_t weir_timers_pop_due(WeirHashTable *ht, int64_t watermark) {
                t->due.end());
   // Table order: a firing emits the keys of one window in first-seen order.
   sortUnique(t->due, ht->count, t->bits);
+  // Entries faulted back in from the store were appended out of first-seen
+  // order: put the due keys in it again.
+  if (DurableTable *dt = durableOf(ht); dt && dt->evicted) {
+    dt->syncNewEntries(ht, dt->round);
+    std::sort(t->due.begin(), t->due.end(), [&](uint64_t a, uint64_t b) { return dt->seq[a] < dt->seq[b]; });
+  }
   return t->due.size();
 }
 
@@ -267,7 +284,13 @@ const uint64_t *weir_timers_due(const WeirHashTable *ht) {
 
 int64_t weir_timers_next(const WeirHashTable *ht) {
   const EventTimers *t = timersOf(ht);
-  return t ? t->next() : INT64_MAX;
+  if (!t)
+    return INT64_MAX;
+  int64_t next = t->next();
+  // Spilled keys' timers count too: their firing faults them back in.
+  if (const DurableTable *dt = durableOf(ht); dt && ht->spill && !dt->spilledTimers.empty())
+    next = std::min(next, dt->spilledTimers.front().time);
+  return next;
 }
 
 void weir_ht_compact(WeirHashTable *ht) {

@@ -4,7 +4,6 @@
 #include "weir/runtime.h"
 
 #include <algorithm>
-#include <tuple>
 #include <vector>
 
 struct WeirFireList {
@@ -24,9 +23,10 @@ void weir_fire_list_add(WeirFireList *list, int64_t time, uint64_t entry, uint64
 }
 
 uint64_t weir_fire_list_sort(WeirFireList *list) {
-  std::sort(list->items.begin(), list->items.end(), [](const auto &a, const auto &b) {
-    return std::tie(a.time, a.entry, a.item) < std::tie(b.time, b.entry, b.item);
-  });
+  // Stable by time: items were added in the firing's key order (first-seen,
+  // weir_timers_pop_due), each key's in item order; that order breaks ties.
+  std::stable_sort(list->items.begin(), list->items.end(),
+                   [](const auto &a, const auto &b) { return a.time < b.time; });
   return list->items.size();
 }
 

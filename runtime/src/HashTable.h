@@ -28,12 +28,13 @@ void remapChangedEntries(WeirHashTable *ht, const std::vector<uint64_t> &newInde
 
 // Event-time timers (EventTimers.cpp): allocates ht->timers (windowed and
 // ttl states get them at creation); frees them; renumbers them after
-// entries moved (removeEntries); arms every entry at `time` (after a
-// restore: the first firing re-arms each key at its real time).
+// entries moved (removeEntries).
 void enableEventTimers(WeirHashTable *ht);
 void destroyEventTimers(WeirHashTable *ht);
 void remapEventTimers(WeirHashTable *ht, const std::vector<uint64_t> &newIndex);
-void armAllEntries(WeirHashTable *ht, int64_t time);
+// Each entry's earliest timer (INT64_MAX: none): what a checkpoint saves
+// with a timed entry, and what an evicted entry waits for in the store.
+std::vector<int64_t> earliestTimers(const WeirHashTable *ht);
 // Removes every entry marked WEIR_ENTRY_DEAD now (before a checkpoint saves
 // the table, and where weir_ht_compact decides to).
 void compactDeadEntries(WeirHashTable *ht);

@@ -371,12 +371,20 @@ TEST(HashTableCompact, KeepsTheSlotArrayUnlessFarTooBig) {
 TEST(SpillIndex, HoldsEqualHashesAndGivesThemBack) {
   SpillIndex index;
   for (uint64_t k = 0; k < 1000; ++k)
-    index.insert(k % 300, k);
+    index.insert(k % 300, k, static_cast<int64_t>(k) * 10);
   EXPECT_EQ(index.size(), 1000u);
-  std::vector<uint64_t> got = index.take(7);
+  EXPECT_TRUE(index.contains(7, 307));
+  EXPECT_FALSE(index.contains(7, 308));
+  std::vector<SpillIndex::Spilled> taken = index.take(7);
+  std::vector<uint64_t> got;
+  for (const SpillIndex::Spilled &e : taken) {
+    got.push_back(e.seq);
+    EXPECT_EQ(e.due, static_cast<int64_t>(e.seq) * 10); // each keeps its own timer
+  }
   std::sort(got.begin(), got.end());
   EXPECT_EQ(got, (std::vector<uint64_t>{7, 307, 607, 907}));
   EXPECT_FALSE(index.mayContain(7));
+  EXPECT_FALSE(index.contains(7, 307));
   EXPECT_TRUE(index.mayContain(8));
   for (uint64_t h = 0; h < 300; ++h)
     if (h != 7)

@@ -382,11 +382,12 @@ void weir_ht_mark_dead(WeirHashTable *ht, uint64_t index);
 /* Event-time timers (ht->timers): when each key of a windowed or ttl
  * aggregate next has something to fire. Lazy: a key may hold several timers
  * and fire early (it then finds nothing due and re-arms at its real time).
- * Timers are not saved: a restored table arms every key at the restored
- * clock's next_fire, and the first firing re-arms each at its real time. */
+ * A checkpoint saves each key's earliest timer with its entry, and a restore
+ * arms it again; under --state-memory an evicted key's timer waits in the
+ * store's index, and the pop that reaches it faults the key back in. */
 void weir_timer_add(WeirHashTable *ht, uint64_t entry_index, int64_t time);
 /* Removes the timers at or before `watermark`; returns how many distinct
- * keys they named, listed by weir_timers_due in ascending entry order (valid
+ * keys they named, listed by weir_timers_due in first-seen order (valid
  * until the next pop or compaction). */
 uint64_t weir_timers_pop_due(WeirHashTable *ht, int64_t watermark);
 const uint64_t *weir_timers_due(const WeirHashTable *ht);
