@@ -353,6 +353,8 @@ void AggregateCodegen::combine(Value *dst, Value *src) {
 bool AggregateCodegen::needsDestroy(const ir::Node &aggregate) {
   if (aggregate.window.kind == ir::WindowKind::Rolling)
     return true; // the row buffer
+  if (aggregate.layout.sliceOverflowOffset)
+    return true; // the out-of-line slices
   bool windowed = aggregate.window.kind != ir::WindowKind::None || aggregate.ttlMs > 0;
   for (const ir::ExprPtr &key : aggregate.keys)
     if (windowed && key->type.kind == TypeKind::String)
@@ -384,6 +386,12 @@ void AggregateCodegen::destroy(Value *entry) {
   }
   for (uint32_t k = 0; k < node_.layout.ringSlices; ++k)
     destroySlice(state_.fieldPtr(entry, node_.layout.sliceOffset + k * node_.layout.sliceSize));
+  // Out-of-line slices own nothing themselves (StateLayout: only then).
+  assert((!node_.layout.sliceOverflowOffset || !slicesOwnMemory(node_)) &&
+         "out-of-line slices that own memory");
+  if (node_.layout.sliceOverflowOffset)
+    fc_.builder().CreateCall(fc_.abi().fn("weir_slice_overflow_free"),
+                             {state_.fieldPtr(entry, node_.layout.sliceOverflowOffset)});
   destroyOwnedKeys(entry);
 }
 

@@ -71,6 +71,7 @@ WEIR_MIRROR(clock, WeirClock, WEIR_CLOCK_FIELDS)
 WEIR_MIRROR(rolling_window, WeirRollingWindow, WEIR_ROLLING_WINDOW_FIELDS)
 WEIR_MIRROR(event_slot, WeirEventSlot, WEIR_EVENT_SLOT_FIELDS)
 WEIR_MIRROR(event_buffer, WeirEventBuffer, WEIR_EVENT_BUFFER_FIELDS)
+WEIR_MIRROR(slice_overflow, WeirSliceOverflow, WEIR_SLICE_OVERFLOW_FIELDS)
 WEIR_MIRROR(field_desc, WeirFieldDesc, WEIR_FIELD_DESC_FIELDS)
 WEIR_MIRROR(source_desc, WeirSourceDesc, WEIR_SOURCE_DESC_FIELDS)
 WEIR_MIRROR(sink_desc, WeirSinkDesc, WEIR_SINK_DESC_FIELDS)
@@ -159,6 +160,7 @@ RuntimeABI::RuntimeABI(Module &module) : module_(module) {
   rollingWindowType_ = mirrorType(ctx, "WeirRollingWindow", mirror::rolling_window::fields);
   eventSlotType_ = mirrorType(ctx, "WeirEventSlot", mirror::event_slot::fields);
   eventBufferType_ = mirrorType(ctx, "WeirEventBuffer", mirror::event_buffer::fields);
+  sliceOverflowType_ = mirrorType(ctx, "WeirSliceOverflow", mirror::slice_overflow::fields);
   fieldDescType_ = mirrorType(ctx, "WeirFieldDesc", mirror::field_desc::fields);
   sourceDescType_ = mirrorType(ctx, "WeirSourceDesc", mirror::source_desc::fields);
   sinkDescType_ = mirrorType(ctx, "WeirSinkDesc", mirror::sink_desc::fields);

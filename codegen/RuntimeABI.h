@@ -40,6 +40,7 @@ public:
   enum RollingWindowField { WEIR_ROLLING_WINDOW_FIELDS(WEIR_FIELD_ENUMERATOR) };
   enum EventSlotField { WEIR_EVENT_SLOT_FIELDS(WEIR_FIELD_ENUMERATOR) };
   enum EventBufferField { WEIR_EVENT_BUFFER_FIELDS(WEIR_FIELD_ENUMERATOR) };
+  enum SliceOverflowField { WEIR_SLICE_OVERFLOW_FIELDS(WEIR_FIELD_ENUMERATOR) };
   enum FieldDescField { WEIR_FIELD_DESC_FIELDS(WEIR_FIELD_ENUMERATOR) };
   enum SourceDescField { WEIR_SOURCE_DESC_FIELDS(WEIR_FIELD_ENUMERATOR) };
   enum SinkDescField { WEIR_SINK_DESC_FIELDS(WEIR_FIELD_ENUMERATOR) };
@@ -65,6 +66,8 @@ public:
   // A rolling key's event buffer header; its slots follow it.
   llvm::StructType *eventBufferType() const { return eventBufferType_; }
   llvm::StructType *eventSlotType() const { return eventSlotType_; }
+  // A tumbling/hopping key's out-of-line slices header; its slices follow it.
+  llvm::StructType *sliceOverflowType() const { return sliceOverflowType_; }
   llvm::StructType *fieldDescType() const { return fieldDescType_; }
   llvm::StructType *sourceDescType() const { return sourceDescType_; }
   llvm::StructType *sinkDescType() const { return sinkDescType_; }
@@ -90,7 +93,7 @@ private:
   llvm::StructType *valueType_, *strType_, *hashTableType_;
   llvm::StructType *fieldDescType_, *sourceDescType_, *sinkDescType_, *stateDescType_,
       *stageDescType_, *programDescType_, *slotDescType_, *clockType_,
-      *rollingWindowType_, *eventBufferType_, *eventSlotType_;
+      *rollingWindowType_, *eventBufferType_, *eventSlotType_, *sliceOverflowType_;
 };
 
 #undef WEIR_FIELD_ENUMERATOR

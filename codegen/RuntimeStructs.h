@@ -32,6 +32,9 @@
   X(EB_Mask, mask) X(EB_Head, head) X(EB_Count, count) X(EB_Emitted, emitted)                     \
   X(EB_Window, window) X(EB_Suffixes, suffixes) X(EB_SliceBytes, slice_bytes) X(EB_Pad, pad_)
 
+#define WEIR_SLICE_OVERFLOW_FIELDS(X)                                                              \
+  X(SO_Count, count) X(SO_Capacity, capacity) X(SO_SliceSize, slice_size) X(SO_Pad, pad_)
+
 #define WEIR_FIELD_DESC_FIELDS(X) X(FD_Name, name) X(FD_Type, type) X(FD_Nullable, nullable)
 
 #define WEIR_SOURCE_DESC_FIELDS(X)                                                                 \

@@ -43,6 +43,8 @@ std::vector<SlotDescription> describeOwnedSlots(const ir::Node &aggregate) {
     out.push_back({l.rowBufferOffset, WEIR_SLOT_EVENT_BUFFER, 0, -1});
     return out;
   }
+  if (l.sliceOverflowOffset)
+    out.push_back({l.sliceOverflowOffset, WEIR_SLOT_SLICE_OVERFLOW, 0, -1});
   for (uint32_t s = 0; s < l.ringSlices; ++s)
     for (size_t i = 0; i < aggregate.aggs.size(); ++i)
       if (int kind = ownedKind(aggregate, i); kind >= 0)
@@ -61,7 +63,8 @@ std::string layoutFingerprint(const ir::Node &aggregate) {
     f += " window=" + std::to_string((int)w.kind) + ":" + std::to_string(w.sizeMs) + ":" +
          std::to_string(w.slideMs) + ":" + std::to_string(w.gapMs) + ":" +
          std::to_string(aggregate.watermarkDelayMs) + " ring=" + std::to_string(l.ringSlices) + "x" +
-         std::to_string(l.sliceSize) + "@" + std::to_string(l.sliceOffset);
+         std::to_string(l.sliceSize) + "@" + std::to_string(l.sliceOffset) +
+         (l.sliceOverflowOffset ? " overflow@" + std::to_string(l.sliceOverflowOffset) : "");
   if (aggregate.ttlMs)
     f += " ttl=" + std::to_string(aggregate.ttlMs);
   f += " keys=";

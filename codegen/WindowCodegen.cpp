@@ -1,4 +1,5 @@
 #include "codegen/WindowCodegen.h"
+#include "weir/runtime.h"
 
 #include <climits>
 
@@ -95,6 +96,65 @@ void WindowCodegen::forEachSlice(Value *entry, const std::function<void(Value *k
   k->addIncoming(next, b.GetInsertBlock());
   b.CreateCondBr(b.CreateICmpULT(next, i64(node_.layout.ringSlices)), loop, done);
   b.SetInsertPoint(done);
+  if (!node_.layout.sliceOverflowOffset)
+    return;
+  // Then the key's out-of-line slices, numbered on after the ring's.
+  RuntimeABI &abi = fc_.abi();
+  Value *overflow = b.CreateLoad(abi.ptr(), overflowSlot(entry), "overflow");
+  when(b.CreateIsNotNull(overflow), [&] {
+    Value *count = b.CreateZExt(
+        b.CreateLoad(abi.i32(), b.CreateStructGEP(abi.sliceOverflowType(), overflow, RuntimeABI::SO_Count)),
+        abi.i64(), "overflow.count");
+    Value *first = b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), overflow,
+                                                sizeof(WeirSliceOverflow), "overflow.slices");
+    BasicBlock *before = b.GetInsertBlock();
+    BasicBlock *oloop = fc_.newBlock("overflow.next"), *obody = fc_.newBlock("overflow.slice");
+    BasicBlock *odone = fc_.newBlock("overflow.done");
+    b.CreateBr(oloop);
+    b.SetInsertPoint(oloop);
+    PHINode *j = b.CreatePHI(abi.i64(), 2, "j");
+    j->addIncoming(i64(0), before);
+    b.CreateCondBr(b.CreateICmpULT(j, count), obody, odone);
+    b.SetInsertPoint(obody);
+    Value *s = b.CreateGEP(b.getInt8Ty(), first, b.CreateMul(j, i64(node_.layout.sliceSize)));
+    body(b.CreateAdd(j, i64(node_.layout.ringSlices)), s);
+    j->addIncoming(b.CreateAdd(j, i64(1)), b.GetInsertBlock());
+    b.CreateBr(oloop);
+    b.SetInsertPoint(odone);
+  });
+}
+
+Value *WindowCodegen::overflowSlot(Value *entry) {
+  assert(node_.layout.sliceOverflowOffset && "a ring without out-of-line slices");
+  return fc_.builder().CreateConstInBoundsGEP1_64(fc_.abi().i8(), entry, node_.layout.sliceOverflowOffset);
+}
+
+Value *WindowCodegen::sliceFor(Value *entry, Value *id) {
+  IRBuilder<> &b = fc_.builder();
+  Value *home = slice(entry, ringIndex(id));
+  if (!node_.layout.sliceOverflowOffset)
+    return home; // the ring is sized so that the slice there is this one or expired
+  // The slice's home position mostly holds it already; otherwise the runtime
+  // looks through the ring and the out-of-line slices for it or a free slot.
+  BasicBlock *pre = b.GetInsertBlock();
+  BasicBlock *search = fc_.newBlock("slice.search"), *found = fc_.newBlock("slice.found");
+  b.CreateCondBr(b.CreateICmpEQ(sliceId(home), id), found, search);
+  b.SetInsertPoint(search);
+  // Slices below min_live are in no window the watermark has not completed.
+  Value *minLive = b.CreateSub(b.CreateAdd(floorDiv(loadClock(RuntimeABI::CK_Watermark), slide()), i64(1)),
+                               i64(slicesPerWindow()), "minlive");
+  const ir::StateLayout &l = node_.layout;
+  Value *other = b.CreateCall(
+      fc_.abi().fn("weir_window_slice"),
+      {slice(entry, 0u), ConstantInt::get(fc_.abi().i32(), l.ringSlices), ConstantInt::get(fc_.abi().i32(), l.sliceSize),
+       ConstantInt::get(fc_.abi().i32(), l.sliceIdOffset), overflowSlot(entry), id, minLive});
+  BasicBlock *searched = b.GetInsertBlock();
+  b.CreateBr(found);
+  b.SetInsertPoint(found);
+  PHINode *at = b.CreatePHI(fc_.abi().ptr(), 2, "slice");
+  at->addIncoming(home, pre);
+  at->addIncoming(other, searched);
+  return at;
 }
 
 void WindowCodegen::when(Value *cond, const std::function<void()> &body) {

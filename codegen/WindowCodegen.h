@@ -37,13 +37,20 @@ public:
   llvm::Value *emptyId() const; // INT64_MIN: a slice holding nothing
   // Rolling: the address of the entry's WeirEventBuffer pointer.
   llvm::Value *eventBufferSlot(llvm::Value *entry);
+  // Tumbling, hopping with out-of-line slices: the address of the entry's
+  // WeirSliceOverflow pointer.
+  llvm::Value *overflowSlot(llvm::Value *entry);
+  // Tumbling, hopping: where slice `id` of the key goes (it, or a slot to
+  // start it in: the caller starts afresh a slice whose id is not `id`).
+  llvm::Value *sliceFor(llvm::Value *entry, llvm::Value *id);
 
   // floor(ts / unit), for negative times too.
   llvm::Value *floorDiv(llvm::Value *ts, int64_t unit);
   // id mod ringSlices, in [0, ringSlices).
   llvm::Value *ringIndex(llvm::Value *id);
 
-  // Runs `body(k, slice)` for every slice of the entry's ring, as a loop.
+  // Runs `body(k, slice)` for every slice of the entry's ring, as a loop,
+  // then for its out-of-line slices (k from ringSlices on).
   void forEachSlice(llvm::Value *entry,
                     const std::function<void(llvm::Value *k, llvm::Value *slice)> &body);
   // Runs `body` only when `cond` holds; continues after it either way.

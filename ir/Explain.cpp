@@ -174,8 +174,14 @@ void explainWindowedLayout(const Node &n, llvm::raw_ostream &os) {
       os << " every " << durationText(slide) << ": each row updates one " << durationText(slide)
          << " slice; a window combines " << w.sizeMs / slide << " slices";
     os << "; emit " << (w.emit == EmitPolicy::Final ? "final" : "updates") << '\n';
-    os << "    state: " << l.entrySize << " bytes per key: a ring of " << l.ringSlices << " slices of "
-       << l.sliceSize << " bytes (the slices a window and the watermark delay " << delay << " can keep open)\n";
+    if (l.sliceOverflowOffset)
+      os << "    state: " << l.entrySize << " bytes per key: a ring of " << l.ringSlices << " slices of "
+         << l.sliceSize << " bytes (a window's slices and " << l.ringSlices - w.sizeMs / slide
+         << " more); the other slices the watermark delay " << delay
+         << " keeps open go out of line, only those that hold data\n";
+    else
+      os << "    state: " << l.entrySize << " bytes per key: a ring of " << l.ringSlices << " slices of "
+         << l.sliceSize << " bytes (the slices a window and the watermark delay " << delay << " can keep open)\n";
     break;
   }
   case WindowKind::Session:

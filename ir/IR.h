@@ -172,7 +172,10 @@ struct StateLayout {
   // null bits live in the key bitmap at keyNullBitmapOffset.
   //   tumbling, hopping: entry = header | keys | key bitmap | ringSlices
   //     slices; slice k at sliceOffset + k * sliceSize holds slice id
-  //     floor(ts / slide) at sliceIdOffset (INT64_MIN: empty).
+  //     floor(ts / slide) at sliceIdOffset (INT64_MIN: empty). When the
+  //     watermark delay spans many slices, the ring holds a window's slices
+  //     and a few more, and a key's other live slices go out of line, to a
+  //     WeirSliceOverflow* (runtime.h) at sliceOverflowOffset among the keys.
   //   session: the same ring of session slots: the session's first event at
   //     sliceIdOffset (INT64_MIN: empty), its last event at sliceEndOffset.
   //   rolling: entry = header | keys | key bitmap | a WeirEventBuffer* at
@@ -186,6 +189,7 @@ struct StateLayout {
   uint32_t sliceIdOffset = 0;
   uint32_t sliceEndOffset = 0;
   uint32_t rowBufferOffset = 0;
+  uint32_t sliceOverflowOffset = 0; // 0: the ring holds every slice the delay can keep open
 };
 
 // A value type: the compiler-made copy constructor copies every field, the

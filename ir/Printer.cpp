@@ -227,7 +227,8 @@ static void printLayout(const StateLayout &l, const char *perWhat, llvm::raw_ost
     os << (slice0 ? ", slice[0] null bitmap " : ", null bitmap ") << slice0 + l.nullBitmapOffset
        << ".." << slice0 + l.nullBitmapOffset + l.nullBitmapBytes;
   if (slice0 && slicesStored)
-    os << ", " << l.ringSlices << " slices of " << l.sliceSize << " bytes from " << l.sliceOffset;
+    os << ", " << l.ringSlices << " slices of " << l.sliceSize << " bytes from " << l.sliceOffset
+       << (l.sliceOverflowOffset ? " and more out of line" : "");
   if (l.outOfLineFields)
     os << " (" << l.outOfLineFields << " out of line)";
 }

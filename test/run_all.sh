@@ -6,10 +6,12 @@
 #   --lit DIR     a lit suite in the build tree (a directory with lit.site.cfg.py,
 #                 or below one); every test counts
 #   --fuzz ...    a libFuzzer run for SECONDS over CORPUS_DIR; counts as one
-#                 test, failed when the fuzzer finds a crash
+#                 test, failed when the fuzzer finds a crash (its reproducer
+#                 is kept in WEIR_FUZZ_ARTIFACTS, default ./fuzz-artifacts,
+#                 and printed in base64)
 #   GTEST_BINARY  a GoogleTest executable; every test case counts, and a
 #                 binary that crashes before reporting counts as one failure
-# env: WEIR_LIT (lit.py), WEIR_PYTHON (python3)
+# env: WEIR_LIT (lit.py), WEIR_PYTHON (python3), WEIR_FUZZ_ARTIFACTS
 set -u
 
 lit=${WEIR_LIT:-/usr/lib/llvm-19/build/utils/lit/lit.py}
@@ -90,7 +92,19 @@ for run in "${fuzz_runs[@]}"; do
   if [[ $status -eq 0 ]]; then
     passed=$((passed + 1))
   else
-    grep -m1 -A20 "ERROR:" "$results/fuzz.log"
+    # The target's own words come before libFuzzer's "ERROR:" line (a
+    # property check prints what differed, then aborts).
+    grep -m1 -B20 -A20 "ERROR:" "$results/fuzz.log" || tail -40 "$results/fuzz.log"
+    # Keep the reproducer: the scratch directory is deleted on exit.
+    kept=${WEIR_FUZZ_ARTIFACTS:-$PWD/fuzz-artifacts}
+    mkdir -p "$kept"
+    for crash in "$results"/crash-* "$results"/leak-* "$results"/timeout-* "$results"/oom-*; do
+      [[ -f $crash ]] || continue
+      cp "$crash" "$kept/"
+      echo "reproducer kept as $kept/$(basename "$crash") (base64 below; run: $fuzzer FILE)"
+      base64 -w 76 "$crash" | head -c 8000
+      echo
+    done
     echo "$(basename "$fuzzer") failed (exit $status)"
     failed=$((failed + 1))
   fi

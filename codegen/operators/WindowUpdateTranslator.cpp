@@ -92,8 +92,8 @@ void WindowUpdateTranslator::consume(FunctionContext &fc, const Row &row, BasicB
   case ir::WindowKind::Hopping: {
     int64_t slide = w.slide(), n = w.slicesPerWindow();
     Value *id = w.floorDiv(ts, slide);
-    Value *slice = w.slice(entry, w.ringIndex(id));
-    // The ring position last held an expired slice: start it afresh.
+    Value *slice = w.sliceFor(entry, id);
+    // The slot last held an expired slice (or none): start it afresh.
     w.when(b.CreateICmpNE(w.sliceId(slice), id), [&] {
       if (AggregateCodegen::needsDestroy(aggregate))
         agg.destroySlice(slice);

@@ -124,18 +124,40 @@ uint64_t ringSize(const Node &n) {
 // Keys' entries live in one array: past this, the window needs another layout.
 constexpr uint64_t kMaxEntrySize = 1 << 20;
 
+// Tumbling and hopping: when the watermark delay alone would keep more than
+// this many slices open, the ring holds a window's slices and this many
+// more, and a key's other live slices go out of line (WeirSliceOverflow):
+// `tumbling(1s)` with `watermark 1h` costs the slices that hold data, not
+// 3,601 per key. Only for slices without out-of-line parts (which a
+// checkpoint or a free would have to find in the overflow too).
+constexpr int64_t kInlineDelaySlices = 2;
+
+bool overflowsRing(const Node &n, bool slicesOwnMemory) {
+  const WindowSpec &w = n.window;
+  if (slicesOwnMemory || (w.kind != WindowKind::Tumbling && w.kind != WindowKind::Hopping))
+    return false;
+  int64_t slide = w.kind == WindowKind::Hopping ? w.slideMs : w.sizeMs;
+  return ceilDiv(n.watermarkDelayMs, slide) > 4 * kInlineDelaySlices;
+}
+
 llvm::Error layoutWindowed(Node &n, std::vector<PendingSlot> keys, std::vector<PendingSlot> accumulators) {
   StateLayout &l = n.layout;
   const WindowSpec &w = n.window;
   l.fields.clear();
   l.outOfLineFields = 0;
-  StateSlot bufferSlot;
+  StateSlot bufferSlot, overflowSlot;
   if (w.kind == WindowKind::Rolling)
     keys.push_back({&bufferSlot, 8, false, "rows", "event buffer", true});
+  bool slicesOwnMemory = std::any_of(accumulators.begin(), accumulators.end(),
+                                     [](const PendingSlot &s) { return s.outOfLine; });
+  bool overflow = overflowsRing(n, slicesOwnMemory);
+  if (overflow)
+    keys.push_back({&overflowSlot, 8, false, "slices", "slice overflow", true});
   Region keyRegion = placeRegion(keys, HeaderSize, l.fields, l.outOfLineFields);
   l.headerSize = HeaderSize;
   l.keyNullBitmapOffset = keyRegion.bitmapOffset;
   l.rowBufferOffset = bufferSlot.offset;
+  l.sliceOverflowOffset = overflow ? overflowSlot.offset : 0;
 
   StateSlot idSlot, endSlot;
   bool session = w.kind == WindowKind::Session;
@@ -154,6 +176,10 @@ llvm::Error layoutWindowed(Node &n, std::vector<PendingSlot> keys, std::vector<P
   l.sliceEndOffset = endSlot.offset;
   l.sliceSize = slice.end;
   uint64_t ring = ringSize(n);
+  if (overflow) {
+    const int64_t slide = w.kind == WindowKind::Hopping ? w.slideMs : w.sizeMs;
+    ring = static_cast<uint64_t>(w.sizeMs / slide + kInlineDelaySlices);
+  }
   l.sliceOffset = keyRegion.end;
   bool stored = w.kind != WindowKind::Rolling; // rolling's slice is a temporary
   uint64_t entrySize = l.sliceOffset + (stored ? ring * l.sliceSize : 0);

@@ -106,6 +106,7 @@ const char *slotKindName(uint8_t kind) {
   case WEIR_SLOT_QUANTILES: return "approx_percentile sketch";
   case WEIR_SLOT_DISTINCT_SET: return "count_distinct set";
   case WEIR_SLOT_EVENT_BUFFER: return "rolling window buffer";
+  case WEIR_SLOT_SLICE_OVERFLOW: return "window slices out of line";
   }
   return "value";
 }
@@ -132,6 +133,7 @@ bool encodeOwned(const WeirSlotDesc &s, char *entry, std::string &out) {
     if (!serializeEventBuffer(ptrAt(entry, s.offset), bytes))
       return false;
     break;
+  case WEIR_SLOT_SLICE_OVERFLOW: serializeSliceOverflow(ptrAt(entry, s.offset), bytes); break;
   default: return false;
   }
   putBlob(out, bytes);
@@ -155,6 +157,7 @@ bool decodeOwned(WeirHashTable *ht, const WeirSlotDesc &s, char *entry, std::str
   case WEIR_SLOT_QUANTILES: return weir_sketch_deserialize_quantiles(b, &ptrAt(entry, s.offset));
   case WEIR_SLOT_DISTINCT_SET: return deserializeDistinctSet(b, &ptrAt(entry, s.offset));
   case WEIR_SLOT_EVENT_BUFFER: return deserializeEventBuffer(b, &ptrAt(entry, s.offset));
+  case WEIR_SLOT_SLICE_OVERFLOW: return deserializeSliceOverflow(b, &ptrAt(entry, s.offset));
   }
   return false;
 }

@@ -98,6 +98,7 @@ enum WeirSlotKind {
   WEIR_SLOT_QUANTILES = 3,  /* void* sketch (weir_quantiles_*), NULL when empty */
   WEIR_SLOT_DISTINCT_SET = 4, /* void* value set (weir_distinct_add_*), NULL when empty */
   WEIR_SLOT_EVENT_BUFFER = 5, /* WeirEventBuffer* (rolling windows), NULL when empty */
+  WEIR_SLOT_SLICE_OVERFLOW = 6, /* WeirSliceOverflow* (tumbling, hopping), NULL when empty */
 };
 typedef struct WeirSlotDesc {
   uint32_t offset;   /* bytes from the start of the entry */
@@ -181,7 +182,7 @@ typedef struct WeirProgramDesc {
   const char *trigger;
 } WeirProgramDesc;
 
-#define WEIR_ABI_VERSION 5u /* 5: generated code reads WeirEventBuffer */
+#define WEIR_ABI_VERSION 6u /* 6: tumbling/hopping slice overflow (WeirSliceOverflow) */
 
 /* --------------------------------------------------------------- driver */
 
@@ -261,6 +262,30 @@ void weir_event_buffer_set_emitted(WeirEventBuffer *buf, uint64_t n);
 /* Drops the emitted rows with event time < before (a prefix). */
 void weir_event_buffer_evict(WeirEventBuffer *buf, int64_t before);
 void weir_event_buffer_free(WeirEventBuffer **buf);
+
+/* Tumbling and hopping windows whose watermark delay spans many slices
+ * (ir/passes/StateLayout.cpp) keep a small ring of slices in the entry and a
+ * key's other live slices out of line, in a WeirSliceOverflow the entry
+ * points to: memory for the slices that hold data, not for every slice the
+ * delay could keep open. Its slices have no out-of-line parts (the layout
+ * uses it only then), so its bytes are its whole content. Layout is ABI:
+ * generated code walks the slices. */
+typedef struct WeirSliceOverflow {
+  uint32_t count;      /* slices in use, [0, count) */
+  uint32_t capacity;
+  uint32_t slice_size; /* bytes per slice */
+  uint32_t pad_;
+  /* char slices[capacity][slice_size] follow, at offset sizeof(WeirSliceOverflow). */
+} WeirSliceOverflow;
+/* The slice where the key's slice `id` goes: the ring's or the overflow's
+ * slice holding it, else a ring slot, else an overflow slot, that is empty
+ * or holds a slice below `min_live` (whose windows all fired), else a new
+ * overflow slot (its id INT64_MIN). `ring`: the entry's first slice;
+ * `id_offset`: the slice id's offset in a slice. The caller starts a slice
+ * whose id is not `id` afresh. *overflow starts NULL and may move. */
+char *weir_window_slice(char *ring, uint32_t ring_slices, uint32_t slice_size, uint32_t id_offset,
+                        WeirSliceOverflow **overflow, int64_t id, int64_t min_live);
+void weir_slice_overflow_free(WeirSliceOverflow **overflow);
 
 /* A rolling window's sliding accumulator over the buffer's rows [lo, hi)
  * (two stacks: Tangwongsan et al., VLDB 2015): rows [lo, mid) are the front,

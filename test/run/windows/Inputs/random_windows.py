@@ -2,7 +2,7 @@
 """Random windowed pipelines, run by weir and by the reference model.
 
   random_windows.py WEIR WORKDIR [--seeds A-B] [--mode run|no-fuse|build]
-                    [--no-string-keys] [--kind KIND] [--many]
+                    [--no-string-keys] [--kind KIND] [--many] [--long-delay]
 
 For each seed: draws a pipeline (window kind and sizes, watermark delay,
 emit and late policies, keys, a filter, aggregates) and a small input with
@@ -223,9 +223,26 @@ def compare(expected_path, actual_path, p, ordered):
     return r.returncode == 0, r.stdout
 
 
-def run_case(weir, workdir, seed, mode, string_keys, kind=None, many=False):
+def long_delay_pipeline(rng, string_keys):
+    """Tumbling or hopping with a watermark delay of many slices (a minute to
+    an hour over slides of 0.5-5 s) and rows out of order by up to all of it:
+    keys hold more live slices than their ring, the rest out of line
+    (WeirSliceOverflow). Aggregates whose slices own memory keep the full
+    ring and are left out."""
+    p = draw_pipeline(rng, string_keys, rng.choice(["tumbling", "hopping"]))
+    p["delay"] = rng.choice([60_000, 300_000, 3_600_000])
+    p["aggs"] = [a for a in p["aggs"] if a not in OWNING] or ["cnt"]
+    return p
+
+
+def run_case(weir, workdir, seed, mode, string_keys, kind=None, many=False, long_delay=False):
     rng = random.Random(seed)
-    p = many_pipeline(rng) if many else draw_pipeline(rng, string_keys, kind)
+    if many:
+        p = many_pipeline(rng)
+    elif long_delay:
+        p = long_delay_pipeline(rng, string_keys)
+    else:
+        p = draw_pipeline(rng, string_keys, kind)
     rows = draw_rows(rng, p, many)
     case = os.path.join(workdir, f"case{seed}")
     os.makedirs(os.path.join(case, "out"), exist_ok=True)
@@ -284,12 +301,14 @@ def main():
                         help="draw only this window kind (no ttl)")
     parser.add_argument("--many", action="store_true",
                         help="rolling over 3000 rows of one key, every sliding aggregate")
+    parser.add_argument("--long-delay", action="store_true",
+                        help="tumbling and hopping with a watermark delay of many slices")
     args = parser.parse_args()
     first, _, last = args.seeds.partition("-")
     failed = 0
     for seed in range(int(first), int(last or first) + 1):
         summary, problems = run_case(args.weir, args.workdir, seed, args.mode,
-                                     not args.no_string_keys, args.kind, args.many)
+                                     not args.no_string_keys, args.kind, args.many, args.long_delay)
         print(("FAIL " if problems else "ok   ") + summary)
         for problem in problems:
             print("    " + problem.replace("\n", "\n    "))
