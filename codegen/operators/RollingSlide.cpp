@@ -11,6 +11,10 @@
 // combined once, so an output row costs O(1) amortized, whatever the number
 // of rows in range. It needs only update and combine, and slices that copy
 // bytewise (AggregateCodegen::slicesOwnMemory: the others refold).
+//
+// Under emit updates a row's range ends at the row itself, which arrives
+// out of order within the watermark delay: the range's end moves back and
+// forth (slidingUpdateValues, below).
 #include "codegen/AggregateCodegen.h"
 #include "codegen/EventBufferCodegen.h"
 #include "codegen/RowBuffer.h"
@@ -124,6 +128,118 @@ Row WindowFire::slidingValues(FunctionContext &fc, const ir::Node &aggregate, Va
   b.CreateBr(query);
   b.SetInsertPoint(query);
   agg.combine(temp, back);
+  return agg.aggregateValues(temp);
+}
+
+// Emit updates: the row just added, at position hi - 1, wants the
+// aggregate of [lo, hi), and rows of its key arrive out of order within the
+// watermark delay, so neither end only moves forward. Three parts instead:
+// - rows before `sealed` (event time < watermark) can no longer have a row
+//   inserted before them; a flip makes those from `floor` (the first any
+//   later row's range can start at: event time >= watermark - size) the
+//   front, with suffix slices, whenever a range starts past the front;
+// - the back, rows [mid, hi), keeps in each row's slice the aggregate of
+//   the back rows up to it (a prefix). A row inserted among them makes the
+//   runtime lower hi to it (runtime.h, WEIR_ROLLING_PREFIXES): the prefixes
+//   before it hold, those after are folded again as later rows need them;
+// - the range's aggregate is the suffix at lo combined with the prefix at
+//   hi - 1, or, for a range that starts among the unsealed rows (a size
+//   below the delay), a fold of its rows.
+// Per row: O(1) amortized for the flips, plus the rows of the key that
+// arrived before it with later event times (refolded prefixes), or the rows
+// in a range shorter than the delay: bounded by the rows within the delay,
+// not by the rows in range.
+Row WindowFire::slidingUpdateValues(FunctionContext &fc, const ir::Node &aggregate, Value *temp, Value *buffer,
+                                    Value *lo, Value *hi, Value *watermark) {
+  IRBuilder<> &b = fc.builder();
+  AggregateCodegen agg(fc, aggregate);
+  const ir::Schema &input = node(aggregate.input).schema;
+  uint32_t sliceSize = aggregate.layout.sliceSize;
+  IntegerType *i64 = abi_.i64();
+  auto c = [&](uint64_t v) { return ConstantInt::get(i64, v); };
+  StructType *type = abi_.rollingWindowType();
+  EventBufferCodegen rows(fc, buffer);
+  Value *window = rows.window(sliceSize);
+  Value *loAt = b.CreateStructGEP(type, window, RuntimeABI::RW_Lo, "lo.at");
+  Value *midAt = b.CreateStructGEP(type, window, RuntimeABI::RW_Mid, "mid.at");
+  Value *hiAt = b.CreateStructGEP(type, window, RuntimeABI::RW_Hi, "hi.at");
+  Value *validAt = b.CreateStructGEP(type, window, RuntimeABI::RW_Valid, "valid.at");
+  auto slot = [&](Value *i) { return rows.suffix(i, sliceSize); };
+  auto foldRow = [&](Value *slice, Value *i) {
+    Row row = loadRow(fc, rows.row(i), input);
+    agg.setEventTime(row[aggregate.timeColumn].value);
+    agg.update(ConstantPointerNull::get(abi_.ptr()), slice, ConstantInt::get(i64, 0), row);
+  };
+  auto umin = [&](Value *a, Value *x) { return b.CreateSelect(b.CreateICmpULT(a, x), a, x); };
+
+  int64_t size = aggregate.window.sizeMs;
+  Value *sealed = rows.lower(watermark);
+  Value *floorTime = b.CreateSelect(b.CreateICmpSLT(watermark, ConstantInt::get(i64, INT64_MIN + size)),
+                                    ConstantInt::get(i64, INT64_MIN), b.CreateSub(watermark, c(size)));
+  Value *floor = umin(rows.lower(floorTime), lo);
+
+  // Rebuild (a new accumulator, a row inserted in the front or an eviction
+  // into the back, or a range outside what it covers): all rows from floor
+  // are back rows, folded again below.
+  Value *stale = b.CreateOr(b.CreateICmpNE(b.CreateLoad(i64, validAt), c(WEIR_ROLLING_PREFIXES)),
+                            b.CreateOr(b.CreateICmpULT(lo, b.CreateLoad(i64, loAt)),
+                                       b.CreateICmpULE(hi, b.CreateLoad(i64, midAt))));
+  when(fc, stale, [&] {
+    b.CreateStore(floor, loAt);
+    b.CreateStore(floor, midAt);
+    b.CreateStore(floor, hiAt);
+    b.CreateStore(c(WEIR_ROLLING_PREFIXES), validAt);
+  });
+
+  // Flip: the range starts past the front. The sealed rows from floor
+  // become the front (each with the aggregate of itself and the sealed rows
+  // after it); the back restarts at `sealed`.
+  Value *frontEnd = b.CreateSelect(b.CreateICmpULT(sealed, floor), floor, sealed);
+  when(fc, b.CreateICmpUGE(lo, b.CreateLoad(i64, midAt)), [&] {
+    forRange(fc, frontEnd, floor, true, [&](Value *i) {
+      Value *slice = slot(i);
+      agg.initSlice(slice);
+      foldRow(slice, i);
+      Value *next = b.CreateAdd(i, c(1));
+      when(fc, b.CreateICmpULT(next, frontEnd), [&] { agg.combine(slice, slot(next)); });
+    });
+    b.CreateStore(floor, loAt);
+    b.CreateStore(frontEnd, midAt);
+    b.CreateStore(frontEnd, hiAt);
+  });
+
+  // The back's prefixes up to the range's end.
+  Value *mid = b.CreateLoad(i64, midAt);
+  forRange(fc, b.CreateLoad(i64, hiAt), hi, false, [&](Value *i) {
+    Value *slice = slot(i);
+    BasicBlock *first = fc.newBlock("prefix.first"), *more = fc.newBlock("prefix.more");
+    BasicBlock *fold = fc.newBlock("prefix.fold");
+    b.CreateCondBr(b.CreateICmpEQ(i, mid), first, more);
+    b.SetInsertPoint(first);
+    agg.initSlice(slice);
+    b.CreateBr(fold);
+    b.SetInsertPoint(more);
+    b.CreateMemCpy(slice, MaybeAlign(8), slot(b.CreateSub(i, c(1))), MaybeAlign(8), sliceSize);
+    b.CreateBr(fold);
+    b.SetInsertPoint(fold);
+    foldRow(slice, i);
+  });
+  Value *folded = b.CreateLoad(i64, hiAt);
+  b.CreateStore(b.CreateSelect(b.CreateICmpUGT(hi, folded), hi, folded), hiAt);
+
+  // The range's aggregate.
+  BasicBlock *split = fc.newBlock("range.split"), *direct = fc.newBlock("range.direct");
+  BasicBlock *done = fc.newBlock("range.done");
+  b.CreateCondBr(b.CreateICmpULT(lo, mid), split, direct);
+  b.SetInsertPoint(split);
+  b.CreateMemCpy(temp, MaybeAlign(8), slot(lo), MaybeAlign(8), sliceSize);
+  agg.combine(temp, slot(b.CreateSub(hi, c(1))));
+  b.CreateBr(done);
+  b.SetInsertPoint(direct); // a range within the unsealed rows
+  agg.initSlice(temp);
+  forRange(fc, lo, hi, false, [&](Value *i) { foldRow(temp, i); });
+  b.CreateBr(done);
+  b.SetInsertPoint(done);
   return agg.aggregateValues(temp);
 }
 

@@ -46,9 +46,10 @@ void WindowFire::emitWindow(FunctionContext &fc, const ir::Node &aggregate, Valu
 }
 
 Row WindowFire::rollingValues(FunctionContext &fc, const ir::Node &aggregate, Value *temp, Value *buffer,
-                              Value *lo, Value *hi) {
+                              Value *lo, Value *hi, Value *watermark) {
   if (!AggregateCodegen::slicesOwnMemory(aggregate))
-    return slidingValues(fc, aggregate, temp, buffer, lo, hi);
+    return watermark ? slidingUpdateValues(fc, aggregate, temp, buffer, lo, hi, watermark)
+                     : slidingValues(fc, aggregate, temp, buffer, lo, hi);
   IRBuilder<> &b = fc.builder();
   AggregateCodegen agg(fc, aggregate);
   const ir::Schema &input = node(aggregate.input).schema;

@@ -33,9 +33,11 @@ public:
   // Rolling: the aggregates over the buffered rows [lo, hi) of one key,
   // in the temporary slice `temp` (destroySlice it after use). Ranges that
   // only move forward cost O(1) amortized (RollingSlide.cpp); slices that
-  // own memory are refolded, O(hi - lo).
+  // own memory are refolded, O(hi - lo). `watermark` (emit updates: the row
+  // just added is the range's last) lets out-of-order rows be answered
+  // without a refold too (RollingUpdates.cpp).
   Row rollingValues(FunctionContext &fc, const ir::Node &aggregate, llvm::Value *temp, llvm::Value *buffer,
-                    llvm::Value *lo, llvm::Value *hi);
+                    llvm::Value *lo, llvm::Value *hi, llvm::Value *watermark = nullptr);
 
   RuntimeABI &abi() const { return abi_; }
   const ir::Node &node(int id) const { return driver_.node(id); }
@@ -44,6 +46,9 @@ private:
   // rollingValues by the key's sliding accumulator (RollingSlide.cpp).
   Row slidingValues(FunctionContext &fc, const ir::Node &aggregate, llvm::Value *temp, llvm::Value *buffer,
                     llvm::Value *lo, llvm::Value *hi);
+  // The same for emit updates, with prefix slices (RollingUpdates.cpp).
+  Row slidingUpdateValues(FunctionContext &fc, const ir::Node &aggregate, llvm::Value *temp,
+                          llvm::Value *buffer, llvm::Value *lo, llvm::Value *hi, llvm::Value *watermark);
   const ir::Stage &emitStageOf(const ir::Node &aggregate) const;
 
   StageCodegen &driver_;

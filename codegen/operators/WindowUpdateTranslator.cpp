@@ -228,7 +228,7 @@ void WindowUpdateTranslator::consume(FunctionContext &fc, const Row &row, BasicB
     rows.setEmitted(rows.count());
     Value *temp = fc.entryAlloca(abi_.i64(), "rolling", layout.sliceSize / 8);
     Row out(row.begin(), row.end());
-    Row values = windows.rollingValues(fc, aggregate, temp, events, lo, hi);
+    Row values = windows.rollingValues(fc, aggregate, temp, events, lo, hi, w.loadClock(RuntimeABI::CK_Watermark));
     out.insert(out.end(), values.begin(), values.end());
     BasicBlock *afterRow = fc.newBlock("roll.after");
     windows.emitWindowRow(fc, aggregate, out, afterRow);

@@ -197,14 +197,20 @@ void insert(WeirEventBuffer **buf, uint64_t i, const WeirEventSlot &row) {
   if ((*buf)->count == (*buf)->mask + 1)
     grow(buf);
   WeirEventBuffer *b = *buf;
-  // Only the slots move: suffix slices exist for rows below the window's
-  // hi, and an insert there invalidates the window anyway.
+  // Only the slots move: slices exist for rows below the window's hi, and an
+  // insert there invalidates them from i on.
   for (uint64_t j = b->count; j > i; --j)
     at(b, j) = at(b, j - 1);
   at(b, i) = row;
   ++b->count;
-  if (b->window && i < b->window->hi)
-    b->window->valid = 0;
+  if (WeirRollingWindow *w = b->window; w && i < w->hi) {
+    // Prefix slices (emit updates) before i still hold; the rows from i on
+    // are folded again. Anything else is rebuilt.
+    if (w->valid == WEIR_ROLLING_PREFIXES && i >= w->mid)
+      w->hi = i;
+    else
+      w->valid = 0;
+  }
 }
 
 void popFront(WeirEventBuffer *b) {
@@ -215,11 +221,13 @@ void popFront(WeirEventBuffer *b) {
   WeirRollingWindow *w = b->window;
   if (!w)
     return;
-  if (w->lo == 0) { // the window held the row: rebuild it on next use
+  if (w->lo > 0) {
+    --w->lo;
+  } else if (w->mid == 0) { // the row was folded into the back: rebuild on next use
     w->valid = 0;
     return;
   }
-  --w->lo;
+  // A front row's suffix covers only the rows after it: the others hold.
   --w->mid;
   --w->hi;
 }

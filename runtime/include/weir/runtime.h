@@ -290,12 +290,19 @@ void weir_slice_overflow_free(WeirSliceOverflow **overflow);
 /* A rolling window's sliding accumulator over the buffer's rows [lo, hi)
  * (two stacks: Tangwongsan et al., VLDB 2015): rows [lo, mid) are the front,
  * each with the aggregate of itself and the front rows after it (its suffix
- * slice); rows [mid, hi) are folded into `back`, the slice after this header.
- * Generated code folds and combines; the buffer stores the slices and keeps
- * the indexes on eviction. valid = 0 means "rebuild from the rows": the
- * accumulator is new (also after a restore: it is not checkpointed), a row
- * was inserted inside [0, hi), or an eviction reached into [lo, hi).
+ * slice); rows [mid, hi) are folded into `back`, the slice after this header
+ * (emit final), or each row's slice holds the aggregate of the back rows up
+ * to it (its prefix slice; emit updates, valid = WEIR_ROLLING_PREFIXES), so
+ * that a row arriving out of order inside the back is answered from the
+ * prefix before it. Generated code folds and combines; the buffer stores the
+ * slices and keeps the indexes on eviction (dropping a front row keeps the
+ * others' suffixes) and on insertion (an insert inside the prefixes lowers
+ * hi to it). valid = 0 means "rebuild from the rows": the accumulator is new
+ * (also after a restore: it is not checkpointed), a row was inserted inside
+ * the front (or inside [0, hi) under emit final), or an eviction reached a
+ * back row.
  * Layout is ABI; the back slice follows at offset sizeof(WeirRollingWindow). */
+#define WEIR_ROLLING_PREFIXES 2u
 typedef struct WeirRollingWindow {
   uint64_t lo, mid, hi;
   uint64_t valid;

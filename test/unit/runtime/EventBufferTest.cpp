@@ -62,7 +62,28 @@ TEST(EventBuffer, EvictionShiftsTheWindowOrInvalidatesIt) {
     add(&buf, t);
   EXPECT_EQ(w->valid, 1u);
   EXPECT_EQ(static_cast<unsigned char *>(weir_event_buffer_suffix(buf, 2))[0], 0x5a);
-  weir_event_buffer_evict(buf, 5); // rows 3 4 go: 4 is the window's lo
+  weir_event_buffer_evict(buf, 5); // rows 3 4 go: 4 is the window's lo, a front row
+  EXPECT_EQ(w->valid, 1u);          // the other front rows' suffixes still hold
+  EXPECT_EQ(w->lo, 0u);
+  EXPECT_EQ(w->mid, 1u);
+  EXPECT_EQ(w->hi, 4u);
+  weir_event_buffer_evict(buf, 7); // rows 5 6 go: 6 was folded into the back
+  EXPECT_EQ(w->valid, 0u);
+  weir_event_buffer_free(&buf);
+}
+
+TEST(EventBuffer, InsertAmongPrefixesLowersHi) {
+  WeirEventBuffer *buf = nullptr;
+  for (int64_t t = 0; t < 10; ++t)
+    add(&buf, t * 10);
+  WeirRollingWindow *w = weir_event_buffer_window(buf, 8);
+  // Emit updates: front [2, 4), back [4, 8) with a prefix slice per row.
+  *w = WeirRollingWindow{2, 4, 8, WEIR_ROLLING_PREFIXES};
+  add(&buf, 55); // lands at 6: the prefixes of rows 4 and 5 hold, the rest refold
+  EXPECT_EQ(w->valid, WEIR_ROLLING_PREFIXES);
+  EXPECT_EQ(w->hi, 6u);
+  EXPECT_EQ(w->mid, 4u);
+  add(&buf, 25); // lands at 3, inside the front: rebuild
   EXPECT_EQ(w->valid, 0u);
   weir_event_buffer_free(&buf);
 }
