@@ -20,6 +20,9 @@ PACKAGES=(
 
 # What `test` adds: the Kafka tests' broker (test/kafka/README.md), one JVM.
 KAFKA_TEST_PACKAGES=(default-jre-headless maven)
+# The plan-picture tests render with Graphviz and validate JSON output
+# against docs/schemas with jsonschema.
+TOOL_TEST_PACKAGES=(graphviz python3-jsonschema)
 
 install_packages() {
   local missing=()
@@ -67,7 +70,7 @@ case "${1:-}" in
     echo "   (README.md, \"Kafka\"); --trigger available_now | every 30s | realtime switches the trigger."
     ;;
   test)
-    install_packages "${PACKAGES[@]}" "${KAFKA_TEST_PACKAGES[@]}"
+    install_packages "${PACKAGES[@]}" "${KAFKA_TEST_PACKAGES[@]}" "${TOOL_TEST_PACKAGES[@]}"
     # The broker's jars from Maven Central into ~/.cache/weir-kafka (once).
     test/kafka/broker.sh fetch
     build "$BUILD_DIR"

@@ -9,13 +9,16 @@
 #include "driver/Compilation.h"
 #include "ir/Explain.h"
 #include "ir/PassManager.h"
+#include "ir/PlanGraph.h"
 #include "ir/Printer.h"
 #include "weir/runtime.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Target/TargetMachine.h"
 
@@ -252,11 +255,77 @@ int commandBuild(const CommonOptions &o, const std::string &output) {
   return 0;
 }
 
-int commandExplain(const CommonOptions &o) {
+// --format=svg: the DOT text through Graphviz's `dot -Tsvg`.
+int renderSvg(const std::string &dotText, const std::string &output) {
+  ErrorOr<std::string> dot = sys::findProgramByName("dot");
+  if (!dot) {
+    errs() << "weir: error: --format=svg needs Graphviz's 'dot' on the PATH (Debian: apt-get install "
+              "graphviz); --format=dot writes the graph for it\n";
+    return 1;
+  }
+  SmallString<128> dotPath, svgPath;
+  if (std::error_code ec = sys::fs::createTemporaryFile("weir-plan", "dot", dotPath)) {
+    errs() << "weir: error: cannot create a temporary file: " << ec.message() << "\n";
+    return 1;
+  }
+  FileRemover removeDot(dotPath);
+  {
+    auto out = openOutput(dotPath.str().str(), false);
+    if (!out)
+      return 1;
+    *out << dotText;
+  }
+  if (!output.empty()) {
+    svgPath = output;
+  } else if (std::error_code ec = sys::fs::createTemporaryFile("weir-plan", "svg", svgPath)) {
+    errs() << "weir: error: cannot create a temporary file: " << ec.message() << "\n";
+    return 1;
+  }
+  FileRemover removeSvg(svgPath, /*deleteIt=*/output.empty());
+  std::string message;
+  StringRef args[] = {*dot, "-Tsvg", "-o", svgPath.str(), dotPath.str()};
+  int status = sys::ExecuteAndWait(*dot, args, std::nullopt, {}, 0, 0, &message);
+  if (status != 0) {
+    errs() << "weir: error: dot -Tsvg failed" << (message.empty() ? "" : ": " + message) << "\n";
+    return 1;
+  }
+  if (output.empty()) {
+    ErrorOr<std::unique_ptr<MemoryBuffer>> svg = MemoryBuffer::getFile(svgPath);
+    if (!svg) {
+      errs() << "weir: error: cannot read dot's output: " << svg.getError().message() << "\n";
+      return 1;
+    }
+    outs() << (*svg)->getBuffer();
+  }
+  return 0;
+}
+
+int commandExplain(const CommonOptions &o, const std::string &format, const std::string &output) {
   Compilation c(o.file, o.compile());
   if (!frontAndMiddle(c))
     return 1;
-  ir::explainProgram(c.program(), outs());
+  if (format == "text" || format.empty()) {
+    auto out = openOutput(output, false);
+    if (!out)
+      return 1;
+    ir::explainProgram(c.program(), *out);
+    return 0;
+  }
+  ir::PlanGraph graph = ir::buildPlanGraph(c.program());
+  if (format == "svg") {
+    std::string dotText;
+    raw_string_ostream dotStream(dotText);
+    ir::printPlanDot(graph, dotStream);
+    dotStream.flush();
+    return renderSvg(dotText, output);
+  }
+  auto out = openOutput(output, false);
+  if (!out)
+    return 1;
+  if (format == "dot")
+    ir::printPlanDot(graph, *out);
+  else
+    ir::printPlanJson(graph, *out);
   return 0;
 }
 
@@ -301,6 +370,11 @@ int main(int argc, char **argv) {
 
   CLI::App *explain = app.add_subcommand("explain", "the optimized plan: stages, decoded fields, state layout");
   addCompileFlags(explain, o);
+  std::string explainFormat = "text";
+  explain->add_option("--format", explainFormat,
+                      "text (default), dot (Graphviz), svg (through Graphviz's dot) or json (docs/operations.md)")
+      ->check(CLI::IsMember({"text", "dot", "svg", "json"}));
+  explain->add_option("-o", output, "output file (default: standard output)");
 
   try {
     app.parse(argc, argv);
@@ -315,5 +389,5 @@ int main(int argc, char **argv) {
     return commandRun(o, run->remaining());
   if (build->parsed())
     return commandBuild(o, output);
-  return commandExplain(o);
+  return commandExplain(o, explainFormat, output);
 }

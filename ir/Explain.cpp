@@ -240,6 +240,8 @@ void explainTableKeys(const Program &p, const Node &table, llvm::raw_ostream &os
   }
 }
 
+} // namespace
+
 void explainOperator(const Program &p, const Node &n, bool stageStart, llvm::raw_ostream &os) {
   const Schema empty;
   const Schema &in = n.input >= 0 ? p.node(n.input).schema : empty;
@@ -308,6 +310,8 @@ void explainOperator(const Program &p, const Node &n, bool stageStart, llvm::raw
     return;
   }
 }
+
+namespace {
 
 void explainSharedScan(const Program &p, const Stage &s, llvm::raw_ostream &os) {
   if (!s.sharedMembers.empty()) {

@@ -15,4 +15,10 @@ namespace weir::ir {
 // without stages it lists the nodes of each pipeline instead.
 void explainProgram(const Program &p, llvm::raw_ostream &os);
 
+// One operator's lines of explainProgram: "  " + a summary line, then
+// indented details (decoded fields, window, state layout). `stageStart`:
+// the node begins its stage (an aggregate there is its emit). The plan
+// pictures (PlanGraph.h) take their labels from here.
+void explainOperator(const Program &p, const Node &n, bool stageStart, llvm::raw_ostream &os);
+
 } // namespace weir::ir

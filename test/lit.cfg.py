@@ -58,6 +58,8 @@ config.substitutions.append(("%examples", config.weir_examples_dir))
 config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(
     ("%reference", os.path.join(config.test_source_root, "reference")))
+config.substitutions.append(
+    ("%docs", os.path.normpath(os.path.join(config.test_source_root, "..", "docs"))))
 
 # Informational features. Tests do not `REQUIRES: weir`: a missing driver
 # must make them fail, not quietly skip.

@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cctype>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
@@ -187,6 +188,14 @@ ParseResult parseOptions(const WeirProgramDesc &program, int argc, char **argv, 
                  "come back when their key is seen again")
       ->type_name("BYTES");
   app.add_flag("--quiet", options.quiet, "No end-of-run report on stderr");
+  std::string report;
+  app.add_option("--report", report,
+                 "The end-of-run report as text (default) or json: one JSON object per line, and with "
+                 "a streaming trigger one progress object per batch (docs/operations.md)")
+      ->check(CLI::IsMember({"text", "json"}));
+  app.add_option("--report-file", options.reportFile,
+                 "Append the report to this file instead of writing it to stderr")
+      ->type_name("PATH");
   // Compile-time options, answered with an explanation.
   app.add_option("-O", optLevel, "(fixed at build time)")->group("");
   app.add_flag("--no-fuse", noFuse, "(fixed at build time)")->group("");
@@ -201,6 +210,7 @@ ParseResult parseOptions(const WeirProgramDesc &program, int argc, char **argv, 
     return ParseResult::Error;
   }
 
+  options.reportJson = report == "json";
   if (!optLevel.empty() || noFuse) {
     message = std::string(noFuse ? "--no-fuse" : "-O" + optLevel) +
               " is fixed at build time; rebuild with weir build " +
@@ -297,6 +307,20 @@ ParseResult parseOptions(const WeirProgramDesc &program, int argc, char **argv, 
     options.sinkUris.push_back(b);
   }
   return ParseResult::Run;
+}
+
+void writeReport(const Options &options, const std::string &text) {
+  if (options.reportFile.empty()) {
+    std::fputs(text.c_str(), stderr);
+    return;
+  }
+  if (std::FILE *f = std::fopen(options.reportFile.c_str(), "a")) {
+    std::fputs(text.c_str(), f);
+    std::fclose(f);
+  } else {
+    std::fprintf(stderr, "error: --report-file %s: cannot append to it\n", options.reportFile.c_str());
+    std::fputs(text.c_str(), stderr);
+  }
 }
 
 } // namespace weir::rt

@@ -18,6 +18,11 @@ struct Options {
   std::vector<std::pair<std::string, std::string>> sinkUris;   // --sink NAME=URI
   unsigned threads = 1;
   bool quiet = false;
+  // --report text|json and --report-file PATH (docs/operations.md): the
+  // end-of-run report as text (default) or JSON lines, with JSON a progress
+  // line per streaming batch; to stderr, or appended to the file.
+  bool reportJson = false;
+  std::string reportFile;
   bool trace = false; // WEIR_RUNTIME_TRACE=1: stage timings on stderr
   // WEIR_TEST_KILL_AFTER_CHECKPOINT=N: a fault-injection point for crash
   // tests; the process SIGKILLs itself right after its Nth checkpoint is
@@ -41,6 +46,10 @@ struct Options {
 };
 
 enum class ParseResult { Run, Help, Error };
+
+// Writes one report line (text or JSON) where --report-file says: appended
+// to the file, else to stderr.
+void writeReport(const Options &options, const std::string &text);
 
 // Parses argv. On Help, `message` is the help text (for stdout); on Error it
 // is the explanation (for stderr, exit code 2).

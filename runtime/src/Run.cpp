@@ -651,9 +651,16 @@ void Run::fillReport(RunReport &report) const {
   report.durability = durabilityReport_;
   report.streaming = streamingReport();
   report.lateRows.clear();
-  for (uint32_t i = 0; i < program_.nstates && i < clocks_.size(); ++i)
+  report.clocks.clear();
+  for (uint32_t i = 0; i < program_.nstates && i < clocks_.size(); ++i) {
     if (clocks_[i].late_rows > 0)
       report.lateRows.emplace_back(program_.states[i].name, static_cast<uint64_t>(clocks_[i].late_rows));
+    if (program_.states[i].windowed)
+      report.clocks.push_back({program_.states[i].name, clocks_[i].watermark, clocks_[i].max_event_time,
+                               static_cast<uint64_t>(clocks_[i].late_rows)});
+  }
+  report.commits = commits_;
+  report.batches = batches_;
 }
 
 Status runProgram(const WeirProgramDesc &program, const Options &options, RunReport &report) {

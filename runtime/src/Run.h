@@ -37,6 +37,13 @@ struct RunReport {
   std::vector<Source> sources;
   std::vector<Sink> sinks;
   std::vector<std::pair<std::string, uint64_t>> lateRows; // windowed state -> rows dropped behind its watermark
+  struct EventClock {
+    std::string state;
+    int64_t watermark = INT64_MIN, maxEventTime = INT64_MIN; // INT64_MIN: no row yet
+    uint64_t lateRows = 0;
+  };
+  std::vector<EventClock> clocks; // every windowed (or ttl) state's event-time clock
+  uint64_t commits = 0, batches = 0; // streaming runs
   std::string durability; // checkpoint and state-memory lines (Durability.h)
   std::string streaming;  // trigger, group, guarantee, commits (streaming runs)
 };
@@ -147,6 +154,11 @@ private:
   Status runBoundedBatch();
   void mergeByEventTime(SourceRuntime &src);
   std::string streamingReport() const;
+  // --report json: a progress line (ReportJson.h) after each batch of the
+  // every trigger, and at most every kProgressSeconds under realtime.
+  void reportProgress();
+  static constexpr double kProgressSeconds = 10;
+  KafkaSource::Clock::time_point started_ = KafkaSource::Clock::now(), lastProgress_ = started_;
   Status invokeStage(StreamStage &stage);
   Status commitPoint(bool force);
   Status commitKafkaTransaction();

@@ -1,6 +1,7 @@
 // The streaming driver (Run.h): Kafka sources under the three triggers, the
 // commit points where output, state and positions become durable together,
 // and exactly-once (docs/architecture.md, "Streaming runs").
+#include "runtime/src/ReportJson.h"
 #include "runtime/src/Run.h"
 
 #include "runtime/src/CheckpointRecords.h"
@@ -442,6 +443,8 @@ Status Run::runStreaming() {
     while (status.ok() && !KafkaSource::stopRequested.load()) {
       auto next = Clock::now() + std::chrono::milliseconds(trigger_.everyMs);
       status = runBoundedBatch();
+      if (status.ok())
+        reportProgress();
       while (status.ok() && !KafkaSource::stopRequested.load() && Clock::now() < next)
         std::this_thread::sleep_for(std::min<Clock::duration>(next - Clock::now(), std::chrono::milliseconds(20)));
     }
@@ -460,6 +463,8 @@ Status Run::runStreaming() {
       status = runStreamingPass(deadline, kMaxBatch, perRecord, /*emitAfter=*/true, any);
       if (status.ok())
         status = commitPoint(false);
+      if (status.ok() && std::chrono::duration<double>(Clock::now() - lastProgress_).count() >= kProgressSeconds)
+        reportProgress();
     }
     break;
   }
@@ -517,6 +522,17 @@ std::string Run::streamingReport() const {
   if (trigger_.kind == Trigger::Kind::Every)
     text += ", " + std::to_string(batches_) + " batch" + (batches_ == 1 ? "" : "es");
   return text + "\n";
+}
+
+void Run::reportProgress() {
+  lastProgress_ = Clock::now();
+  if (!options_.reportJson)
+    return;
+  RunReport report;
+  fillReport(report);
+  report.ok = true;
+  report.seconds = std::chrono::duration<double>(lastProgress_ - started_).count();
+  writeReport(options_, formatReportJson(report, "progress", 0, ""));
 }
 
 } // namespace weir::rt

@@ -1,12 +1,29 @@
 // weir_main: the entry point of built binaries (via runtime/main.c) and of
 // the JIT. Returns an exit code and never calls exit(), so a JIT host
 // survives a failed run.
+#include "runtime/src/ReportJson.h"
 #include "runtime/src/Run.h"
 
 #include <cstdio>
 #include <exception>
 
 using namespace weir::rt;
+
+namespace {
+
+// The process's exit code for a run's status (docs/operations.md, "Exit
+// codes"); 1 is the compiler's: the pipeline file has errors.
+int exitCodeOf(WeirStatus status) {
+  switch (status) {
+  case WEIR_OK: return 0;
+  case WEIR_ERR_CONFIG: return 2; // an option, URI or binding is wrong
+  case WEIR_ERR_RECORD: return 3; // a malformed record under on_error = "fail"
+  case WEIR_ERR_IO: return 4;     // files, Kafka, the checkpoint store
+  default: return 5;              // an internal failure
+  }
+}
+
+} // namespace
 
 extern "C" int weir_main(const WeirProgramDesc *program, int argc, char **argv) {
   try {
@@ -29,14 +46,17 @@ extern "C" int weir_main(const WeirProgramDesc *program, int argc, char **argv) 
     std::fflush(stdout);
     if (!run.ok())
       std::fprintf(stderr, "error: %s\n", run.message().c_str());
-    if (!options.quiet)
-      std::fputs(formatReport(report).c_str(), stderr);
-    return status == WEIR_OK ? 0 : (status == WEIR_ERR_CONFIG ? 2 : 1);
+    int exitCode = exitCodeOf(status);
+    if (options.reportJson)
+      writeReport(options, formatReportJson(report, "run", exitCode, run.ok() ? "" : run.message()));
+    else if (!options.quiet || !options.reportFile.empty())
+      writeReport(options, formatReport(report));
+    return exitCode;
   } catch (const std::exception &e) {
     std::fprintf(stderr, "error: internal runtime failure: %s\n", e.what());
-    return 1;
+    return exitCodeOf(WEIR_ERR_INTERNAL);
   } catch (...) {
     std::fprintf(stderr, "error: internal runtime failure\n");
-    return 1;
+    return exitCodeOf(WEIR_ERR_INTERNAL);
   }
 }

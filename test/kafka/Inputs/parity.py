@@ -19,6 +19,7 @@ the sentinel's user 0 (whose windows stay open on Kafka):
 import argparse
 import json
 import os
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -32,6 +33,30 @@ SINKS = ["velocity", "per_minute", "counts"]
 
 def without_sentinel(rows):
     return [r for r in rows if json.loads(r)["user"] != 0]
+
+
+def check_progress(path, records):
+    """--report json under `every`: a progress line per batch, counts that
+    never go back, and a last line for the run that read every record; all
+    valid against docs/schemas/report.schema.json."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    validator = os.path.join(here, "..", "..", "ir", "Inputs", "validate_json.py")
+    schema = os.path.join(here, "..", "..", "..", "docs", "schemas", "report.schema.json")
+    check = subprocess.run([sys.executable, validator, schema, "--lines", path], capture_output=True, text=True)
+    if check.returncode != 0:
+        k.fail(f"report {path}: {check.stderr or check.stdout}")
+    lines = [json.loads(l) for l in open(path) if l.strip()]
+    progress = [l for l in lines if l["type"] == "progress"]
+    if not progress or lines[-1]["type"] != "run" or not lines[-1]["ok"]:
+        k.fail(f"report {path}: want progress lines then a successful run line, got {[l['type'] for l in lines]}")
+    read = [l["sources"][0]["records_read"] for l in lines]
+    batches = [l["batches"] for l in lines]
+    if read != sorted(read) or batches != sorted(batches):
+        k.fail(f"report {path}: counts went back: records {read}, batches {batches}")
+    if read[-1] != records:
+        k.fail(f"report {path}: the run line says {read[-1]} records read, the topic holds {records}")
+    print(f"report every 1s: {len(progress)} progress lines, counts never go back, "
+          f"the run line read all {records} records")
 
 
 def main():
@@ -70,6 +95,9 @@ def main():
                       "--trigger", *trigger.split()]
         for s in SINKS:
             cmd += ["--sink", f"{s}=kafka:{outs[s]}?key=user"]
+        report = os.path.join(args.work, f"{tag}.report.jsonl")
+        if trigger == "every 1s":
+            cmd += ["--report", "json", "--report-file", report]
         log = os.path.join(args.work, f"{tag}.log")
         if trigger == "available_now":
             k.run_to_end(cmd, args.work, log)
@@ -84,6 +112,8 @@ def main():
         k.same_rows(f"{trigger}: counts, last row per user", [json.dumps(v) for v in last.values()], want["counts"])
         print(f"parity {trigger}: velocity {len(want['velocity'])} rows, per_minute {len(want['per_minute'])} "
               f"rows, counts {len(want['counts'])} users: the file run's")
+        if trigger == "every 1s":
+            check_progress(report, rows + PARTITIONS)
         k.delete(outs.values())
     k.delete([t_in])
 

@@ -1,0 +1,180 @@
+#include "runtime/src/ReportJson.h"
+
+#include "common/TimeFormat.h"
+#include "runtime/src/ByteBuffer.h"
+
+#include <chrono>
+#include <climits>
+#include <cstdio>
+
+namespace weir::rt {
+namespace {
+
+// A JSON object written field by field: "key": value, commas between.
+class JsonLine {
+public:
+  void open() {
+    put("{");
+    first_ = true;
+  }
+  void close() {
+    put("}");
+    first_ = false;
+  }
+  void openArray(const char *key) {
+    keyOf(key);
+    put("[");
+    first_ = true;
+  }
+  void closeArray() {
+    put("]");
+    first_ = false;
+  }
+  void element() { // an object inside an array
+    comma();
+    put("{");
+    first_ = true;
+  }
+  void str(const char *key, const std::string &v) {
+    keyOf(key);
+    appendJsonString(out_, v.data(), v.size());
+  }
+  void null(const char *key) {
+    keyOf(key);
+    put("null");
+  }
+  void num(const char *key, uint64_t v) {
+    keyOf(key);
+    put(std::to_string(v));
+  }
+  void real(const char *key, double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.6f", v);
+    keyOf(key);
+    put(buf);
+  }
+  void boolean(const char *key, bool v) {
+    keyOf(key);
+    put(v ? "true" : "false");
+  }
+  // An event time as ISO-8601 UTC, null for none (INT64_MIN).
+  void time(const char *key, int64_t ms) {
+    if (ms == INT64_MIN)
+      return null(key);
+    char buf[48];
+    size_t n = formatTimestamp(ms, buf);
+    str(key, std::string(buf, n));
+  }
+  std::string text() const { return std::string(out_.view()) + "\n"; }
+
+private:
+  void put(const std::string &s) { out_.append(s.data(), s.size()); }
+  void comma() {
+    if (!first_)
+      put(",");
+    first_ = false;
+  }
+  void keyOf(const char *key) {
+    comma();
+    appendJsonString(out_, key, std::char_traits<char>::length(key));
+    put(":");
+  }
+  ByteBuffer out_;
+  bool first_ = true;
+};
+
+const char *onErrorName(OnError mode) {
+  switch (mode) {
+  case OnError::Fail: return "fail";
+  case OnError::Skip: return "skip";
+  case OnError::DeadLetter: return "dead_letter";
+  }
+  return "fail";
+}
+
+// The human report's durability and streaming lines, as they are.
+void notes(JsonLine &j, const RunReport &r) {
+  j.openArray("notes");
+  for (const std::string *text : {&r.streaming, &r.durability}) {
+    size_t at = 0;
+    while (at < text->size()) {
+      size_t end = text->find('\n', at);
+      if (end == std::string::npos)
+        end = text->size();
+      std::string line = text->substr(at, end - at);
+      size_t b = line.find_first_not_of(' ');
+      if (b != std::string::npos) {
+        j.element(); // {"text": ...}
+        j.str("text", line.substr(b));
+        j.close();
+      }
+      at = end + 1;
+    }
+  }
+  j.closeArray();
+}
+
+} // namespace
+
+std::string formatReportJson(const RunReport &r, const char *type, int exitCode, const std::string &error) {
+  JsonLine j;
+  j.open();
+  j.str("type", type);
+  j.num("version", 1);
+  j.str("program", r.programName);
+  j.time("timestamp", std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count());
+  j.real("seconds", r.seconds);
+  if (std::string(type) == "run") {
+    j.boolean("ok", r.ok);
+    j.num("exit_code", static_cast<uint64_t>(exitCode));
+    if (error.empty())
+      j.null("error");
+    else
+      j.str("error", error);
+  }
+  j.openArray("sources");
+  for (const RunReport::Source &s : r.sources) {
+    j.element();
+    j.str("name", s.name);
+    j.str("location", s.path);
+    j.boolean("scanned", s.scanned);
+    j.num("records_read", s.read);
+    j.num("bad_records", s.bad);
+    j.str("on_error", onErrorName(s.mode));
+    if (s.mode == OnError::DeadLetter)
+      j.str("dead_letter_path", s.deadLetterPath);
+    else
+      j.null("dead_letter_path");
+    j.close();
+  }
+  j.closeArray();
+  j.openArray("sinks");
+  for (const RunReport::Sink &s : r.sinks) {
+    j.element();
+    j.str("name", s.name);
+    j.str("location", s.where);
+    j.boolean("written", s.written);
+    j.num("rows", s.rows);
+    j.close();
+  }
+  j.closeArray();
+  j.openArray("event_time");
+  for (const RunReport::EventClock &c : r.clocks) {
+    j.element();
+    j.str("state", c.state);
+    j.time("watermark", c.maxEventTime == INT64_MIN ? INT64_MIN : c.watermark);
+    j.time("max_event_time", c.maxEventTime);
+    j.num("late_rows", c.lateRows);
+    j.close();
+  }
+  j.closeArray();
+  j.num("commits", r.commits);
+  j.num("batches", r.batches);
+  notes(j, r);
+  j.close();
+  return j.text();
+}
+
+} // namespace weir::rt
