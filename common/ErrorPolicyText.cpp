@@ -21,4 +21,13 @@ OnErrorParse parseOnError(std::string_view text, OnErrorSpec &out) {
   return OnErrorParse::Unknown;
 }
 
+const char *onErrorModeName(OnErrorMode mode) {
+  switch (mode) {
+  case OnErrorMode::Fail: return "fail";
+  case OnErrorMode::Skip: return "skip";
+  case OnErrorMode::DeadLetter: return "dead_letter";
+  }
+  return "fail";
+}
+
 } // namespace weir

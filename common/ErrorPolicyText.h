@@ -29,4 +29,7 @@ inline constexpr const char *kOnErrorChoices = "\"fail\", \"skip\" or \"dead_let
 // handle it before calling.
 OnErrorParse parseOnError(std::string_view text, OnErrorSpec &out);
 
+// The mode's spelling ("fail", "skip", "dead_letter"), for reports.
+const char *onErrorModeName(OnErrorMode mode);
+
 } // namespace weir

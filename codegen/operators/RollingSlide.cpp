@@ -55,30 +55,52 @@ void when(FunctionContext &fc, Value *cond, const std::function<void()> &body) {
   b.CreateBr(done);
   b.SetInsertPoint(done);
 }
+
+// A key's sliding accumulator (WeirRollingWindow) as generated code sees
+// it: the addresses of its indexes, row i's slice, and folding row i into
+// a slice.
+struct Accumulator {
+  Accumulator(FunctionContext &fc, const ir::Node &aggregate, const ir::Schema &input, Value *buffer)
+      : fc(fc), b(fc.builder()), abi(fc.abi()), agg(fc, aggregate), aggregate(aggregate), input(input),
+        rows(fc, buffer), sliceSize(aggregate.layout.sliceSize) {
+    StructType *type = abi.rollingWindowType();
+    window = rows.window(sliceSize);
+    loAt = b.CreateStructGEP(type, window, RuntimeABI::RW_Lo, "lo.at");
+    midAt = b.CreateStructGEP(type, window, RuntimeABI::RW_Mid, "mid.at");
+    hiAt = b.CreateStructGEP(type, window, RuntimeABI::RW_Hi, "hi.at");
+    validAt = b.CreateStructGEP(type, window, RuntimeABI::RW_Valid, "valid.at");
+  }
+  Value *slice(Value *i) { return rows.suffix(i, sliceSize); }
+  void foldRow(Value *into, Value *i) {
+    Row row = loadRow(fc, rows.row(i), input);
+    agg.setEventTime(row[aggregate.timeColumn].value);
+    // Windowed accumulators never use the table or the entry index.
+    agg.update(ConstantPointerNull::get(abi.ptr()), into, ConstantInt::get(abi.i64(), 0), row);
+  }
+
+  FunctionContext &fc;
+  IRBuilder<> &b;
+  RuntimeABI &abi;
+  AggregateCodegen agg;
+  const ir::Node &aggregate;
+  const ir::Schema &input;
+  EventBufferCodegen rows;
+  uint32_t sliceSize;
+  Value *window, *loAt, *midAt, *hiAt, *validAt;
+};
 } // namespace
 
 Row WindowFire::slidingValues(FunctionContext &fc, const ir::Node &aggregate, Value *temp, Value *buffer,
                               Value *lo, Value *hi) {
   IRBuilder<> &b = fc.builder();
-  AggregateCodegen agg(fc, aggregate);
-  const ir::Schema &input = node(aggregate.input).schema;
-  uint32_t sliceSize = aggregate.layout.sliceSize;
+  Accumulator acc(fc, aggregate, node(aggregate.input).schema, buffer);
+  AggregateCodegen &agg = acc.agg;
+  uint32_t sliceSize = acc.sliceSize;
   IntegerType *i64 = abi_.i64();
-  StructType *type = abi_.rollingWindowType();
-  EventBufferCodegen rows(fc, buffer);
-  Value *window = rows.window(sliceSize);
-  Value *loAt = b.CreateStructGEP(type, window, RuntimeABI::RW_Lo, "lo.at");
-  Value *midAt = b.CreateStructGEP(type, window, RuntimeABI::RW_Mid, "mid.at");
-  Value *hiAt = b.CreateStructGEP(type, window, RuntimeABI::RW_Hi, "hi.at");
-  Value *validAt = b.CreateStructGEP(type, window, RuntimeABI::RW_Valid, "valid.at");
-  Value *back = b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), window, sizeof(WeirRollingWindow), "back");
-  auto suffix = [&](Value *i) { return rows.suffix(i, sliceSize); };
-  auto foldRow = [&](Value *slice, Value *i) {
-    Row row = loadRow(fc, rows.row(i), input);
-    agg.setEventTime(row[aggregate.timeColumn].value);
-    // Windowed accumulators never use the table or the entry index.
-    agg.update(ConstantPointerNull::get(abi_.ptr()), slice, ConstantInt::get(i64, 0), row);
-  };
+  Value *loAt = acc.loAt, *midAt = acc.midAt, *hiAt = acc.hiAt, *validAt = acc.validAt;
+  Value *back = b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), acc.window, sizeof(WeirRollingWindow), "back");
+  auto suffix = [&](Value *i) { return acc.slice(i); };
+  auto foldRow = [&](Value *slice, Value *i) { acc.foldRow(slice, i); };
 
   // Start empty at lo when the accumulator must be rebuilt (runtime.h) or
   // the range moved back (an out-of-order arrival under emit updates).
@@ -152,24 +174,15 @@ Row WindowFire::slidingValues(FunctionContext &fc, const ir::Node &aggregate, Va
 Row WindowFire::slidingUpdateValues(FunctionContext &fc, const ir::Node &aggregate, Value *temp, Value *buffer,
                                     Value *lo, Value *hi, Value *watermark) {
   IRBuilder<> &b = fc.builder();
-  AggregateCodegen agg(fc, aggregate);
-  const ir::Schema &input = node(aggregate.input).schema;
-  uint32_t sliceSize = aggregate.layout.sliceSize;
+  Accumulator acc(fc, aggregate, node(aggregate.input).schema, buffer);
+  AggregateCodegen &agg = acc.agg;
+  EventBufferCodegen &rows = acc.rows;
+  uint32_t sliceSize = acc.sliceSize;
   IntegerType *i64 = abi_.i64();
   auto c = [&](uint64_t v) { return ConstantInt::get(i64, v); };
-  StructType *type = abi_.rollingWindowType();
-  EventBufferCodegen rows(fc, buffer);
-  Value *window = rows.window(sliceSize);
-  Value *loAt = b.CreateStructGEP(type, window, RuntimeABI::RW_Lo, "lo.at");
-  Value *midAt = b.CreateStructGEP(type, window, RuntimeABI::RW_Mid, "mid.at");
-  Value *hiAt = b.CreateStructGEP(type, window, RuntimeABI::RW_Hi, "hi.at");
-  Value *validAt = b.CreateStructGEP(type, window, RuntimeABI::RW_Valid, "valid.at");
-  auto slot = [&](Value *i) { return rows.suffix(i, sliceSize); };
-  auto foldRow = [&](Value *slice, Value *i) {
-    Row row = loadRow(fc, rows.row(i), input);
-    agg.setEventTime(row[aggregate.timeColumn].value);
-    agg.update(ConstantPointerNull::get(abi_.ptr()), slice, ConstantInt::get(i64, 0), row);
-  };
+  Value *loAt = acc.loAt, *midAt = acc.midAt, *hiAt = acc.hiAt, *validAt = acc.validAt;
+  auto slot = [&](Value *i) { return acc.slice(i); };
+  auto foldRow = [&](Value *slice, Value *i) { acc.foldRow(slice, i); };
   auto umin = [&](Value *a, Value *x) { return b.CreateSelect(b.CreateICmpULT(a, x), a, x); };
 
   int64_t size = aggregate.window.sizeMs;

@@ -1,5 +1,6 @@
 #include "runtime/src/ReportJson.h"
 
+#include "common/ErrorPolicyText.h"
 #include "common/TimeFormat.h"
 #include "runtime/src/ByteBuffer.h"
 
@@ -83,15 +84,6 @@ private:
   bool first_ = true;
 };
 
-const char *onErrorName(OnError mode) {
-  switch (mode) {
-  case OnError::Fail: return "fail";
-  case OnError::Skip: return "skip";
-  case OnError::DeadLetter: return "dead_letter";
-  }
-  return "fail";
-}
-
 // The human report's durability and streaming lines, as they are.
 void notes(JsonLine &j, const RunReport &r) {
   j.openArray("notes");
@@ -142,7 +134,7 @@ std::string formatReportJson(const RunReport &r, const char *type, int exitCode,
     j.boolean("scanned", s.scanned);
     j.num("records_read", s.read);
     j.num("bad_records", s.bad);
-    j.str("on_error", onErrorName(s.mode));
+    j.str("on_error", onErrorModeName(s.mode));
     if (s.mode == OnError::DeadLetter)
       j.str("dead_letter_path", s.deadLetterPath);
     else
