@@ -377,13 +377,14 @@ TEST(WeirMain, RebindsSourcesAndSinksAndReports) {
   EXPECT_EQ(r.err, "");
 }
 
-TEST(WeirMain, RecordErrorExitsOneWithTheMessage) {
+// Exit code 3: a malformed record stopped the run (docs/operations.md).
+TEST(WeirMain, RecordErrorExitsThreeWithTheMessage) {
   TempDir dir;
   TestProgram p(dir.path.string());
   writeFile(dir.file("txns.jsonl"), "{\"txn_id\":\"a\",\"user_id\":1,\"amount\":1}\n"
                                     "{\"txn_id\":\"b\",\"user_id\":1,\"amount\":\"abc\"}\n");
   MainResult r = callMain(p.program, {"--quiet"});
-  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.code, 3);
   EXPECT_EQ(r.err, "error: " + dir.file("txns.jsonl") +
                        ":2: field 'amount': expected float64, got string \"abc\"\n");
   EXPECT_EQ(readFile(dir.file("out/copy.jsonl")), "{\"txn_id\":\"a\",\"user_id\":1,\"amount\":1.0}\n");
