@@ -35,6 +35,13 @@ void WeirCursor::releaseConsumedPages() {
   releasedUpTo_ = reinterpret_cast<const char *>(to);
 }
 
+void WeirCursor::publishProgress() {
+  progressRecords.store(recordsRead, std::memory_order_relaxed);
+  const char *at = range.begin ? decoder->consumedUpTo() : nullptr;
+  if (at && at >= range.begin)
+    progressBytes.store(static_cast<uint64_t>(at - range.begin), std::memory_order_relaxed);
+}
+
 uint64_t WeirCursor::nextRecordOffset() const {
   const char *p = decoder->nextRecordStart();
   return p ? static_cast<uint64_t>(p - range.fileBegin) : UINT64_MAX;
@@ -84,12 +91,17 @@ WeirStatus WeirCursor::decodeRecord(WeirValue *row, ErrorSlot &err) {
       return err.set(WEIR_ERR_INTERNAL, "cancelled: an earlier part of the input failed");
     DecodeOutcome outcome = decoder->next(row);
     if (outcome == DecodeOutcome::Row) {
-      if ((++recordsRead & 0xFFFF) == 0 && range.fileMapped)
-        releaseConsumedPages();
+      if ((++recordsRead & 0xFFF) == 0) {
+        publishProgress();
+        if ((recordsRead & 0xFFFF) == 0 && range.fileMapped)
+          releaseConsumedPages();
+      }
       return WEIR_ROW;
     }
-    if (outcome == DecodeOutcome::End)
+    if (outcome == DecodeOutcome::End) {
+      publishProgress();
       return WEIR_END;
+    }
     ++recordsRead;
     ++recordsBad;
     switch (source.policy.mode) {
@@ -114,6 +126,7 @@ int64_t WeirCursor::nextBatch(WeirValue *rows, uint32_t width, uint32_t max) {
   if (!hook && !pacedRate && !firstFailedRange && decoder->decodesBatches()) {
     uint32_t n = decoder->nextBatch(rows, width, max); // never bad records
     recordsRead += n;
+    progressRecords.store(recordsRead, std::memory_order_relaxed);
     return n;
   }
   // One record: the hook and the pacing work per record, and a file

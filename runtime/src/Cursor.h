@@ -74,6 +74,9 @@ struct WeirCursor {
   bool logBadRecords = true;
   uint64_t recordsRead = 0; // good and bad
   uint64_t recordsBad = 0;
+  // What the progress line (Progress.h) reads from another thread: records
+  // and bytes of the range decoded, published every 4,096 records.
+  std::atomic<uint64_t> progressRecords{0}, progressBytes{0};
   weir::rt::ByteBuffer deadLetters; // dead_letter lines, written by the driver in range order
 
   // Parallel scans: stop early once an earlier range has failed (its error
@@ -96,6 +99,7 @@ struct WeirCursor {
   uint64_t nextRecordOffset() const;
 
 private:
+  void publishProgress();
   std::unique_ptr<weir::rt::DecodeAhead> ahead_;
   // Hands the pages the decoder is done with back to the kernel.
   void releaseConsumedPages();

@@ -1,5 +1,7 @@
 #include "runtime/src/Run.h"
 
+#include "runtime/src/Progress.h"
+
 #include "runtime/src/Durability.h"
 #include "runtime/src/DistinctPairs.h"
 #include "runtime/src/HashTable.h"
@@ -157,7 +159,16 @@ Status Run::start() {
     if (!status.ok())
       return status;
   }
+  // A batch run on a terminal shows its scans' progress (streaming runs:
+  // not yet).
+  if (!streaming_ && progressWanted(options_.quiet, options_.reportJson && options_.reportFile.empty()))
+    progress_ = std::make_unique<ProgressLine>();
   return streaming_ ? assignKafka() : Status();
+}
+
+std::string Run::stageLabel(const WeirStageDesc &stage) const {
+  const char *kind = stage.kind == WEIR_STAGE_TABLE_BUILD ? "table" : "scan";
+  return std::string(kind) + " \"" + (stage.name ? stage.name : "?") + "\"";
 }
 
 Status Run::loadSource(SourceRuntime &src) {
@@ -449,6 +460,8 @@ Status Run::runSingle(const WeirStageDesc &stage, SourceRuntime *src) {
                      stage.name ? stage.name : "?");
     }
   }
+  if (progress_ && cursor)
+    progress_->begin(stageLabel(stage), src->info.name, {cursor.get()});
   WeirStatus status = durability_ && durability_->emitsInBatches(stage)
                           ? durability_->runEmitInBatches(stage, task)
                           : stage.fn(&task);
@@ -459,6 +472,8 @@ Status Run::runSingle(const WeirStageDesc &stage, SourceRuntime *src) {
     result = taskError(stage, status, task, failedSink(stage, nullptr));
   if (cursor) {
     cursor->stopDecodeAhead();
+    if (progress_)
+      progress_->end(status >= 0);
     if (Status s = collectScan(*src, *cursor); !s.ok() && result.ok())
       result = std::move(s);
   }
@@ -515,12 +530,20 @@ Status Run::runParallel(const WeirStageDesc &stage, SourceRuntime &src,
       }
     }
   };
+  if (progress_) {
+    std::vector<const WeirCursor *> all;
+    for (const auto &cursor : cursors)
+      all.push_back(cursor.get());
+    progress_->begin(stageLabel(stage), src.info.name, std::move(all));
+  }
   std::vector<std::thread> threads;
   for (size_t i = 1; i < n; ++i)
     threads.emplace_back(work, i);
   work(0);
   for (std::thread &t : threads)
     t.join();
+  if (progress_)
+    progress_->end(firstFailed.load() == UINT32_MAX);
 
   size_t failed = firstFailed.load();
   size_t keep = failed == UINT32_MAX ? n : failed + 1;

@@ -49,6 +49,7 @@ struct RunReport {
 };
 
 class Durability;
+class ProgressLine;
 class StreamCheckpointParticipant;
 
 // The program's declared trigger ("available_now" when it has none).
@@ -188,6 +189,8 @@ private:
   std::vector<SinkRuntime> sinks_;
   std::vector<WeirHashTable *> states_;
   std::unique_ptr<Durability> durability_; // --checkpoint / --state-memory
+  std::unique_ptr<ProgressLine> progress_; // a batch run's scans on a terminal (Progress.h)
+  std::string stageLabel(const WeirStageDesc &stage) const; // `scan "name"`
   std::string durabilityReport_;
   std::vector<WeirClock> clocks_; // one per state; used by windowed aggregates
 };
