@@ -1,5 +1,7 @@
 #include "runtime/src/Cursor.h"
 
+#include "runtime/src/StopSignal.h"
+
 #include <cassert>
 #include <thread>
 
@@ -95,6 +97,9 @@ WeirStatus WeirCursor::decodeRecord(WeirValue *row, ErrorSlot &err) {
         publishProgress();
         if ((recordsRead & 0xFFFF) == 0 && range.fileMapped)
           releaseConsumedPages();
+        // A durable run stops in its hook, after a final checkpoint.
+        if (stopRequested() && !hook)
+          return err.set(WEIR_ERR_STOPPED, "stopped by " + stopSignalName());
       }
       return WEIR_ROW;
     }
@@ -124,6 +129,8 @@ int64_t WeirCursor::nextBatch(WeirValue *rows, uint32_t width, uint32_t max) {
   if (ahead_)
     return ahead_->next(rows, width, max);
   if (!hook && !pacedRate && !firstFailedRange && decoder->decodesBatches()) {
+    if (stopRequested())
+      return error.set(WEIR_ERR_STOPPED, "stopped by " + stopSignalName());
     uint32_t n = decoder->nextBatch(rows, width, max); // never bad records
     recordsRead += n;
     progressRecords.store(recordsRead, std::memory_order_relaxed);

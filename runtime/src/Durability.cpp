@@ -2,6 +2,8 @@
 // close (Durability.h; opening and restoring: DurabilityOpen.cpp).
 #include "runtime/src/Durability.h"
 
+#include "runtime/src/StopSignal.h"
+
 #include "runtime/src/CheckpointRecords.h"
 
 #include "runtime/src/Run.h"
@@ -108,6 +110,16 @@ WeirStatus Durability::reached(WeirCursor &cursor) {
     if (dt && !dt->fault.ok())
       return cursor.error.set(dt->fault);
   recordsSinceCheckpoint_ += hookEvery_;
+  if (stopRequested()) {
+    // SIGINT/SIGTERM: everything up to this record is saved, and the same
+    // command resumes here (StopSignal.h).
+    if (!checkpointing())
+      return cursor.error.set(WEIR_ERR_STOPPED, "stopped by " + stopSignalName());
+    if (Status s = checkpoint(&cursor, -1, false); !s.ok())
+      return cursor.error.set(std::move(s));
+    return cursor.error.set(WEIR_ERR_STOPPED, "stopped by " + stopSignalName() + " after a final checkpoint in " +
+                                                  options_.checkpointDir + "; the same command resumes from it");
+  }
   if (options_.stateMemory)
     if (WeirStatus s = enforceStateMemory(cursor); s != WEIR_OK)
       return s;

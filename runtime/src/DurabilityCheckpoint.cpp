@@ -202,6 +202,8 @@ Status Durability::checkpoint(WeirCursor *cursor, int doneStage, bool final) {
   recordsSinceCheckpoint_ = 0;
   if (options_.killAfterCheckpoint && checkpoints_ == options_.killAfterCheckpoint && !final)
     std::raise(SIGKILL);
+  if (options_.signalAfterCheckpoint && checkpoints_ == options_.signalAfterCheckpoint && !final)
+    std::raise(SIGTERM); // the stop handler only records it (StopSignal.h)
   return {};
 }
 

@@ -10,6 +10,7 @@ struct WeirFireList {
   struct Item {
     int64_t time;
     uint64_t entry, item;
+    uint64_t added; // the order of weir_fire_list_add
   };
   std::vector<Item> items;
 };
@@ -19,14 +20,15 @@ extern "C" {
 WeirFireList *weir_fire_list_new(void) { return new WeirFireList; }
 
 void weir_fire_list_add(WeirFireList *list, int64_t time, uint64_t entry, uint64_t item) {
-  list->items.push_back({time, entry, item});
+  list->items.push_back({time, entry, item, list->items.size()});
 }
 
 uint64_t weir_fire_list_sort(WeirFireList *list) {
-  // Stable by time: items were added in the firing's key order (first-seen,
-  // weir_timers_pop_due), each key's in item order; that order breaks ties.
-  std::stable_sort(list->items.begin(), list->items.end(),
-                   [](const auto &a, const auto &b) { return a.time < b.time; });
+  // By time; items were added in the firing's key order (first-seen,
+  // weir_timers_pop_due), each key's in item order, and that order breaks ties.
+  std::sort(list->items.begin(), list->items.end(), [](const auto &a, const auto &b) {
+    return a.time != b.time ? a.time < b.time : a.added < b.added;
+  });
   return list->items.size();
 }
 

@@ -133,6 +133,8 @@ ParseResult parseOptions(const WeirProgramDesc &program, int argc, char **argv, 
   options.trace = trace && *trace && std::strcmp(trace, "0") != 0;
   if (const char *kill = std::getenv("WEIR_TEST_KILL_AFTER_CHECKPOINT"))
     options.killAfterCheckpoint = std::strtoull(kill, nullptr, 10);
+  if (const char *signal = std::getenv("WEIR_TEST_SIGNAL_AFTER_CHECKPOINT"))
+    options.signalAfterCheckpoint = std::strtoull(signal, nullptr, 10);
 
   std::vector<const char *> sourceNames, sinkNames;
   for (uint32_t i = 0; i < program.nsources; ++i)

@@ -28,6 +28,9 @@ struct Options {
   // tests; the process SIGKILLs itself right after its Nth checkpoint is
   // durable, a moment a test cannot hit reliably with kill -9 from outside.
   uint64_t killAfterCheckpoint = 0;
+  // WEIR_TEST_SIGNAL_AFTER_CHECKPOINT=N: the process sends itself SIGTERM
+  // right after its Nth checkpoint (the clean-stop test).
+  uint64_t signalAfterCheckpoint = 0;
   // Durable state (docs/architecture.md, "Durable state").
   std::string checkpointDir;          // --checkpoint DIR; empty: not durable
   double checkpointSeconds = 1.0;     // --checkpoint-interval: seconds of processing ...

@@ -1,6 +1,7 @@
 #include "runtime/src/Run.h"
 
 #include "runtime/src/Progress.h"
+#include "runtime/src/StopSignal.h"
 
 #include "runtime/src/Durability.h"
 #include "runtime/src/DistinctPairs.h"
@@ -692,6 +693,13 @@ Status runProgram(const WeirProgramDesc &program, const Options &options, RunRep
   Status status = run.start();
   if (status.ok() && run.streaming())
     status = run.runStreaming();
+  // Streaming runs handle SIGINT/SIGTERM themselves (RunStreaming.cpp).
+  std::unique_ptr<StopSignals> stopSignals;
+  if (status.ok() && !run.streaming()) {
+    stopSignals = std::make_unique<StopSignals>();
+    if (options.trace) // the signal test waits for it
+      std::fprintf(stderr, "trace: SIGINT and SIGTERM now stop the run at a record boundary\n");
+  }
   for (uint32_t i = 0; status.ok() && !run.streaming() && i < program.nstages; ++i)
     status = run.runStage(i);
   Status finished = run.finish(status.ok());

@@ -3,6 +3,7 @@
 // survives a failed run.
 #include "runtime/src/ReportJson.h"
 #include "runtime/src/Run.h"
+#include "runtime/src/StopSignal.h"
 
 #include <cstdio>
 #include <exception>
@@ -19,6 +20,8 @@ int exitCodeOf(WeirStatus status) {
   case WEIR_ERR_CONFIG: return 2; // an option, URI or binding is wrong
   case WEIR_ERR_RECORD: return 3; // a malformed record under on_error = "fail"
   case WEIR_ERR_IO: return 4;     // files, Kafka, the checkpoint store
+  case WEIR_ERR_STOPPED:          // SIGINT/SIGTERM: as the shell reports a signal
+    return 128 + (gStopSignal.load() ? gStopSignal.load() : SIGINT);
   default: return 5;              // an internal failure
   }
 }

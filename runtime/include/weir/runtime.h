@@ -28,6 +28,7 @@ enum {
   WEIR_ERR_IO = -2,
   WEIR_ERR_CONFIG = -3,  /* bad runtime option, unknown source, ... */
   WEIR_ERR_INTERNAL = -4,
+  WEIR_ERR_STOPPED = -5, /* SIGINT/SIGTERM stopped the run (a durable one after a final checkpoint) */
 };
 
 /* Mirrors weir::TypeKind (common/Type.h); codegen static_asserts the codes. */
