@@ -14,15 +14,16 @@ PACKAGES=(
   clang-19 lld-19 llvm-19-dev llvm-19-tools libclang-rt-19-dev
   antlr4 libantlr4-runtime-dev
   libsimdjson-dev libxxhash-dev libcli11-dev libgtest-dev
-  librocksdb-dev librdkafka-dev kcat
+  librocksdb-dev librdkafka-dev kcat libcpp-httplib-dev
   zlib1g-dev libzstd-dev libedit-dev libxml2-dev libffi-dev libncurses-dev libz3-dev
 )
 
 # What `test` adds: the Kafka tests' broker (test/kafka/README.md), one JVM.
 KAFKA_TEST_PACKAGES=(default-jre-headless maven)
 # The plan-picture tests render with Graphviz and validate JSON output
-# against docs/schemas with jsonschema.
-TOOL_TEST_PACKAGES=(graphviz python3-jsonschema)
+# against docs/schemas with jsonschema; the metrics test parses scrapes with
+# prometheus_client; the status-page test loads the page in headless Chromium.
+TOOL_TEST_PACKAGES=(graphviz python3-jsonschema python3-prometheus-client chromium)
 
 install_packages() {
   local missing=()

@@ -219,6 +219,14 @@ int commandRun(const CommonOptions &o, const std::vector<std::string> &runtimeAr
   c.times().add("jit", start);
   if (o.timePhases)
     c.times().print(errs());
+  // --metrics exports them.
+  std::vector<const char *> phaseNames;
+  std::vector<double> phaseMs;
+  for (const auto &[name, ms] : c.times().phases) {
+    phaseNames.push_back(name.c_str());
+    phaseMs.push_back(ms);
+  }
+  weir_set_compile_times(static_cast<uint32_t>(phaseNames.size()), phaseNames.data(), phaseMs.data());
 
   std::vector<std::string> args{o.file};
   args.insert(args.end(), runtimeArgs.begin(), runtimeArgs.end());

@@ -39,6 +39,11 @@ void WeirCursor::releaseConsumedPages() {
 
 void WeirCursor::publishProgress() {
   progressRecords.store(recordsRead, std::memory_order_relaxed);
+  progressBad.store(recordsBad, std::memory_order_relaxed);
+  // Decoding ahead, this runs on the decoding thread: the stage's thread
+  // ticks in nextBatch instead.
+  if (onTick && !ahead_)
+    onTick();
   const char *at = range.begin ? decoder->consumedUpTo() : nullptr;
   if (at && at >= range.begin)
     progressBytes.store(static_cast<uint64_t>(at - range.begin), std::memory_order_relaxed);
@@ -58,6 +63,7 @@ void WeirCursor::pace() {
   if (due <= now + std::chrono::milliseconds(1))
     return; // on time: no sleeping per record
   if (onIdle && now - lastIdle_ >= std::chrono::milliseconds(100)) {
+    publishProgress(); // a paced scan is slow: its counts are shown as they grow
     onIdle();
     lastIdle_ = Clock::now();
   }
@@ -77,6 +83,8 @@ void WeirCursor::stopDecodeAhead() {
 WeirStatus WeirCursor::next(WeirValue *row) {
   if (ahead_) {
     int64_t n = ahead_->next(row, 0, 1);
+    if (onTick && n == 1 && (++tickRecords_ & 0xFFF) == 0)
+      onTick();
     return n == 1 ? WEIR_ROW : n == 0 ? WEIR_END : static_cast<WeirStatus>(n);
   }
   return decodeRecord(row, error);
@@ -126,14 +134,24 @@ WeirStatus WeirCursor::decodeRecord(WeirValue *row, ErrorSlot &err) {
 }
 
 int64_t WeirCursor::nextBatch(WeirValue *rows, uint32_t width, uint32_t max) {
-  if (ahead_)
-    return ahead_->next(rows, width, max);
+  if (ahead_) {
+    int64_t n = ahead_->next(rows, width, max);
+    if (onTick && n > 0 && ((tickRecords_ += static_cast<uint64_t>(n)) & ~uint64_t(0xFFF)) != 0) {
+      tickRecords_ = 0;
+      onTick();
+    }
+    return n;
+  }
   if (!hook && !pacedRate && !firstFailedRange && decoder->decodesBatches()) {
     if (stopRequested())
       return error.set(WEIR_ERR_STOPPED, "stopped by " + stopSignalName());
     uint32_t n = decoder->nextBatch(rows, width, max); // never bad records
     recordsRead += n;
     progressRecords.store(recordsRead, std::memory_order_relaxed);
+    if (onTick && ((tickRecords_ += n) & ~uint64_t(0xFFF)) != 0) {
+      tickRecords_ = 0;
+      onTick();
+    }
     return n;
   }
   // One record: the hook and the pacing work per record, and a file

@@ -76,7 +76,10 @@ struct WeirCursor {
   uint64_t recordsBad = 0;
   // What the progress line (Progress.h) reads from another thread: records
   // and bytes of the range decoded, published every 4,096 records.
-  std::atomic<uint64_t> progressRecords{0}, progressBytes{0};
+  std::atomic<uint64_t> progressRecords{0}, progressBytes{0}, progressBad{0};
+  // --metrics (observe/Telemetry.h): called on the thread that runs the
+  // stage, every 4,096 records or so, to publish the run's figures.
+  std::function<void()> onTick;
   weir::rt::ByteBuffer deadLetters; // dead_letter lines, written by the driver in range order
 
   // Parallel scans: stop early once an earlier range has failed (its error
@@ -100,6 +103,7 @@ struct WeirCursor {
 
 private:
   void publishProgress();
+  uint64_t tickRecords_ = 0; // batches since the last onTick
   std::unique_ptr<weir::rt::DecodeAhead> ahead_;
   // Hands the pages the decoder is done with back to the kernel.
   void releaseConsumedPages();

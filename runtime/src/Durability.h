@@ -102,6 +102,12 @@ public:
 
   // Lines for the end-of-run report.
   std::string reportText() const;
+  // --metrics (observe/Telemetry.h).
+  uint64_t spilledKeys(uint32_t state) const;
+  uint64_t evictedBytes(uint32_t state) const;
+  uint64_t spilledTimers(uint32_t state) const;
+  uint64_t checkpointCount() const { return checkpoints_; }
+  int64_t lastCheckpointUnixMs() const { return lastCheckpointUnixMs_; }
   // What open() made of an existing checkpoint ("resumed from ..."), or "".
   const std::string &startNote() const { return startNote_; }
   // The run's last words: a scratch store is deleted.
@@ -207,6 +213,7 @@ private:
   // Report.
   uint64_t checkpoints_ = 0, checkpointBytes_ = 0, evictions_ = 0;
   double checkpointSeconds_ = 0;
+  int64_t lastCheckpointUnixMs_ = 0;
   uint64_t peakResident_ = 0, peakSpilled_ = 0, peakSpillIndexBytes_ = 0;
 };
 

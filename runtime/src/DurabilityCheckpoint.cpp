@@ -11,10 +11,12 @@
 #include "runtime/src/CommittedFileOutput.h"
 #include "runtime/src/StateSerializer.h"
 #include "runtime/src/Task.h"
+#include "runtime/src/observe/Telemetry.h"
 
 #include <rocksdb/write_batch.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <cstdio>
@@ -193,6 +195,11 @@ Status Durability::checkpoint(WeirCursor *cursor, int doneStage, bool final) {
     ++checkpoints_;
     checkpointBytes_ += batch.GetDataSize();
     checkpointSeconds_ += secondsSince(t0);
+    lastCheckpointUnixMs_ = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count();
+    if (Telemetry *telemetry = run_.telemetry())
+      telemetry->observeCheckpoint(secondsSince(t0), batch.GetDataSize());
     if (options_.trace)
       std::fprintf(stderr, "trace: checkpoint %llu: %u puts and deletes, %s, %.4f s%s\n",
                    static_cast<unsigned long long>(checkpoints_), batch.Count(),

@@ -101,7 +101,10 @@ void Durability::evictColdest(uint32_t index, double fraction) {
     dt.spill(reinterpret_cast<WeirEntryHeader *>(entryAt(ht, i))->hash, dt.seq[i],
              dt.timed ? timers[i] : INT64_MAX);
   }
+  uint64_t before = residentBytes(ht);
   removeEntries(ht, remove, /*forget=*/false);
+  uint64_t after = residentBytes(ht);
+  dt.evictedBytes += before > after ? before - after : 0;
   dt.evicted = true;
   ht->spill = dt.spilled.size() ? &dt : nullptr;
 }
@@ -237,3 +240,19 @@ extern "C" uint8_t weir_ht_fault_in(WeirHashTable *ht, uint64_t hash) {
     return 0;
   return faultInHash(ht, *dt, hash) ? 1 : 0;
 }
+
+namespace weir::rt {
+
+uint64_t Durability::spilledKeys(uint32_t state) const {
+  return state < tables_.size() && tables_[state] ? tables_[state]->spilled.size() : 0;
+}
+
+uint64_t Durability::evictedBytes(uint32_t state) const {
+  return state < tables_.size() && tables_[state] ? tables_[state]->evictedBytes : 0;
+}
+
+uint64_t Durability::spilledTimers(uint32_t state) const {
+  return state < tables_.size() && tables_[state] ? tables_[state]->spilledTimers.size() : 0;
+}
+
+} // namespace weir::rt

@@ -96,6 +96,7 @@ struct DurableTable {
   void spill(uint64_t hash, uint64_t seq, int64_t due);
   double outOfLinePerEntry = 0;     // estimate of out-of-line bytes per entry, from the last saves
   uint64_t peakResident = 0;
+  uint64_t evictedBytes = 0; // memory the evictions freed, so far (--metrics)
 
   void syncNewEntries(const WeirHashTable *ht, uint32_t round) {
     while (seq.size() < ht->count) {

@@ -168,6 +168,16 @@ void destroyEventTimers(WeirHashTable *ht) {
   ht->timers = nullptr;
 }
 
+uint64_t pendingTimerCount(const WeirHashTable *ht) {
+  const auto *t = static_cast<const EventTimers *>(ht->timers);
+  if (!t)
+    return 0;
+  uint64_t n = (t->run.size() - t->head) + t->stragglers.size();
+  for (const auto &[key, bucket] : t->far)
+    n += bucket.timers.size();
+  return n;
+}
+
 std::vector<int64_t> earliestTimers(const WeirHashTable *ht) {
   std::vector<int64_t> earliest(ht->count, INT64_MAX);
   const EventTimers *t = timersOf(ht);

@@ -35,6 +35,8 @@ void remapEventTimers(WeirHashTable *ht, const std::vector<uint64_t> &newIndex);
 // Each entry's earliest timer (INT64_MAX: none): what a checkpoint saves
 // with a timed entry, and what an evicted entry waits for in the store.
 std::vector<int64_t> earliestTimers(const WeirHashTable *ht);
+// Timers not yet fired (--metrics), spilled keys' excluded.
+uint64_t pendingTimerCount(const WeirHashTable *ht);
 // Removes every entry marked WEIR_ENTRY_DEAD now (before a checkpoint saves
 // the table, and where weir_ht_compact decides to).
 void compactDeadEntries(WeirHashTable *ht);

@@ -83,7 +83,36 @@ Status parseByteSize(const std::string &text, uint64_t &out) {
   return {};
 }
 
+bool isLoopback(const std::string &host) {
+  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
 } // namespace
+
+Status parseMetricsAddress(const std::string &text, bool allowRemote, std::string &host, int &port) {
+  std::string portText = text;
+  host = "127.0.0.1";
+  if (!text.empty() && text[0] == '[') {
+    size_t close = text.find("]:");
+    if (close == std::string::npos)
+      return Status::config("--metrics expects [HOST:]PORT, got '" + text + "'");
+    host = text.substr(1, close - 1);
+    portText = text.substr(close + 2);
+  } else if (size_t colon = text.rfind(':'); colon != std::string::npos) {
+    if (colon > 0)
+      host = text.substr(0, colon);
+    portText = text.substr(colon + 1);
+  }
+  char *end = nullptr;
+  long value = portText.empty() ? -1 : std::strtol(portText.c_str(), &end, 10);
+  if (value < 0 || value > 65535 || !end || *end != '\0' || host.empty())
+    return Status::config("--metrics expects [HOST:]PORT with a port from 0 to 65535, got '" + text + "'");
+  if (!allowRemote && !isLoopback(host))
+    return Status::config("--metrics " + text + " would serve metrics beyond this machine; "
+                          "add --metrics-allow-remote to mean it (the default is 127.0.0.1)");
+  port = static_cast<int>(value);
+  return {};
+}
 
 Status parseLocation(const std::string &uri, bool isSink, Location &out) {
   out = {};
@@ -189,6 +218,18 @@ ParseResult parseOptions(const WeirProgramDesc &program, int argc, char **argv, 
                  "Cap the memory of keyed aggregate state; colder keys move to disk (RocksDB) and "
                  "come back when their key is seen again")
       ->type_name("BYTES");
+  std::string metrics, metricsLinger;
+  bool metricsAllowRemote = false;
+  app.add_option("--metrics", metrics,
+                 "Serve Prometheus metrics at /metrics and a live status page at / on [HOST:]PORT "
+                 "(default host 127.0.0.1; port 0 picks a free one)")
+      ->type_name("[HOST:]PORT");
+  app.add_flag("--metrics-allow-remote", metricsAllowRemote,
+               "Let --metrics listen on an address other than loopback");
+  app.add_option("--metrics-linger", metricsLinger,
+                 "After the run, keep serving its final figures until they are scraped once, at most "
+                 "this long (e.g. 30s)")
+      ->type_name("DURATION");
   app.add_flag("--quiet", options.quiet, "No end-of-run report on stderr");
   std::string report;
   app.add_option("--report", report,
@@ -261,6 +302,17 @@ ParseResult parseOptions(const WeirProgramDesc &program, int argc, char **argv, 
   }
   if (!commitInterval.empty() && !parseDurationMs(commitInterval, options.commitIntervalMs)) {
     message = "--commit-interval expects a duration (100ms, 1s), got '" + commitInterval + "'";
+    return ParseResult::Error;
+  }
+  if (!metrics.empty())
+    if (Status s = parseMetricsAddress(metrics, metricsAllowRemote, options.metricsHost, options.metricsPort);
+        !s.ok()) {
+      message = s.message();
+      return ParseResult::Error;
+    }
+  if (!metricsLinger.empty() && (metrics.empty() || !parseDurationMs(metricsLinger, options.metricsLingerMs))) {
+    message = metrics.empty() ? "--metrics-linger needs --metrics"
+                              : "--metrics-linger expects a duration (500ms, 30s, 2m), got '" + metricsLinger + "'";
     return ParseResult::Error;
   }
   options.checkpointDir = checkpoint;

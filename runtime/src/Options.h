@@ -43,6 +43,12 @@ struct Options {
   std::string groupId;                // --group-id ("" = derived)
   enum class Guarantee { Default, ExactlyOnce, AtLeastOnce } guarantee = Guarantee::Default;
   int64_t commitIntervalMs = 100;     // --commit-interval (exactly-once transactions)
+  // --metrics [HOST:]PORT (docs/operations.md, "Metrics and the status
+  // page"): Prometheus text at /metrics, the status page at /. Loopback
+  // unless --metrics-allow-remote; port 0 picks a free one.
+  std::string metricsHost;            // "" = no endpoint
+  int metricsPort = 0;
+  int64_t metricsLingerMs = 0;        // --metrics-linger: serve the final figures until scraped once, at most this long
   // Not a command-line option: parallel scans give each thread at least this
   // much input (tests lower it to split small files).
   size_t minBytesPerThread = 1 << 20;
@@ -71,5 +77,9 @@ struct Location {
   std::string path;
 };
 Status parseLocation(const std::string &uri, bool isSink, Location &out);
+
+// --metrics: "9464", ":9464", "HOST:9464" or "[IPv6]:9464". A host other than
+// a loopback address (127.0.0.0/8, ::1, localhost) needs allowRemote.
+Status parseMetricsAddress(const std::string &text, bool allowRemote, std::string &host, int &port);
 
 } // namespace weir::rt

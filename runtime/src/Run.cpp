@@ -48,8 +48,8 @@ std::string uriFor(const std::vector<std::pair<std::string, std::string>> &overr
 
 } // namespace
 
-Run::Run(const WeirProgramDesc &program, const Options &options)
-    : program_(program), options_(options) {}
+Run::Run(const WeirProgramDesc &program, const Options &options, Telemetry *telemetry)
+    : program_(program), options_(options), telemetry_(telemetry) {}
 
 Run::~Run() {
   durability_.reset(); // it points into the states
@@ -326,9 +326,17 @@ Status Run::runStage(uint32_t index) {
   if (durability_ && (durability_->alreadyComplete() ||
                       (stage.kind != WEIR_STAGE_TABLE_BUILD && durability_->stageDone(index))))
     return {}; // done by an earlier run (static tables are always rebuilt)
+  if (telemetry_) {
+    runningStage_ = stageLabel(stage);
+    publishLive(/*force=*/true);
+  }
   Status status = runStageOnce(index);
   if (status.ok() && durability_)
     status = durability_->stageFinished(index);
+  if (telemetry_) {
+    runningStage_.clear();
+    publishLive(/*force=*/true);
+  }
   return status;
 }
 
@@ -399,6 +407,7 @@ Status Run::runStageOnce(uint32_t index) {
 // far goes out and the unwindowed aggregates it feeds emit the keys that
 // changed (their emit stages run from inside the scan, at a consistent point).
 void Run::whileIdle(uint32_t scanStage) {
+  publishLive(/*force=*/false);
   std::vector<uint32_t> fed = stageStates(program_.stages[scanStage]);
   for (uint32_t i = scanStage + 1; i < program_.nstages; ++i) {
     const WeirStageDesc &emit = program_.stages[i];
@@ -461,8 +470,8 @@ Status Run::runSingle(const WeirStageDesc &stage, SourceRuntime *src) {
                      stage.name ? stage.name : "?");
     }
   }
-  if (progress_ && cursor)
-    progress_->begin(stageLabel(stage), src->info.name, {cursor.get()});
+  if (cursor)
+    scanBegins(stage, *src, {cursor.get()}, /*tick=*/true);
   WeirStatus status = durability_ && durability_->emitsInBatches(stage)
                           ? durability_->runEmitInBatches(stage, task)
                           : stage.fn(&task);
@@ -473,10 +482,9 @@ Status Run::runSingle(const WeirStageDesc &stage, SourceRuntime *src) {
     result = taskError(stage, status, task, failedSink(stage, nullptr));
   if (cursor) {
     cursor->stopDecodeAhead();
-    if (progress_)
-      progress_->end(status >= 0);
     if (Status s = collectScan(*src, *cursor); !s.ok() && result.ok())
       result = std::move(s);
+    scanEnds(status >= 0);
   }
   return result;
 }
@@ -531,11 +539,12 @@ Status Run::runParallel(const WeirStageDesc &stage, SourceRuntime &src,
       }
     }
   };
-  if (progress_) {
-    std::vector<const WeirCursor *> all;
+  {
+    std::vector<WeirCursor *> all;
     for (const auto &cursor : cursors)
       all.push_back(cursor.get());
-    progress_->begin(stageLabel(stage), src.info.name, std::move(all));
+    // No ticks: the ranges' threads do not own the run's figures.
+    scanBegins(stage, src, std::move(all), /*tick=*/false);
   }
   std::vector<std::thread> threads;
   for (size_t i = 1; i < n; ++i)
@@ -543,8 +552,7 @@ Status Run::runParallel(const WeirStageDesc &stage, SourceRuntime &src,
   work(0);
   for (std::thread &t : threads)
     t.join();
-  if (progress_)
-    progress_->end(firstFailed.load() == UINT32_MAX);
+  bool completed = firstFailed.load() == UINT32_MAX;
 
   size_t failed = firstFailed.load();
   size_t keep = failed == UINT32_MAX ? n : failed + 1;
@@ -576,6 +584,7 @@ Status Run::runParallel(const WeirStageDesc &stage, SourceRuntime &src,
       destroyHashTable(partial);
     }
   }
+  scanEnds(completed);
   return status;
 }
 
@@ -612,6 +621,7 @@ Status Run::finish(bool succeeded) {
       if (Status committed = file->commit(); !committed.ok() && status.ok())
         status = std::move(committed).withContext(context);
   }
+  publishLive(/*force=*/true); // --metrics: the states' and checkpoints' last figures, before they go
   if (durability_) {
     durabilityReport_ = durability_->reportText();
     durability_.reset();
@@ -687,10 +697,13 @@ void Run::fillReport(RunReport &report) const {
   report.batches = batches_;
 }
 
-Status runProgram(const WeirProgramDesc &program, const Options &options, RunReport &report) {
+Status runProgram(const WeirProgramDesc &program, const Options &options, RunReport &report,
+                  Telemetry *telemetry) {
   auto t0 = Clock::now();
-  Run run(program, options);
+  Run run(program, options, telemetry);
   Status status = run.start();
+  if (telemetry)
+    run.publishLive(/*force=*/true);
   if (status.ok() && run.streaming())
     status = run.runStreaming();
   // Streaming runs handle SIGINT/SIGTERM themselves (RunStreaming.cpp).

@@ -50,6 +50,8 @@ struct RunReport {
 
 class Durability;
 class ProgressLine;
+class Telemetry;
+struct LiveFigures;
 class StreamCheckpointParticipant;
 
 // The program's declared trigger ("available_now" when it has none).
@@ -63,15 +65,16 @@ struct RunSource {
   bool scanned = false, generated = false;
 };
 
-// The whole run.
-Status runProgram(const WeirProgramDesc &program, const Options &options, RunReport &report);
+// The whole run; `telemetry` (--metrics) receives its figures as it goes.
+Status runProgram(const WeirProgramDesc &program, const Options &options, RunReport &report,
+                  Telemetry *telemetry = nullptr);
 
 // The end-of-run report (stderr unless --quiet).
 std::string formatReport(const RunReport &report);
 
 class Run {
 public:
-  Run(const WeirProgramDesc &program, const Options &options);
+  Run(const WeirProgramDesc &program, const Options &options, Telemetry *telemetry = nullptr);
   ~Run();
 
   Status start(); // binds sources, sinks, states
@@ -88,6 +91,11 @@ public:
   WeirHashTable *state(uint32_t index) const { return states_[index]; }
   WeirClock *clock(uint32_t index) { return &clocks_[index]; }
   WeirSinkWriter *sinkWriter(uint32_t index, ErrorSlot &error);
+
+  // --metrics (RunLive.cpp): publishes the run's figures, at most every
+  // Telemetry::kPublishEvery unless `force`. Run thread only.
+  Telemetry *telemetry() const { return telemetry_; }
+  void publishLive(bool force);
 
   // For durable state (Durability*.cpp).
   RunSource sourceInfo(uint32_t index) const;
@@ -191,6 +199,18 @@ private:
   std::unique_ptr<Durability> durability_; // --checkpoint / --state-memory
   std::unique_ptr<ProgressLine> progress_; // a batch run's scans on a terminal (Progress.h)
   std::string stageLabel(const WeirStageDesc &stage) const; // `scan "name"`
+  // A scan's progress: the terminal line and --metrics (RunLive.cpp).
+  void scanBegins(const WeirStageDesc &stage, SourceRuntime &src, std::vector<WeirCursor *> cursors, bool tick);
+  void scanEnds(bool completed);
+  LiveFigures liveFigures() const;
+  // Streaming: each record of the pass, from its Kafka timestamp to now
+  // (its rows handed to the sinks), into the histogram of each pipeline
+  // (sink) its source feeds.
+  void observeLatency();
+  std::vector<std::vector<uint32_t>> sinksFedBy_; // per source, filled on first use
+  Telemetry *telemetry_ = nullptr;
+  KafkaSource::Clock::time_point lastPublish_{};
+  std::string runningStage_;
   std::string durabilityReport_;
   std::vector<WeirClock> clocks_; // one per state; used by windowed aggregates
 };

@@ -239,6 +239,7 @@ Status Run::commitKafkaTransaction() {
 // checkpoint, then the group's offsets (at-least-once; exactly-once commits
 // them in the transaction).
 Status Run::commitPoint(bool force) {
+  publishLive(force); // --metrics: after every pass, at most every 200 ms
   auto now = Clock::now();
   int64_t intervalMs = exactlyOnce_ ? options_.commitIntervalMs
                        : durability_ ? static_cast<int64_t>(options_.checkpointSeconds * 1000)
@@ -359,13 +360,15 @@ Status Run::runStreamingPass(Clock::time_point deadline, size_t max, bool perRec
       if (Status s = invokeStage(scan); !s.ok())
         return s;
   }
-  for (SourceRuntime &src : sources_)
-    if (src.kafka)
-      src.kafka->releaseBatch();
   if (!perRecord && emitAfter)
     for (StreamStage &emit : streamEmits_)
       if (Status s = invokeStage(emit); !s.ok())
         return s;
+  if (telemetry_)
+    observeLatency();
+  for (SourceRuntime &src : sources_)
+    if (src.kafka)
+      src.kafka->releaseBatch();
   return {};
 }
 

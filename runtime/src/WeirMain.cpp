@@ -4,8 +4,12 @@
 #include "runtime/src/ReportJson.h"
 #include "runtime/src/Run.h"
 #include "runtime/src/StopSignal.h"
+#include "runtime/src/observe/HttpEndpoint.h"
+#include "runtime/src/observe/Telemetry.h"
 
+#include <chrono>
 #include <cstdio>
+#include <memory>
 #include <exception>
 
 using namespace weir::rt;
@@ -43,8 +47,23 @@ extern "C" int weir_main(const WeirProgramDesc *program, int argc, char **argv) 
     case ParseResult::Run:
       break;
     }
+    // --metrics: serve before the run starts, so a scrape sees it all.
+    std::unique_ptr<Telemetry> telemetry;
+    std::unique_ptr<HttpEndpoint> endpoint;
+    if (!options.metricsHost.empty()) {
+      telemetry = std::make_unique<Telemetry>(*program);
+      if (Status s = HttpEndpoint::start(options.metricsHost, options.metricsPort, *telemetry, endpoint); !s.ok()) {
+        std::fprintf(stderr, "error: %s\n", s.message().c_str());
+        return exitCodeOf(s.code());
+      }
+      std::string host = options.metricsHost.find(':') != std::string::npos ? "[" + options.metricsHost + "]"
+                                                                             : options.metricsHost;
+      std::string url = "http://" + host + ":" + std::to_string(endpoint->port());
+      if (!options.quiet)
+        std::fprintf(stderr, "weir: metrics at %s/metrics, status page at %s/\n", url.c_str(), url.c_str());
+    }
     RunReport report;
-    Status run = runProgram(*program, options, report);
+    Status run = runProgram(*program, options, report, telemetry.get());
     WeirStatus status = run.code();
     std::fflush(stdout);
     if (!run.ok())
@@ -54,6 +73,11 @@ extern "C" int weir_main(const WeirProgramDesc *program, int argc, char **argv) 
       writeReport(options, formatReportJson(report, "run", exitCode, run.ok() ? "" : run.message()));
     else if (!options.quiet || !options.reportFile.empty())
       writeReport(options, formatReport(report));
+    if (telemetry) {
+      telemetry->finish(report, exitCode, run.ok() ? "" : run.message());
+      if (options.metricsLingerMs > 0)
+        telemetry->waitFinalScraped(std::chrono::milliseconds(options.metricsLingerMs));
+    }
     return exitCode;
   } catch (const std::exception &e) {
     std::fprintf(stderr, "error: internal runtime failure: %s\n", e.what());

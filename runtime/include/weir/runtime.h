@@ -192,6 +192,10 @@ typedef struct WeirProgramDesc {
  * returns a process exit code. Built binaries' main() calls this. */
 int weir_main(const WeirProgramDesc *program, int argc, char **argv);
 
+/* `weir run` (the JIT) tells the runtime how long each compilation phase
+ * took, in milliseconds, before weir_main: --metrics exports them. */
+void weir_set_compile_times(uint32_t n, const char *const *phases, const double *ms);
+
 /* ----------------------------------------------------------- task access */
 /* Called once at the start of a stage function, not per row. */
 typedef struct WeirCursor WeirCursor;

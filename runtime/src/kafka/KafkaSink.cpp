@@ -106,11 +106,16 @@ Status KafkaProducer::commitTransaction(const std::map<std::string, std::map<int
     rd_kafka_error_t *error =
         list->cnt > 0 ? rd_kafka_send_offsets_to_transaction(rk_, list, group, kTxnTimeoutMs) : nullptr;
     rd_kafka_topic_partition_list_destroy(list);
-    if (error)
+    if (error) {
+      ++failed_;
       return txnError("adding the input positions to the transaction", error);
+    }
   }
-  if (rd_kafka_error_t *error = rd_kafka_commit_transaction(rk_, kTxnTimeoutMs))
+  if (rd_kafka_error_t *error = rd_kafka_commit_transaction(rk_, kTxnTimeoutMs)) {
+    ++failed_;
     return txnError("committing", error);
+  }
+  ++committed_;
   if (Status s = deliveryStatus(); !s.ok())
     return s;
   return beginTransaction();

@@ -53,6 +53,10 @@ public:
   const std::string &transactionalId() const { return transactionalId_; }
 
   rd_kafka_t *handle() const { return rk_; }
+  // Transactions this run committed, and those that failed to (the broker
+  // aborts them, or the next run's init_transactions does).
+  uint64_t committedTransactions() const { return committed_; }
+  uint64_t failedTransactions() const { return failed_; }
   const Options &options() const { return options_; }
 
 private:
@@ -64,6 +68,7 @@ private:
   rd_kafka_t *rk_ = nullptr;
   std::mutex deliveryMutex_;
   std::string deliveryError_; // the first failed delivery
+  uint64_t committed_ = 0, failed_ = 0;
 };
 
 class KafkaSink final : public RecordOutput {

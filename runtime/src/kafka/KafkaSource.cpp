@@ -319,6 +319,17 @@ void KafkaSource::commitToGroup() {
   rd_kafka_topic_partition_list_destroy(list);
 }
 
+std::map<int32_t, int64_t> KafkaSource::cachedEnds() const {
+  std::map<int32_t, int64_t> out;
+  for (const auto &[p, next] : positions_) {
+    int64_t low = 0, high = 0;
+    if (rd_kafka_get_watermark_offsets(rk_, uri_.topic.c_str(), p, &low, &high) == RD_KAFKA_RESP_ERR_NO_ERROR &&
+        high >= 0)
+      out[p] = high;
+  }
+  return out;
+}
+
 rd_kafka_consumer_group_metadata_t *KafkaSource::groupMetadata() const {
   return rd_kafka_consumer_group_metadata(rk_);
 }

@@ -80,6 +80,9 @@ public:
 
   // partition -> next offset (only partitions whose position is known).
   std::map<int32_t, int64_t> positions() const;
+  // partition -> its end offset as the last fetch response said (librdkafka's
+  // cached high watermark; no request), for the partitions with a position.
+  std::map<int32_t, int64_t> cachedEnds() const;
   // Commits the positions to the consumer group (asynchronously), so lag
   // shows in kcat / kafka-consumer-groups. At-least-once runs only.
   void commitToGroup();
