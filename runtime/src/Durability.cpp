@@ -176,6 +176,19 @@ std::string Durability::reportText() const {
   return out;
 }
 
+RunReport::Durable Durability::figures() const {
+  RunReport::Durable d;
+  d.checkpointing = checkpointing();
+  d.checkpoints = checkpoints_;
+  d.checkpointBytes = checkpointBytes_;
+  d.checkpointSeconds = checkpointSeconds_;
+  d.stateMemoryCap = options_.stateMemory;
+  d.peakResidentBytes = options_.stateMemory ? peakResident_ : 0;
+  d.evictions = evictions_;
+  d.peakSpilledKeys = peakSpilled_;
+  return d;
+}
+
 void Durability::close() {
   for (uint32_t i = 0; i < tables_.size(); ++i)
     if (tables_[i] && run_.state(i)) {

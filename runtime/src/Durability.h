@@ -20,6 +20,7 @@
 #include "runtime/src/CheckpointStore.h"
 #include "runtime/src/Cursor.h"
 #include "runtime/src/Options.h"
+#include "runtime/src/Run.h"
 #include "runtime/src/SourceData.h"
 
 #include <chrono>
@@ -102,6 +103,7 @@ public:
 
   // Lines for the end-of-run report.
   std::string reportText() const;
+  RunReport::Durable figures() const;
   // --metrics (observe/Telemetry.h).
   uint64_t spilledKeys(uint32_t state) const;
   uint64_t evictedBytes(uint32_t state) const;

@@ -89,6 +89,25 @@ std::string formatReportJson(const RunReport &r, const char *type, int exitCode,
     j.close();
   }
   j.closeArray();
+  if (r.durable.checkpointing) {
+    j.openObject("checkpoints");
+    j.num("count", r.durable.checkpoints);
+    j.num("bytes", r.durable.checkpointBytes);
+    j.real("seconds", r.durable.checkpointSeconds);
+    j.close();
+  } else {
+    j.null("checkpoints");
+  }
+  if (r.durable.stateMemoryCap) {
+    j.openObject("state_memory");
+    j.num("cap_bytes", r.durable.stateMemoryCap);
+    j.num("peak_resident_bytes", r.durable.peakResidentBytes);
+    j.num("evictions", r.durable.evictions);
+    j.num("peak_spilled_keys", r.durable.peakSpilledKeys);
+    j.close();
+  } else {
+    j.null("state_memory");
+  }
   j.num("commits", r.commits);
   j.num("batches", r.batches);
   notes(j, r);

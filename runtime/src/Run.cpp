@@ -160,10 +160,14 @@ Status Run::start() {
     if (!status.ok())
       return status;
   }
-  // A batch run on a terminal shows its scans' progress (streaming runs:
-  // not yet).
-  if (!streaming_ && progressWanted(options_.quiet, options_.reportJson && options_.reportFile.empty()))
-    progress_ = std::make_unique<ProgressLine>();
+  // A run on a terminal shows its progress: a batch run per scan, a
+  // streaming run one line for the whole run.
+  if (progressWanted(options_.quiet, options_.reportJson && options_.reportFile.empty())) {
+    if (streaming_)
+      streamProgress_ = true; // a line the run thread rewrites (RunLive.cpp)
+    else
+      progress_ = std::make_unique<ProgressLine>();
+  }
   return streaming_ ? assignKafka() : Status();
 }
 
@@ -624,6 +628,7 @@ Status Run::finish(bool succeeded) {
   publishLive(/*force=*/true); // --metrics: the states' and checkpoints' last figures, before they go
   if (durability_) {
     durabilityReport_ = durability_->reportText();
+    durableFigures_ = durability_->figures();
     durability_.reset();
   }
   for (WeirHashTable *&ht : states_) {
@@ -683,6 +688,7 @@ void Run::fillReport(RunReport &report) const {
                             s.writer ? s.writer->rows : s.completedRows == UINT64_MAX ? 0 : s.completedRows,
                             s.writer != nullptr || s.completedRows != UINT64_MAX});
   report.durability = durabilityReport_;
+  report.durable = durability_ ? durability_->figures() : durableFigures_;
   report.streaming = streamingReport();
   report.lateRows.clear();
   report.clocks.clear();

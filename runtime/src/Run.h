@@ -44,6 +44,14 @@ struct RunReport {
   };
   std::vector<EventClock> clocks; // every windowed (or ttl) state's event-time clock
   uint64_t commits = 0, batches = 0; // streaming runs
+  // --checkpoint and --state-memory, as numbers (Durability::figures).
+  struct Durable {
+    bool checkpointing = false;
+    uint64_t checkpoints = 0, checkpointBytes = 0;
+    double checkpointSeconds = 0;
+    uint64_t stateMemoryCap = 0; // 0: no --state-memory
+    uint64_t peakResidentBytes = 0, evictions = 0, peakSpilledKeys = 0;
+  } durable;
   std::string durability; // checkpoint and state-memory lines (Durability.h)
   std::string streaming;  // trigger, group, guarantee, commits (streaming runs)
 };
@@ -203,6 +211,16 @@ private:
   void scanBegins(const WeirStageDesc &stage, SourceRuntime &src, std::vector<WeirCursor *> cursors, bool tick);
   void scanEnds(bool completed);
   LiveFigures liveFigures() const;
+  void addStreamingCounts(RunReport &report) const;
+  // A streaming run on a terminal: one line rewritten every
+  // kStreamProgressEvery (records and rate, rows out, watermark and consumer
+  // lag), ended with a newline by `final`.
+  void streamProgress(bool final);
+  bool streamProgress_ = false;
+  bool streamScansCollected_ = false;
+  static constexpr auto kStreamProgressEvery = std::chrono::milliseconds(500);
+  KafkaSource::Clock::time_point lastStreamProgress_{};
+  uint64_t lastStreamRecords_ = 0;
   // Streaming: each record of the pass, from its Kafka timestamp to now
   // (its rows handed to the sinks), into the histogram of each pipeline
   // (sink) its source feeds.
@@ -212,6 +230,7 @@ private:
   KafkaSource::Clock::time_point lastPublish_{};
   std::string runningStage_;
   std::string durabilityReport_;
+  RunReport::Durable durableFigures_; // kept when durability_ goes (finish)
   std::vector<WeirClock> clocks_; // one per state; used by windowed aggregates
 };
 

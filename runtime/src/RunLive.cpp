@@ -10,6 +10,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <climits>
+#include <cstdio>
 
 namespace weir::rt {
 
@@ -46,18 +48,25 @@ void Run::publishLive(bool force) {
   telemetry_->publish(liveFigures());
 }
 
-LiveFigures Run::liveFigures() const {
-  LiveFigures f;
-  fillReport(f.report);
-  // A streaming scan's cursor lives as long as the run: its counts so far.
+// A streaming scan's cursor lives as long as the run and is collected into
+// its source at the end: until then, its counts so far.
+void Run::addStreamingCounts(RunReport &report) const {
+  if (streamScansCollected_)
+    return;
   for (const StreamStage &scan : streamScans_) {
     const WeirStageDesc &stage = program_.stages[scan.index];
     if (scan.cursor && scan.cursor->logBadRecords && stage.source >= 0 &&
-        static_cast<size_t>(stage.source) < f.report.sources.size()) {
-      f.report.sources[stage.source].read += scan.cursor->recordsRead;
-      f.report.sources[stage.source].bad += scan.cursor->recordsBad;
+        static_cast<size_t>(stage.source) < report.sources.size()) {
+      report.sources[stage.source].read += scan.cursor->recordsRead;
+      report.sources[stage.source].bad += scan.cursor->recordsBad;
     }
   }
+}
+
+LiveFigures Run::liveFigures() const {
+  LiveFigures f;
+  fillReport(f.report);
+  addStreamingCounts(f.report);
   for (uint32_t i = 0; i < program_.nstates && i < states_.size(); ++i) {
     const WeirHashTable *ht = states_[i];
     LiveState st;
@@ -94,6 +103,52 @@ LiveFigures Run::liveFigures() const {
   }
   f.stage = runningStage_;
   return f;
+}
+
+void Run::streamProgress(bool final) {
+  auto now = KafkaSource::Clock::now();
+  if (!final && now - lastStreamProgress_ < kStreamProgressEvery)
+    return;
+  LiveFigures f = liveFigures();
+  uint64_t records = 0, rows = 0;
+  for (const RunReport::Source &s : f.report.sources)
+    records += s.read;
+  for (const RunReport::Sink &s : f.report.sinks)
+    rows += s.rows;
+  double dt = lastStreamProgress_ == KafkaSource::Clock::time_point{}
+                  ? std::chrono::duration<double>(now - started_).count()
+                  : std::chrono::duration<double>(now - lastStreamProgress_).count();
+  double rate = dt > 0 ? static_cast<double>(records - std::min(records, lastStreamRecords_)) / dt : 0;
+  lastStreamProgress_ = now;
+  lastStreamRecords_ = records;
+  char buf[160];
+  std::string line = trigger_.text();
+  std::snprintf(buf, sizeof buf, ": %llu records (%.0f/s), %llu rows out, %llu batches",
+                static_cast<unsigned long long>(records), rate, static_cast<unsigned long long>(rows),
+                static_cast<unsigned long long>(batches_));
+  line += buf;
+  int64_t nowMs = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count();
+  int64_t watermark = INT64_MAX;
+  for (const RunReport::EventClock &c : f.report.clocks)
+    if (c.watermark != INT64_MIN)
+      watermark = std::min(watermark, c.watermark);
+  if (watermark != INT64_MAX) {
+    std::snprintf(buf, sizeof buf, ", watermark lag %.1fs", static_cast<double>(nowMs - watermark) / 1e3);
+    line += buf;
+  }
+  int64_t lag = 0;
+  bool known = false;
+  for (const LivePartition &p : f.partitions)
+    if (p.position >= 0 && p.end >= 0) {
+      lag += std::max<int64_t>(0, p.end - p.position);
+      known = true;
+    }
+  if (known)
+    line += ", consumer lag " + std::to_string(lag) + " records";
+  std::fprintf(stderr, "\r%s\033[K%s", line.c_str(), final ? "\n" : "");
+  std::fflush(stderr);
 }
 
 void Run::observeLatency() {

@@ -240,6 +240,8 @@ Status Run::commitKafkaTransaction() {
 // them in the transaction).
 Status Run::commitPoint(bool force) {
   publishLive(force); // --metrics: after every pass, at most every 200 ms
+  if (streamProgress_)
+    streamProgress(/*final=*/false); // at most every kStreamProgressEvery
   auto now = Clock::now();
   int64_t intervalMs = exactlyOnce_ ? options_.commitIntervalMs
                        : durability_ ? static_cast<int64_t>(options_.checkpointSeconds * 1000)
@@ -474,6 +476,8 @@ Status Run::runStreaming() {
   }
   if (status.ok())
     status = commitPoint(true);
+  if (streamProgress_)
+    streamProgress(/*final=*/true);
   if (options_.trace)
     for (uint32_t i = 0; i < program_.nstates; ++i)
       if (program_.states[i].windowed)
@@ -485,6 +489,7 @@ Status Run::runStreaming() {
   for (StreamStage &scan : streamScans_)
     if (Status s = collectScan(sources_[program_.stages[scan.index].source], *scan.cursor); !s.ok() && status.ok())
       status = std::move(s);
+  streamScansCollected_ = true; // their counts are in the sources now
   return status;
 }
 
@@ -533,6 +538,7 @@ void Run::reportProgress() {
     return;
   RunReport report;
   fillReport(report);
+  addStreamingCounts(report); // records read so far, not only at the end
   report.ok = true;
   report.seconds = std::chrono::duration<double>(lastProgress_ - started_).count();
   writeReport(options_, formatReportJson(report, "progress", 0, ""));

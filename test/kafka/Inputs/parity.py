@@ -55,6 +55,8 @@ def check_progress(path, records):
         k.fail(f"report {path}: counts went back: records {read}, batches {batches}")
     if read[-1] != records:
         k.fail(f"report {path}: the run line says {read[-1]} records read, the topic holds {records}")
+    if records and not any(r > 0 for r in read[:-1]):
+        k.fail(f"report {path}: no progress line counted a record read before the end: {read}")
     print(f"report every 1s: {len(progress)} progress lines, counts never go back, "
           f"the run line read all {records} records")
 

@@ -3,7 +3,9 @@
 found independently: records in the input file, lines in each output file,
 the text report of the same run. Prints one line per fact for FileCheck.
 
-usage: check_report.py REPORT.jsonl WORKDIR TEXT_REPORT"""
+usage: check_report.py REPORT.jsonl WORKDIR TEXT_REPORT
+       check_report.py --durable REPORT.jsonl TRACE   (a --checkpoint
+         --state-memory run: its numbers against WEIR_RUNTIME_TRACE's lines)"""
 import json
 import os
 import re
@@ -36,5 +38,24 @@ def main(report_path, work, text_path):
         print(f"clock {c['state']}: watermark {c['watermark']} max {c['max_event_time']} late {c['late_rows']}")
 
 
+def durable(report_path, trace_path):
+    run = [json.loads(l) for l in open(report_path) if l.strip()][-1]
+    trace = open(trace_path).read()
+    traced = re.findall(r"trace: checkpoint (\d+): \d+ puts and deletes, .*?, ([0-9.]+) s", trace)
+    cp = run["checkpoints"]
+    assert cp["count"] == len(traced), (cp, traced)
+    total = sum(float(s) for _, s in traced)
+    assert abs(cp["seconds"] - total) <= 1e-3 * len(traced) + 1e-6, (cp, total)
+    print(f"checkpoints: {cp['count']} as traced, bytes {'> 0' if cp['bytes'] > 0 else '0'}")
+    sm = run["state_memory"]
+    said = re.search(r"peak (\d+) resident bytes \(cap (\d+)\), (\d+) evictions, up to (\d+) keys", trace)
+    assert said and [int(x) for x in said.groups()] == [sm["peak_resident_bytes"], sm["cap_bytes"], sm["evictions"],
+                                                         sm["peak_spilled_keys"]], (sm, said)
+    print(f"state_memory: cap {sm['cap_bytes']}, as the text report says")
+
+
 if __name__ == "__main__":
-    main(*sys.argv[1:])
+    if sys.argv[1] == "--durable":
+        durable(*sys.argv[2:])
+    else:
+        main(*sys.argv[1:])
