@@ -123,9 +123,9 @@ void Run::streamProgress(bool final) {
   lastStreamRecords_ = records;
   char buf[160];
   std::string line = trigger_.text();
-  std::snprintf(buf, sizeof buf, ": %llu records (%.0f/s), %llu rows out, %llu batches",
+  std::snprintf(buf, sizeof buf, ": %llu records (%.0f/s), %llu rows out, %llu batch%s",
                 static_cast<unsigned long long>(records), rate, static_cast<unsigned long long>(rows),
-                static_cast<unsigned long long>(batches_));
+                static_cast<unsigned long long>(batches_), batches_ == 1 ? "" : "es");
   line += buf;
   int64_t nowMs = std::chrono::duration_cast<std::chrono::milliseconds>(
                       std::chrono::system_clock::now().time_since_epoch())
@@ -147,6 +147,23 @@ void Run::streamProgress(bool final) {
     }
   if (known)
     line += ", consumer lag " + std::to_string(lag) + " records";
+  // available_now and every: how far into the batch (its end offsets were
+  // captured when it began).
+  uint64_t done = 0, total = 0;
+  bool bounded = false;
+  for (const SourceRuntime &src : sources_)
+    if (src.kafka && src.kafka->bounded()) {
+      src.kafka->boundedProgress(done, total);
+      bounded = true;
+    }
+  if (bounded && total > 0) {
+    std::snprintf(buf, sizeof buf, ", batch %llu%%", static_cast<unsigned long long>(std::min(done, total) * 100 / total));
+    line += buf;
+    if (!final && done < total && rate > 0) {
+      std::snprintf(buf, sizeof buf, ", ETA %.1fs", static_cast<double>(total - done) / rate);
+      line += buf;
+    }
+  }
   std::fprintf(stderr, "\r%s\033[K%s", line.c_str(), final ? "\n" : "");
   std::fflush(stderr);
 }

@@ -100,9 +100,22 @@ Status KafkaSource::beginBoundedBatch() {
     // is done only when it is empty.
     int64_t from = pos != positions_.end() ? pos->second : lo;
     done_[p] = from >= hi;
+    batchFrom_[p] = from;
   }
   lastProgress_ = Clock::now();
   return {};
+}
+
+void KafkaSource::boundedProgress(uint64_t &done, uint64_t &total) const {
+  for (const auto &[p, end] : ends_) {
+    auto from = batchFrom_.find(p);
+    if (from == batchFrom_.end() || end <= from->second)
+      continue;
+    total += static_cast<uint64_t>(end - from->second);
+    auto pos = positions_.find(p);
+    if (pos != positions_.end())
+      done += static_cast<uint64_t>(std::clamp(pos->second, from->second, end) - from->second);
+  }
 }
 
 bool KafkaSource::batchDone() const {

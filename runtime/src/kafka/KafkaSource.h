@@ -75,6 +75,9 @@ public:
   // The batch stops where a partition with records still to fetch runs out
   // of fetched ones; the rest is held for the next batch.
   void mergeBatchByEventTime(const std::vector<int64_t> &eventTimes);
+  // A bounded batch: offsets read of it, and its size (end offsets captured
+  // at its start, minus where it began), over every partition.
+  void boundedProgress(uint64_t &done, uint64_t &total) const;
   // A bounded batch with nothing left to fetch.
   bool exhausted() const { return bounded_ && batchDone() && heldReady() == 0 && carry_.empty(); }
 
@@ -117,6 +120,7 @@ private:
   std::vector<int32_t> partitions_;
   std::map<int32_t, int64_t> positions_;  // next offset per partition (absent: not known yet)
   std::map<int32_t, int64_t> ends_;       // bounded batch: the end offset per partition
+  std::map<int32_t, int64_t> batchFrom_;  // bounded batch: where each partition began
   std::map<int32_t, bool> done_;          // bounded batch: partition finished
   std::deque<rd_kafka_message_t *> held_; // fetched beyond a batch's end
   std::vector<rd_kafka_message_t *> batch_;

@@ -93,7 +93,7 @@ def main():
     lines = [x for x in re.split(r"[\r\n]", text) if x.startswith("every 500ms:")]
     print(f"progress lines: {'several' if len(lines) >= 2 else len(lines)}")
     last = re.sub(r"\x1b\[K", "", lines[-1]) if lines else ""
-    print("last progress line:", re.sub(r"\(\d+/s\)", "(N/s)", re.sub(r"\d+ batches", "N batches", last)))
+    print("last progress line:", re.sub(r"\(\d+/s\)", "(N/s)", re.sub(r"\d+ batch(es)?", "N batches", last)))
     k.delete([topic])
 
 
