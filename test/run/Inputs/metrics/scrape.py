@@ -13,6 +13,8 @@ until the run's final figures are served, and checks them (metrics.test):
 
   scrape.py WEIR PROGRAM WORKDIR [--expect-running] [-- RUNTIME ARGS...]
 
+With WEIR "-", PROGRAM is a binary `weir build` made, run as it is.
+
 Prints one line per check for FileCheck; exits 1 on a failure."""
 import json
 import os
@@ -70,7 +72,7 @@ def main():
     report_path = os.path.join(workdir, "metrics-report.jsonl")
     if os.path.exists(report_path):
         os.remove(report_path)
-    cmd = [weir, "run", program, "--metrics", "0", "--metrics-linger", "30s", "--report", "json",
+    cmd = ([program] if weir == "-" else [weir, "run", program]) + ["--metrics", "0", "--metrics-linger", "30s", "--report", "json",
            "--report-file", report_path] + extra
     proc = subprocess.Popen(cmd, cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     line = proc.stderr.readline()
@@ -145,6 +147,8 @@ def main():
           f"histogram count {'equal' if count == checkpoints else 'differs'}")
     keys = [v for (n, _), v in final.items() if n == "weir_state_keys"]
     print(f"states: {len(keys)}, keys seen held: {'yes' if max_keys > 0 else 'no'}")
+    phases = sorted(dict(ls)["phase"] for (n, ls), _ in final.items() if n == "weir_compile_phase_seconds")
+    print("compile phases:", " ".join(phases) if phases else "none (built ahead of time)")
     print("types:", " ".join(sorted(f"{n}={t}" for n, t in types.items()
                                     if n in ("weir_source_records", "weir_checkpoint_duration_seconds",
                                              "weir_state_keys"))))
