@@ -102,6 +102,7 @@ LiveFigures Run::liveFigures() const {
     f.transactionsAborted = producer_->failedTransactions();
   }
   f.stage = runningStage_;
+  f.trigger = trigger_.text();
   return f;
 }
 

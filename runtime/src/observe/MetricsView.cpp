@@ -38,7 +38,9 @@ private:
 
   void runFamilies() {
     out_.family("weir_run_info", "gauge", "The running program and its trigger (always 1).");
-    out_.sample("weir_run_info", labels({{"trigger", programTrigger(*s_.program)}}), uint64_t(1));
+    const std::string &trigger = s_.figures.trigger;
+    out_.sample("weir_run_info", labels({{"trigger", trigger.empty() ? programTrigger(*s_.program) : trigger}}),
+                uint64_t(1));
     out_.family("weir_run_uptime_seconds", "gauge", "Seconds since the run started.");
     out_.sample("weir_run_uptime_seconds", labels(), s_.uptimeSeconds);
     out_.family("weir_run_finished", "gauge", "1 once the run has ended (its figures are final), else 0.");

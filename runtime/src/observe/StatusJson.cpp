@@ -19,6 +19,21 @@ const char *stageKind(uint32_t kind) {
   }
 }
 
+// "key": [{"index": first}, {"index": more[0]}, ...], -1s left out: a
+// stage's states or sinks (the first, then the shared scan's others).
+void indexArray(JsonLine &j, const char *key, int32_t first, uint32_t nmore, const int32_t *more) {
+  j.openArray(key);
+  for (uint32_t k = 0; k <= nmore; ++k) {
+    int32_t index = k == 0 ? first : more[k - 1];
+    if (index < 0)
+      continue;
+    j.element();
+    j.integer("index", index);
+    j.close();
+  }
+  j.closeArray();
+}
+
 // The plan as the runtime knows it from the compiled program: sources,
 // stages (fused loops), keyed states and sinks, and what feeds what.
 void plan(JsonLine &j, const WeirProgramDesc &p) {
@@ -31,30 +46,8 @@ void plan(JsonLine &j, const WeirProgramDesc &p) {
     j.str("kind", stageKind(st.kind));
     j.integer("source", st.source);
     j.integer("reads_state", st.state);
-    j.openArray("writes_states");
-    auto state = [&](int32_t s) {
-      if (s < 0)
-        return;
-      j.element();
-      j.integer("index", s);
-      j.close();
-    };
-    state(st.target_state);
-    for (uint32_t k = 0; k < st.nmore_states; ++k)
-      state(st.more_states[k]);
-    j.closeArray();
-    j.openArray("sinks");
-    auto sink = [&](int32_t s) {
-      if (s < 0)
-        return;
-      j.element();
-      j.integer("index", s);
-      j.close();
-    };
-    sink(st.sink);
-    for (uint32_t k = 0; k < st.nmore_sinks; ++k)
-      sink(st.more_sinks[k]);
-    j.closeArray();
+    indexArray(j, "writes_states", st.target_state, st.nmore_states, st.more_states);
+    indexArray(j, "sinks", st.sink, st.nmore_sinks, st.more_sinks);
     j.close();
   }
   j.closeArray();
@@ -70,7 +63,7 @@ std::string statusJson(const Telemetry::Sample &s) {
   JsonLine j;
   j.open();
   j.str("program", p.program_name ? p.program_name : "program");
-  j.str("trigger", programTrigger(p));
+  j.str("trigger", f.trigger.empty() ? programTrigger(p) : f.trigger);
   j.boolean("finished", f.finished);
   if (f.finished)
     j.integer("exit_code", f.exitCode);

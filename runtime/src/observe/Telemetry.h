@@ -70,7 +70,8 @@ struct LiveFigures {
   uint64_t checkpoints = 0;
   int64_t lastCheckpointUnixMs = 0; // 0: none yet
   uint64_t transactionsCommitted = 0, transactionsAborted = 0;
-  std::string stage; // the stage running now ("" between stages)
+  std::string stage;   // the stage running now ("" between stages)
+  std::string trigger; // in effect: the program's, or --trigger's
   bool finished = false;
   int exitCode = 0;
   std::string error; // the run's error, once finished
