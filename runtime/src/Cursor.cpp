@@ -67,7 +67,10 @@ void WeirCursor::pace() {
     onIdle();
     lastIdle_ = Clock::now();
   }
-  std::this_thread::sleep_until(due);
+  // In steps, so that SIGINT/SIGTERM stop a slow paced scan at once rather
+  // than after its next 4,096 records.
+  while (Clock::now() < due && !stopRequested())
+    std::this_thread::sleep_until(std::min(due, Clock::now() + std::chrono::milliseconds(50)));
 }
 
 void WeirCursor::decodeAhead(uint32_t width, std::vector<uint32_t> stringFields) {
@@ -94,8 +97,11 @@ WeirStatus WeirCursor::decodeRecord(WeirValue *row, ErrorSlot &err) {
   if (hook && --hookCountdown == 0)
     if (WeirStatus s = hook->reached(*this); s < 0)
       return s;
-  if (pacedRate)
+  if (pacedRate) {
     pace();
+    if (stopRequested() && !hook) // a durable run stops in its hook, after a final checkpoint
+      return err.set(WEIR_ERR_STOPPED, "stopped by " + stopSignalName());
+  }
   for (;;) {
     if (firstFailedRange && firstFailedRange->load(std::memory_order_relaxed) < rangeIndex)
       return err.set(WEIR_ERR_INTERNAL, "cancelled: an earlier part of the input failed");
