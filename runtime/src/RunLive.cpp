@@ -157,8 +157,9 @@ void Run::streamProgress(bool final) {
       src.kafka->boundedProgress(done, total);
       bounded = true;
     }
-  if (bounded && total > 0) {
-    std::snprintf(buf, sizeof buf, ", batch %llu%%", static_cast<unsigned long long>(std::min(done, total) * 100 / total));
+  if (bounded) { // an empty batch (nothing new since the last) is done: 100%
+    std::snprintf(buf, sizeof buf, ", batch %llu%%",
+                  static_cast<unsigned long long>(total ? std::min(done, total) * 100 / total : 100));
     line += buf;
     if (!final && done < total && rate > 0) {
       std::snprintf(buf, sizeof buf, ", ETA %.1fs", static_cast<double>(total - done) / rate);
