@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
@@ -145,31 +146,31 @@ public final class Main {
     return p;
   }
 
-  static Topology topology(Args a) throws Exception {
+  static Topology topology(Args a, Properties config) throws Exception {
     boolean memory = a.mode.equals("memory");
     switch (a.query) {
       case "A":
-        return Topologies.queryA(a.in, a.out);
+        return Topologies.queryA(config, a.in, a.out);
       case "B":
-        return Topologies.queryB(a.in, a.out, memory);
+        return Topologies.queryB(config, a.in, a.out, memory);
       default:
         Map<Long, Long> table = LookupTable.read(Path.of(a.lookup));
-        if (a.mode.equals("map")) return Topologies.queryCMap(a.in, a.out, table);
+        if (a.mode.equals("map")) return Topologies.queryCMap(config, a.in, a.out, table);
         LookupTable.load(a.brokers, a.lookupTopic, table);
-        return Topologies.queryCGlobal(a.in, a.out, a.lookupTopic, memory);
+        return Topologies.queryCGlobal(config, a.in, a.out, a.lookupTopic, memory);
     }
   }
 
   public static void main(String[] argv) throws Exception {
     Args a = parse(argv);
-    Topology topology = topology(a);
-    KafkaStreams streams = new KafkaStreams(topology, config(a));
+    Properties config = config(a);
+    KafkaStreams streams = new KafkaStreams(topology(a, config), config);
     CountDownLatch done = new CountDownLatch(1);
-    int[] exitCode = {0};
+    AtomicInteger exitCode = new AtomicInteger();
     streams.setUncaughtExceptionHandler(
         e -> {
           System.err.println(TOOL + ": stream thread failed: " + e);
-          exitCode[0] = 1;
+          exitCode.set(1);
           return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
     streams.setStateListener(
@@ -177,7 +178,7 @@ public final class Main {
           if (now == KafkaStreams.State.RUNNING && before == KafkaStreams.State.REBALANCING)
             System.err.println(TOOL + ": " + now);
           if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
-            if (now == KafkaStreams.State.ERROR) exitCode[0] = 1;
+            if (now == KafkaStreams.State.ERROR) exitCode.set(1);
             done.countDown();
           }
         });
@@ -195,6 +196,6 @@ public final class Main {
     done.await();
     // A failed client is closed here; on SIGTERM the hook has closed it.
     streams.close(Duration.ofSeconds(20));
-    System.exit(exitCode[0]);
+    System.exit(exitCode.get());
   }
 }

@@ -8,10 +8,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.GlobalKTable;
@@ -41,17 +44,26 @@ final class Topologies {
     return Base64.getEncoder().encodeToString(head.getBytes(StandardCharsets.UTF_8));
   }
 
+  /**
+   * A builder that sees the application's configuration (a bare
+   * `new StreamsBuilder()` builds with defaults, e.g. the record cache size,
+   * until KafkaStreams applies its own).
+   */
+  private static StreamsBuilder builder(Properties config) {
+    return new StreamsBuilder(new TopologyConfig(new StreamsConfig(config)));
+  }
+
   private static KStream<String, Event> events(StreamsBuilder b, String in) {
     return b.stream(in, Consumed.with(KEY, EVENT).withName("events"));
   }
 
   /** A: stateless, one output per input. */
-  static Topology queryA(String in, String out) {
-    StreamsBuilder b = new StreamsBuilder();
+  static Topology queryA(Properties config, String in, String out) {
+    StreamsBuilder b = builder(config);
     events(b, in)
         .mapValues(e -> new OutA(e.seq(), e.sent_us(), e.grp(), truncatedBase64(e.payload())))
         .to(out, Produced.with(KEY, JsonSerde.of(OutA.class)));
-    return b.build();
+    return b.build(config);
   }
 
   /**
@@ -60,8 +72,8 @@ final class Topologies {
    * partitioned by grp, so groupByKey needs no repartition topic; the running
    * aggregate is the output row itself, kept in a store with a changelog.
    */
-  static Topology queryB(String in, String out, boolean inMemoryStore) {
-    StreamsBuilder b = new StreamsBuilder();
+  static Topology queryB(Properties config, String in, String out, boolean inMemoryStore) {
+    StreamsBuilder b = builder(config);
     Serde<OutB> outB = JsonSerde.of(OutB.class);
     Materialized<String, OutB, KeyValueStore<Bytes, byte[]>> store =
         inMemoryStore
@@ -75,7 +87,7 @@ final class Topologies {
             store.withKeySerde(KEY).withValueSerde(outB))
         .toStream()
         .to(out, Produced.with(KEY, outB));
-    return b.build();
+    return b.build(config);
   }
 
   /**
@@ -84,8 +96,9 @@ final class Topologies {
    * without co-partitioning. Kafka Streams reads the topic to its end before
    * it processes the first event, so no event races the table's loading.
    */
-  static Topology queryCGlobal(String in, String out, String lookupTopic, boolean inMemoryStore) {
-    StreamsBuilder b = new StreamsBuilder();
+  static Topology queryCGlobal(
+      Properties config, String in, String out, String lookupTopic, boolean inMemoryStore) {
+    StreamsBuilder b = builder(config);
     Materialized<Long, Long, KeyValueStore<Bytes, byte[]>> store =
         inMemoryStore
             ? Materialized.as(Stores.inMemoryKeyValueStore("lookup"))
@@ -102,7 +115,7 @@ final class Topologies {
             (e, value) ->
                 new OutC(e.seq(), e.sent_us(), e.grp(), value, truncatedBase64(e.payload())))
         .to(out, Produced.with(KEY, JsonSerde.of(OutC.class)));
-    return b.build();
+    return b.build(config);
   }
 
   /**
@@ -111,8 +124,8 @@ final class Topologies {
    * lookup in a ValueMapper. flatMapValues drops a record without a row, as
    * the inner join does.
    */
-  static Topology queryCMap(String in, String out, Map<Long, Long> table) {
-    StreamsBuilder b = new StreamsBuilder();
+  static Topology queryCMap(Properties config, String in, String out, Map<Long, Long> table) {
+    StreamsBuilder b = builder(config);
     events(b, in)
         .flatMapValues(
             e -> {
@@ -123,6 +136,6 @@ final class Topologies {
                       new OutC(e.seq(), e.sent_us(), e.grp(), value, truncatedBase64(e.payload())));
             })
         .to(out, Produced.with(KEY, JsonSerde.of(OutC.class)));
-    return b.build();
+    return b.build(config);
   }
 }
