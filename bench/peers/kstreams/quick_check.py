@@ -189,18 +189,22 @@ def one_case(a, brokers, work, in_topic, lookup, name, query, guarantee, mode, n
         argv += ["--lookup", lookup]
     logpath = os.path.join(work, f"{tag}.log")
     reader = Reader(brokers, out, eos, n_expected)
-    with open(logpath, "w") as logf:
-        launched = time.monotonic()
-        proc = subprocess.Popen(argv, stdout=logf, stderr=logf)
-    deadline = launched + a.timeout
-    while reader.count < n_expected and proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.1)
-    # A moment more so that a duplicate or an extra update would show.
-    if proc.poll() is None:
-        time.sleep(1)
-    alive = proc.poll() is None
-    reader.stop()
-    code = stop_process(proc)
+    proc = None
+    try:
+        with open(logpath, "w") as logf:
+            launched = time.monotonic()
+            proc = subprocess.Popen(argv, stdout=logf, stderr=logf)
+        deadline = launched + a.timeout
+        while reader.count < n_expected and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        # A moment more so that a duplicate or an extra update would show.
+        if proc.poll() is None:
+            time.sleep(1)
+        alive = proc.poll() is None
+    finally:
+        # Also on Ctrl-C or SIGTERM: leave no peer or kcat running.
+        reader.stop()
+        code = stop_process(proc) if proc else None
     if reader.first is not None:
         startups[name] = reader.first - launched
     with open(logpath) as f:
@@ -299,6 +303,8 @@ def main():
             print(f"info: start-up (launch to first output record) {name}: {s:.1f} s", flush=True)
     except (RuntimeError, subprocess.TimeoutExpired) as e:
         result(False, "harness", str(e))
+    except KeyboardInterrupt:
+        result(False, "harness", "interrupted")
     finally:
         subprocess.run([BROKER_SH, "stop"], env=env, capture_output=True, timeout=90)
         if a.keep:
