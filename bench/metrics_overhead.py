@@ -4,7 +4,8 @@
 Runs the same pipelines without --metrics, with it but not scraped (what the
 record path pays), and with it scraped every 100 ms by a client thread on
 the same 2-core machine (150 times Prometheus' usual 15 s), alternating, and
-prints the median wall time of each and their ratios:
+prints the median wall time and CPU time (user + system) of each, and their
+ratios (CPU time is the steadier figure on a busy machine):
 
   python3 bench/metrics_overhead.py [--runs 5] [--weir build/bin/weir] [--before OLD_WEIR]
 
@@ -54,14 +55,16 @@ def run(weir, program, extra, metrics, scraped=True):
         t = threading.Thread(target=scrape)
         t.start()
     proc.stderr.read()
-    proc.wait()
+    _, status, usage = os.wait4(proc.pid, 0)  # the run's own CPU time, less disturbed by a busy machine
+    proc.returncode = os.waitstatus_to_exitcode(status)
     elapsed = time.perf_counter() - start
+    cpu = usage.ru_utime + usage.ru_stime
     if metrics and scraped:
         done.set()
         t.join()
     if proc.returncode != 0:
         raise SystemExit(f"{cmd} failed")
-    return elapsed, scrapes
+    return elapsed, scrapes, cpu
 
 
 def main():
@@ -73,27 +76,32 @@ def main():
     weir = os.path.abspath(a.weir)
     tumbling = os.path.join(HERE, "windows", "tumbling.weir")
     rolling = os.path.join(HERE, "windows", "rolling.weir")
-    print("| run | " + ("before --metrics existed (s) | " if a.before else "") +
-          "without --metrics (s) | with --metrics, not scraped (s) | ratio | "
-          "with --metrics, scraped every 100 ms (s) | ratio | scrapes |")
-    print("|---|---|---|---|---|---|---|" + ("---|" if a.before else ""))
+    legs = (["before"] if a.before else []) + ["off", "idle", "on"]
+    names = {"before": "before --metrics existed", "off": "without --metrics",
+             "idle": "with --metrics, not scraped", "on": "with --metrics, scraped every 100 ms"}
+    # Each cell: median wall s / median CPU s (user + system of the run);
+    # ratios against "without --metrics", wall and CPU.
+    print("| run | " + " | ".join(names[l] for l in legs) + " | not scraped / without | scraped / without | scrapes |")
+    print("|---" * (len(legs) + 4) + "|")
     for label, program, extra in (("tumbling, 2M rows, 1 thread", tumbling, []),
                                   ("tumbling, 2M rows, --threads 2", tumbling, ["--threads", "2"]),
                                   ("rolling(1h), 2M rows, 1 thread", rolling, [])):
         run(weir, program, extra, False)  # warm the page cache
-        off, idle, on, scraped, before = [], [], [], [], []
+        wall = {l: [] for l in legs}
+        cpu = {l: [] for l in legs}
+        scraped = []
         for _ in range(a.runs):
-            if a.before:
-                before.append(run(os.path.abspath(a.before), program, extra, False)[0])
-            off.append(run(weir, program, extra, False)[0])
-            idle.append(run(weir, program, extra, True, scraped=False)[0])
-            t, n = run(weir, program, extra, True)
-            on.append(t)
-            scraped.append(n)
-        mo, mi, mn = statistics.median(off), statistics.median(idle), statistics.median(on)
-        first = f"{statistics.median(before):.3f} | " if a.before else ""
-        print(f"| {label} | {first}{mo:.3f} | {mi:.3f} | {mi / mo:.3f} | {mn:.3f} | {mn / mo:.3f} | "
+            for leg in legs:
+                binary = os.path.abspath(a.before) if leg == "before" else weir
+                t, n, c = run(binary, program, extra, leg in ("idle", "on"), scraped=leg == "on")
+                wall[leg].append(t)
+                cpu[leg].append(c)
+                if leg == "on":
+                    scraped.append(n)
+        med = {l: (statistics.median(wall[l]), statistics.median(cpu[l])) for l in legs}
+        cells = [f"{med[l][0]:.3f} / {med[l][1]:.3f}" for l in legs]
+        ratio = lambda l: f"{med[l][0] / med['off'][0]:.3f} / {med[l][1] / med['off'][1]:.3f}"
+        print(f"| {label} | " + " | ".join(cells) + f" | {ratio('idle')} | {ratio('on')} | "
               f"{int(statistics.median(scraped))} |")
-
 
 main()
