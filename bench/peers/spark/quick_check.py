@@ -2,7 +2,9 @@
 """Quick correctness check of the Spark peer (bench/peers/spark), about 2-3 minutes.
 
 Starts a Kafka broker of its own (test/kafka/broker.sh, own run directory, stopped at exit),
-writes 2,000 input records with rtm-load into a 2-partition topic, then runs the peer for:
+then runs the peer for each of the following on a 2-partition input topic of its own, with 1,000
+records written by rtm-load before the launch and 1,000 more (at 500/s) once the first output
+record arrived, so that records also meet the running query:
   A rtm, C rtm, B microbatch            always
   A microbatch, C microbatch            with --all-modes (two more Spark starts, ~1 more minute)
 each into its own output topic until all the expected output has arrived (or a time-out), and
@@ -31,7 +33,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
 BROKER_SH = os.path.join(REPO, "test", "kafka", "broker.sh")
 RECORDS = 2000
-RATE = 2000  # records/s: one second of input
+RATE = 2000  # records/s of the first half (before launch)
+LIVE_RATE = 500  # records/s of the second half (while the query runs: 2 s)
 
 results = []  # (ok, name)
 started = []  # processes to stop at exit
@@ -133,18 +136,38 @@ def check_b(tag, got, events):
 
 # ---------------------------------------------------------------- one peer run
 
-def peer_run(ctx, query, mode, done, timeout):
-    """Runs the peer until done(rows) holds for the output so far; returns [(key, row)] or None."""
+def produce(ctx, topic, count, seed, rate):
+    return [ctx.tools["load"], "--brokers", ctx.brokers, "--topic", topic, "--rate", str(rate),
+            "--count", str(count), "--duration", "60", "--seed", str(seed)]
+
+
+def read_input(ctx, topic):
+    """The input topic's records in partition and offset order (each group's order)."""
+    r = run(["kcat", "-b", ctx.brokers, "-C", "-t", topic, "-o", "beginning", "-e", "-q",
+             "-f", "%p\t%o\t%s\n"], timeout=60)
+    events = []
+    for line in r.stdout.splitlines():
+        p, o, value = line.split("\t", 2)
+        events.append((int(p), int(o), json.loads(value)))
+    return [e for _, _, e in sorted(events, key=lambda t: (t[0], t[1]))]
+
+
+def peer_run(ctx, query, mode, done_for, timeout):
+    """One run of the peer on an input topic of its own: the first half of the input is there
+    before launch (the catch-up), the second half is produced once the first output record
+    arrived (records meeting a running query: Real-Time Mode's long-running tasks, or several
+    micro-batches). Runs until done_for(events)(rows) holds; returns (rows, events) or None."""
     tag = f"{query} {mode}"
-    out_topic = f"out-{query}-{mode}".lower()
-    subprocess.run([ctx.tools["topics"], "--brokers", ctx.brokers, "create", "--partitions", "2", out_topic],
-                   check=True, capture_output=True, timeout=60)
+    in_topic, out_topic = f"in-{query}-{mode}".lower(), f"out-{query}-{mode}".lower()
+    subprocess.run([ctx.tools["topics"], "--brokers", ctx.brokers, "create", "--partitions", "2",
+                    in_topic, out_topic], check=True, capture_output=True, timeout=60)
+    subprocess.run(produce(ctx, in_topic, RECORDS // 2, 1, RATE), check=True, capture_output=True, timeout=90)
     out_path = os.path.join(ctx.work, out_topic + ".jsonl")
     with open(out_path, "w") as out_file:
         reader = subprocess.Popen(["kcat", "-b", ctx.brokers, "-C", "-t", out_topic, "-o", "beginning", "-q", "-u",
                                    "-f", "%k\t%s\n"], stdout=out_file, stderr=subprocess.DEVNULL)
     started.append(reader)
-    argv = [os.path.join(HERE, "run.sh"), "--brokers", ctx.brokers, "--in", ctx.in_topic, "--out", out_topic,
+    argv = [os.path.join(HERE, "run.sh"), "--brokers", ctx.brokers, "--in", in_topic, "--out", out_topic,
             "--query", query, "--guarantee", "at_least_once", "--mode", mode,
             "--state-dir", os.path.join(ctx.work, f"state-{query}-{mode}")]
     if query == "C":
@@ -154,14 +177,20 @@ def peer_run(ctx, query, mode, done, timeout):
     with open(err_path, "w") as err:
         peer = subprocess.Popen(argv, stdout=err, stderr=err)
     started.append(peer)
-    first = None
+    first, live, done, events = None, None, None, None
     deadline = launched + timeout
     complete = False
     while time.monotonic() < deadline and peer.poll() is None:
         rows = read_output(out_path)
         if rows and first is None:
             first = time.monotonic() - launched
-        if done(rows):
+            live = subprocess.Popen(produce(ctx, in_topic, RECORDS // 2, 2, LIVE_RATE),
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            started.append(live)
+        if live is not None and done is None and live.poll() is not None:
+            events = read_input(ctx, in_topic)
+            done = done_for(events)
+        if done is not None and done(rows):
             complete = True
             break
         time.sleep(0.25)
@@ -175,10 +204,14 @@ def peer_run(ctx, query, mode, done, timeout):
         check(False, f"{tag}: the peer runs until stopped", f"exit {exited}: {tail.strip()}")
         return None
     rows = read_output(out_path)
+    if events is None:
+        events = read_input(ctx, in_topic)
+    check(len(events) == RECORDS, f"{tag}: input ({RECORDS // 2} before launch, {RECORDS // 2} while running)",
+          f"{len(events)} records")
     check(complete, f"{tag}: all output within {timeout} s", f"{len(rows)} records")
     info(f"{tag}: start-up (launch to first output record) {first:.1f} s" if first else
          f"{tag}: no output record")
-    return rows
+    return rows, events
 
 
 def read_output(path):
@@ -239,19 +272,7 @@ def main():
 
         ctx.lookup = os.path.join(ctx.work, "lookup.csv")
         subprocess.run([ctx.tools["load"], "--write-table", ctx.lookup], check=True, timeout=30)
-        ctx.in_topic = "in"
-        subprocess.run([ctx.tools["topics"], "--brokers", ctx.brokers, "create", "--partitions", "2", ctx.in_topic],
-                       check=True, capture_output=True, timeout=60)
-        subprocess.run([ctx.tools["load"], "--brokers", ctx.brokers, "--topic", ctx.in_topic, "--rate", str(RATE),
-                        "--count", str(RECORDS), "--duration", "60"], check=True, capture_output=True, timeout=90)
-        r = run(["kcat", "-b", ctx.brokers, "-C", "-t", ctx.in_topic, "-o", "beginning", "-e", "-q",
-                 "-f", "%p\t%o\t%s\n"], timeout=60)
-        events = []
-        for line in r.stdout.splitlines():
-            p, o, value = line.split("\t", 2)
-            events.append((int(p), int(o), json.loads(value)))
-        events = [e for _, _, e in sorted(events, key=lambda t: (t[0], t[1]))]
-        check(len(events) == RECORDS, "input: rtm-load's records read back", f"{len(events)}")
+        ctx.in_topic = "unused"
         table = read_table(ctx.lookup)
 
         refusal(ctx, "--guarantee exactly_once",
@@ -263,28 +284,32 @@ def main():
         runs = [("A", "rtm"), ("C", "rtm"), ("B", "microbatch")]
         if args.all_modes:
             runs += [("A", "microbatch"), ("C", "microbatch")]
-        want_a, want_c = model_a(events), model_c(events, table)
-        totals = {g: len(h) for g, h in model_b(events).items()}
 
-        def b_done(rows):  # every group's final count has arrived
-            last = {}
-            for _, r in rows:
-                last[r["grp"]] = max(last.get(r["grp"], 0), r["n"])
-            return all(last.get(g) == n for g, n in totals.items())
+        def b_done(events):  # every group's final count has arrived
+            totals = {g: len(h) for g, h in model_b(events).items()}
 
+            def done(rows):
+                last = {}
+                for _, r in rows:
+                    last[r["grp"]] = max(last.get(r["grp"], 0), r["n"])
+                return all(last.get(g) == n for g, n in totals.items())
+            return done
+
+        done_for = {"A": lambda ev: lambda rows: len(rows) >= len(model_a(ev)),
+                    "C": lambda ev: lambda rows: len(rows) >= len(model_c(ev, table)),
+                    "B": b_done}
         for query, mode in runs:
             tag = f"{query} {mode}"
-            done = {"A": lambda rows: len(rows) >= len(want_a), "C": lambda rows: len(rows) >= len(want_c),
-                    "B": b_done}[query]
-            got = peer_run(ctx, query, mode, done, args.timeout)
+            got = peer_run(ctx, query, mode, done_for[query], args.timeout)
             if got is None:
                 continue
+            rows, events = got
             if query == "A":
-                check_rows(tag, got, want_a)
+                check_rows(tag, rows, model_a(events))
             elif query == "C":
-                check_rows(tag, got, want_c)
+                check_rows(tag, rows, model_c(events, table))
             else:
-                check_b(tag, got, events)
+                check_b(tag, rows, events)
     finally:
         for p in started:
             stop(p, grace=10)

@@ -13,6 +13,7 @@ import static org.apache.spark.sql.functions.to_json;
 
 import java.io.File;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -96,9 +97,9 @@ public final class SparkPeer {
                   }
                 }));
     System.err.printf(
-        "%s: query %s started (mode %s, trigger %s, checkpoint %s)%n",
-        TOOL, a.query, a.mode, a.mode.equals("rtm") ? "RealTime(" + a.rtmBatch + ")" : "ProcessingTime(0)",
-        checkpoint);
+        "%s: query %s started %.1f s after JVM start (mode %s, trigger %s, checkpoint %s)%n",
+        TOOL, a.query, ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0, a.mode,
+        a.mode.equals("rtm") ? "RealTime(" + a.rtmBatch + ")" : "ProcessingTime(0)", checkpoint);
     try {
       q.awaitTermination();
     } catch (Exception e) {
