@@ -245,6 +245,7 @@ def main():
     ap.add_argument("--build-dir", default=os.environ.get("WEIR_BUILD_DIR", os.path.join(REPO, "build")),
                     help="Weir build dir with bench/rtm/rtm-load and rtm-topics")
     ap.add_argument("--all-modes", action="store_true", help="also run A and C under microbatch")
+    ap.add_argument("--runs", help="only these runs, e.g. A:rtm,B:microbatch (the refusals are always checked)")
     ap.add_argument("--timeout", type=int, default=120, help="seconds per peer run")
     args = ap.parse_args()
     t0 = time.monotonic()
@@ -284,6 +285,8 @@ def main():
         runs = [("A", "rtm"), ("C", "rtm"), ("B", "microbatch")]
         if args.all_modes:
             runs += [("A", "microbatch"), ("C", "microbatch")]
+        if args.runs:
+            runs = [tuple(r.split(":")) for r in args.runs.split(",")]
 
         def b_done(events):  # every group's final count has arrived
             totals = {g: len(h) for g, h in model_b(events).items()}
