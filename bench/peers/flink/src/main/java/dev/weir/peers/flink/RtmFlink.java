@@ -1,0 +1,72 @@
+package dev.weir.peers.flink;
+
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * bench/rtm's queries A, B and C as a Flink DataStream job in a local
+ * MiniCluster (one JVM: job manager and task manager), Kafka in, Kafka out.
+ * Runs until killed; prints a start line on stderr. README.md has the
+ * settings and why.
+ */
+public final class RtmFlink {
+  private RtmFlink() {}
+
+  public static void main(String[] args) throws Exception {
+    Options o;
+    try {
+      o = Options.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("rtm-flink: " + e.getMessage() + "\n" + Options.USAGE);
+      System.exit(2);
+      return;
+    }
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(configuration(o));
+    // One subtask per input partition (bench/rtm's topics have 2).
+    env.setParallelism(o.parallelism);
+    env.setBufferTimeout(o.bufferTimeoutMs);
+    if (o.latencyMode()) {
+      // No defensive copies between chained operators: no function keeps or
+      // changes a record it has handed on.
+      env.getConfig().enableObjectReuse();
+    }
+    if (o.checkpointIntervalMs > 0) {
+      // exactly_once: aligned barriers; the sink's transactions commit when a
+      // checkpoint completes. at_least_once: barriers without alignment
+      // waits; the sink flushes its producer at each checkpoint.
+      env.enableCheckpointing(o.checkpointIntervalMs,
+          o.exactlyOnce() ? CheckpointingMode.EXACTLY_ONCE : CheckpointingMode.AT_LEAST_ONCE);
+    }
+
+    DataStream<Event> events =
+        env.fromSource(KafkaIo.source(o), WatermarkStrategy.noWatermarks(), "kafka:" + o.in).uid("source");
+    switch (o.query) {
+      case "A" -> events.map(OutA::of).uid("query-a").name("query A")
+          .sinkTo(KafkaIo.<OutA>sink(o)).uid("sink").name("kafka:" + o.out);
+      case "B" -> events.keyBy(e -> e.grp).process(new CountPerGroup()).uid("query-b").name("query B")
+          .sinkTo(KafkaIo.<OutB>sink(o)).uid("sink").name("kafka:" + o.out);
+      case "C" -> events.flatMap(new LookupJoin(o.lookup)).uid("query-c").name("query C")
+          .sinkTo(KafkaIo.<OutC>sink(o)).uid("sink").name("kafka:" + o.out);
+      default -> throw new AssertionError(o.query);
+    }
+    System.err.printf("rtm-flink: query %s %s -> %s, %s, mode %s, parallelism %d, buffer timeout %d ms, "
+            + "checkpoints every %d ms%n", o.query, o.in, o.out, o.guarantee, o.mode, o.parallelism,
+        o.bufferTimeoutMs, o.checkpointIntervalMs);
+    env.execute("rtm-flink query " + o.query);
+  }
+
+  private static Configuration configuration(Options o) {
+    Configuration c = new Configuration();
+    if (o.stateDir != null) {
+      // Checkpoints on disk (state stays on the heap: the hashmap backend);
+      // without --state-dir they live in the job manager's memory.
+      c.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+      c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, "file://" + java.nio.file.Path.of(o.stateDir).toAbsolutePath());
+    }
+    return c;
+  }
+}
