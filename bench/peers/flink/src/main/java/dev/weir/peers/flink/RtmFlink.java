@@ -3,6 +3,9 @@ package dev.weir.peers.flink;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.JobManagerOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -61,6 +64,11 @@ public final class RtmFlink {
 
   private static Configuration configuration(Options o) {
     Configuration c = new Configuration();
+    // Everything of the MiniCluster listens on the loopback only (the BLOB
+    // server would bind the wildcard address; the REST port is random).
+    c.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
+    c.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
+    c.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
     if (o.stateDir != null) {
       // Checkpoints on disk (state stays on the heap: the hashmap backend);
       // without --state-dir they live in the job manager's memory.
