@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the Flink peer: run.sh --brokers B --in T --out T --query A|B|C ...
-# (README.md). build.sh first. The JVM holds the whole MiniCluster.
+# (README.md). build.sh first. The JVM holds the whole MiniCluster; SIGTERM
+# or SIGINT to this script stops it.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 CP_FILE=$HERE/target/classpath.txt
@@ -26,8 +27,27 @@ OPENS=(
   --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED
   --add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED
 )
-# Heap: the MiniCluster sizes its network and managed memory off-heap;
+# The heap holds job manager, task manager and records (Flink keeps network
+# buffers and managed memory off-heap);
 # RTM_FLINK_JVM_OPTS replaces these options.
 JVM_OPTS=${RTM_FLINK_JVM_OPTS:--Xms256m -Xmx1g -XX:+UseG1GC}
+# Flink unpacks its RPC system and keeps BLOBs and spill files under the
+# temp dir (io.tmp.dirs defaults to java.io.tmpdir); a killed MiniCluster
+# leaves them behind, so each run gets its own, removed when java exits.
+RUN_TMP=$(mktemp -d "${TMPDIR:-/tmp}/rtm-flink.XXXXXX")
 # shellcheck disable=SC2086
-exec java $JVM_OPTS "${OPENS[@]}" -cp "$JAR:$(<"$CP_FILE")" dev.weir.peers.flink.RtmFlink "$@"
+java $JVM_OPTS "${OPENS[@]}" -Djava.io.tmpdir="$RUN_TMP" -cp "$JAR:$(<"$CP_FILE")" \
+  dev.weir.peers.flink.RtmFlink "$@" &
+pid=$!
+# SIGTERM/SIGINT to this script stop the job (the JVM's shutdown hooks stop
+# the MiniCluster); the script returns java's exit status.
+trap 'kill -TERM "$pid" 2>/dev/null' TERM INT HUP
+rc=0
+wait "$pid" || rc=$?
+# A trapped signal ends `wait` early: wait for java itself.
+while kill -0 "$pid" 2>/dev/null; do
+  rc=0
+  wait "$pid" || rc=$?
+done
+rm -rf "$RUN_TMP"
+exit "$rc"
