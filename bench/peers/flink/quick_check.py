@@ -10,7 +10,11 @@ and the topic has been quiet for a moment, stops the job and compares the rows
 with a Python model of the query over the input as kcat read it back.
 
   bench/peers/flink/quick_check.py [--build BUILD] [--queries A,B,C]
-                                   [--guarantees at_least_once,exactly_once]
+                                   [--guarantees at_least_once,exactly_once] [--restart]
+
+--restart adds a recovery check: B exactly_once SIGKILLed mid-stream and
+started again on the same --state-dir; read_committed output must still hold
+every count exactly once.
 
 Prints one PASS/FAIL line per check and, as information only, the start-up
 time (launch to the first output record) of each run; exits 1 on a failure.
@@ -218,6 +222,80 @@ def run_query(ctx, query, guarantee, want_count):
     return rows, startup
 
 
+def restart_check(ctx):
+    """B exactly_once, SIGKILLed mid-stream and started again on its --state-dir:
+    read_committed must still see every count exactly once."""
+    src, out, state = "qc-restart.in", "qc-restart.out", os.path.join(ctx.work, "state-restart")
+    run([ctx.tool("topics"), "--brokers", ctx.brokers, "create", "--partitions", "2", src, out], 60,
+        what="rtm-topics")
+    argv = [os.path.join(HERE, "run.sh"), "--brokers", ctx.brokers, "--in", src, "--out", out,
+            "--query", "B", "--guarantee", "exactly_once", "--state-dir", state]
+    env = dict(os.environ, TMPDIR=ctx.work)  # a SIGKILLed run.sh cannot remove its temp dir
+    reader = Reader(ctx.brokers, out, "read_committed")
+    logs = [os.path.join(ctx.work, f"restart-{i}.log") for i in (1, 2)]
+    rows, job, load = [], None, None
+
+    def drain(until, reach=None, settle=None):
+        """Reads rows until `reach` rows are there, or `settle` rows and QUIET_S without more."""
+        last = time.monotonic()
+        while time.monotonic() < until:
+            if reach is not None and len(rows) >= reach:
+                return
+            if settle is not None and len(rows) >= settle and time.monotonic() - last >= QUIET_S:
+                return
+            if job.poll() is not None:
+                raise RuntimeError(f"the job exited early (code {job.returncode})")
+            try:
+                t, line = reader.q.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            if line is None:
+                raise RuntimeError("kcat ended")
+            key, _, value = line.rstrip("\n").partition("\t")
+            rows.append((key, json.loads(value)))
+            last = t
+        raise RuntimeError(f"timed out with {len(rows)} rows")
+
+    try:
+        with open(logs[0], "w") as f:
+            job = subprocess.Popen(argv, stdout=f, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+        # 200 records at once: their committed output says the job is up.
+        first = 200
+        run([ctx.tool("load"), "--brokers", ctx.brokers, "--topic", src, "--rate", "0", "--count", str(first)],
+            60, what="rtm-load")
+        drain(time.monotonic() + OUTPUT_TIMEOUT_S, reach=first)
+        # The rest over 9 s; the kill lands ~2 s in, while records still arrive.
+        load = subprocess.Popen([ctx.tool("load"), "--brokers", ctx.brokers, "--topic", src, "--rate", "200",
+                                 "--count", str(RECORDS - first), "--duration", "60", "--seed", "2"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        drain(time.monotonic() + 30, reach=first + 400)
+        os.killpg(job.pid, signal.SIGKILL)
+        job.wait()
+        killed_at = len(rows)
+        log(f"restart check: SIGKILL after {killed_at} committed rows (load still running: {load.poll() is None})")
+        with open(logs[1], "w") as f:
+            job = subprocess.Popen(argv, stdout=f, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+        if load.wait(120) != 0:
+            raise RuntimeError("rtm-load failed")
+        drain(time.monotonic() + OUTPUT_TIMEOUT_S, settle=RECORDS)
+    except Exception as e:  # noqa: BLE001
+        result(False, "B exactly_once restart run", str(e))
+        return
+    finally:
+        if job is not None:
+            stop_job(job)
+        if load is not None and load.poll() is None:
+            load.kill()
+            load.wait()
+        reader.stop()
+    with open(logs[1]) as f:
+        resumed = "resuming from" in f.read()
+    result(resumed, "B exactly_once restart resumes", "the second run restored a checkpoint of the first"
+           if resumed else "the second run did not say 'resuming from'")
+    events = read_input(ctx.brokers, src, RECORDS)
+    check_b("B exactly_once restart", rows, expected_b(events))
+
+
 # ---------------------------------------------------------------- main
 class Context:
     pass
@@ -242,6 +320,8 @@ def main():
                     help="Weir's cmake build directory, for bench/rtm/rtm-load and rtm-topics")
     ap.add_argument("--queries", default="A,B,C")
     ap.add_argument("--guarantees", default="at_least_once,exactly_once")
+    ap.add_argument("--restart", action="store_true",
+                    help="also SIGKILL B exactly_once mid-stream and resume it from --state-dir (~40 s more)")
     ap.add_argument("--no-build", action="store_true", help="skip build.sh")
     ap.add_argument("--keep", action="store_true", help="keep the work directory (job logs)")
     a = ap.parse_args()
@@ -292,6 +372,8 @@ def main():
                     check_b(name, rows, want["B"])
                 else:
                     check_rows(name, rows, want[q])
+        if a.restart:
+            restart_check(ctx)
     except Exception as e:  # noqa: BLE001
         result(False, "setup", str(e))
     finally:

@@ -1,12 +1,21 @@
 package dev.weir.peers.flink;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.core.execution.RecoveryClaimMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -62,7 +71,7 @@ public final class RtmFlink {
     env.execute("rtm-flink query " + o.query);
   }
 
-  private static Configuration configuration(Options o) {
+  private static Configuration configuration(Options o) throws IOException {
     Configuration c = new Configuration();
     // Everything of the MiniCluster listens on the loopback only (the BLOB
     // server would bind the wildcard address; the REST port is random).
@@ -70,11 +79,43 @@ public final class RtmFlink {
     c.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
     c.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
     if (o.stateDir != null) {
-      // Checkpoints on disk (state stays on the heap: the hashmap backend);
-      // without --state-dir they live in the job manager's memory.
+      // Checkpoints on disk (state stays on the heap: the hashmap backend),
+      // kept when the job ends, and the newest one restored by the next run
+      // with the same --state-dir: the source's offsets, B's counts and the
+      // sink's open transactions (committed or aborted on restore). Without
+      // --state-dir they live in the job manager's memory and die with it.
+      Path dir = Path.of(o.stateDir).toAbsolutePath();
       c.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-      c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, "file://" + java.nio.file.Path.of(o.stateDir).toAbsolutePath());
+      c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir.toUri().toString());
+      c.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+          ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+      Path latest = latestCheckpoint(dir);
+      if (latest != null) {
+        c.set(StateRecoveryOptions.SAVEPOINT_PATH, latest.toUri().toString());
+        // The new run owns the restored checkpoint and deletes it once a
+        // newer one completes, so the directory does not grow run after run.
+        c.set(StateRecoveryOptions.RESTORE_MODE, RecoveryClaimMode.CLAIM);
+        System.err.println("rtm-flink: resuming from " + latest);
+      }
     }
     return c;
+  }
+
+  /** The newest completed checkpoint (DIR/JOB_ID/chk-N with its _metadata) or null. */
+  static Path latestCheckpoint(Path dir) throws IOException {
+    if (!Files.isDirectory(dir))
+      return null;
+    try (Stream<Path> files = Files.find(dir, 3, (p, attrs) -> p.getFileName().toString().equals("_metadata")
+        && p.getParent().getFileName().toString().startsWith("chk-"))) {
+      return files.max(Comparator.comparing((Path p) -> {
+            try {
+              return Files.getLastModifiedTime(p);
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          }))
+          .map(Path::getParent)
+          .orElse(null);
+    }
   }
 }
