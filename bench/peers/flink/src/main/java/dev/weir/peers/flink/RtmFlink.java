@@ -4,17 +4,22 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
+import java.util.concurrent.ExecutionException;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.RecoveryClaimMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -22,7 +27,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 /**
  * bench/rtm's queries A, B and C as a Flink DataStream job in a local
  * MiniCluster (one JVM: job manager and task manager), Kafka in, Kafka out.
- * Runs until killed; prints a start line on stderr. README.md has the
+ * Runs until killed; prints a start line and, once the job is scheduled,
+ * "rtm-flink: job ID RUNNING" on stderr. README.md has the
  * settings and why.
  */
 public final class RtmFlink {
@@ -68,7 +74,23 @@ public final class RtmFlink {
     System.err.printf("rtm-flink: query %s %s -> %s, %s, mode %s, parallelism %d, buffer timeout %d ms, "
             + "checkpoints every %d ms%n", o.query, o.in, o.out, o.guarantee, o.mode, o.parallelism,
         o.bufferTimeoutMs, o.checkpointIntervalMs);
-    env.execute("rtm-flink query " + o.query);
+    JobClient job = env.executeAsync("rtm-flink query " + o.query);
+    // A line for harnesses to wait for (like rtm-relay's "assigned"): the
+    // job is scheduled; its tasks still open their Kafka clients (~1-2 s).
+    while (job.getJobStatus().get() != JobStatus.RUNNING) {
+      if (job.getJobStatus().get().isTerminalState())
+        break;
+      Thread.sleep(50);
+    }
+    System.err.println("rtm-flink: job " + job.getJobID() + " " + job.getJobStatus().get());
+    try {
+      job.getJobExecutionResult().get(); // runs until killed or failed
+    } catch (ExecutionException e) {
+      System.err.println("rtm-flink: the job failed: " + e.getCause());
+      e.printStackTrace();
+      System.exit(1); // the MiniCluster's threads would keep the JVM alive
+    }
+
   }
 
   private static Configuration configuration(Options o) throws IOException {
@@ -78,6 +100,12 @@ public final class RtmFlink {
     c.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
     c.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
     c.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+    // A job that keeps failing (a missing topic, a lost broker) ends the
+    // program after 3 restarts 1 s apart, so a benchmark harness sees it;
+    // with checkpoints Flink's default would retry forever (exponential delay).
+    c.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+    c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
+    c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
     if (o.stateDir != null) {
       // Checkpoints on disk (state stays on the heap: the hashmap backend),
       // kept when the job ends, and the newest one restored by the next run
