@@ -161,6 +161,43 @@ def _latency_table(meds, guarantee, rates, with_targets):
     return lines
 
 
+def _name(system):
+    """Weir's systems by NAMES; a peer's "kstreams.A" as "kstreams A"."""
+    return NAMES.get(system) or system.replace(".", " ")
+
+
+def _peers_table(meds, guarantee, rates):
+    """Each query in Weir and in each peer (issue 11), with the ratio of the
+    peer's p50 and p99 to Weir's (> 1: Weir is faster)."""
+    peers = sorted({k[2].split(".")[0] for k in meds if "." in k[2]})
+    if not peers:
+        return []
+    lines = ["| records/s | query | system | p50 | p90 | p95 | p99 | max | measured | start-up s | "
+             "p50 / Weir's | p99 / Weir's |", "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for rate in rates:
+        for q in ("A", "B", "C"):
+            weir = meds.get((guarantee, rate, q))
+            for system in [q] + [f"{p}.{q}" for p in peers]:
+                agg = meds.get((guarantee, rate, system))
+                if agg is None:
+                    continue
+                who = "Weir" if system == q else system.split(".")[0]
+                if agg.get("error"):
+                    lines.append(f"| {rate:,} | {q} | {who} | {agg['error'][:120]} | | | | | | | | |")
+                    continue
+                measured = f"{agg['count']:,}"
+                why = _not_sustained(agg, rate)
+                if why:
+                    measured += f" (**not sustained**: {why})"
+                ok = weir and not weir.get("error") and system != q
+                r50 = f"{agg['p50_ms'] / weir['p50_ms']:.1f}" if ok and weir["p50_ms"] else ""
+                r99 = f"{agg['p99_ms'] / weir['p99_ms']:.1f}" if ok and weir["p99_ms"] else ""
+                startup = f"{agg['startup_s']:.1f}" if agg.get("startup_s") is not None else ""
+                lines.append(f"| {rate:,} | {q} | {who} | " + " | ".join(_fmt(agg[p]) for p in PERCENTILES) +
+                             f" | {measured} | {startup} | {r50} | {r99} |")
+    return lines
+
+
 def _throughput_table(rows):
     lines = ["| what | records/s | note |", "|---|---:|---|"]
     for r in rows:
@@ -168,7 +205,7 @@ def _throughput_table(rows):
             lines.append(f"| rtm-load producing the topic (as fast as it can) | {r['load']['rate']:,.0f} | "
                          f"{r['load']['sent']:,} records of {r['load']['record_bytes_avg']:.0f} B |")
         elif r["kind"] in ("saturation", "available_now"):
-            name = NAMES[r["system"]]
+            name = _name(r["system"])
             how = "realtime, saturated (first to last output)" if r["kind"] == "saturation" \
                 else ("whole topic, wall time" if r["system"] == "kcat" else "available_now, wall time of the run")
             value = f"{r['records_per_s']:,.0f}" if r.get("records_per_s") else (r.get("error") or "?")[:120]
@@ -229,6 +266,10 @@ def markdown(meta, rows):
             "", "| query | p50 | p90 | p95 | p99 |", "|---|---:|---:|---:|---:|"]
     for q, fig in PUBLISHED.items():
         out.append(f"| {q} | " + " | ".join(f"{s} / {f}" for s, f in fig.values()) + " |")
+    for g in ("at_least_once", "exactly_once"):
+        peers = _peers_table(meds, g, rates)
+        if peers:
+            out += ["", f"#### Weir and its peers, {g} (bench/peers)", "", *peers]
     thr = _throughput_table(rows)
     if len(thr) > 2:
         out += ["", "#### Throughput", "", *thr]

@@ -22,6 +22,7 @@ import argparse
 import datetime
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -35,6 +36,30 @@ import report  # noqa: E402
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 QUERIES = {"A": "query_a", "B": "query_b", "C": "query_c"}
+# The peers (issue 11, bench/peers/): a system "PEER.Q" runs query Q in that
+# engine, launched by bench/peers/DIR/run.sh (built by its build.sh) with the
+# same arguments for all: --brokers --in --out --query --guarantee [--lookup]
+# --state-dir, plus its own; it is ready when its stderr matches `ready`.
+# Spark runs twice: Real-Time Mode (A and C; B is refused: open-source 4.2
+# has no stateful RTM) and micro-batches (ProcessingTime(0)).
+PEERS = {
+    "kstreams": {"dir": "kstreams", "ready": r"rtm-kstreams: RUNNING", "args": []},
+    "flink": {"dir": "flink", "ready": r"rtm-flink: job \S+ RUNNING", "args": []},
+    "spark-rtm": {"dir": "spark", "ready": r"spark-peer: query \w started", "args": ["--mode", "rtm"]},
+    "spark-mb": {"dir": "spark", "ready": r"spark-peer: query \w started", "args": ["--mode", "microbatch"]},
+}
+
+
+def peer_of(system):
+    """("kstreams", "A") for "kstreams.A"; None for Weir's own systems."""
+    peer, _, q = system.partition(".")
+    return (peer, q) if peer in PEERS and q in QUERIES else None
+
+
+def query_of(system):
+    """The query a system runs (A, B, C), or None (direct, relay)."""
+    p = peer_of(system)
+    return p[1] if p else system if system in QUERIES else None
 
 
 def log(msg):
@@ -51,6 +76,7 @@ class Bench:
         self.weir_bins = {}
         self.weir_unavailable = None
         self.counter = 0
+        self.startup = {}  # peer system -> seconds from launch to ready (its first run)
         self.lookup = os.path.join(work, "lookup.csv")
         procs.run([self.tool["load"], "--write-table", self.lookup], 30, "writing the lookup table")
 
@@ -108,7 +134,10 @@ class Bench:
     def start_processor(self, system, guarantee, trigger, src, dst, tag):
         """Starts the relay or a Weir pipeline from src to dst; returns it once it is ready."""
         err = self.logfile(tag, "stderr")
-        if system == "relay":
+        peer = peer_of(system)
+        if peer:
+            argv = self.peer_argv(peer, guarantee, src, dst, tag)
+        elif system == "relay":
             argv = [self.tool["relay"], "--brokers", self.brokers, "--in", src, "--out", dst,
                     "--group-id", f"rtm-{tag}"]
             if guarantee == "exactly_once":
@@ -123,6 +152,10 @@ class Bench:
             p = procs.start(argv, system, stdout=out, stderr=f, cwd=self.work)
         if system == "relay":
             ready = procs.wait_for_line(err, "assigned", 60, lambda: p.poll() is None)
+        elif peer:
+            started = time.monotonic()
+            ready = wait_for_match(err, PEERS[peer[0]]["ready"], self.a.peer_startup, lambda: p.poll() is None)
+            self.startup.setdefault(system, time.monotonic() - started)
         else:
             # Weir says nothing when it is ready: give it the start-up time,
             # the warm-up absorbs the rest (it reads the topic from the start).
@@ -133,10 +166,19 @@ class Bench:
         if not ready:
             procs.stop(p, grace=5)
             why = f"{system} did not start (exit {p.returncode}): {procs.tail(err, 8)}"
-            if system != "relay" and self.weir_unavailable is None:
+            if system != "relay" and not peer and self.weir_unavailable is None:
                 self.weir_unavailable = why
             raise procs.Failed(why)
         return p
+
+    def peer_argv(self, peer, guarantee, src, dst, tag):
+        name, q = peer
+        argv = [os.path.join(HERE, "..", "peers", PEERS[name]["dir"], "run.sh"), "--brokers", self.brokers,
+                "--in", src, "--out", dst, "--query", q, "--guarantee", guarantee,
+                "--state-dir", os.path.join(self.work, f"{tag}.state")]
+        if q == "C":
+            argv += ["--lookup", self.lookup]
+        return argv + PEERS[name]["args"]
 
     def supervise(self, p, processor, timeout, what):
         """Waits for p while checking that the processor keeps running."""
@@ -169,6 +211,10 @@ class Bench:
         return summary
 
     def skip_reason(self, system):
+        peer = peer_of(system)
+        if peer:
+            d = os.path.join(HERE, "..", "peers", PEERS[peer[0]]["dir"])
+            return None if os.path.isdir(os.path.join(d, "target")) else f"not built: {d}/build.sh"
         if system in QUERIES and system not in self.weir_bins:
             return self.weir_unavailable or "weir not built"
         if system in QUERIES and self.weir_unavailable:
@@ -202,13 +248,15 @@ class Bench:
                                stderr=self.logfile(tag, "load"))
             row["load"] = self.supervise(load, proc, window + 60, "rtm-load")
             row["measure"] = self.supervise(measure, proc, 80, "rtm-measure")
-            row["check"] = check_counts(system, row["load"], row["measure"])
+            row["check"] = check_counts(query_of(system) or system, row["load"], row["measure"])
         except procs.Failed as e:
             row["error"] = str(e)
         finally:
             row["processor"] = self.stop_processor(proc, tag)
             procs.stop_all()
             self.topics("delete", src, dst)
+        if system in self.startup:
+            row["startup_s"] = self.startup[system]
         log(report.one_line(row))
         return row
 
@@ -240,7 +288,7 @@ class Bench:
             row["measure"] = m
             span = (m["last_receive_us"] - m["first_receive_us"]) / 1e6
             row["records_per_s"] = n / span if span > 0 else None
-            row["check"] = check_counts(system, {"delivered": n, "failed": 0}, m)
+            row["check"] = check_counts(query_of(system) or system, {"delivered": n, "failed": 0}, m)
         except procs.Failed as e:
             row["error"] = str(e)
         finally:
@@ -280,6 +328,21 @@ class Bench:
                 self.topics("delete", dst)
         log(report.one_line(row))
         return row
+
+
+def wait_for_match(path, pattern, timeout, alive):
+    """Waits until file `path` has a match of regex `pattern`; False if
+    `alive()` turns false or time runs out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if os.path.exists(path):
+            with open(path, errors="replace") as f:
+                if re.search(pattern, f.read()):
+                    return True
+        if not alive():
+            return False
+        time.sleep(0.1)
+    return False
 
 
 def check_counts(system, load, measure):
@@ -336,6 +399,7 @@ def parse_args():
     p.add_argument("--commit-interval", default="100ms", help="exactly_once commit interval")
     p.add_argument("--bulk-records", type=int, help="records of the saturation topic (default 2000000); 0 = skip")
     p.add_argument("--weir-startup", type=float, default=3, help="seconds given to a Weir pipeline to start")
+    p.add_argument("--peer-startup", type=float, default=180, help="seconds a peer (bench/peers) may take to be ready")
     p.add_argument("--weir-arg", action="append", default=[], help="extra argument for every Weir run")
     p.add_argument("--relay-arg", action="append", default=[],
                    help="extra argument for every relay run, e.g. --relay-arg=--producer-X=linger.ms=1")
@@ -359,7 +423,7 @@ def parse_args():
 
 def run_all(bench, a):
     rows = []
-    latency_systems = [s for s in a.systems if s in ("direct", "relay") or s in QUERIES]
+    latency_systems = [s for s in a.systems if s in ("direct", "relay") or query_of(s)]
     # A fresh broker's JVM is cold (its first consumer waited seconds for
     # its first records here): a short unreported pass warms it up.
     log("warming the broker up (6 s, not reported)")
@@ -375,7 +439,7 @@ def run_all(bench, a):
     if a.bulk_records > 0:
         bulk = bench.tag("bulk") + ".in"
         rows.append(bench.fill(bulk, a.bulk_records))
-        for s in [s for s in a.systems if s == "relay" or s in QUERIES]:
+        for s in [s for s in a.systems if s == "relay" or query_of(s)]:
             rows.append(bench.saturation(s, bulk, a.bulk_records))
         for s in ["kcat"] + [s for s in a.systems if s in QUERIES]:
             rows.append(bench.available_now(s, bulk, a.bulk_records))

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Weir side by side with the engines users would pick instead (issue 11):
+# Kafka Streams 4.4, Flink 2.3 and Spark 4.2 (Real-Time Mode and
+# micro-batches) run bench/rtm's queries A, B and C against the same local
+# broker, load generator and latency consumer as Weir, one after another in
+# one run (bench/rtm/run.py does the measuring; bench/peers/*/ hold the
+# peers, each with a README of its settings).
+#
+#   bench/peers/run.sh                 builds the peers, measures, prints the tables
+#   QUICK=1 bench/peers/run.sh         each peer's quick_check.py: it builds and its
+#                                      output is right on a small input (~2-3 min each)
+#   PEERS="kstreams flink" bench/peers/run.sh   a subset
+#   RATES=10000 GUARANTEES=at_least_once DURATION=20 bench/peers/run.sh
+#
+# Needs the C++ build (bench/rtm's tools and weir: ./bootstrap.sh test or
+# ninja -C build), Java 17 and Maven (bootstrap.sh test installs them).
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+PEERS=${PEERS:-kstreams flink spark}
+
+for peer in $PEERS; do
+  echo "peers: building $peer" >&2
+  "$HERE/$peer/build.sh" >&2
+done
+
+if [[ ${QUICK:-0} == 1 ]]; then
+  failed=0
+  for peer in $PEERS; do
+    echo "peers: $peer quick check" >&2
+    python3 "$HERE/$peer/quick_check.py" || failed=1
+  done
+  exit $failed
+fi
+
+systems="relay,A,B,C"
+for peer in $PEERS; do
+  case $peer in
+    spark) systems+=",spark-rtm.A,spark-rtm.B,spark-rtm.C,spark-mb.A,spark-mb.B,spark-mb.C" ;;
+    *) systems+=",$peer.A,$peer.B,$peer.C" ;;
+  esac
+done
+exec python3 "$REPO/bench/rtm/run.py" --systems "$systems" \
+  --rates "${RATES:-10000,100000}" --guarantees "${GUARANTEES:-at_least_once,exactly_once}" \
+  --duration "${DURATION:-20}" --warmup "${WARMUP:-5}" --bulk-records "${BULK_RECORDS:-0}" \
+  --out "${OUT:-$REPO/bench/results/peers}" "$@"
