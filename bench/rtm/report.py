@@ -100,6 +100,7 @@ def _median_rows(rows):
         agg["duplicates"] = sum(r["measure"]["duplicates"] for r in ok)
         agg["sent_rate"] = statistics.median(r["load"]["rate"] for r in ok)
         agg["rounds"] = len(ok)
+        agg["startup_s"] = next((r["startup_s"] for r in rs if r.get("startup_s") is not None), None)
         out[key] = agg
     return out
 
@@ -166,13 +167,19 @@ def _name(system):
     return NAMES.get(system) or system.replace(".", " ")
 
 
+def _one_line(error):
+    """An error for a table cell: the JVM's warnings left out, one line."""
+    text = re.sub(r"WARNING:[^\n]*", "", error)
+    return " ".join(l.strip() for l in text.splitlines() if l.strip()).replace("|", "/")
+
+
 def _peers_table(meds, guarantee, rates):
     """Each query in Weir and in each peer (issue 11), with the ratio of the
     peer's p50 and p99 to Weir's (> 1: Weir is faster)."""
     peers = sorted({k[2].split(".")[0] for k in meds if "." in k[2]})
     if not peers:
         return []
-    lines = ["| records/s | query | system | p50 | p90 | p95 | p99 | max | measured | start-up s | "
+    lines = ["| records/s | query | system | p50 | p90 | p95 | p99 | max | measured | launch to ready, s | "
              "p50 / Weir's | p99 / Weir's |", "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for rate in rates:
         for q in ("A", "B", "C"):
@@ -183,7 +190,7 @@ def _peers_table(meds, guarantee, rates):
                     continue
                 who = "Weir" if system == q else system.split(".")[0]
                 if agg.get("error"):
-                    lines.append(f"| {rate:,} | {q} | {who} | {agg['error'][:120]} | | | | | | | | |")
+                    lines.append(f"| {rate:,} | {q} | {who} | {_one_line(agg['error'])[:160]} | | | | | | | | |")
                     continue
                 measured = f"{agg['count']:,}"
                 why = _not_sustained(agg, rate)

@@ -55,6 +55,23 @@ class Counts(unittest.TestCase):
         self.assertIsNone(run.check_counts("B", self.load, self.measure(640)))
         self.assertEqual(run.check_counts("B", self.load, self.measure(0)), "0 updates for 1000 input records")
 
+    def test_peers_table_ratios_and_refusals(self):
+        def lat(system, p50, p99, **extra):
+            return dict({"kind": "latency", "system": system, "guarantee": "at_least_once", "rate": 10000,
+                         "load": {"rate": 10000.0},
+                         "measure": {"count": 100, "duplicates": 0, "p50_ms": p50, "p90_ms": p50, "p95_ms": p99,
+                                     "p99_ms": p99, "max_ms": p99}}, **extra)
+        rows = [lat("A", 2.0, 10.0), lat("flink.A", 6.0, 30.0, startup_s=7.25),
+                {"kind": "latency", "system": "spark-rtm.B", "guarantee": "at_least_once", "rate": 10000,
+                 "error": "did not start (exit 3): WARNING: Using incubator modules\nB is not supported | here"}]
+        table = report._peers_table(report._median_rows(rows), "at_least_once", [10000])
+        flink = next(l for l in table if "| flink |" in l)
+        self.assertTrue(flink.endswith("| 7.2 | 3.0 | 3.0 |"), flink)
+        refused = next(l for l in table if "spark-rtm" in l)
+        self.assertNotIn("WARNING", refused)
+        self.assertIn("B is not supported / here", refused)
+        self.assertEqual(len(table), 5)  # header, rule, Weir, flink, spark-rtm
+
     def test_duplicates_and_garbage_are_reported(self):
         self.assertEqual(run.check_counts("C", self.load, self.measure(1000, duplicates=3, unparsed=2)),
                          "2 records without sent_us; 3 duplicates")
