@@ -12,6 +12,9 @@
 #   PEERS="kstreams flink" bench/peers/run.sh   a subset
 #   RATES=10000 GUARANTEES=at_least_once DURATION=20 bench/peers/run.sh
 #
+# The warm-up is 30 s by default: a JVM peer says it is ready seconds before
+# it processes at full speed, and a 5 s warm-up measured that backlog.
+#
 # Needs the C++ build (bench/rtm's tools and weir: ./bootstrap.sh test or
 # ninja -C build), Java 17 and Maven (bootstrap.sh test installs them).
 set -euo pipefail
@@ -42,5 +45,5 @@ for peer in $PEERS; do
 done
 exec python3 "$REPO/bench/rtm/run.py" --systems "$systems" \
   --rates "${RATES:-10000,100000}" --guarantees "${GUARANTEES:-at_least_once,exactly_once}" \
-  --duration "${DURATION:-20}" --warmup "${WARMUP:-5}" --bulk-records "${BULK_RECORDS:-0}" \
+  --duration "${DURATION:-20}" --warmup "${WARMUP:-30}" --bulk-records "${BULK_RECORDS:-0}" \
   --out "${OUT:-$REPO/bench/results/peers}" "$@"

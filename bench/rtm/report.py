@@ -176,7 +176,7 @@ def _one_line(error):
 def _peers_table(meds, guarantee, rates):
     """Each query in Weir and in each peer (issue 11), with the ratio of the
     peer's p50 and p99 to Weir's (> 1: Weir is faster)."""
-    peers = sorted({k[2].split(".")[0] for k in meds if "." in k[2]})
+    peers = sorted({k[2].split(".")[0] for k in meds if "." in k[2] and k[0] == guarantee})
     if not peers:
         return []
     lines = ["| records/s | query | system | p50 | p90 | p95 | p99 | max | measured | launch to ready, s | "
