@@ -24,6 +24,9 @@ import report  # noqa: E402
 QUERIES = ("A", "B", "C")
 LABELS = ("p50", "p90", "p95", "p99", "max")
 TITLES = {"A": "A: stateless", "B": "B: group-by count", "C": "C: stream-static join"}
+# One colour per system in every panel and every file.
+COLOURS = {"relay (floor)": "grey", "Weir": "tab:blue", "kstreams": "tab:green", "flink": "tab:orange",
+           "spark-rtm": "tab:purple", "spark-mb": "tab:red"}
 
 
 def curves(meds, guarantee, rate):
@@ -66,21 +69,25 @@ def write_all(rows, directory, prefix="latency-"):
         if not per_query:
             continue
         fig, axes = plt.subplots(1, len(per_query), figsize=(4.2 * len(per_query), 4), sharey=True, squeeze=False)
+        handles = {}
         for ax, (q, lines) in zip(axes[0], per_query.items()):
             for label, values, is_floor in lines:
-                ax.plot(range(len(LABELS)), values, marker="o", drawstyle="default", label=label,
-                        linestyle="--" if is_floor else "-", color="grey" if is_floor else None)
+                (line,) = ax.plot(range(len(LABELS)), values, marker="o", label=label,
+                                  linestyle="--" if is_floor else "-", color=COLOURS.get(label))
+                handles.setdefault(label, line)
             ax.set_yscale("log")
             ax.set_xticks(range(len(LABELS)), LABELS)
             ax.set_title(TITLES[q])
             ax.grid(True, which="both", alpha=0.3)
-            ax.legend(fontsize="small")
         axes[0][0].set_ylabel("latency, ms (log scale)")
+        # One legend for all panels, right of the last: inside, it hid curves.
+        axes[0][-1].legend(handles.values(), handles.keys(), fontsize="small", loc="upper left",
+                           bbox_to_anchor=(1.02, 1.0))
         fig.suptitle(f"Latency percentiles, {rate:,} records/s, {guarantee}\n(medians over rounds)",
                      fontsize="medium")
         fig.tight_layout()
         path = os.path.join(directory, f"{prefix}{rate}-{guarantee}.svg")
-        fig.savefig(path, format="svg", metadata={"Date": None})
+        fig.savefig(path, format="svg", metadata={"Date": None}, bbox_inches="tight")
         plt.close(fig)
         paths.append(path)
     return paths

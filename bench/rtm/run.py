@@ -13,7 +13,14 @@ at_least_once (read_uncommitted) and exactly_once (transactions committed every
 saturation (realtime, over a pre-filled topic) and the end-to-end throughput of
 --trigger available_now over that topic against reading it alone with kcat.
 
-Writes report.json and report.md into --out and prints the markdown.
+Start-up (issue 11): per round, the time from launching query A (Weir's
+built binary, `weir run` JIT-compiling at launch, each peer's A) to the first
+output record, with rtm-load already sending at --startup-rate. Every latency
+run also samples the processor's resident memory (its whole process tree,
+every 0.5 s, over the measured part) into the row's "rss".
+
+Writes report.json, report.md and the latency plots (plots.py:
+latency-RATE-GUARANTEE.svg) into --out and prints the markdown.
   bench/rtm/run.py                        the full run (~20 min)
   bench/rtm/run.py --quick                a smoke run (~2 min)
   bench/rtm/run.py --systems direct,relay the harness without Weir
@@ -560,6 +567,8 @@ def parse_args():
     p.add_argument("--duration", type=float, help="measured seconds per run (default 20)")
     p.add_argument("--warmup", type=float, help="excluded seconds at the start of each run (default 5)")
     p.add_argument("--repeat", type=int, default=1, help="rounds (interleaved); the report shows medians")
+    # 1,000/s, not 10,000: the first output needs input flowing, not a high
+    # rate; a low one keeps rtm-load's CPU out of a JVM's start-up on 2 cores.
     p.add_argument("--startup-rate", type=int, default=1000,
                    help="records/s sent while measuring launch to first output record (query A); 0 = skip")
     p.add_argument("--partitions", type=int, default=2)
