@@ -22,8 +22,9 @@ PACKAGES=(
 KAFKA_TEST_PACKAGES=(default-jre-headless maven)
 # The plan-picture tests render with Graphviz and validate JSON output
 # against docs/schemas with jsonschema; the metrics test parses scrapes with
-# prometheus_client; the status-page test loads the page in headless Chromium.
-TOOL_TEST_PACKAGES=(graphviz python3-jsonschema python3-prometheus-client chromium)
+# prometheus_client; the status-page test loads the page in headless Chromium;
+# bench/rtm/plots.py draws the latency plots with matplotlib.
+TOOL_TEST_PACKAGES=(graphviz python3-jsonschema python3-prometheus-client python3-matplotlib chromium)
 
 install_packages() {
   local missing=()

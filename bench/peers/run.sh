@@ -11,6 +11,7 @@
 #                                      output is right on a small input (~2-3 min each)
 #   PEERS="kstreams flink" bench/peers/run.sh   a subset
 #   RATES=10000 GUARANTEES=at_least_once DURATION=20 bench/peers/run.sh
+#   REPEAT=3 bench/peers/run.sh        3 interleaved rounds; the tables show medians
 #
 # The warm-up is 30 s by default: a JVM peer says it is ready seconds before
 # it processes at full speed, and a 5 s warm-up measured that backlog.
@@ -46,4 +47,5 @@ done
 exec python3 "$REPO/bench/rtm/run.py" --systems "$systems" \
   --rates "${RATES:-10000,100000}" --guarantees "${GUARANTEES:-at_least_once,exactly_once}" \
   --duration "${DURATION:-20}" --warmup "${WARMUP:-30}" --bulk-records "${BULK_RECORDS:-0}" \
+  --repeat "${REPEAT:-1}" \
   --out "${OUT:-$REPO/bench/results/peers}" "$@"

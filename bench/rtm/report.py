@@ -52,6 +52,8 @@ def one_line(row):
                 f"max={m['max_ms']:.2f} ms (sent at {row['load']['rate']:.0f}/s)" +
                 (f"; {row['processor']['cpu_s']:.1f} s CPU" if (row.get("processor") or {}).get("cpu_s") else "") +
                 (f"; CHECK: {row['check']}" if row.get("check") else ""))
+    if row["kind"] == "startup":
+        return f"{what}: first output record {row['seconds']:.2f} s after the launch"
     return f"{what}: {row.get('records_per_s', 0):,.0f} records/s"
 
 
@@ -101,6 +103,13 @@ def _median_rows(rows):
         agg["sent_rate"] = statistics.median(r["load"]["rate"] for r in ok)
         agg["rounds"] = len(ok)
         agg["startup_s"] = next((r["startup_s"] for r in rs if r.get("startup_s") is not None), None)
+        # Resident memory over the measured part: the median over rounds of
+        # each round's median and of each round's peak.
+        rss = [r["rss"] for r in ok if r.get("rss")]
+        if rss:
+            agg["rss_median_mb"] = statistics.median(x["median_mb"] for x in rss)
+            agg["rss_peak_mb"] = statistics.median(x["peak_mb"] for x in rss)
+            agg["rss_rounds"] = len(rss)
         out[key] = agg
     return out
 
@@ -173,14 +182,70 @@ def _one_line(error):
     return " ".join(l.strip() for l in text.splitlines() if l.strip()).replace("|", "/")
 
 
+def _ratio(x):
+    """A ratio to Weir's figure: 2 decimals below 10, whole numbers above."""
+    return f"{x:.2f}×" if x < 10 else f"{x:,.0f}×"
+
+
+# Start-up rows: Weir's built binary is "A", its JIT WEIR_JIT (run.py).
+WEIR_JIT = "weir-jit.A"
+STARTUP_NAMES = {"A": "Weir, built binary (weir build)", WEIR_JIT: "Weir, JIT (weir run: compiles at launch)"}
+
+
+def _startup_table(rows):
+    """Launch to the first output record per system: the median over rounds,
+    with the ratio to Weir's built binary (> 1: Weir starts faster)."""
+    groups = {}
+    for r in rows:
+        if r["kind"] == "startup":
+            groups.setdefault(r["system"], []).append(r)
+    if not groups:
+        return []
+    med = {s: statistics.median(r["seconds"] for r in rs if r.get("seconds") is not None)
+           for s, rs in groups.items() if any(r.get("seconds") is not None for r in rs)}
+    weir = med.get("A")
+    lines = ["| system | launch to first record, s | rounds | ratio to Weir |", "|---|---:|---:|---:|"]
+    order = [s for s in ("A", WEIR_JIT) if s in groups] + [s for s in groups if s not in ("A", WEIR_JIT)]
+    for s in order:
+        name = STARTUP_NAMES.get(s) or s.split(".")[0]
+        if s not in med:
+            lines.append(f"| {name} | {_one_line(groups[s][-1].get('error', '?'))[:160]} | 0 | |")
+            continue
+        ratio = _ratio(med[s] / weir) if weir else ""
+        lines.append(f"| {name} | {med[s]:.3f} | {sum(r.get('seconds') is not None for r in groups[s])} | "
+                     f"{ratio} |")
+    return lines
+
+
+def _rss_table(meds, rates):
+    """Resident memory of each system's process tree while running query A
+    (at_least_once), with the ratio of its median to Weir's."""
+    lines = ["| records/s | system | RSS median, MiB | RSS peak, MiB | rounds | ratio to Weir |",
+             "|---:|---|---:|---:|---:|---:|"]
+    for rate in rates:
+        systems = sorted((k[2] for k in meds if k[0] == "at_least_once" and k[1] == rate and
+                          (k[2] in ("relay", "A") or k[2].endswith(".A"))),
+                         key=lambda s: (s != "A", s != "relay", s))
+        weir = meds.get(("at_least_once", rate, "A"), {}).get("rss_median_mb")
+        for s in systems:
+            agg = meds[("at_least_once", rate, s)]
+            if agg.get("rss_median_mb") is None:
+                continue
+            name = "Weir A" if s == "A" else "bare librdkafka relay (floor)" if s == "relay" else s.split(".")[0]
+            ratio = _ratio(agg["rss_median_mb"] / weir) if weir else ""
+            lines.append(f"| {rate:,} | {name} | {agg['rss_median_mb']:.1f} | {agg['rss_peak_mb']:.1f} | "
+                         f"{agg['rss_rounds']} | {ratio} |")
+    return lines if len(lines) > 2 else []
+
+
 def _peers_table(meds, guarantee, rates):
     """Each query in Weir and in each peer (issue 11), with the ratio of the
     peer's p50 and p99 to Weir's (> 1: Weir is faster)."""
     peers = sorted({k[2].split(".")[0] for k in meds if "." in k[2] and k[0] == guarantee})
     if not peers:
         return []
-    lines = ["| records/s | query | system | p50 | p90 | p95 | p99 | max | measured | launch to ready, s | "
-             "p50 / Weir's | p99 / Weir's |", "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| records/s | query | system | p50 | p90 | p95 | p99 | max | measured | rounds | launch to ready, s | "
+             "p50 / Weir's | p99 / Weir's |", "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for rate in rates:
         for q in ("A", "B", "C"):
             weir = meds.get((guarantee, rate, q))
@@ -190,7 +255,7 @@ def _peers_table(meds, guarantee, rates):
                     continue
                 who = "Weir" if system == q else system.split(".")[0]
                 if agg.get("error"):
-                    lines.append(f"| {rate:,} | {q} | {who} | {_one_line(agg['error'])[:160]} | | | | | | | | |")
+                    lines.append(f"| {rate:,} | {q} | {who} | {_one_line(agg['error'])[:160]} | | | | | | 0 | | | |")
                     continue
                 measured = f"{agg['count']:,}"
                 why = _not_sustained(agg, rate)
@@ -201,7 +266,7 @@ def _peers_table(meds, guarantee, rates):
                 r99 = f"{agg['p99_ms'] / weir['p99_ms']:.1f}" if ok and weir["p99_ms"] else ""
                 startup = f"{agg['startup_s']:.1f}" if agg.get("startup_s") is not None else ""
                 lines.append(f"| {rate:,} | {q} | {who} | " + " | ".join(_fmt(agg[p]) for p in PERCENTILES) +
-                             f" | {measured} | {startup} | {r50} | {r99} |")
+                             f" | {measured} | {agg['rounds']} | {startup} | {r50} | {r99} |")
     return lines
 
 
@@ -276,7 +341,23 @@ def markdown(meta, rows):
     for g in ("at_least_once", "exactly_once"):
         peers = _peers_table(meds, g, rates)
         if peers:
-            out += ["", f"#### Weir and its peers, {g} (bench/peers)", "", *peers]
+            out += ["", f"#### Weir and its peers, {g} (bench/peers)", "",
+                    "Latencies in ms, each the median over the rounds counted in `rounds`; the ratios are the "
+                    "peer's figure over Weir's (> 1: Weir is faster).", "", *peers]
+    startup = _startup_table(rows)
+    if startup:
+        rate = next(r["rate"] for r in rows if r["kind"] == "startup")
+        out += ["", "#### Start-up: launch to the first output record", "",
+                f"Query A, at_least_once, rtm-load already sending its input at {rate:,} records/s and a kcat "
+                "consumer already waiting on the output topic; wall time from the launch to kcat's first record "
+                "(JVM start, job set-up, group join, first fetch, first produce). Median over rounds; ratio = "
+                "the system's time over Weir's built binary's.", "", *startup]
+    rss = _rss_table(meds, rates)
+    if rss:
+        out += ["", "#### Resident memory while running query A", "",
+                "VmRSS of the system's whole process tree (a launcher script and the JVM it runs), sampled every "
+                "0.5 s over the measured part of the at_least_once latency run; median over rounds of each "
+                "round's median and peak; ratio = the system's median over Weir's.", "", *rss]
     thr = _throughput_table(rows)
     if len(thr) > 2:
         out += ["", "#### Throughput", "", *thr]

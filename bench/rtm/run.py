@@ -13,7 +13,14 @@ at_least_once (read_uncommitted) and exactly_once (transactions committed every
 saturation (realtime, over a pre-filled topic) and the end-to-end throughput of
 --trigger available_now over that topic against reading it alone with kcat.
 
-Writes report.json and report.md into --out and prints the markdown.
+Start-up (issue 11): per round, the time from launching query A (Weir's
+built binary, `weir run` JIT-compiling at launch, each peer's A) to the first
+output record, with rtm-load already sending at --startup-rate. Every latency
+run also samples the processor's resident memory (its whole process tree,
+every 0.5 s, over the measured part) into the row's "rss".
+
+Writes report.json, report.md and the latency plots (plots.py:
+latency-RATE-GUARANTEE.svg) into --out and prints the markdown.
   bench/rtm/run.py                        the full run (~20 min)
   bench/rtm/run.py --quick                a smoke run (~2 min)
   bench/rtm/run.py --systems direct,relay the harness without Weir
@@ -26,7 +33,9 @@ import re
 import signal
 import subprocess
 import sys
+import statistics
 import tempfile
+import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -48,6 +57,9 @@ PEERS = {
     "spark-rtm": {"dir": "spark", "ready": r"spark-peer: query \w started", "args": ["--mode", "rtm"]},
     "spark-mb": {"dir": "spark", "ready": r"spark-peer: query \w started", "args": ["--mode", "microbatch"]},
 }
+# Start-up rows (launch to first output record, query A): Weir's built binary
+# is "A" as in the latency rows; `weir run` (JIT-compiling at launch) is:
+WEIR_JIT = "weir-jit.A"
 
 
 def peer_of(system):
@@ -232,7 +244,7 @@ class Bench:
         tag = self.tag(system, guarantee, rate)
         src, dst = f"{tag}.in", f"{tag}.out"
         self.topics("create", src, dst)
-        proc = None
+        proc = sampler = None
         try:
             if system != "direct":
                 proc = self.start_processor(system, guarantee, "realtime", src, dst, tag)
@@ -246,17 +258,87 @@ class Bench:
             load = procs.start([self.tool["load"], "--brokers", self.brokers, "--topic", src,
                                 "--rate", str(rate), "--duration", str(window)], "load",
                                stderr=self.logfile(tag, "load"))
+            # The processor's memory over the measured part (after the warm-up,
+            # until the load stops sending).
+            sampler = RssSampler(proc.pid, warmup) if proc else None
             row["load"] = self.supervise(load, proc, window + 60, "rtm-load")
+            if sampler:
+                row["rss"] = sampler.summary()
             row["measure"] = self.supervise(measure, proc, 80, "rtm-measure")
             row["check"] = check_counts(query_of(system) or system, row["load"], row["measure"])
         except procs.Failed as e:
             row["error"] = str(e)
         finally:
+            if sampler:
+                sampler.stop()
             row["processor"] = self.stop_processor(proc, tag)
             procs.stop_all()
             self.topics("delete", src, dst)
         if system in self.startup:
             row["startup_s"] = self.startup[system]
+        log(report.one_line(row))
+        return row
+
+    # ------------------------------------------------------------ start-up
+    def first_record(self, system, rnd):
+        """Launch to the first output record (query A, at_least_once), with
+        rtm-load already sending A's input at --startup-rate and a kcat
+        consumer already waiting on the output topic: the wall time from the
+        launch until that kcat has the first record and exits."""
+        row = {"kind": "startup", "system": system, "guarantee": "at_least_once", "rate": self.a.startup_rate,
+               "round": rnd}
+        jit = system == WEIR_JIT
+        reason = self.skip_reason("A" if jit else system)
+        if reason:
+            return dict(row, error=f"skipped: {reason}")
+        tag = self.tag("start", system)
+        src, dst = f"{tag}.in", f"{tag}.out"
+        self.topics("create", src, dst)
+        proc = None
+        limit = self.a.peer_startup if peer_of(system) else 120
+        try:
+            load = procs.start([self.tool["load"], "--brokers", self.brokers, "--topic", src,
+                                "--rate", str(self.a.startup_rate), "--duration", str(limit + 30)], "load",
+                               stderr=self.logfile(tag, "load"))
+            first = procs.start(["kcat", "-C", "-b", self.brokers, "-t", dst, "-o", "beginning", "-c", "1",
+                                 "-q", "-f", "%p %o\n"], "kcat", stderr=self.logfile(tag, "kcat"))
+            time.sleep(1)  # the input is flowing and kcat has joined before the launch
+            if load.poll() is not None or first.poll() is not None:
+                raise procs.Failed(f"rtm-load or kcat exited before the launch: {procs.tail(load.rtm_log, 3)}"
+                                   f" {procs.tail(first.rtm_log, 3)}")
+            err = self.logfile(tag, "stderr")
+            if jit:
+                argv = self.weir_argv("A", "at_least_once", "realtime", src, dst, tag)
+                argv = [self.a.weir, "run", os.path.join(HERE, QUERIES["A"] + ".weir")] + argv[1:]
+            elif peer_of(system):
+                argv = self.peer_argv(peer_of(system), "at_least_once", src, dst, tag)
+            else:
+                argv = self.weir_argv("A", "at_least_once", "realtime", src, dst, tag)
+            launched = time.monotonic()
+            with open(err, "w") as f:
+                proc = procs.start(argv, system, stdout=f, stderr=f, cwd=self.work)
+            deadline = launched + limit
+            while True:
+                try:
+                    first.wait(timeout=0.01)
+                    break
+                except subprocess.TimeoutExpired:
+                    pass
+                if proc.poll() is not None:
+                    raise procs.Failed(f"{system} exited (code {proc.returncode}) before its first record: "
+                                       f"{procs.tail(err, 8)}")
+                if time.monotonic() > deadline:
+                    raise procs.Failed(f"no output record within {limit:.0f} s of the launch")
+            row["seconds"] = time.monotonic() - launched
+            if first.returncode != 0:
+                raise procs.Failed(f"kcat failed (exit {first.returncode}): {procs.tail(first.rtm_log, 3)}")
+        except procs.Failed as e:
+            row["error"] = str(e)
+        finally:
+            if proc is not None:
+                procs.stop(proc)
+            procs.stop_all()
+            self.topics("delete", src, dst)
         log(report.one_line(row))
         return row
 
@@ -345,6 +427,77 @@ def wait_for_match(path, pattern, timeout, alive):
     return False
 
 
+def _vmrss_kb(pid):
+    """VmRSS of one process in kB; 0 if it is gone or has none (a zombie)."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def tree_rss_kb(pid):
+    """Resident memory of pid and all its descendants, kB. A peer's run.sh may
+    exec java (same pid) or fork it (a child): the tree covers both."""
+    children = {}
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open(f"/proc/{d}/stat") as f:
+                stat = f.read()
+            # "pid (comm) state ppid ...": comm may hold spaces and parentheses.
+            ppid = int(stat[stat.rindex(")") + 2:].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(ppid, []).append(int(d))
+    total, todo, seen = 0, [pid], set()
+    while todo:
+        p = todo.pop()
+        if p in seen:
+            continue
+        seen.add(p)
+        total += _vmrss_kb(p)
+        todo += children.get(p, [])
+    return total
+
+
+class RssSampler(threading.Thread):
+    """Samples tree_rss_kb(pid) every `interval` s, starting `delay` s from now
+    (the warm-up), until stop(); summary() gives median and peak in MiB."""
+
+    def __init__(self, pid, delay, interval=0.5):
+        super().__init__(daemon=True)
+        self.pid, self.delay, self.interval = pid, delay, interval
+        self.samples = []
+        self.done = threading.Event()
+        self.start()
+
+    def run(self):
+        if self.done.wait(self.delay):
+            return
+        while True:
+            kb = tree_rss_kb(self.pid)
+            if kb:
+                self.samples.append(kb)
+            if self.done.wait(self.interval):
+                return
+
+    def stop(self):
+        self.done.set()
+        self.join()
+
+    def summary(self):
+        self.stop()
+        if not self.samples:
+            return None
+        return {"samples": len(self.samples), "interval_s": self.interval,
+                "median_mb": statistics.median(self.samples) / 1024, "peak_mb": max(self.samples) / 1024}
+
+
 def check_counts(system, load, measure):
     """What came out against what went in: None when right, else why not.
 
@@ -363,6 +516,25 @@ def check_counts(system, load, measure):
     elif system != "B" and got != sent:
         problems.append(f"received {got} records, {sent} were sent")
     return "; ".join(problems) or None
+
+
+def draw_plots(report_json, directory, prefix="latency-"):
+    """plots.py over a report.json; returns the files written. matplotlib may
+    be Debian's (python3-matplotlib) while `python3` is another interpreter
+    (a pyenv one here): each is tried in turn."""
+    script = os.path.join(HERE, "plots.py")
+    for py in dict.fromkeys([sys.executable, "/usr/bin/python3"]):
+        if not os.access(py, os.X_OK):
+            continue
+        r = subprocess.run([py, script, report_json, "--dir", directory, "--prefix", prefix],
+                           capture_output=True, text=True, timeout=300)
+        if r.returncode == 0:
+            return r.stdout.split()
+        if "No module named 'matplotlib'" not in r.stderr:
+            log(f"plots.py failed: {r.stderr.strip()[-400:]}")
+            return []
+    log("no plots: matplotlib is missing (apt-get install python3-matplotlib)")
+    return []
 
 
 def start_broker(work):
@@ -395,6 +567,10 @@ def parse_args():
     p.add_argument("--duration", type=float, help="measured seconds per run (default 20)")
     p.add_argument("--warmup", type=float, help="excluded seconds at the start of each run (default 5)")
     p.add_argument("--repeat", type=int, default=1, help="rounds (interleaved); the report shows medians")
+    # 1,000/s, not 10,000: the first output needs input flowing, not a high
+    # rate; a low one keeps rtm-load's CPU out of a JVM's start-up on 2 cores.
+    p.add_argument("--startup-rate", type=int, default=1000,
+                   help="records/s sent while measuring launch to first output record (query A); 0 = skip")
     p.add_argument("--partitions", type=int, default=2)
     p.add_argument("--commit-interval", default="100ms", help="exactly_once commit interval")
     p.add_argument("--bulk-records", type=int, help="records of the saturation topic (default 2000000); 0 = skip")
@@ -428,7 +604,17 @@ def run_all(bench, a):
     # its first records here): a short unreported pass warms it up.
     log("warming the broker up (6 s, not reported)")
     bench.latency("direct", "at_least_once", 1000, warmup=1, duration=5)
+    startup_systems = [x for s in a.systems if query_of(s) == "A"
+                       for x in ([s, WEIR_JIT] if s == "A" else [s])] if a.startup_rate > 0 else []
+    if startup_systems:
+        # The broker creates its offsets topic when a group first joins: the
+        # first start-up measured here paid for that (0.8 s against 0.3 s).
+        log("warming the broker's group coordinator up (one start-up, not reported)")
+        bench.first_record(startup_systems[0], -1)
     for rnd in range(a.repeat):
+        for s in startup_systems:
+            log(f"round {rnd + 1}/{a.repeat}: {s} launch to first record")
+            rows.append(bench.first_record(s, rnd))
         for rate in a.rates:
             for g in a.guarantees:
                 for s in latency_systems:
@@ -489,6 +675,8 @@ def main():
     with open(os.path.join(a.out, "report.md"), "w") as f:
         f.write(md)
     print(md)
+    for path in draw_plots(os.path.join(a.out, "report.json"), a.out):
+        log(f"plot: {path}")
     bad = [report.one_line(r) for r in rows if r.get("check") or
            (r.get("error") and not r["error"].startswith("skipped"))]
     if a.check and bad:
