@@ -23,13 +23,25 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 PEERS=${PEERS:-kstreams flink spark}
 
+# ---- Batch against DuckDB (bench/peers/batch/; no broker) ------------------
+# Weir (JIT and binary) and DuckDB on the per-user aggregate, 1-minute
+# tumbling and rolling 1-hour queries over 2M rows of JSON lines and CSV; its
+# tables go to bench/results/peers/batch.md. QUICK=1 runs its small mode
+# (100k rows, one run, about 30 s); BATCH=0 skips it.
+batch_failed=0
+if [[ ${BATCH:-1} == 1 ]]; then
+  echo "peers: batch against DuckDB (bench/peers/batch/run.sh)" >&2
+  "$HERE/batch/run.sh" || { batch_failed=1; echo "peers: the batch comparison FAILED" >&2; }
+fi
+# ---- end of the batch block --------------------------------------------------
+
 for peer in $PEERS; do
   echo "peers: building $peer" >&2
   "$HERE/$peer/build.sh" >&2
 done
 
 if [[ ${QUICK:-0} == 1 ]]; then
-  failed=0
+  failed=$batch_failed
   for peer in $PEERS; do
     echo "peers: $peer quick check" >&2
     python3 "$HERE/$peer/quick_check.py" || failed=1
