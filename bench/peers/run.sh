@@ -40,6 +40,26 @@ for peer in $PEERS; do
   "$HERE/$peer/build.sh" >&2
 done
 
+# ---- One file, two modes (bench/peers/two_modes/; a broker of its own) ----
+# Weir's two_modes.weir under --trigger available_now over an hour of data in
+# Kafka, then --trigger realtime for new records, beside the Spark peer's query C
+# under AvailableNow then Real-Time Mode; results checked equal, times in
+# bench/results/peers/two_modes.md. Full: 360,000 records + 100,000 new, about
+# 5-10 min; QUICK=1 runs its small mode (3,600 + 2,000, about 2-3 min, most of
+# it Spark's start-ups). TWO_MODES=0 skips it. A failure is reported here and,
+# under QUICK=1, in two_modes_failed (the QUICK branch's exit status should
+# count it, as it counts the other checks).
+two_modes_failed=0
+if [[ ${TWO_MODES:-1} == 1 ]]; then
+  case " $PEERS " in *" spark "*) ;; *) "$HERE/spark/build.sh" >&2 ;; esac
+  echo "peers: one file, two modes (bench/peers/two_modes/two_modes.py)" >&2
+  two_modes_start=$SECONDS
+  QUICK=${QUICK:-0} python3 "$HERE/two_modes/two_modes.py" ${BUILD:+--build "$BUILD"} ||
+    { two_modes_failed=1; echo "peers: the two-modes comparison FAILED" >&2; }
+  echo "peers: two modes took $((SECONDS - two_modes_start)) s" >&2
+fi
+# ---- end of the two-modes block ----------------------------------------------
+
 if [[ ${QUICK:-0} == 1 ]]; then
   failed=$batch_failed
   for peer in $PEERS; do

@@ -24,6 +24,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.DataStreamWriter;
 import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.StreamingQueryProgress;
 import org.apache.spark.sql.streaming.Trigger;
 import org.apache.spark.sql.types.StructType;
 
@@ -34,11 +35,12 @@ import org.apache.spark.sql.types.StructType;
  *
  * <pre>
  *   run.sh --brokers HOST:PORT --in TOPIC --out TOPIC --query A|B|C [--lookup PATH.csv]
- *          --guarantee at_least_once [--state-dir DIR] [--mode rtm|microbatch]
+ *          --guarantee at_least_once [--state-dir DIR] [--mode rtm|microbatch|availablenow]
  *          [--rtm-batch DURATION] [--cores N]
  * </pre>
  *
- * Exit codes: 0 after a clean stop, 2 for a usage error, 3 for a combination that Spark 4.2 does
+ * Exit codes: 0 after a clean stop (or, under availablenow, once the query has processed what
+ * the topic held at its start), 2 for a usage error, 3 for a combination that Spark 4.2 does
  * not offer (exactly_once to Kafka; query B in Real-Time Mode), 1 when the query fails.
  */
 public final class SparkPeer {
@@ -98,15 +100,36 @@ public final class SparkPeer {
                 }));
     System.err.printf(
         "%s: query %s started %.1f s after JVM start (mode %s, trigger %s, checkpoint %s)%n",
-        TOOL, a.query, ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0, a.mode,
-        a.mode.equals("rtm") ? "RealTime(" + a.rtmBatch + ")" : "ProcessingTime(0)", checkpoint);
+        TOOL, a.query, uptimeSeconds(), a.mode, triggerName(a), checkpoint);
     try {
       q.awaitTermination();
     } catch (Exception e) {
       System.err.println(TOOL + ": query failed: " + e.getMessage());
       System.exit(1);
     }
+    if (a.mode.equals("availablenow")) {
+      // The query ended by itself: everything the topic held when it started is written.
+      // recentProgress keeps the last 100 batches (spark.sql.streaming.numRecentProgressUpdates);
+      // AvailableNow without maxOffsetsPerTrigger plans one batch for the lot.
+      long rows = 0;
+      for (StreamingQueryProgress p : q.recentProgress()) rows += p.numInputRows();
+      System.err.printf(
+          "%s: query %s terminated %.1f s after JVM start (availablenow: %d input rows in %d batches)%n",
+          TOOL, a.query, uptimeSeconds(), rows, q.recentProgress().length);
+    }
     spark.stop();
+  }
+
+  private static double uptimeSeconds() {
+    return ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0;
+  }
+
+  private static String triggerName(Args a) {
+    return switch (a.mode) {
+      case "rtm" -> "RealTime(" + a.rtmBatch + ")";
+      case "availablenow" -> "AvailableNow";
+      default -> "ProcessingTime(0)";
+    };
   }
 
   // ------------------------------------------------------------------ source and sink
@@ -150,6 +173,12 @@ public final class SparkPeer {
       // The duration is Real-Time Mode's checkpoint interval, not a latency bound: records flow
       // through long-running tasks and are written as they come.
       return w.trigger(Trigger.RealTime(a.rtmBatch));
+    }
+    if (a.mode.equals("availablenow")) {
+      // Everything the topic holds at the start (as of then), in as few micro-batches as the
+      // source's limits allow (none set: one), then the query stops: Spark's batch-over-a-stream.
+      // No async progress tracking: Spark refuses it with AvailableNow (and Once) triggers.
+      return w.trigger(Trigger.AvailableNow());
     }
     w = w.trigger(Trigger.ProcessingTime(0));
     if (!a.query.equals("B")) {
@@ -269,17 +298,19 @@ public final class SparkPeer {
     if (!List.of("A", "B", "C").contains(a.query)) fail(2, "--query must be A, B or C");
     if (!List.of("at_least_once", "exactly_once").contains(a.guarantee))
       fail(2, "--guarantee must be at_least_once or exactly_once");
-    if (!List.of("rtm", "microbatch").contains(a.mode)) fail(2, "--mode must be rtm or microbatch");
+    if (!List.of("rtm", "microbatch", "availablenow").contains(a.mode))
+      fail(2, "--mode must be rtm, microbatch or availablenow");
     if (a.query.equals("C") && a.lookup == null) fail(2, "query C needs --lookup PATH.csv");
     return a;
   }
 
   private static String usage() {
     return "usage: run.sh --brokers HOST:PORT --in TOPIC --out TOPIC --query A|B|C [--lookup PATH.csv]\n"
-        + "              --guarantee at_least_once [--state-dir DIR] [--mode rtm|microbatch]\n"
+        + "              --guarantee at_least_once [--state-dir DIR] [--mode rtm|microbatch|availablenow]\n"
         + "              [--rtm-batch DURATION] [--cores N] [--try-unsupported]\n"
         + "  --mode rtm         Trigger.RealTime(--rtm-batch, default '5 minutes'): A and C only\n"
         + "  --mode microbatch  Trigger.ProcessingTime(0): A, B and C\n"
+        + "  --mode availablenow  Trigger.AvailableNow(): what the topic holds at the start, then exit 0\n"
         + "  --state-dir DIR    keep the checkpoint in DIR/checkpoint-Q (default: a temporary one)\n"
         + "  --cores N          local[N]; at least the input's partition count under rtm (default 2)\n"
         + "  --try-unsupported  hand query B under rtm to Spark anyway (to see Spark's own error)";
