@@ -106,7 +106,7 @@ case "${1:-}" in
       # The peers of bench/peers still build (Maven; the jars from Maven
       # Central into ~/.m2) and their output on a small input matches the
       # Python model, on this broker (bench/peers/README.md, "Quick mode").
-      # Not part of `ninja check`: JVM starts and ~500 MB of jars.
+      # Not part of `ninja check`: JVM starts and ~550 MB of jars.
       QUICK=1 BUILD="$1" bench/peers/run.sh
       # The same suites against the ASan/UBSan build, plus short fuzz runs
       # of the frontend and the record decoders.
