@@ -2,8 +2,9 @@
 # Weir's one entry point for a fresh Debian 12 machine (run as root):
 #   ./bootstrap.sh demo   install, build, run the flagship example and a real-time one
 #   ./bootstrap.sh test   install, build, run every test suite (check, check-bench,
-#                         and check-sanitized: ASan/UBSan plus both fuzzers)
-#                         with one local Kafka broker for the Kafka tests
+#                         the bench/peers quick checks, and check-sanitized:
+#                         ASan/UBSan plus both fuzzers) with one local Kafka
+#                         broker for the Kafka tests
 # Each step is idempotent; BUILD_DIR (default: build) names the build tree.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -20,6 +21,9 @@ PACKAGES=(
 
 # What `test` adds: the Kafka tests' broker (test/kafka/README.md), one JVM.
 KAFKA_TEST_PACKAGES=(default-jre-headless maven)
+# The peers' quick checks (bench/peers: Kafka Streams, Flink, Spark) compile
+# Java with Maven; Debian's maven brings only a JRE.
+PEERS_TEST_PACKAGES=(openjdk-17-jdk-headless)
 # The plan-picture tests render with Graphviz and validate JSON output
 # against docs/schemas with jsonschema; the metrics test parses scrapes with
 # prometheus_client; the status-page test loads the page in headless Chromium;
@@ -72,12 +76,25 @@ case "${1:-}" in
     echo "   (README.md, \"Kafka\"); --trigger available_now | every 30s | realtime switches the trigger."
     ;;
   test)
-    install_packages "${PACKAGES[@]}" "${KAFKA_TEST_PACKAGES[@]}" "${TOOL_TEST_PACKAGES[@]}"
+    install_packages "${PACKAGES[@]}" "${KAFKA_TEST_PACKAGES[@]}" "${TOOL_TEST_PACKAGES[@]}" \
+      "${PEERS_TEST_PACKAGES[@]}"
     # The broker's jars from Maven Central into ~/.cache/weir-kafka (once).
     test/kafka/broker.sh fetch
+    # The peers' Maven builds (bench/peers) in the background: on a clean
+    # machine they download ~550 MB of jars into ~/.m2 (~1.5 min, mostly
+    # waiting on the network), hidden behind the C++ builds below.
+    peers_log=$(mktemp "${TMPDIR:-/tmp}/weir-peers-build.XXXXXX")
+    (for peer in kstreams flink spark; do bench/peers/$peer/build.sh; done) >"$peers_log" 2>&1 &
+    peers_build=$!
     build "$BUILD_DIR"
     # The ASan/UBSan build too, before a broker is started for the suites.
     build "$BUILD_DIR-asan" -DWEIR_SANITIZE=ON -DWEIR_FUZZ=ON
+    if ! wait "$peers_build"; then
+      cat "$peers_log" >&2
+      echo "bootstrap: building the peers (bench/peers/*/build.sh) failed" >&2
+      exit 1
+    fi
+    rm -f "$peers_log"
     # One Kafka broker serves every suite below and is stopped after them
     # (suite_broker.sh). Here the Kafka tests must run: without a broker
     # they fail instead of being skipped.
@@ -87,6 +104,11 @@ case "${1:-}" in
       ninja -C "$1" check
       # The benchmark tools self-test (gen_txns, the hand-written baseline).
       ninja -C "$1" check-bench
+      # The peers of bench/peers still build (Maven; the jars from Maven
+      # Central into ~/.m2) and their output on a small input matches the
+      # Python model, on this broker (bench/peers/README.md, "Quick mode").
+      # Not part of `ninja check`: JVM starts and ~550 MB of jars.
+      QUICK=1 BUILD="$1" bench/peers/run.sh
       # The same suites against the ASan/UBSan build, plus short fuzz runs
       # of the frontend and the record decoders.
       ninja -C "$1-asan" -j2 check-sanitized' bash "$BUILD_DIR"
