@@ -45,6 +45,20 @@ Value *WindowCodegen::slice(Value *entry, Value *k) {
   return b.CreateInBoundsGEP(fc_.abi().i8(), entry, offset);
 }
 
+Value *WindowCodegen::sliceNumbered(Value *entry, Value *k) {
+  const ir::StateLayout &l = node_.layout;
+  if (!l.sliceOverflowOffset)
+    return slice(entry, k);
+  IRBuilder<> &b = fc_.builder();
+  Value *inRing = b.CreateICmpULT(k, i64(l.ringSlices));
+  Value *ringK = b.CreateSelect(inRing, k, i64(0));
+  Value *overflow = b.CreateLoad(fc_.abi().ptr(), overflowSlot(entry), "overflow");
+  Value *outK = b.CreateSelect(inRing, i64(0), b.CreateSub(k, i64(l.ringSlices)));
+  Value *out = b.CreateGEP(b.getInt8Ty(), overflow,
+                           b.CreateAdd(i64(sizeof(WeirSliceOverflow)), b.CreateMul(outK, i64(l.sliceSize))));
+  return b.CreateSelect(inRing, slice(entry, ringK), out);
+}
+
 Value *WindowCodegen::sliceId(Value *slice) {
   IRBuilder<> &b = fc_.builder();
   return b.CreateLoad(fc_.abi().i64(), b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), slice, node_.layout.sliceIdOffset));
@@ -155,6 +169,16 @@ Value *WindowCodegen::sliceFor(Value *entry, Value *id) {
   at->addIncoming(home, pre);
   at->addIncoming(other, searched);
   return at;
+}
+
+Value *WindowCodegen::freeSessionSlot(Value *entry) {
+  const ir::StateLayout &l = node_.layout;
+  assert(l.sliceOverflowOffset && "a session ring without out-of-line slots");
+  // The slot "holding" emptyId is an empty one; nothing is below emptyId.
+  return fc_.builder().CreateCall(
+      fc_.abi().fn("weir_window_slice"),
+      {slice(entry, 0u), ConstantInt::get(fc_.abi().i32(), l.ringSlices), ConstantInt::get(fc_.abi().i32(), l.sliceSize),
+       ConstantInt::get(fc_.abi().i32(), l.sliceIdOffset), overflowSlot(entry), emptyId(), emptyId()});
 }
 
 void WindowCodegen::when(Value *cond, const std::function<void()> &body) {

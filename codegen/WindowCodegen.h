@@ -30,6 +30,9 @@ public:
   // Slice `k` of the entry's ring (a constant or a computed ring index).
   llvm::Value *slice(llvm::Value *entry, uint32_t k);
   llvm::Value *slice(llvm::Value *entry, llvm::Value *k);
+  // Slice `k` as forEachSlice numbers them: the ring's, then (k >=
+  // ringSlices) the out-of-line ones.
+  llvm::Value *sliceNumbered(llvm::Value *entry, llvm::Value *k);
   llvm::Value *sliceId(llvm::Value *slice);
   void setSliceId(llvm::Value *slice, llvm::Value *id);
   llvm::Value *sliceEnd(llvm::Value *slice);
@@ -43,6 +46,9 @@ public:
   // Tumbling, hopping: where slice `id` of the key goes (it, or a slot to
   // start it in: the caller starts afresh a slice whose id is not `id`).
   llvm::Value *sliceFor(llvm::Value *entry, llvm::Value *id);
+  // Sessions with out-of-line slots: an empty slot (id emptyId), the ring's
+  // first, else an out-of-line one (the overflow grows when it has none).
+  llvm::Value *freeSessionSlot(llvm::Value *entry);
 
   // floor(ts / unit), for negative times too.
   llvm::Value *floorDiv(llvm::Value *ts, int64_t unit);

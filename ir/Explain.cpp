@@ -187,8 +187,14 @@ void explainWindowedLayout(const Node &n, llvm::raw_ostream &os) {
   case WindowKind::Session:
     os << "    window: session, gap " << durationText(w.gapMs) << "; emit "
        << (w.emit == EmitPolicy::Final ? "final" : "updates") << '\n';
-    os << "    state: " << l.entrySize << " bytes per key: " << l.ringSlices << " session slots of " << l.sliceSize
-       << " bytes (the sessions the watermark delay " << delay << " can keep open, and a new one)\n";
+    if (l.sliceOverflowOffset)
+      os << "    state: " << l.entrySize << " bytes per key: " << l.ringSlices << " session slots of "
+         << l.sliceSize << " bytes; the other sessions the watermark delay " << delay
+         << " keeps open go out of line, only those that hold data\n";
+    else
+      os << "    state: " << l.entrySize << " bytes per key: " << l.ringSlices << " session slots of "
+         << l.sliceSize << " bytes (the sessions the watermark delay " << delay
+         << " can keep open, and a new one)\n";
     break;
   case WindowKind::Rolling:
     os << "    window: rolling " << durationText(w.sizeMs) << "; emit "

@@ -126,8 +126,9 @@ void Verifier::checkSlicedLayout(const Node &n, std::vector<Placed> keys,
   if (rolling)
     keys.push_back({{l.rowBufferOffset, 8, -1}, "the rolling window's row buffer"});
   if (l.sliceOverflowOffset) {
-    if (n.window.kind != WindowKind::Tumbling && n.window.kind != WindowKind::Hopping)
-      fail(n, "only tumbling and hopping windows keep slices out of line");
+    if (n.window.kind != WindowKind::Tumbling && n.window.kind != WindowKind::Hopping &&
+        n.window.kind != WindowKind::Session)
+      fail(n, "only tumbling, hopping and session windows keep slices out of line");
     keys.push_back({{l.sliceOverflowOffset, 8, -1}, "the window's out-of-line slices"});
   }
   if (l.keyNullBitmapOffset < l.headerSize || l.keyNullBitmapOffset > l.sliceOffset)

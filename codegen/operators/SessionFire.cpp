@@ -28,7 +28,7 @@ void FireContext::fireSessions() {
         });
       });
     }, [&](Value *entry, Value *k, BasicBlock *next) {
-      Value *s = w.slice(entry, k);
+      Value *s = w.sliceNumbered(entry, k);
       Value *start = w.sliceId(s), *last = w.sliceEnd(s);
       emitWindow(entry, start, b.CreateAdd(last, w.i64(timeout)), agg.aggregateValues(s), next);
     });

@@ -169,6 +169,17 @@ void WindowUpdateTranslator::consume(FunctionContext &fc, const Row &row, BasicB
     });
     // No session near the row: it starts one in a free slot.
     w.when(b.CreateIsNull(b.CreateLoad(abi_.ptr(), target)), [&] {
+      if (layout.sliceOverflowOffset) {
+        // Out-of-line slots (long watermark delays): the runtime finds or
+        // makes one; a new one is zeroed, so it is started afresh here.
+        Value *s = w.freeSessionSlot(entry);
+        agg.initSlice(s);
+        b.CreateStore(s, target);
+        w.setSliceId(s, ts);
+        w.setSliceEnd(s, ts);
+        addTimer(b.CreateAdd(ts, w.i64(gap)));
+        return;
+      }
       w.forEachSlice(entry, [&](Value *, Value *s) {
         Value *free = b.CreateAnd(b.CreateICmpEQ(w.sliceId(s), w.emptyId()),
                                   b.CreateIsNull(b.CreateLoad(abi_.ptr(), target)));

@@ -124,20 +124,35 @@ uint64_t ringSize(const Node &n) {
 // Keys' entries live in one array: past this, the window needs another layout.
 constexpr uint64_t kMaxEntrySize = 1 << 20;
 
-// Tumbling and hopping: when the watermark delay alone would keep more than
-// this many slices open, the ring holds a window's slices and this many
-// more, and a key's other live slices go out of line (WeirSliceOverflow):
-// `tumbling(1s)` with `watermark 1h` costs the slices that hold data, not
-// 3,601 per key. Only for slices without out-of-line parts (which a
+// When the watermark delay alone would keep more than this many slices (or
+// sessions) open, the ring holds a window's slices and this many more (a
+// session window: two sessions and this many more), and a key's other live
+// slices go out of line (WeirSliceOverflow): `tumbling(1s)` or
+// `session(gap = 1s)` with `watermark 1h` costs the slices that hold data,
+// not 3,601 per key. Only for slices without out-of-line parts (which a
 // checkpoint or a free would have to find in the overflow too).
 constexpr int64_t kInlineDelaySlices = 2;
 
 bool overflowsRing(const Node &n, bool slicesOwnMemory) {
   const WindowSpec &w = n.window;
-  if (slicesOwnMemory || (w.kind != WindowKind::Tumbling && w.kind != WindowKind::Hopping))
+  if (slicesOwnMemory)
     return false;
-  int64_t slide = w.kind == WindowKind::Hopping ? w.slideMs : w.sizeMs;
-  return ceilDiv(n.watermarkDelayMs, slide) > 4 * kInlineDelaySlices;
+  int64_t unit;
+  switch (w.kind) {
+  case WindowKind::Tumbling: unit = w.sizeMs; break;
+  case WindowKind::Hopping: unit = w.slideMs; break;
+  case WindowKind::Session: unit = w.gapMs; break;
+  default: return false;
+  }
+  return ceilDiv(n.watermarkDelayMs, unit) > 4 * kInlineDelaySlices;
+}
+
+// The ring of a window whose other slices go out of line.
+uint64_t inlineRingSize(const WindowSpec &w) {
+  if (w.kind == WindowKind::Session)
+    return 2 + kInlineDelaySlices;
+  const int64_t slide = w.kind == WindowKind::Hopping ? w.slideMs : w.sizeMs;
+  return static_cast<uint64_t>(w.sizeMs / slide + kInlineDelaySlices);
 }
 
 llvm::Error layoutWindowed(Node &n, std::vector<PendingSlot> keys, std::vector<PendingSlot> accumulators) {
@@ -176,10 +191,8 @@ llvm::Error layoutWindowed(Node &n, std::vector<PendingSlot> keys, std::vector<P
   l.sliceEndOffset = endSlot.offset;
   l.sliceSize = slice.end;
   uint64_t ring = ringSize(n);
-  if (overflow) {
-    const int64_t slide = w.kind == WindowKind::Hopping ? w.slideMs : w.sizeMs;
-    ring = static_cast<uint64_t>(w.sizeMs / slide + kInlineDelaySlices);
-  }
+  if (overflow)
+    ring = inlineRingSize(w);
   l.sliceOffset = keyRegion.end;
   bool stored = w.kind != WindowKind::Rolling; // rolling's slice is a temporary
   uint64_t entrySize = l.sliceOffset + (stored ? ring * l.sliceSize : 0);

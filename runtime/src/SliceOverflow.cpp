@@ -1,4 +1,4 @@
-// Out-of-line slices of tumbling and hopping windows (runtime.h,
+// Out-of-line slices of tumbling, hopping and session windows (runtime.h,
 // WeirSliceOverflow): where a key's live slices go when its ring in the
 // entry is full, so a long watermark delay costs memory only for the slices
 // that hold data. Slices here own nothing out of line, so their bytes are

@@ -54,7 +54,7 @@ bool deserializeDistinctSet(std::string_view bytes, void **out);
 bool serializeEventBuffer(const void *buffer, std::string &out);
 bool deserializeEventBuffer(std::string_view bytes, void **out);
 
-// Tumbling and hopping windows' out-of-line slices (WEIR_SLOT_SLICE_OVERFLOW,
+// Tumbling, hopping and session windows' out-of-line slices (WEIR_SLOT_SLICE_OVERFLOW,
 // SliceOverflow.cpp): nothing for an empty one.
 void serializeSliceOverflow(const void *overflow, std::string &out);
 bool deserializeSliceOverflow(std::string_view bytes, void **out);

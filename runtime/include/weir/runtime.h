@@ -99,7 +99,7 @@ enum WeirSlotKind {
   WEIR_SLOT_QUANTILES = 3,  /* void* sketch (weir_quantiles_*), NULL when empty */
   WEIR_SLOT_DISTINCT_SET = 4, /* void* value set (weir_distinct_add_*), NULL when empty */
   WEIR_SLOT_EVENT_BUFFER = 5, /* WeirEventBuffer* (rolling windows), NULL when empty */
-  WEIR_SLOT_SLICE_OVERFLOW = 6, /* WeirSliceOverflow* (tumbling, hopping), NULL when empty */
+  WEIR_SLOT_SLICE_OVERFLOW = 6, /* WeirSliceOverflow* (tumbling, hopping, session), NULL when empty */
 };
 typedef struct WeirSlotDesc {
   uint32_t offset;   /* bytes from the start of the entry */
@@ -268,7 +268,7 @@ void weir_event_buffer_set_emitted(WeirEventBuffer *buf, uint64_t n);
 void weir_event_buffer_evict(WeirEventBuffer *buf, int64_t before);
 void weir_event_buffer_free(WeirEventBuffer **buf);
 
-/* Tumbling and hopping windows whose watermark delay spans many slices
+/* Tumbling, hopping and session windows whose watermark delay spans many slices
  * (ir/passes/StateLayout.cpp) keep a small ring of slices in the entry and a
  * key's other live slices out of line, in a WeirSliceOverflow the entry
  * points to: memory for the slices that hold data, not for every slice the
@@ -287,7 +287,9 @@ typedef struct WeirSliceOverflow {
  * or holds a slice below `min_live` (whose windows all fired), else a new
  * overflow slot (its id INT64_MIN). `ring`: the entry's first slice;
  * `id_offset`: the slice id's offset in a slice. The caller starts a slice
- * whose id is not `id` afresh. *overflow starts NULL and may move. */
+ * whose id is not `id` afresh. *overflow starts NULL and may move.
+ * Sessions (the slice id is the session's start) pass id = min_live =
+ * INT64_MIN: an empty slot, or a new one. */
 char *weir_window_slice(char *ring, uint32_t ring_slices, uint32_t slice_size, uint32_t id_offset,
                         WeirSliceOverflow **overflow, int64_t id, int64_t min_live);
 void weir_slice_overflow_free(WeirSliceOverflow **overflow);

@@ -223,13 +223,13 @@ def compare(expected_path, actual_path, p, ordered):
     return r.returncode == 0, r.stdout
 
 
-def long_delay_pipeline(rng, string_keys):
-    """Tumbling or hopping with a watermark delay of many slices (a minute to
-    an hour over slides of 0.5-5 s) and rows out of order by up to all of it:
-    keys hold more live slices than their ring, the rest out of line
-    (WeirSliceOverflow). Aggregates whose slices own memory keep the full
-    ring and are left out."""
-    p = draw_pipeline(rng, string_keys, rng.choice(["tumbling", "hopping"]))
+def long_delay_pipeline(rng, string_keys, kind=None):
+    """Tumbling, hopping or session with a watermark delay of many slices or
+    gaps (a minute to an hour over slides of 0.5-5 s, gaps of 0.25-10 s) and
+    rows out of order by up to all of it: keys hold more live slices or
+    sessions than their ring, the rest out of line (WeirSliceOverflow).
+    Aggregates whose slices own memory keep the full ring and are left out."""
+    p = draw_pipeline(rng, string_keys, kind or rng.choice(["tumbling", "hopping", "session"]))
     p["delay"] = rng.choice([60_000, 300_000, 3_600_000])
     p["aggs"] = [a for a in p["aggs"] if a not in OWNING] or ["cnt"]
     return p
@@ -240,7 +240,7 @@ def run_case(weir, workdir, seed, mode, string_keys, kind=None, many=False, long
     if many:
         p = many_pipeline(rng)
     elif long_delay:
-        p = long_delay_pipeline(rng, string_keys)
+        p = long_delay_pipeline(rng, string_keys, kind)
     else:
         p = draw_pipeline(rng, string_keys, kind)
     rows = draw_rows(rng, p, many)
