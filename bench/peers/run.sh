@@ -22,6 +22,8 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 PEERS=${PEERS:-kstreams flink spark}
+# Weir's build directory, absolute: the parts below run from other directories.
+if [[ -n ${BUILD:-} ]]; then BUILD=$(cd "$BUILD" && pwd); export BUILD; fi
 
 # ---- Batch against DuckDB (bench/peers/batch/; no broker) ------------------
 # Weir (JIT and binary) and DuckDB on the per-user aggregate, 1-minute
